@@ -1,0 +1,166 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Configuration comes only from environment variables (optionally a `.env` file).
+ * Every variable carries a description and a sensitivity flag so that the README,
+ * boot errors and diagnostics can be generated from one table and secrets are
+ * never echoed back.
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  dataDir: string;
+  jwtSecret: string | undefined;
+  tokenTtlSeconds: number;
+  refreshWindowSeconds: number;
+  adminUsername: string | undefined;
+  adminPassword: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  rateLimitPerMinute: number;
+  trustProxy: boolean;
+}
+
+interface VariableSpec<T> {
+  description: string;
+  sensitive: boolean;
+  parse(raw: string | undefined): T;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function integer(name: string, fallback: number, min: number, max: number): VariableSpec<number>['parse'] {
+  return (raw) => {
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+    const value = Number(raw.trim());
+    if (value < min || value > max) throw new ConfigError(name, `must be from ${min} to ${max} (got ${value})`);
+    return value;
+  };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const USERNAME_PATTERN = /^[A-Za-z0-9_]{3,32}$/;
+
+export const configVariables = {
+  PORT: { description: 'TCP port the server listens on', sensitive: false, parse: integer('PORT', 3000, 0, 65535) },
+  HOST: {
+    description: 'Interface to bind (0.0.0.0 to accept outside connections)',
+    sensitive: false,
+    parse: (raw) => (raw && raw.trim() !== '' ? raw.trim() : '127.0.0.1'),
+  },
+  DATABASE_URL: {
+    description: 'sqlite:./data/carepool.db (default), sqlite:/abs/path.db, sqlite::memory: or postgres://user:pass@host:port/db',
+    sensitive: true,
+    parse: (raw) => {
+      const value = raw && raw.trim() !== '' ? raw.trim() : 'sqlite:./data/carepool.db';
+      if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(value)) {
+        throw new ConfigError('DATABASE_URL', 'must start with sqlite: or postgres:// (see README)');
+      }
+      return value;
+    },
+  },
+  DATA_DIR: {
+    description: 'Folder for the SQLite file, the generated JWT secret and uploads',
+    sensitive: false,
+    parse: (raw) => path.resolve(raw && raw.trim() !== '' ? raw.trim() : './data'),
+  },
+  JWT_SECRET: {
+    description: 'HS256 signing secret, at least 32 characters; unset = generated once into DATA_DIR/jwt-secret (mode 0600)',
+    sensitive: true,
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      if (raw.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters long');
+      return raw;
+    },
+  },
+  TOKEN_TTL_SECONDS: {
+    description: 'Lifetime of an access token (staff and patient), seconds',
+    sensitive: false,
+    parse: integer('TOKEN_TTL_SECONDS', 7200, 1, 30 * 24 * 3600),
+  },
+  REFRESH_WINDOW_SECONDS: {
+    description: 'How long after expiry a staff token may still be refreshed with PATCH token/, seconds',
+    sensitive: false,
+    parse: integer('REFRESH_WINDOW_SECONDS', 7 * 24 * 3600, 0, 90 * 24 * 3600),
+  },
+  ADMIN_USERNAME: {
+    description: 'Username of the first administrator, created when no staff account exists',
+    sensitive: false,
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      if (!USERNAME_PATTERN.test(raw)) throw new ConfigError('ADMIN_USERNAME', 'must be 3 to 32 letters, digits or underscores');
+      return raw;
+    },
+  },
+  ADMIN_PASSWORD: {
+    description: 'Password of the first administrator (8 to 128 characters); unset = random, printed once to the log',
+    sensitive: true,
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      if (raw.length < 8 || raw.length > 128) throw new ConfigError('ADMIN_PASSWORD', 'must be 8 to 128 characters long');
+      return raw;
+    },
+  },
+  LOG_LEVEL: {
+    description: 'fatal, error, warn, info (default), debug, trace or silent',
+    sensitive: false,
+    parse: (raw) => {
+      const value = raw && raw.trim() !== '' ? raw.trim() : 'info';
+      if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+        throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+      }
+      return value as AppConfig['logLevel'];
+    },
+  },
+  RATE_LIMIT_PER_MINUTE: {
+    description: 'Requests per minute one client IP may make to the APIs (0 turns the limit off)',
+    sensitive: false,
+    parse: integer('RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
+  },
+  TRUST_PROXY: {
+    description: 'true when behind a reverse proxy that sets X-Forwarded-For (client IPs for lockout and audit)',
+    sensitive: false,
+    parse: (raw) => {
+      if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+      if (raw === 'true' || raw === '1') return true;
+      throw new ConfigError('TRUST_PROXY', `must be true or false (got "${raw}")`);
+    },
+  },
+} satisfies Record<string, VariableSpec<unknown>>;
+
+type Environment = Record<string, string | undefined>;
+
+/** Reads `.env` (when present) without overriding variables already set. */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+export function loadConfig(env: Environment = process.env): AppConfig {
+  const v = configVariables;
+  const adminUsername = v.ADMIN_USERNAME.parse(env.ADMIN_USERNAME);
+  const adminPassword = v.ADMIN_PASSWORD.parse(env.ADMIN_PASSWORD);
+  if (adminPassword !== undefined && adminUsername === undefined) {
+    throw new ConfigError('ADMIN_USERNAME', 'must be set when ADMIN_PASSWORD is set');
+  }
+  return {
+    port: v.PORT.parse(env.PORT),
+    host: v.HOST.parse(env.HOST),
+    databaseUrl: v.DATABASE_URL.parse(env.DATABASE_URL),
+    dataDir: v.DATA_DIR.parse(env.DATA_DIR),
+    jwtSecret: v.JWT_SECRET.parse(env.JWT_SECRET),
+    tokenTtlSeconds: v.TOKEN_TTL_SECONDS.parse(env.TOKEN_TTL_SECONDS),
+    refreshWindowSeconds: v.REFRESH_WINDOW_SECONDS.parse(env.REFRESH_WINDOW_SECONDS),
+    adminUsername,
+    adminPassword,
+    logLevel: v.LOG_LEVEL.parse(env.LOG_LEVEL),
+    rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE.parse(env.RATE_LIMIT_PER_MINUTE),
+    trustProxy: v.TRUST_PROXY.parse(env.TRUST_PROXY),
+  };
+}

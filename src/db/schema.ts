@@ -1,0 +1,183 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types shared by both dialects. Times are Unix seconds (bigint columns parsed to
+ * number), booleans are 0/1 integers so the same SQL runs on SQLite and PostgreSQL.
+ */
+export interface Database {
+  roles: RolesTable;
+  role_permissions: RolePermissionsTable;
+  staff_users: StaffUsersTable;
+  auth_sessions: AuthSessionsTable;
+  login_throttle: LoginThrottleTable;
+  departments: DepartmentsTable;
+  diseases: DiseasesTable;
+  doctors: DoctorsTable;
+  channels: ChannelsTable;
+  advisory_ways: AdvisoryWaysTable;
+  patients: PatientsTable;
+  patient_accounts: PatientAccountsTable;
+  audit_log: AuditLogTable;
+}
+
+export interface RolesTable {
+  id: Generated<number>;
+  name: string;
+  /** Built-in roles: `administrator` can be neither deleted nor stripped of role management. */
+  builtin_key: string | null;
+  /** Bumped on every permission change, so cached permission sets know they are stale. */
+  version: Generated<number>;
+  created_at: number;
+}
+
+export interface RolePermissionsTable {
+  role_id: number;
+  permission_key: string;
+}
+
+export interface StaffUsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role_id: number;
+  is_active: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export type SessionFamily = 'staff' | 'patient';
+
+/**
+ * One row per issued token (its `jti`). A token is accepted only while its row exists and
+ * is not revoked, which makes logout, refresh rotation, password change and account
+ * disabling take effect at once on every instance sharing the database.
+ */
+export interface AuthSessionsTable {
+  id: string;
+  family: SessionFamily;
+  subject_id: number;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: number;
+  locked_until: number | null;
+}
+
+export interface DepartmentsTable {
+  id: Generated<number>;
+  name: string;
+  sort_order: Generated<number>;
+  is_active: Generated<number>;
+}
+
+export interface DiseasesTable {
+  id: Generated<number>;
+  department_id: number;
+  name: string;
+  sort_order: Generated<number>;
+  is_active: Generated<number>;
+}
+
+export interface DoctorsTable {
+  id: Generated<number>;
+  name: string;
+  department_id: number | null;
+  title: string | null;
+  specialty: string | null;
+  sort_order: Generated<number>;
+  is_active: Generated<number>;
+}
+
+export interface ChannelsTable {
+  id: Generated<number>;
+  name: string;
+  /** Stable key for channels the system itself assigns (e.g. portal self-registration). */
+  system_key: string | null;
+  sort_order: Generated<number>;
+  is_active: Generated<number>;
+}
+
+export interface AdvisoryWaysTable {
+  id: Generated<number>;
+  name: string;
+  sort_order: Generated<number>;
+  is_active: Generated<number>;
+}
+
+/** 0 未到 (not arrived), 1 已到 (arrived), 2 流失 (lost). */
+export type PatientState = 0 | 1 | 2;
+
+export interface PatientsTable {
+  id: Generated<number>;
+  name: string;
+  /** 0 male, 1 female. */
+  sex: number | null;
+  age: number | null;
+  tel: string | null;
+  wechat: string | null;
+  qq: string | null;
+  add_time: number;
+  order_time: number | null;
+  reach_time: number | null;
+  disease_id: number | null;
+  /** Staff user who registered the patient; null when the patient registered in the portal. */
+  author_id: number | null;
+  state: number;
+  media_from_id: number | null;
+  doctor_id: number | null;
+  advisory_way: string | null;
+  advisory_content: string | null;
+  area: string | null;
+  remarks: string | null;
+  birth_date: string | null;
+  address: string | null;
+  medical_history: string | null;
+  avatar_url: string | null;
+  deleted_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PatientAccountsTable {
+  id: Generated<number>;
+  patient_id: number;
+  /** Login phone; kept equal to patients.tel by every write path. */
+  phone: string;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type AuditActorType = 'staff' | 'patient' | 'anonymous' | 'system';
+export type AuditOutcome = 'success' | 'failure';
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  /** Unix milliseconds (UTC): events within one second keep their order. */
+  occurred_at: number;
+  actor_type: AuditActorType;
+  actor_id: number | null;
+  /** Username or phone tried, for failed logins where no actor is known; never a secret. */
+  actor_label: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: AuditOutcome;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  /** JSON text: changed fields (before/after, phones masked), reasons. */
+  details: string | null;
+}
+
+export type PatientRow = Selectable<PatientsTable>;
+export type NewPatientRow = Insertable<PatientsTable>;
+export type PatientUpdate = Updateable<PatientsTable>;
+export type StaffUserRow = Selectable<StaffUsersTable>;
+export type NewAuditRow = Insertable<AuditLogTable>;

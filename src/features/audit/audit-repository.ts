@@ -1,0 +1,73 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AuditActorType, AuditOutcome, Database } from '../../db/schema.js';
+
+/**
+ * Typed audit events. The log is append-only: this repository inserts and reads, nothing
+ * updates or deletes it. Callers pass their transaction so an event is written together
+ * with the change it describes, or not at all.
+ */
+export type AuditAction =
+  | 'staff.login'
+  | 'staff.login_failed'
+  | 'staff.lockout'
+  | 'staff.logout'
+  | 'staff.token_refresh'
+  | 'patient.create'
+  | 'patient.read'
+  | 'patient.update'
+  | 'patient.delete'
+  | 'patient.restore'
+  | 'patient.purge'
+  | 'patient.export'
+  | 'patient.import'
+  | 'portal.register'
+  | 'portal.login'
+  | 'portal.login_failed'
+  | 'portal.lockout'
+  | 'portal.logout'
+  | 'portal.profile_update'
+  | 'portal.password_change';
+
+/** Who acted, from where: taken from the request. */
+export interface AuditActor {
+  type: AuditActorType;
+  id: number | null;
+  label?: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export interface AuditEvent {
+  action: AuditAction;
+  targetType?: string;
+  targetId?: string | number;
+  outcome?: AuditOutcome;
+  details?: Record<string, unknown>;
+}
+
+const USER_AGENT_MAX = 300;
+
+export class AuditRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async record(actor: AuditActor, event: AuditEvent, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+    await db
+      .insertInto('audit_log')
+      .values({
+        occurred_at: Date.now(),
+        actor_type: actor.type,
+        actor_id: actor.id,
+        actor_label: actor.label ?? null,
+        action: event.action,
+        target_type: event.targetType ?? null,
+        target_id: event.targetId === undefined ? null : String(event.targetId),
+        outcome: event.outcome ?? 'success',
+        ip: actor.ip,
+        user_agent: actor.userAgent ? actor.userAgent.slice(0, USER_AGENT_MAX) : null,
+        request_id: actor.requestId,
+        details: event.details ? JSON.stringify(event.details) : null,
+      })
+      .execute();
+  }
+}

@@ -1,0 +1,91 @@
+import type { PermissionKey } from '../permissions/catalogue.js';
+
+/**
+ * The back office's menu, in the seed's shape. Each entry is shown when the user holds
+ * its permission key, so the menu can never offer what the API would refuse.
+ * `regsiter` keeps the seed's spelling: front ends in the field route by it.
+ */
+interface MenuLeaf {
+  id: string;
+  title: string;
+  name: string;
+  url: string;
+  permission: PermissionKey;
+}
+
+interface MenuBranch {
+  title: string;
+  name: string;
+  url: string;
+  permission: PermissionKey;
+  child: MenuLeaf[];
+}
+
+export const menuTree: MenuBranch[] = [
+  { title: '仪表盘', name: '1', url: 'dashboard', permission: 'dashboard', child: [] },
+  {
+    title: '客户池',
+    name: '2',
+    url: 'patients',
+    permission: 'patients',
+    child: [
+      { id: '3', title: '登记用户', name: '2-1', url: 'regsiter', permission: 'patients:create' },
+      { id: '4', title: '导入导出', name: '2-2', url: 'patients-transfer', permission: 'patients:export' },
+      { id: '5', title: '批量导入', name: '2-3', url: 'patients-import', permission: 'patients:import' },
+      { id: '6', title: '回收站', name: '2-4', url: 'recycle-bin', permission: 'patients:recycle_bin' },
+    ],
+  },
+  {
+    title: '预约挂号',
+    name: '7',
+    url: 'appointments',
+    permission: 'appointments',
+    child: [
+      { id: '8', title: '医生日程', name: '7-1', url: 'doctor-day', permission: 'appointments:view' },
+      { id: '9', title: '排班管理', name: '7-2', url: 'schedules', permission: 'appointments:schedules' },
+    ],
+  },
+  {
+    title: '数据中心',
+    name: '10',
+    url: 'statistics',
+    permission: 'statistics',
+    child: [{ id: '11', title: '统计报表', name: '10-1', url: 'funnel', permission: 'statistics:view' }],
+  },
+  {
+    title: '信息管理',
+    name: '12',
+    url: 'catalogs',
+    permission: 'catalogs',
+    child: [
+      { id: '13', title: '科室病种', name: '12-1', url: 'departments', permission: 'catalogs:view' },
+      { id: '14', title: '医生', name: '12-2', url: 'doctors', permission: 'catalogs:view' },
+      { id: '15', title: '来源渠道', name: '12-3', url: 'channels', permission: 'catalogs:view' },
+      { id: '16', title: '咨询方式', name: '12-4', url: 'advisory-ways', permission: 'catalogs:view' },
+    ],
+  },
+  {
+    title: '人员管理',
+    name: '17',
+    url: 'staff',
+    permission: 'staff',
+    child: [
+      { id: '18', title: '员工账号', name: '17-1', url: 'staff-users', permission: 'staff:view' },
+      { id: '19', title: '角色权限', name: '17-2', url: 'roles', permission: 'staff:roles' },
+    ],
+  },
+  { title: '操作日志', name: '20', url: 'logs', permission: 'logs:view', child: [] },
+];
+
+export type MenuEntry = Omit<MenuBranch, 'permission' | 'child'> & { child: Omit<MenuLeaf, 'permission'>[] };
+
+export function menuFor(permissions: ReadonlySet<PermissionKey>): MenuEntry[] {
+  return menuTree
+    .filter((branch) => permissions.has(branch.permission))
+    .map(({ title, name, url, child }) => ({
+      title,
+      name,
+      url,
+      child: child.filter((leaf) => permissions.has(leaf.permission)).map(({ id, title, name, url }) => ({ id, title, name, url })),
+    }));
+}

@@ -1,0 +1,62 @@
+import { Type } from 'typebox';
+import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
+import { withErrors } from '../../http/schemas.js';
+import type { TypedApp } from '../../http/typed-app.js';
+import { CreatePatientBody, PatientListQuery, PatientListResponse, WirePatientSchema } from './schemas.js';
+import { canSeeFullPhone } from './scope.js';
+import type { PatientService } from './service.js';
+import { toWirePatient } from './wire.js';
+
+export function registerPatientRoutes(app: TypedApp, service: PatientService): void {
+  app.get('/patient', {
+    schema: {
+      tags: ['staff: patients'],
+      summary: 'The patient pool, filtered and paged; only the patients the caller may see',
+      description:
+        'The seed shows a copy of the menu example here; this is the designed list. ' +
+        'Callers without patients:view_all see only the patients they registered. ' +
+        'tel is masked without patients:view_full_phone.',
+      querystring: PatientListQuery,
+      response: withErrors('staff', { 200: PatientListResponse }, [400, 401, 403]),
+    },
+    config: { access: ['patients:view_own', 'patients:view_all'] },
+    handler: async (request) => {
+      const staff = staffOf(request);
+      const q = request.query;
+      const { rows, total } = await service.list(
+        staff,
+        {
+          keyword: q.keyword,
+          state: q.state,
+          mediaFromId: q.media_from_id,
+          diseaseId: q.disease_id,
+          doctorId: q.doctor_id,
+          addTimeFrom: q.add_time_from,
+          addTimeTo: q.add_time_to,
+        },
+        { page: q.page, pageSize: q.page_size, sort: q.sort, order: q.order },
+      );
+      const showFullPhone = canSeeFullPhone(staff);
+      return { patients: rows.map((row) => toWirePatient(row, { showFullPhone })), total, page: q.page, pageSize: q.page_size };
+    },
+  });
+
+  app.post('/patient', {
+    schema: {
+      tags: ['staff: patients'],
+      summary: 'Register a patient in the pool (seed 004) -> 201 {newPatient}',
+      description:
+        'name, add_time and state are required (44001). An invalid value answers 400 (40001) naming the field. ' +
+        'A tel that is already in the pool answers 409 (40901) with `existingId` when the caller may see that record, ' +
+        'unless allow_duplicate=true. authorId is the calling user.',
+      body: CreatePatientBody,
+      response: withErrors('staff', { 201: Type.Object({ newPatient: WirePatientSchema }) }, [400, 401, 403, 409]),
+    },
+    config: { access: 'patients:create' },
+    handler: async (request, reply) => {
+      const staff = staffOf(request);
+      const row = await service.create(staff, request.body, auditActorOf(request), nowSeconds());
+      return reply.code(201).send({ newPatient: toWirePatient(row, { showFullPhone: canSeeFullPhone(staff) }) });
+    },
+  });
+}

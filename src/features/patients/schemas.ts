@@ -1,0 +1,85 @@
+import { type TSchema, Type } from 'typebox';
+import { StaffTokenField } from '../../http/schemas.js';
+
+export const MOBILE_PATTERN = '^1[3-9]\\d{9}$';
+/** 2100-01-01: a Unix-seconds value beyond it is a milliseconds mix-up, not a date. */
+const MAX_UNIX_SECONDS = 4_102_444_800;
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const UnixSeconds = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_UNIX_SECONDS, description });
+const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
+const Text = (maxLength: number, description: string) => Type.String({ maxLength, description });
+
+/** Pool states: 0 未到 (not arrived), 1 已到 (arrived), 2 流失 (lost). */
+export const PatientStateSchema = Type.Integer({ minimum: 0, maximum: 2, description: '0 未到, 1 已到, 2 流失' });
+
+/** The seed's POST patient/ fields (snake_case in, camelCase out). */
+export const CreatePatientBody = Type.Object({
+  token: StaffTokenField,
+  name: Type.String({ minLength: 1, maxLength: 50, description: '名字' }),
+  sex: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1, description: '0 male, 1 female' }))),
+  age: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 150 }))),
+  tel: Type.Optional(Nullable(Type.String({ pattern: MOBILE_PATTERN, description: 'mainland mobile number' }))),
+  wechat: Type.Optional(Nullable(Text(50, '微信'))),
+  qq: Type.Optional(Nullable(Type.String({ pattern: '^[1-9]\\d{4,11}$', description: 'QQ number' }))),
+  add_time: UnixSeconds('登记时间 (Unix seconds)'),
+  order_time: Type.Optional(Nullable(UnixSeconds('预约时间'))),
+  reach_time: Type.Optional(Nullable(UnixSeconds('到诊时间; not before add_time'))),
+  disease_id: Type.Optional(Nullable(Id('病种 id (active)'))),
+  state: PatientStateSchema,
+  media_from_id: Type.Optional(Nullable(Id('来源渠道 id (active)'))),
+  doctor_id: Type.Optional(Nullable(Id('预约专家 id (active)'))),
+  advisory_way: Type.Optional(Nullable(Text(20, '咨询方式'))),
+  advisory_content: Type.Optional(Nullable(Text(2000, '咨询内容'))),
+  area: Type.Optional(Nullable(Text(50, '地区'))),
+  remarks: Type.Optional(Nullable(Text(2000, '备注'))),
+  allow_duplicate: Type.Optional(
+    Type.Boolean({ description: 'true to register although a patient with the same tel exists (otherwise 409)' }),
+  ),
+});
+
+export const WirePatientSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  sex: Nullable(Type.String()),
+  tel: Nullable(Type.String({ description: 'masked (138****5678) without the full-phone permission' })),
+  age: Nullable(Type.String()),
+  wechat: Nullable(Type.String()),
+  qq: Nullable(Type.String()),
+  addTime: Type.String(),
+  orderTime: Nullable(Type.String()),
+  reachTime: Nullable(Type.String()),
+  diseaseId: Nullable(Type.String()),
+  authorId: Nullable(Type.String()),
+  state: Type.String(),
+  mediaFromId: Nullable(Type.String()),
+  doctorId: Nullable(Type.String()),
+  advisoryWay: Nullable(Type.String()),
+  advisoryContent: Nullable(Type.String()),
+  area: Nullable(Type.String()),
+  remarks: Nullable(Type.String()),
+});
+
+export const PatientListQuery = Type.Object({
+  token: StaffTokenField,
+  page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
+  page_size: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+  keyword: Type.Optional(Type.String({ maxLength: 50, description: 'part of name, tel, wechat or qq' })),
+  state: Type.Optional(PatientStateSchema),
+  media_from_id: Type.Optional(Id('channel')),
+  disease_id: Type.Optional(Id('disease')),
+  doctor_id: Type.Optional(Id('doctor')),
+  add_time_from: Type.Optional(UnixSeconds('add_time >= this')),
+  add_time_to: Type.Optional(UnixSeconds('add_time <= this')),
+  sort: Type.Union([Type.Literal('add_time'), Type.Literal('order_time'), Type.Literal('reach_time'), Type.Literal('id')], {
+    default: 'add_time',
+  }),
+  order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' }),
+});
+
+export const PatientListResponse = Type.Object({
+  patients: Type.Array(WirePatientSchema),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+});

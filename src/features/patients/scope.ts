@@ -1,0 +1,16 @@
+import { AppError } from '../../http/errors.js';
+import type { StaffPrincipal } from '../../http/request-context.js';
+
+/**
+ * Which patients a caller may see. Every repository query that returns patient data takes
+ * one, so there is no unscoped path by accident.
+ */
+export type PatientScope = { kind: 'all' } | { kind: 'own'; authorId: number };
+
+export function scopeOf(staff: StaffPrincipal): PatientScope {
+  if (staff.permissions.has('patients:view_all')) return { kind: 'all' };
+  if (staff.permissions.has('patients:view_own')) return { kind: 'own', authorId: staff.id };
+  throw new AppError('permission_denied');
+}
+
+export const canSeeFullPhone = (staff: StaffPrincipal): boolean => staff.permissions.has('patients:view_full_phone');

@@ -1,0 +1,80 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, PatientUpdate } from '../../db/schema.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** Portal accounts and the one pool record each is attached to. */
+export class PortalAccountRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  findByPhone(phone: string, db: Executor = this.db) {
+    return db
+      .selectFrom('patient_accounts as a')
+      .innerJoin('patients as p', 'p.id', 'a.patient_id')
+      .select(['a.id', 'a.patient_id', 'a.password_hash', 'p.name'])
+      .where('a.phone', '=', phone)
+      .executeTakeFirst();
+  }
+
+  findPrincipalBySession(sessionId: string) {
+    return this.db
+      .selectFrom('auth_sessions as s')
+      .innerJoin('patient_accounts as a', 'a.id', 's.subject_id')
+      .select(['a.id as account_id', 'a.patient_id'])
+      .where('s.id', '=', sessionId)
+      .where('s.family', '=', 'patient')
+      .where('s.revoked_at', 'is', null)
+      .executeTakeFirst();
+  }
+
+  /** The profile as the patient sees it: their own pool record, login phone included. */
+  findProfile(patientId: number, db: Executor = this.db) {
+    return db
+      .selectFrom('patients as p')
+      .innerJoin('patient_accounts as a', 'a.patient_id', 'p.id')
+      .select(['a.phone', 'p.name', 'p.sex', 'p.address', 'p.avatar_url', 'p.birth_date', 'p.medical_history'])
+      .where('p.id', '=', patientId)
+      .executeTakeFirst();
+  }
+
+  /**
+   * The pool record a new portal account attaches to: the newest live record with that
+   * tel that has no account yet (one record per person).
+   */
+  async findUnclaimedPoolRecord(tel: string, db: Executor): Promise<number | undefined> {
+    const row = await db
+      .selectFrom('patients as p')
+      .leftJoin('patient_accounts as a', 'a.patient_id', 'p.id')
+      .select('p.id')
+      .where('p.tel', '=', tel)
+      .where('p.deleted_at', 'is', null)
+      .where('a.id', 'is', null)
+      .orderBy('p.id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  async createAccount(account: { patientId: number; phone: string; passwordHash: string; now: number }, db: Executor): Promise<number> {
+    const row = await db
+      .insertInto('patient_accounts')
+      .values({
+        patient_id: account.patientId,
+        phone: account.phone,
+        password_hash: account.passwordHash,
+        created_at: account.now,
+        updated_at: account.now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async updatePatient(patientId: number, changes: PatientUpdate, db: Executor): Promise<void> {
+    await db.updateTable('patients').set(changes).where('id', '=', patientId).execute();
+  }
+
+  async updateAccountPhone(accountId: number, phone: string, now: number, db: Executor): Promise<void> {
+    await db.updateTable('patient_accounts').set({ phone, updated_at: now }).where('id', '=', accountId).execute();
+  }
+}

@@ -1,0 +1,86 @@
+import { Type } from 'typebox';
+import { portalOk } from '../../http/envelopes.js';
+import { auditActorOf, nowSeconds, patientOf } from '../../http/request-context.js';
+import { portalSuccessSchema, withErrors } from '../../http/schemas.js';
+import type { TypedApp } from '../../http/typed-app.js';
+import { LoginBody, LoginData, ProfileData, ProfileUpdateBody, RegisterBody } from './schemas.js';
+import type { PortalAccountService } from './service.js';
+
+const NullData = portalSuccessSchema(Type.Null());
+
+export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccountService): void {
+  app.post('/register', {
+    schema: {
+      tags: ['portal: account'],
+      summary: 'Register (seed 000): phone, password (8-128), name',
+      description:
+        'Attaches the login to the pool record staff already hold for this phone, or creates one (channel 患者端自助注册). ' +
+        'A phone that already has an account answers 409.',
+      body: RegisterBody,
+      response: withErrors('portal', { 200: NullData }, [400, 409, 413, 415, 429]),
+    },
+    config: { access: 'public' },
+    handler: async (request) => {
+      await service.register(request.body, auditActorOf(request), nowSeconds());
+      return portalOk(null, '注册成功');
+    },
+  });
+
+  app.post('/login', {
+    schema: {
+      tags: ['portal: account'],
+      summary: 'Log in (seed 000) -> {id, name, role: "patient", token}',
+      description: 'An unknown phone and a wrong password answer alike (401). Repeated failures lock for up to 15 minutes (429).',
+      body: LoginBody,
+      response: withErrors('portal', { 200: portalSuccessSchema(LoginData) }, [400, 401, 429]),
+    },
+    config: { access: 'public' },
+    handler: async (request) => portalOk(await service.login(request.body.phone, request.body.password, auditActorOf(request), nowSeconds()), '登录成功'),
+  });
+
+  app.post('/logout', {
+    schema: {
+      tags: ['portal: account'],
+      summary: 'Log out (seed 000): the token stops working at once',
+      security: [{ bearerAuth: [] }],
+      response: withErrors('portal', { 200: NullData }, [401]),
+    },
+    config: { access: 'patient' },
+    handler: async (request) => {
+      await service.logout(patientOf(request), auditActorOf(request), nowSeconds());
+      return portalOk(null, '已退出登录');
+    },
+  });
+
+  app.get('/', {
+    schema: {
+      tags: ['portal: account'],
+      summary: "The signed-in patient's profile (seed 000)",
+      security: [{ bearerAuth: [] }],
+      response: withErrors('portal', { 200: portalSuccessSchema(ProfileData) }, [401]),
+    },
+    config: { access: 'patient' },
+    handler: async (request) => portalOk(await service.profile(patientOf(request))),
+  });
+
+  for (const method of ['PATCH', 'PUT'] as const) {
+    app.route({
+      method,
+      url: '/patient_manage',
+      schema: {
+        tags: ['portal: account'],
+        summary: `Edit the profile (seed 000; ${method === 'PUT' ? 'PUT as sent by clients in the field' : 'PATCH as documented'})`,
+        description:
+          'phone and name are required; other fields are optional (absent = unchanged, null = cleared). ' +
+          'Fields outside the list (id, role ...) are ignored. A phone held by another account answers 409. ' +
+          'Staff see the same record.',
+        security: [{ bearerAuth: [] }],
+        body: ProfileUpdateBody,
+        response: withErrors('portal', { 200: portalSuccessSchema(ProfileData) }, [400, 401, 409]),
+      },
+      config: { access: 'patient' },
+      handler: async (request) =>
+        portalOk(await service.updateProfile(patientOf(request), request.body, auditActorOf(request), nowSeconds()), '保存成功'),
+    });
+  }
+}

@@ -1,0 +1,164 @@
+import type { Static } from 'typebox';
+import { isUniqueViolation } from '../../db/database.js';
+import type { PatientUpdate } from '../../db/schema.js';
+import { AppError } from '../../http/errors.js';
+import type { PatientPrincipal } from '../../http/request-context.js';
+import { loginThrottleKeys } from '../../security/login-throttle.js';
+import { hashPassword, verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
+import type { CoreServices } from '../../services.js';
+import type { AuditActor } from '../audit/audit-repository.js';
+import type { ReferenceRepository } from '../catalogs/reference-repository.js';
+import type { PatientRepository } from '../patients/repository.js';
+import { maskPhone } from '../patients/wire.js';
+import type { PortalAccountRepository } from './repository.js';
+import type { ProfileUpdateBody } from './schemas.js';
+
+export const PORTAL_CHANNEL_KEY = 'portal_self_registration';
+const LOGIN_FAILED_MESSAGE = '手机号或密码错误';
+
+const genderToSex = { male: 0, female: 1 } as const;
+const sexToGender = (sex: number | null): 'male' | 'female' | null => (sex === 0 ? 'male' : sex === 1 ? 'female' : null);
+
+/** A real calendar date, not in the future and not before 1900. */
+export function isPlausibleBirthDate(value: string, today = new Date()): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return false;
+  return value >= '1900-01-01' && value <= today.toISOString().slice(0, 10);
+}
+
+const phoneTaken = () => new AppError('conflict', '该手机号已被其他账号使用');
+
+export class PortalAccountService {
+  constructor(
+    private readonly core: CoreServices,
+    private readonly accounts: PortalAccountRepository,
+    private readonly patients: PatientRepository,
+    private readonly referenceRepository: ReferenceRepository,
+  ) {}
+
+  /**
+   * One record per person: the login attaches to the pool record staff already hold for
+   * this phone, or a new pool record is created with the portal's channel.
+   */
+  async register(input: { phone: string; password: string; name: string }, actor: AuditActor, now: number): Promise<number> {
+    if (await this.accounts.findByPhone(input.phone)) throw new AppError('conflict', '该手机号已注册');
+    // Hash before the transaction: the slow part must not hold the database.
+    const passwordHash = await hashPassword(input.password);
+    try {
+      return await this.core.db.transaction().execute(async (trx) => {
+        let patientId = await this.accounts.findUnclaimedPoolRecord(input.phone, trx);
+        const attached = patientId !== undefined;
+        if (patientId !== undefined) {
+          await this.accounts.updatePatient(patientId, { name: input.name, updated_at: now }, trx);
+        } else {
+          const channelId = await this.referenceRepository.channelIdBySystemKey(PORTAL_CHANNEL_KEY, trx);
+          const row = await this.patients.insert(
+            { name: input.name, tel: input.phone, add_time: now, state: 0, media_from_id: channelId, author_id: null, created_at: now, updated_at: now },
+            trx,
+          );
+          patientId = row.id;
+        }
+        await this.accounts.createAccount({ patientId, phone: input.phone, passwordHash, now }, trx);
+        await this.core.audit.record(
+          { ...actor, type: 'patient', id: patientId },
+          { action: 'portal.register', targetType: 'patient', targetId: patientId, details: { phone: maskPhone(input.phone), attachedToExistingRecord: attached } },
+          trx,
+        );
+        return patientId;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('conflict', '该手机号已注册');
+      throw error;
+    }
+  }
+
+  /** A wrong password and an unknown phone answer alike (status and message). */
+  async login(phone: string, password: string, actor: AuditActor, now: number) {
+    const keys = loginThrottleKeys('patient', phone, actor.ip ?? 'unknown');
+    await this.core.throttle.assertNotLocked([keys.account, keys.ip], now);
+    const account = await this.accounts.findByPhone(phone);
+    const matches = account ? await verifyPassword(account.password_hash, password) : await verifyAgainstNoAccount(password);
+    if (!account || !matches) {
+      const locked = await this.core.throttle.recordFailure([keys.account, keys.ip], now);
+      const failedActor = { ...actor, type: 'anonymous' as const, id: null, label: maskPhone(phone) };
+      await this.core.audit.record(failedActor, { action: 'portal.login_failed', targetType: 'patient', targetId: account?.patient_id, outcome: 'failure' });
+      for (const key of locked) {
+        await this.core.audit.record(failedActor, { action: 'portal.lockout', outcome: 'failure', details: { scope: key === keys.ip ? 'ip' : 'account' } });
+      }
+      throw new AppError('wrong_password', LOGIN_FAILED_MESSAGE);
+    }
+    await this.core.throttle.clear(keys.account);
+    const issued = await this.core.tokens.issue('patient', account.id, now);
+    await this.core.db.transaction().execute(async (trx) => {
+      await this.core.sessions.create({ id: issued.sessionId, family: 'patient', subjectId: account.id, createdAt: now, expiresAt: issued.expiresAt }, trx);
+      await this.core.audit.record({ ...actor, type: 'patient', id: account.patient_id }, { action: 'portal.login', targetType: 'patient', targetId: account.patient_id }, trx);
+    });
+    return { id: account.patient_id, name: account.name, role: 'patient' as const, token: issued.token };
+  }
+
+  async logout(principal: PatientPrincipal, actor: AuditActor, now: number): Promise<void> {
+    await this.core.db.transaction().execute(async (trx) => {
+      await this.core.sessions.revoke('patient', principal.sessionId, now, trx);
+      await this.core.audit.record(actor, { action: 'portal.logout', targetType: 'patient', targetId: principal.patientId }, trx);
+    });
+  }
+
+  async profile(principal: PatientPrincipal) {
+    const row = await this.accounts.findProfile(principal.patientId);
+    if (!row) throw new AppError('not_found');
+    return {
+      phone: row.phone,
+      name: row.name,
+      gender: sexToGender(row.sex),
+      address: row.address,
+      avatar_url: row.avatar_url,
+      birth_date: row.birth_date,
+      medical_history: row.medical_history,
+    };
+  }
+
+  async updateProfile(principal: PatientPrincipal, input: Static<typeof ProfileUpdateBody>, actor: AuditActor, now: number) {
+    if (input.birth_date && !isPlausibleBirthDate(input.birth_date)) {
+      throw new AppError('invalid_value', '参数不合法: birth_date（须为真实日期，且不晚于今天）', { extra: { field: 'birth_date' } });
+    }
+    const before = await this.profile(principal);
+    const changes: PatientUpdate = { name: input.name, tel: input.phone, updated_at: now };
+    if (input.gender !== undefined) changes.sex = input.gender === null ? null : genderToSex[input.gender];
+    if (input.birth_date !== undefined) changes.birth_date = input.birth_date;
+    if (input.address !== undefined) changes.address = input.address;
+    if (input.medical_history !== undefined) changes.medical_history = input.medical_history;
+    if (input.avatar_url !== undefined) changes.avatar_url = input.avatar_url;
+
+    try {
+      await this.core.db.transaction().execute(async (trx) => {
+        if (input.phone !== before.phone) {
+          const holder = await this.accounts.findByPhone(input.phone, trx);
+          if (holder && holder.id !== principal.accountId) throw phoneTaken();
+          await this.accounts.updateAccountPhone(principal.accountId, input.phone, now, trx);
+        }
+        await this.accounts.updatePatient(principal.patientId, changes, trx);
+        await this.core.audit.record(
+          actor,
+          { action: 'portal.profile_update', targetType: 'patient', targetId: principal.patientId, details: describeChanges(before, input) },
+          trx,
+        );
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw phoneTaken();
+      throw error;
+    }
+    return this.profile(principal);
+  }
+}
+
+/** Changed fields for the audit log: phones masked, free-text health data named but not copied. */
+function describeChanges(before: Record<string, unknown>, input: Record<string, unknown>) {
+  const changed: Record<string, unknown> = {};
+  for (const [field, after] of Object.entries(input)) {
+    if (after === undefined || before[field] === after) continue;
+    if (field === 'phone') changed.phone = { before: maskPhone(String(before.phone)), after: maskPhone(String(after)) };
+    else if (field === 'medical_history' || field === 'address') changed[field] = { changed: true };
+    else changed[field] = { before: before[field] ?? null, after };
+  }
+  return { changed };
+}

@@ -1,0 +1,75 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+export interface StaffSessionPrincipalRow {
+  id: number;
+  username: string;
+  display_name: string;
+  is_active: number;
+  role_id: number;
+  role_version: number;
+}
+
+/** Staff accounts as the sign-in path needs them. */
+export class StaffAuthRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  findByUsername(username: string) {
+    return this.db
+      .selectFrom('staff_users')
+      .select(['id', 'username', 'password_hash', 'is_active'])
+      .where('username', '=', username)
+      .executeTakeFirst();
+  }
+
+  /** One indexed query: the live session, its user and the role's permission version. */
+  findPrincipalBySession(sessionId: string): Promise<StaffSessionPrincipalRow | undefined> {
+    return this.db
+      .selectFrom('auth_sessions as s')
+      .innerJoin('staff_users as u', 'u.id', 's.subject_id')
+      .innerJoin('roles as r', 'r.id', 'u.role_id')
+      .select(['u.id', 'u.username', 'u.display_name', 'u.is_active', 'u.role_id', 'r.version as role_version'])
+      .where('s.id', '=', sessionId)
+      .where('s.family', '=', 'staff')
+      .where('s.revoked_at', 'is', null)
+      .executeTakeFirst();
+  }
+
+  async isActive(userId: number, db: Kysely<Database> | Transaction<Database> = this.db): Promise<boolean> {
+    const row = await db.selectFrom('staff_users').select('is_active').where('id', '=', userId).executeTakeFirst();
+    return row?.is_active === 1;
+  }
+
+  async permissionsOfRole(roleId: number): Promise<{ version: number; keys: string[] }> {
+    const role = await this.db.selectFrom('roles').select('version').where('id', '=', roleId).executeTakeFirstOrThrow();
+    const rows = await this.db.selectFrom('role_permissions').select('permission_key').where('role_id', '=', roleId).execute();
+    return { version: role.version, keys: rows.map((row) => row.permission_key) };
+  }
+
+  async countUsers(): Promise<number> {
+    const row = await this.db.selectFrom('staff_users').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async administratorRoleId(): Promise<number> {
+    const row = await this.db.selectFrom('roles').select('id').where('builtin_key', '=', 'administrator').executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async create(user: { username: string; displayName: string; passwordHash: string; roleId: number; now: number }): Promise<number> {
+    const row = await this.db
+      .insertInto('staff_users')
+      .values({
+        username: user.username,
+        display_name: user.displayName,
+        password_hash: user.passwordHash,
+        role_id: user.roleId,
+        is_active: 1,
+        created_at: user.now,
+        updated_at: user.now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+}

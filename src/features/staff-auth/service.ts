@@ -1,0 +1,72 @@
+import { AppError } from '../../http/errors.js';
+import { verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
+import { loginThrottleKeys } from '../../security/login-throttle.js';
+import type { CoreServices } from '../../services.js';
+import type { AuditActor } from '../audit/audit-repository.js';
+import type { StaffAuthRepository } from './repository.js';
+
+/** Sign-in, token refresh (rotation) and sign-out for staff. */
+export class StaffAuthService {
+  constructor(
+    private readonly core: CoreServices,
+    private readonly repository: StaffAuthRepository,
+  ) {}
+
+  private async issueSession(userId: number, now: number, actor: AuditActor, action: 'staff.login' | 'staff.token_refresh', revokeSessionId?: string) {
+    const issued = await this.core.tokens.issue('staff', userId, now);
+    // A staff session lives as long as its token may still be refreshed.
+    const expiresAt = issued.expiresAt + this.core.config.refreshWindowSeconds;
+    await this.core.db.transaction().execute(async (trx) => {
+      if (revokeSessionId !== undefined) {
+        const revoked = await this.core.sessions.revoke('staff', revokeSessionId, now, trx);
+        if (!revoked) throw new AppError('token_invalid');
+        if (!(await this.repository.isActive(userId, trx))) throw new AppError('account_disabled');
+      }
+      await this.core.sessions.create({ id: issued.sessionId, family: 'staff', subjectId: userId, createdAt: now, expiresAt }, trx);
+      await this.core.audit.record({ ...actor, type: 'staff', id: userId }, { action, targetType: 'staff_user', targetId: userId }, trx);
+    });
+    return issued.token;
+  }
+
+  async login(username: string, password: string, actor: AuditActor, now: number): Promise<string> {
+    const keys = loginThrottleKeys('staff', username, actor.ip ?? 'unknown');
+    await this.core.throttle.assertNotLocked([keys.account, keys.ip], now);
+    const user = await this.repository.findByUsername(username);
+    const passwordMatches = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstNoAccount(password);
+
+    if (!user || !passwordMatches) {
+      const locked = await this.core.throttle.recordFailure([keys.account, keys.ip], now);
+      const failedActor = { ...actor, type: 'anonymous' as const, id: null, label: username };
+      await this.core.audit.record(failedActor, {
+        action: 'staff.login_failed',
+        targetType: 'staff_user',
+        targetId: user?.id,
+        outcome: 'failure',
+        details: { reason: user ? 'wrong_password' : 'no_such_user' },
+      });
+      for (const key of locked) {
+        await this.core.audit.record(failedActor, { action: 'staff.lockout', outcome: 'failure', details: { scope: key === keys.ip ? 'ip' : 'account' } });
+      }
+      throw new AppError(user ? 'wrong_password' : 'user_not_found');
+    }
+    if (user.is_active !== 1) throw new AppError('account_disabled');
+    await this.core.throttle.clear(keys.account);
+    return this.issueSession(user.id, now, actor, 'staff.login');
+  }
+
+  /**
+   * Rotation: the presented token (valid, or expired less than REFRESH_WINDOW_SECONDS ago)
+   * is revoked and a new one issued, atomically, so refreshing one token twice fails.
+   */
+  async refresh(token: string, actor: AuditActor, now: number): Promise<string> {
+    const verified = await this.core.tokens.verify('staff', token, this.core.config.refreshWindowSeconds);
+    return this.issueSession(verified.subjectId, now, actor, 'staff.token_refresh', verified.sessionId);
+  }
+
+  async logout(sessionId: string, actor: AuditActor, now: number): Promise<void> {
+    await this.core.db.transaction().execute(async (trx) => {
+      await this.core.sessions.revoke('staff', sessionId, now, trx);
+      await this.core.audit.record(actor, { action: 'staff.logout', targetType: 'staff_user', targetId: actor.id ?? undefined }, trx);
+    });
+  }
+}

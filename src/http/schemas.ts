@@ -1,0 +1,44 @@
+import { type TSchema, Type } from 'typebox';
+import { type AppErrorCode, errorCatalogue } from './errors.js';
+
+/*
+ * Shared pieces of the wire contract. Error bodies stay open (additionalProperties) so
+ * fields such as `existingId` survive Fastify's response serialization.
+ */
+export const StaffErrorSchema = Type.Object(
+  {
+    state_code: Type.Integer({ description: 'error code: see the table in the API description' }),
+    msg: Type.String({ description: 'Chinese message for the user' }),
+  },
+  { additionalProperties: true },
+);
+
+export const PortalErrorSchema = Type.Object(
+  { code: Type.Literal(0), msg: Type.String(), data: Type.Null() },
+  { additionalProperties: true },
+);
+
+export const StaffTokenField = Type.Optional(
+  Type.String({ maxLength: 4096, description: 'staff token; `Authorization: Bearer` works too' }),
+);
+
+export function portalSuccessSchema<T extends TSchema>(data: T) {
+  return Type.Object({ code: Type.Literal(1), msg: Type.String(), data });
+}
+
+/** Response map: the success schemas plus one shared error schema for each listed status. */
+export function withErrors<T extends Record<number, TSchema>>(family: 'staff' | 'portal', success: T, statuses: number[]) {
+  const error = family === 'staff' ? StaffErrorSchema : PortalErrorSchema;
+  const responses: Record<number, TSchema> = { ...success };
+  for (const status of [...statuses, 500]) responses[status] = error;
+  return responses as T;
+}
+
+/** The error table, generated from the catalogue, for the OpenAPI description. */
+export function errorTableMarkdown(): string {
+  const rows = (Object.keys(errorCatalogue) as AppErrorCode[]).map((code) => {
+    const entry = errorCatalogue[code];
+    return `| ${entry.stateCode} | ${entry.status} | ${entry.message} | ${entry.description} |`;
+  });
+  return ['| state_code | HTTP | msg | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}

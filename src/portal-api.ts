@@ -1,0 +1,37 @@
+import { AppError } from './http/errors.js';
+import type { TypedApp } from './http/typed-app.js';
+import { ReferenceRepository } from './features/catalogs/reference-repository.js';
+import { PatientRepository } from './features/patients/repository.js';
+import { PatientGuard } from './features/portal-account/guard.js';
+import { PortalAccountRepository } from './features/portal-account/repository.js';
+import { registerPortalAccountRoutes } from './features/portal-account/routes.js';
+import { PortalAccountService } from './features/portal-account/service.js';
+import type { CoreServices } from './services.js';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The patient portal API (seed 000), mounted at /patient. JSON bodies only. */
+export async function portalApi(app: TypedApp, options: { core: CoreServices }): Promise<void> {
+  const { core } = options;
+
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access === undefined) {
+      throw new Error(`Portal route ${String(route.method)} ${route.url} declares no access (config.access)`);
+    }
+  });
+
+  const accounts = new PortalAccountRepository(core.db);
+  const guard = new PatientGuard(core.tokens, accounts);
+  app.addHook('preValidation', async (request) => {
+    if (BODY_METHODS.has(request.method) && request.routeOptions.schema?.body) {
+      if (request.body === undefined || request.body === null) request.body = {};
+      else if (typeof request.body !== 'object' || Array.isArray(request.body)) throw new AppError('malformed_body', '请求体应为 JSON 对象');
+    }
+    await guard.authenticate(request);
+  });
+
+  registerPortalAccountRoutes(
+    app,
+    new PortalAccountService(core, accounts, new PatientRepository(core.db), new ReferenceRepository(core.db)),
+  );
+}
