@@ -18,6 +18,8 @@ export interface Database {
   patients: PatientsTable;
   patient_accounts: PatientAccountsTable;
   audit_log: AuditLogTable;
+  visits: VisitsTable;
+  follow_ups: FollowUpsTable;
 }
 
 export interface RolesTable {
@@ -140,6 +142,11 @@ export interface PatientsTable {
   medical_history: string | null;
   avatar_url: string | null;
   deleted_at: number | null;
+  /** Staff user who moved the record into the recycle bin. */
+  deleted_by: number | null;
+  /** Total spend over all visits, in fen (1/100 yuan). */
+  spend_fen: Generated<number>;
+  visit_count: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -174,6 +181,33 @@ export interface AuditLogTable {
   request_id: string | null;
   /** JSON text: changed fields (before/after, phones masked), reasons. */
   details: string | null;
+}
+
+/** One arrival at the clinic: the first visit or a return. */
+export interface VisitsTable {
+  id: Generated<number>;
+  patient_id: number;
+  doctor_id: number | null;
+  visit_time: number;
+  is_first_visit: number;
+  spend_fen: Generated<number>;
+  appointment_id: number | null;
+  notes: string | null;
+  recorded_by: number | null;
+  created_at: number;
+}
+
+/** A contact by staff (回访) on the patient's timeline. */
+export interface FollowUpsTable {
+  id: Generated<number>;
+  patient_id: number;
+  staff_id: number;
+  contact_time: number;
+  way: string;
+  content: string;
+  /** YYYY-MM-DD in the clinic's calendar; drives "follow-ups due today". */
+  next_follow_up_date: string | null;
+  created_at: number;
 }
 
 export type PatientRow = Selectable<PatientsTable>;

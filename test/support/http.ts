@@ -10,7 +10,7 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   json?: unknown;
   form?: Record<string, string | number | boolean | undefined>;
-  raw?: string | Uint8Array;
+  raw?: string | Buffer;
   contentType?: string;
   bearer?: string;
   headers?: Record<string, string>;
@@ -23,7 +23,7 @@ export class HttpClient {
     const url = new URL(path, this.baseUrl);
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     const headers: Record<string, string> = { ...options.headers };
-    let body: string | Uint8Array | undefined;
+    let body: string | Buffer | undefined;
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
@@ -37,7 +37,7 @@ export class HttpClient {
     }
     if (options.contentType) headers['content-type'] = options.contentType;
     if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
-    const response = await fetch(url, { method, headers, body });
+    const response = await fetch(url, { method, headers, body: body as BodyInit | undefined });
     const text = await response.text();
     let parsed: unknown = text;
     try {

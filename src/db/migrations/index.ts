@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { DialectName } from '../database.js';
 import type { Database } from '../schema.js';
 import { initialMigration } from './0001_initial.js';
+import { poolLifeMigration } from './0002_pool_life.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -10,6 +11,7 @@ import { initialMigration } from './0001_initial.js';
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(dialect),
+    '0002_pool_life': poolLifeMigration(dialect),
   };
 }
 
