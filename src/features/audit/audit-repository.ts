@@ -15,6 +15,7 @@ export type AuditAction =
   | 'patient.create'
   | 'patient.read'
   | 'patient.update'
+  | 'patient.arrival'
   | 'patient.delete'
   | 'patient.restore'
   | 'patient.purge'
