@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { registerHealthRoutes } from './features/health/routes.js';
+import { registerAvatarFileRoute } from './features/avatars/routes.js';
 import { PORTAL_PREFIX, STAFF_PREFIX } from './http/envelopes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
@@ -22,7 +23,9 @@ export interface AppDependencies {
   database: DatabaseHandle;
   jwtSecret: string;
   /** Tests pass false to keep their output quiet. */
-  logger?: FastifyServerOptions['logger'];
+  logger?: false;
+  /** Where the product's own logger writes (default stdout); tests capture it to prove redaction. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -32,9 +35,10 @@ export function redactUrl(url: string): string {
   return url.replace(/([?&]token=)[^&]*/gi, '$1[REDACTED]');
 }
 
-function loggerOptions(config: AppConfig): FastifyServerOptions['logger'] {
+function loggerOptions(config: AppConfig, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    ...(stream ? { stream } : {}),
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'password', 'token', '*.password', '*.token'], censor: '[REDACTED]' },
     serializers: {
       req: (request: { method: string; url: string; ip?: string; id?: string }) => ({
@@ -67,7 +71,7 @@ ${errorTableMarkdown()}
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config, database } = deps;
   const app = Fastify({
-    logger: deps.logger ?? loggerOptions(config),
+    logger: deps.logger ?? loggerOptions(config, deps.logStream),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
     genReqId: (request) => {
@@ -117,6 +121,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const core = createCoreServices(config, database.db, database.dialect, deps.jwtSecret);
   registerHealthRoutes(app, database);
+  registerAvatarFileRoute(app, config.dataDir);
   await app.register(staffApi, { prefix: STAFF_PREFIX, core });
   await app.register(portalApi, { prefix: PORTAL_PREFIX, core });
   return app;

@@ -20,6 +20,10 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   rateLimitPerMinute: number;
   trustProxy: boolean;
+  /** IANA zone of the clinic's calendar: session dates, "today", cancellation cutoffs. */
+  clinicTimezone: string;
+  /** Patients may cancel until `daysBefore` days before the session date at `minuteOfDay` clinic time. */
+  bookingCancelCutoff: { daysBefore: number; minuteOfDay: number };
 }
 
 interface VariableSpec<T> {
@@ -133,6 +137,31 @@ export const configVariables = {
       throw new ConfigError('TRUST_PROXY', `must be true or false (got "${raw}")`);
     },
   },
+  CLINIC_TIMEZONE: {
+    description: "IANA time zone of the clinic (session dates, 'today', cancellation cutoff), e.g. Asia/Shanghai",
+    sensitive: false,
+    parse: (raw) => {
+      const value = raw && raw.trim() !== '' ? raw.trim() : 'Asia/Shanghai';
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: value });
+      } catch {
+        throw new ConfigError('CLINIC_TIMEZONE', `must be an IANA time zone such as Asia/Shanghai (got "${value}")`);
+      }
+      return value;
+    },
+  },
+  BOOKING_CANCEL_CUTOFF: {
+    description: "Last moment a patient may cancel: '-<days>d<HH:MM>' = that many days before the session date at that clinic time (default -1d18:00)",
+    sensitive: false,
+    parse: (raw) => {
+      const value = raw && raw.trim() !== '' ? raw.trim() : '-1d18:00';
+      const match = /^-(\d{1,2})d([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
+      if (!match || Number(match[1]) > 14) {
+        throw new ConfigError('BOOKING_CANCEL_CUTOFF', `must look like -1d18:00 (0 to 14 days before, HH:MM) (got "${value}")`);
+      }
+      return { daysBefore: Number(match[1]), minuteOfDay: Number(match[2]) * 60 + Number(match[3]) };
+    },
+  },
 } satisfies Record<string, VariableSpec<unknown>>;
 
 type Environment = Record<string, string | undefined>;
@@ -162,5 +191,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     logLevel: v.LOG_LEVEL.parse(env.LOG_LEVEL),
     rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE.parse(env.RATE_LIMIT_PER_MINUTE),
     trustProxy: v.TRUST_PROXY.parse(env.TRUST_PROXY),
+    clinicTimezone: v.CLINIC_TIMEZONE.parse(env.CLINIC_TIMEZONE),
+    bookingCancelCutoff: v.BOOKING_CANCEL_CUTOFF.parse(env.BOOKING_CANCEL_CUTOFF),
   };
 }

@@ -1,4 +1,4 @@
-import { AppError } from './http/errors.js';
+import { guardRequestInput } from './http/body-guard.js';
 import type { TypedApp } from './http/typed-app.js';
 import { ReferenceRepository } from './features/catalogs/reference-repository.js';
 import { PatientRepository } from './features/patients/repository.js';
@@ -7,8 +7,7 @@ import { PortalAccountRepository } from './features/portal-account/repository.js
 import { registerPortalAccountRoutes } from './features/portal-account/routes.js';
 import { PortalAccountService } from './features/portal-account/service.js';
 import type { CoreServices } from './services.js';
-
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+import { registerPortalBooking } from './features/appointments/register.js';
 
 /** The patient portal API (seed 000), mounted at /patient. JSON bodies only. */
 export async function portalApi(app: TypedApp, options: { core: CoreServices }): Promise<void> {
@@ -23,10 +22,7 @@ export async function portalApi(app: TypedApp, options: { core: CoreServices }):
   const accounts = new PortalAccountRepository(core.db);
   const guard = new PatientGuard(core.tokens, accounts);
   app.addHook('preValidation', async (request) => {
-    if (BODY_METHODS.has(request.method) && request.routeOptions.schema?.body) {
-      if (request.body === undefined || request.body === null) request.body = {};
-      else if (typeof request.body !== 'object' || Array.isArray(request.body)) throw new AppError('malformed_body', '请求体应为 JSON 对象');
-    }
+    guardRequestInput(request, { dropEmptyFormFields: false });
     await guard.authenticate(request);
   });
 
@@ -34,4 +30,5 @@ export async function portalApi(app: TypedApp, options: { core: CoreServices }):
     app,
     new PortalAccountService(core, accounts, new PatientRepository(core.db), new ReferenceRepository(core.db)),
   );
+  await registerPortalBooking(app, core);
 }

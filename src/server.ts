@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import { ensureFirstAdministrator } from './features/staff-users/bootstrap.js';
+import { startHousekeeping } from './security/housekeeping.js';
 import { resolveJwtSecret } from './security/secret.js';
 
 /** Entry point: config -> database -> migrations -> first admin -> app -> listen. */
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, database, jwtSecret });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');
   await ensureFirstAdministrator(database.db, config, app.log);
+  const stopHousekeeping = startHousekeeping(database.db, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     try {
+      stopHousekeeping();
       await app.close();
       await database.close();
     } finally {

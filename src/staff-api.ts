@@ -1,23 +1,27 @@
 import formBody from '@fastify/formbody';
-import { AppError } from './http/errors.js';
+import { guardRequestInput } from './http/body-guard.js';
 import type { TypedApp } from './http/typed-app.js';
 import { ReferenceRepository } from './features/catalogs/reference-repository.js';
 import { registerMenuRoutes } from './features/menu/routes.js';
 import { PatientRepository } from './features/patients/repository.js';
 import { registerPatientRoutes } from './features/patients/routes.js';
 import { PatientService } from './features/patients/service.js';
+import { registerPatientPoolRoutes } from './features/patients/pool-routes.js';
+import { registerFollowUpRoutes } from './features/follow-ups/routes.js';
+import { registerVisitRoutes } from './features/visits/routes.js';
 import { StaffGuard } from './features/staff-auth/guard.js';
 import { StaffAuthRepository } from './features/staff-auth/repository.js';
 import { registerStaffAuthRoutes } from './features/staff-auth/routes.js';
 import { StaffAuthService } from './features/staff-auth/service.js';
+import { registerStaffUserRoutes } from './features/staff-users/routes.js';
+import { registerRoleRoutes } from './features/roles/routes.js';
+import { registerAuditRoutes } from './features/audit/routes.js';
+import { registerCatalogRoutes } from './features/catalogs/routes.js';
+import { registerStatisticsRoutes } from './features/statistics/routes.js';
+import { registerDashboardRoutes } from './features/dashboard/routes.js';
+import { patientTransferPlugin } from './features/patient-transfer/plugin.js';
 import type { CoreServices } from './services.js';
-
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** A form field left empty means "not given", as browsers send every input of a form. */
-function dropEmptyFormFields(body: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(body)) if (value === '') delete body[key];
-}
+import { registerStaffBooking } from './features/appointments/register.js';
 
 /** The staff API (seed 004), mounted at /back_end/api/v1. */
 export async function staffApi(app: TypedApp, options: { core: CoreServices }): Promise<void> {
@@ -33,13 +37,7 @@ export async function staffApi(app: TypedApp, options: { core: CoreServices }): 
   const authRepository = new StaffAuthRepository(core.db);
   const guard = new StaffGuard(core.tokens, authRepository);
   app.addHook('preValidation', async (request) => {
-    if (BODY_METHODS.has(request.method)) {
-      if (request.body === undefined || request.body === null) request.body = {};
-      else if (typeof request.body !== 'object' || Array.isArray(request.body)) throw new AppError('malformed_body', '请求体应为 JSON 对象或表单');
-      else if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
-        dropEmptyFormFields(request.body as Record<string, unknown>);
-      }
-    }
+    guardRequestInput(request, { dropEmptyFormFields: true });
     await guard.authenticate(request);
   });
 
@@ -49,4 +47,15 @@ export async function staffApi(app: TypedApp, options: { core: CoreServices }): 
   registerStaffAuthRoutes(app, new StaffAuthService(core, authRepository));
   registerMenuRoutes(app);
   registerPatientRoutes(app, new PatientService(core, patients, references));
+  registerPatientPoolRoutes(app, core);
+  registerFollowUpRoutes(app, core);
+  registerVisitRoutes(app, core);
+  registerStatisticsRoutes(app, core);
+  registerDashboardRoutes(app, core);
+  await app.register(patientTransferPlugin, { core });
+  registerStaffUserRoutes(app, core);
+  registerRoleRoutes(app, core);
+  registerAuditRoutes(app, core);
+  registerCatalogRoutes(app, core);
+  registerStaffBooking(app, core);
 }

@@ -79,3 +79,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|driver has already been destroyed/i.test(message);
 }
+
+/** PostgreSQL refusing a character its encoding cannot store (e.g. NUL): the input's fault. */
+export function isUnstorableText(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '22021' || code === '22P05';
+}

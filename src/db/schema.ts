@@ -20,6 +20,10 @@ export interface Database {
   audit_log: AuditLogTable;
   visits: VisitsTable;
   follow_ups: FollowUpsTable;
+  doctor_weekly_sessions: DoctorWeeklySessionsTable;
+  doctor_session_exceptions: DoctorSessionExceptionsTable;
+  session_counters: SessionCountersTable;
+  appointments: AppointmentsTable;
 }
 
 export interface RolesTable {
@@ -208,6 +212,69 @@ export interface FollowUpsTable {
   /** YYYY-MM-DD in the clinic's calendar; drives "follow-ups due today". */
   next_follow_up_date: string | null;
   created_at: number;
+}
+
+/** Half-day consultation sessions. */
+export type SessionPeriod = 'morning' | 'afternoon';
+
+/** The repeating week of a doctor: weekday 1 (Monday) to 7 (Sunday). */
+export interface DoctorWeeklySessionsTable {
+  id: Generated<number>;
+  doctor_id: number;
+  weekday: number;
+  period: SessionPeriod;
+  capacity: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** 'cancelled': the dated session is not held; 'extra': it is held with this capacity (added or re-sized). */
+export type SessionExceptionKind = 'cancelled' | 'extra';
+
+export interface DoctorSessionExceptionsTable {
+  id: Generated<number>;
+  doctor_id: number;
+  /** YYYY-MM-DD in the clinic's calendar. */
+  session_date: string;
+  period: SessionPeriod;
+  kind: SessionExceptionKind;
+  capacity: number | null;
+  reason: string | null;
+  created_by: number | null;
+  created_at: number;
+}
+
+/** Places taken in one dated session; the row every booking of that session locks first. */
+export interface SessionCountersTable {
+  id: Generated<number>;
+  doctor_id: number;
+  session_date: string;
+  period: SessionPeriod;
+  booked: Generated<number>;
+}
+
+export type AppointmentStatus = 'booked' | 'cancelled' | 'arrived' | 'missed';
+export type AppointmentSource = 'portal' | 'staff';
+
+export interface AppointmentsTable {
+  id: Generated<number>;
+  patient_id: number;
+  doctor_id: number;
+  session_date: string;
+  period: SessionPeriod;
+  /** Unix seconds of the session's start in the clinic's time zone. */
+  start_time: number;
+  status: AppointmentStatus;
+  source: AppointmentSource;
+  /** Staff user who booked on the patient's behalf (source 'staff'). */
+  booked_by: number | null;
+  cancelled_at: number | null;
+  cancelled_by_type: 'patient' | 'staff' | null;
+  cancelled_by_id: number | null;
+  cancel_reason: string | null;
+  visit_id: number | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export type PatientRow = Selectable<PatientsTable>;

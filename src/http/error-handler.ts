@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import { isDatabaseUnavailable } from '../db/database.js';
+import { isDatabaseUnavailable, isUnstorableText } from '../db/database.js';
 import { errorBody } from './envelopes.js';
 import { AppError, type AppErrorCode, isAppError } from './errors.js';
 import { validationToAppError } from './validation.js';
@@ -22,6 +22,7 @@ export function toAppError(error: unknown, request: FastifyRequest): AppError {
     return validationToAppError(fastifyError.validation as never, fastifyError.validationContext ?? 'body', request);
   }
   if (isDatabaseUnavailable(error)) return new AppError('service_unavailable', undefined, { cause: error });
+  if (isUnstorableText(error)) return new AppError('invalid_value', '参数不合法（包含无法保存的字符）', { cause: error });
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     return new AppError(codeByFastifyStatus[status] ?? 'invalid_value', undefined, { cause: error });

@@ -1,4 +1,4 @@
-import { type TSchema, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 import { type AppErrorCode, errorCatalogue } from './errors.js';
 
 /*
@@ -17,6 +17,17 @@ export const PortalErrorSchema = Type.Object(
   { code: Type.Literal(0), msg: Type.String(), data: Type.Null() },
   { additionalProperties: true },
 );
+
+/**
+ * A value or null, as `type: [T, "null"]` rather than `anyOf`: with type coercion on
+ * (form bodies), Ajv would otherwise turn a refused value such as 0 into null through the
+ * null branch and accept it. Works for single-type schemas (string, integer, number).
+ */
+export function Nullable<T extends TSchema>(schema: T) {
+  const { type, ...rest } = schema as unknown as { type?: unknown } & Record<string, unknown>;
+  if (typeof type !== 'string') return Type.Unsafe<Static<T> | null>({ anyOf: [schema, { type: 'null' }] });
+  return Type.Unsafe<Static<T> | null>({ ...rest, type: [type, 'null'] });
+}
 
 export const StaffTokenField = Type.Optional(
   Type.String({ maxLength: 4096, description: 'staff token; `Authorization: Bearer` works too' }),

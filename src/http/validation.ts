@@ -4,17 +4,19 @@ import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { AppError } from './errors.js';
 
 /*
- * Two validators: query strings, path parameters and staff bodies (which may be
- * form-urlencoded, where every value arrives as text) coerce "20" to 20; portal bodies
- * are JSON only and validated strictly, so a number where a string belongs is refused.
+ * Three validators. Query strings and path parameters arrive as text and may repeat a
+ * key, so they coerce "20" to 20 and a lone value into an array where one is expected.
+ * Staff bodies may be form-urlencoded (every value is text), so they coerce scalars but
+ * never an array into a scalar. Portal bodies are JSON only and validated strictly.
  */
 const common: Options = { allErrors: false, useDefaults: true, removeAdditional: true, strict: false };
-const coercing = addFormats.default(new Ajv({ ...common, coerceTypes: 'array' }));
+const coercingParameters = addFormats.default(new Ajv({ ...common, coerceTypes: 'array' }));
+const coercingScalars = addFormats.default(new Ajv({ ...common, coerceTypes: true }));
 const strict = addFormats.default(new Ajv({ ...common, coerceTypes: false }));
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart, url }) => {
-  const isStrictBody = httpPart === 'body' && !url.startsWith('/back_end/');
-  return (isStrictBody ? strict : coercing).compile(schema);
+  if (httpPart !== 'body') return coercingParameters.compile(schema);
+  return (url.startsWith('/back_end/') ? coercingScalars : strict).compile(schema);
 };
 
 interface ValidationIssue {

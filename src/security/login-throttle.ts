@@ -77,4 +77,14 @@ export class LoginThrottle {
   async clear(throttleKey: ThrottleKey): Promise<void> {
     await this.db.deleteFrom('login_throttle').where('key', '=', throttleKey.key).execute();
   }
+
+  /** Rows whose failure window and lock have both passed. */
+  async purgeStale(now: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('login_throttle')
+      .where('window_started_at', '<', now - WINDOW_SECONDS)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

@@ -24,7 +24,7 @@ export interface TestServer {
  * The real app on a real database, listening on a real port: tests talk HTTP to it.
  * Rate limiting is off unless a test turns it on, so suites can make many requests.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { logStream?: NodeJS.WritableStream } = {}): Promise<TestServer> {
   const testDatabase: TestDatabase = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: testDatabase.url,
@@ -38,7 +38,12 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db, database.dialect);
-  const app = await buildApp({ config, database, jwtSecret: config.jwtSecret ?? TEST_JWT_SECRET, logger: false });
+  const app = await buildApp({
+    config,
+    database,
+    jwtSecret: config.jwtSecret ?? TEST_JWT_SECRET,
+    ...(options.logStream ? { logStream: options.logStream } : { logger: false as const }),
+  });
   await ensureFirstAdministrator(database.db, config, app.log);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

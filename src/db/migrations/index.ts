@@ -3,6 +3,10 @@ import type { DialectName } from '../database.js';
 import type { Database } from '../schema.js';
 import { initialMigration } from './0001_initial.js';
 import { poolLifeMigration } from './0002_pool_life.js';
+import { patientPoolMigration } from './0003_patient_pool.js';
+import { staffCatalogsMigration } from './0004_staff_catalogs.js';
+import { appointmentsMigration } from './0005_appointments.js';
+import { statisticsMigration } from './0006_statistics.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -12,6 +16,10 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(dialect),
     '0002_pool_life': poolLifeMigration(dialect),
+    '0003_patient_pool': patientPoolMigration(),
+    '0004_staff_catalogs': staffCatalogsMigration(dialect),
+    '0005_appointments': appointmentsMigration(dialect),
+    '0006_statistics': statisticsMigration(),
   };
 }
 

@@ -19,6 +19,7 @@ export type AuditAction =
   | 'patient.delete'
   | 'patient.restore'
   | 'patient.purge'
+  | 'patient.follow_up'
   | 'patient.export'
   | 'patient.import'
   | 'portal.register'
@@ -27,7 +28,28 @@ export type AuditAction =
   | 'portal.lockout'
   | 'portal.logout'
   | 'portal.profile_update'
-  | 'portal.password_change';
+  | 'portal.password_change'
+  | 'portal.avatar_upload'
+  | 'appointment.book'
+  | 'appointment.cancel'
+  | 'appointment.arrive'
+  | 'appointment.miss'
+  | 'schedule.weekly_set'
+  | 'schedule.weekly_remove'
+  | 'schedule.exception_add'
+  | 'schedule.exception_remove'
+  | 'staff_user.create'
+  | 'staff_user.update'
+  | 'staff_user.password_reset'
+  | 'staff_user.password_change'
+  | 'staff_user.delete'
+  | 'role.create'
+  | 'role.update'
+  | 'role.delete'
+  | 'role.permissions_update'
+  | 'catalog.create'
+  | 'catalog.update'
+  | 'catalog.delete';
 
 /** Who acted, from where: taken from the request. */
 export interface AuditActor {

@@ -15,7 +15,9 @@ export function registerPatientRoutes(app: TypedApp, service: PatientService): v
       description:
         'The seed shows a copy of the menu example here; this is the designed list. ' +
         'Callers without patients:view_all see only the patients they registered. ' +
-        'tel is masked without patients:view_full_phone.',
+        'tel is masked without patients:view_full_phone. Deleted records never appear. Filters combine with AND: ' +
+        'department_id matches any disease of that department, author_id is the consultant, visit_type first/return is ' +
+        'one visit / more than one. sort by add_time, order_time, reach_time or id.',
       querystring: PatientListQuery,
       response: withErrors('staff', { 200: PatientListResponse }, [400, 401, 403]),
     },
@@ -31,8 +33,16 @@ export function registerPatientRoutes(app: TypedApp, service: PatientService): v
           mediaFromId: q.media_from_id,
           diseaseId: q.disease_id,
           doctorId: q.doctor_id,
+          departmentId: q.department_id,
+          authorId: q.author_id,
+          advisoryWay: q.advisory_way,
           addTimeFrom: q.add_time_from,
           addTimeTo: q.add_time_to,
+          orderTimeFrom: q.order_time_from,
+          orderTimeTo: q.order_time_to,
+          reachTimeFrom: q.reach_time_from,
+          reachTimeTo: q.reach_time_to,
+          visitType: q.visit_type,
         },
         { page: q.page, pageSize: q.page_size, sort: q.sort, order: q.order },
       );

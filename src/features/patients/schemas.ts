@@ -1,13 +1,12 @@
-import { type TSchema, Type } from 'typebox';
-import { StaffTokenField } from '../../http/schemas.js';
+import { Type } from 'typebox';
+import { Nullable, StaffTokenField } from '../../http/schemas.js';
 
 export const MOBILE_PATTERN = '^1[3-9]\\d{9}$';
 /** 2100-01-01: a Unix-seconds value beyond it is a milliseconds mix-up, not a date. */
 const MAX_UNIX_SECONDS = 4_102_444_800;
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const UnixSeconds = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_UNIX_SECONDS, description });
-const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
+export const UnixSeconds = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_UNIX_SECONDS, description });
+export const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
 const Text = (maxLength: number, description: string) => Type.String({ maxLength, description });
 
 /** Pool states: 0 未到 (not arrived), 1 已到 (arrived), 2 流失 (lost). */
@@ -69,8 +68,18 @@ export const PatientListQuery = Type.Object({
   media_from_id: Type.Optional(Id('channel')),
   disease_id: Type.Optional(Id('disease')),
   doctor_id: Type.Optional(Id('doctor')),
+  department_id: Type.Optional(Id('department: patients with any disease of it')),
+  author_id: Type.Optional(Id('consultant who registered the patient')),
+  advisory_way: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: '咨询方式, exact' })),
   add_time_from: Type.Optional(UnixSeconds('add_time >= this')),
   add_time_to: Type.Optional(UnixSeconds('add_time <= this')),
+  order_time_from: Type.Optional(UnixSeconds('order_time >= this')),
+  order_time_to: Type.Optional(UnixSeconds('order_time <= this')),
+  reach_time_from: Type.Optional(UnixSeconds('reach_time >= this')),
+  reach_time_to: Type.Optional(UnixSeconds('reach_time <= this')),
+  visit_type: Type.Optional(
+    Type.Union([Type.Literal('first'), Type.Literal('return')], { description: 'first: exactly one visit; return: more than one' }),
+  ),
   sort: Type.Union([Type.Literal('add_time'), Type.Literal('order_time'), Type.Literal('reach_time'), Type.Literal('id')], {
     default: 'add_time',
   }),

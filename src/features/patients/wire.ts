@@ -1,4 +1,5 @@
 import type { PatientRow } from '../../db/schema.js';
+import { fenToYuan } from './money.js';
 
 /** 13812345678 -> 138****5678. Anything that is not 11 characters is masked whole but its ends. */
 export function maskPhone(tel: string): string {
@@ -37,3 +38,43 @@ export function toWirePatient(row: PatientRow, options: { showFullPhone: boolean
 }
 
 export type WirePatient = ReturnType<typeof toWirePatient>;
+
+type DetailSource = PatientRow & {
+  disease_name: string | null;
+  department_id: number | null;
+  department_name: string | null;
+  doctor_name: string | null;
+  media_from_name: string | null;
+  author_name: string | null;
+};
+
+/** GET patient/:id: the list shape plus catalog and author names, spend and visits. */
+export function toWirePatientDetail(row: DetailSource, options: { showFullPhone: boolean }) {
+  return {
+    ...toWirePatient(row, options),
+    diseaseName: row.disease_name,
+    departmentId: asText(row.department_id),
+    departmentName: row.department_name,
+    doctorName: row.doctor_name,
+    mediaFromName: row.media_from_name,
+    authorName: row.author_name,
+    spend: fenToYuan(row.spend_fen),
+    visitCount: String(row.visit_count),
+    birthDate: row.birth_date,
+    address: row.address,
+    medicalHistory: row.medical_history,
+    avatarUrl: row.avatar_url,
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+/** A recycle-bin entry: the list shape plus who deleted it and when. */
+export function toWireDeletedPatient(row: PatientRow & { deleted_by_name: string | null }, options: { showFullPhone: boolean }) {
+  return {
+    ...toWirePatient(row, options),
+    deletedAt: asText(row.deleted_at),
+    deletedBy: asText(row.deleted_by),
+    deletedByName: row.deleted_by_name,
+  };
+}

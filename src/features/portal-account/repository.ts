@@ -74,6 +74,14 @@ export class PortalAccountRepository {
     await db.updateTable('patients').set(changes).where('id', '=', patientId).execute();
   }
 
+  findAccountById(accountId: number, db: Executor = this.db) {
+    return db.selectFrom('patient_accounts').select(['id', 'patient_id', 'phone', 'password_hash']).where('id', '=', accountId).executeTakeFirst();
+  }
+
+  async updatePasswordHash(accountId: number, passwordHash: string, now: number, db: Executor): Promise<void> {
+    await db.updateTable('patient_accounts').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', accountId).execute();
+  }
+
   async updateAccountPhone(accountId: number, phone: string, now: number, db: Executor): Promise<void> {
     await db.updateTable('patient_accounts').set({ phone, updated_at: now }).where('id', '=', accountId).execute();
   }

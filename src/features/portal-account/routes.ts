@@ -3,7 +3,7 @@ import { portalOk } from '../../http/envelopes.js';
 import { auditActorOf, nowSeconds, patientOf } from '../../http/request-context.js';
 import { portalSuccessSchema, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { LoginBody, LoginData, ProfileData, ProfileUpdateBody, RegisterBody } from './schemas.js';
+import { LoginBody, LoginData, PasswordChangeBody, ProfileData, ProfileUpdateBody, RegisterBody } from './schemas.js';
 import type { PortalAccountService } from './service.js';
 
 const NullData = portalSuccessSchema(Type.Null());
@@ -61,6 +61,24 @@ export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccoun
     },
     config: { access: 'patient' },
     handler: async (request) => portalOk(await service.profile(patientOf(request))),
+  });
+
+  app.put('/password', {
+    schema: {
+      tags: ['portal: account'],
+      summary: 'Change my password: old password required, new one 8-128 characters',
+      description:
+        'A wrong old password answers 400 and counts toward the account\'s login lock (429 once locked). ' +
+        'On success every other token of the patient stops working at once; the calling token stays valid.',
+      security: [{ bearerAuth: [] }],
+      body: PasswordChangeBody,
+      response: withErrors('portal', { 200: NullData }, [400, 401, 429]),
+    },
+    config: { access: 'patient' },
+    handler: async (request) => {
+      await service.changePassword(patientOf(request), request.body.old_password, request.body.new_password, auditActorOf(request), nowSeconds());
+      return portalOk(null, '密码已修改，其他设备需重新登录');
+    },
   });
 
   for (const method of ['PATCH', 'PUT'] as const) {

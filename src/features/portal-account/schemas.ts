@@ -1,12 +1,12 @@
-import { type TSchema, Type } from 'typebox';
+import { Type } from 'typebox';
+import { Nullable } from '../../http/schemas.js';
 import { MOBILE_PATTERN } from '../patients/schemas.js';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const Phone = Type.String({ pattern: MOBILE_PATTERN, description: 'mainland mobile number, also the login' });
 export const Password = Type.String({ minLength: 8, maxLength: 128, description: '8 to 128 characters' });
 export const PersonName = Type.String({ minLength: 1, maxLength: 50 });
-export const Gender = Type.Union([Type.Literal('male'), Type.Literal('female')]);
+export const Gender = Type.Unsafe<'male' | 'female'>({ type: 'string', enum: ['male', 'female'], description: 'male or female' });
 /** Uploaded avatars are served under /uploads/avatars/; anything else must be an http(s) URL. */
 export const AVATAR_URL_PATTERN = '^(https?://[^\\s<>"]{1,500}|/uploads/avatars/[A-Za-z0-9._-]{1,100})$';
 
@@ -44,6 +44,14 @@ export const ProfileUpdateBody = Type.Object(
     address: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
     medical_history: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
     avatar_url: Type.Optional(Nullable(Type.String({ maxLength: 512, pattern: AVATAR_URL_PATTERN }))),
+  },
+  { additionalProperties: false },
+);
+
+export const PasswordChangeBody = Type.Object(
+  {
+    old_password: Type.String({ minLength: 1, maxLength: 128, description: 'the current password' }),
+    new_password: Password,
   },
   { additionalProperties: false },
 );

@@ -103,6 +103,30 @@ export class PortalAccountService {
     });
   }
 
+  /**
+   * Password change: the old password is required; wrong guesses count against the login
+   * lock of the account (so a stolen token cannot brute-force it); every other session of
+   * the patient is revoked, the one making the change stays signed in.
+   */
+  async changePassword(principal: PatientPrincipal, oldPassword: string, newPassword: string, actor: AuditActor, now: number): Promise<void> {
+    const account = await this.accounts.findAccountById(principal.accountId);
+    if (!account) throw new AppError('token_invalid', '登录已失效，请重新登录');
+    const keys = loginThrottleKeys('patient', account.phone, actor.ip ?? 'unknown');
+    await this.core.throttle.assertNotLocked([keys.account], now);
+    if (!(await verifyPassword(account.password_hash, oldPassword))) {
+      await this.core.throttle.recordFailure([keys.account], now);
+      await this.core.audit.record(actor, { action: 'portal.password_change', targetType: 'patient', targetId: principal.patientId, outcome: 'failure' });
+      throw new AppError('invalid_value', '原密码错误', { extra: { field: 'old_password' } });
+    }
+    if (oldPassword === newPassword) throw new AppError('invalid_value', '新密码不能与原密码相同', { extra: { field: 'new_password' } });
+    const passwordHash = await hashPassword(newPassword);
+    await this.core.db.transaction().execute(async (trx) => {
+      await this.accounts.updatePasswordHash(account.id, passwordHash, now, trx);
+      await this.core.sessions.revokeAllOf('patient', account.id, now, trx, principal.sessionId);
+      await this.core.audit.record(actor, { action: 'portal.password_change', targetType: 'patient', targetId: principal.patientId }, trx);
+    });
+  }
+
   async profile(principal: PatientPrincipal) {
     const row = await this.accounts.findProfile(principal.patientId);
     if (!row) throw new AppError('not_found');

@@ -59,10 +59,24 @@ export class VisitRepository {
     return db
       .selectFrom('visits as v')
       .leftJoin('doctors as d', 'd.id', 'v.doctor_id')
-      .select(['v.id', 'v.patient_id', 'v.doctor_id', 'd.name as doctor_name', 'v.visit_time', 'v.is_first_visit', 'v.spend_fen', 'v.appointment_id', 'v.notes', 'v.recorded_by', 'v.created_at'])
+      .leftJoin('staff_users as recorder', 'recorder.id', 'v.recorded_by')
+      .select(['v.id', 'v.patient_id', 'v.doctor_id', 'd.name as doctor_name', 'v.visit_time', 'v.is_first_visit', 'v.spend_fen', 'v.appointment_id', 'v.notes', 'v.recorded_by', 'recorder.display_name as recorded_by_name', 'v.created_at'])
       .where('v.patient_id', '=', patientId)
       .orderBy('v.visit_time', 'desc')
       .orderBy('v.id', 'desc')
       .execute();
   }
+
+  /** One visit with the same names as the history, for the answer to an arrival. */
+  findWithNames(visitId: number, db: Executor = this.db) {
+    return db
+      .selectFrom('visits as v')
+      .leftJoin('doctors as d', 'd.id', 'v.doctor_id')
+      .leftJoin('staff_users as recorder', 'recorder.id', 'v.recorded_by')
+      .select(['v.id', 'v.patient_id', 'v.doctor_id', 'd.name as doctor_name', 'v.visit_time', 'v.is_first_visit', 'v.spend_fen', 'v.appointment_id', 'v.notes', 'v.recorded_by', 'recorder.display_name as recorded_by_name', 'v.created_at'])
+      .where('v.id', '=', visitId)
+      .executeTakeFirstOrThrow();
+  }
 }
+
+export type VisitHistoryRow = Awaited<ReturnType<VisitRepository['listForPatient']>>[number];

@@ -1,0 +1,81 @@
+import { Type } from 'typebox';
+import { nowSeconds, type StaffPrincipal, staffOf } from '../../http/request-context.js';
+import { StaffTokenField, withErrors } from '../../http/schemas.js';
+import type { TypedApp } from '../../http/typed-app.js';
+import type { CoreServices } from '../../services.js';
+import type { PatientScope } from '../patients/scope.js';
+import { ClinicClock } from '../statistics/clinic-clock.js';
+import { DashboardRepository } from './repository.js';
+
+const Count = (description: string) => Type.Integer({ minimum: 0, description });
+const PeriodFigures = Type.Object({
+  inquiries: Count('registered (add_time) in the period'),
+  appointments: Count('order_time in the period'),
+  arrivals: Count('reach_time in the period'),
+});
+
+const DashboardResponse = Type.Object({
+  dashboard: Type.Object({
+    date: Type.String({ description: 'today in the clinic calendar, YYYY-MM-DD' }),
+    timeZone: Type.String(),
+    scope: Type.Union([Type.Literal('all'), Type.Literal('own')], { description: 'own: only the patients the caller registered' }),
+    today: PeriodFigures,
+    month: PeriodFigures,
+    expectedToday: Type.Object({
+      total: Count('appointments whose order_time is today'),
+      pending: Count('of those, still 未到'),
+    }),
+    followUpsDue: Count("the caller's follow-ups due today or overdue"),
+  }),
+});
+
+/**
+ * The dashboard shows counts only, so a user with dashboard access but neither view
+ * permission sees the figures of the patients they registered themselves.
+ */
+const dashboardScope = (staff: StaffPrincipal): PatientScope =>
+  staff.permissions.has('patients:view_all') ? { kind: 'all' } : { kind: 'own', authorId: staff.id };
+
+export function registerDashboardRoutes(app: TypedApp, core: CoreServices): void {
+  const repository = new DashboardRepository(core.db);
+  const clock = new ClinicClock(core.config.clinicTimezone);
+
+  app.get('/dashboard', {
+    schema: {
+      tags: ['staff: dashboard'],
+      summary: "The caller's dashboard: today's and this month's inquiries, appointments, arrivals, follow-ups due",
+      description:
+        'Day and month follow the clinic calendar (CLINIC_TIMEZONE); "month" is the whole calendar month, so it includes ' +
+        'appointments booked for later this month. Counts respect data scope: without patients:view_all only the ' +
+        "caller's own patients count. followUpsDue: patients whose latest follow-up by the caller asks for the next " +
+        'contact on or before today.',
+      querystring: Type.Object({ token: StaffTokenField }),
+      response: withErrors('staff', { 200: DashboardResponse }, [401, 403]),
+    },
+    config: { access: 'dashboard' },
+    handler: async (request) => {
+      const staff = staffOf(request);
+      const scope = dashboardScope(staff);
+      const period = clock.periodsAround(nowSeconds());
+      const month = { start: period.monthStart, end: period.monthEnd };
+      const day = { start: period.dayStart, end: period.dayEnd };
+      const [registered, booked, arrived, followUpsDue] = await Promise.all([
+        repository.countsIn('add_time', scope, month, day),
+        repository.countsIn('order_time', scope, month, day),
+        repository.countsIn('reach_time', scope, month, day),
+        repository.followUpsDue(staff.id, period.today, scope),
+      ]);
+      return {
+        dashboard: {
+          date: period.today,
+          timeZone: clock.timeZone,
+          scope: scope.kind,
+          today: { inquiries: registered.today, appointments: booked.today, arrivals: arrived.today },
+          month: { inquiries: registered.month, appointments: booked.month, arrivals: arrived.month },
+          expectedToday: { total: booked.today, pending: booked.todayPending },
+          followUpsDue,
+        },
+      };
+    },
+  });
+}

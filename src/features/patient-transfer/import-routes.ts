@@ -1,0 +1,77 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { AppError } from '../../http/errors.js';
+import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
+import { withErrors } from '../../http/schemas.js';
+import type { TypedApp } from '../../http/typed-app.js';
+import type { CoreServices } from '../../services.js';
+import { ClinicClock } from '../statistics/clinic-clock.js';
+import { ImportRepository } from './import-repository.js';
+import { type ImportOptions, ImportService } from './import-service.js';
+import { ImportFormBody, ImportQuery, ImportReportSchema } from './schemas.js';
+
+const MODES = new Set(['dry_run', 'commit']);
+const POLICIES = new Set(['skip', 'update']);
+
+/** The one uploaded file and the form fields beside it (before or after the file). */
+async function readUpload(request: FastifyRequest): Promise<{ file: Buffer; fields: Record<string, string> }> {
+  if (!request.isMultipart()) {
+    throw new AppError('unsupported_media_type', '请以 multipart/form-data 上传文件（字段名 file）');
+  }
+  let file: Buffer | undefined;
+  const fields: Record<string, string> = {};
+  for await (const part of request.parts()) {
+    if (part.type === 'file') file = await part.toBuffer();
+    else fields[part.fieldname] = String(part.value);
+  }
+  if (!file || file.length === 0) throw new AppError('parameter_missing', '缺少参数: file（请上传 xlsx 或 csv 文件）', { extra: { field: 'file' } });
+  return { file, fields };
+}
+
+function optionsOf(query: { mode?: string; on_duplicate?: string }, fields: Record<string, string>): ImportOptions {
+  const mode = fields.mode ?? query.mode ?? 'dry_run';
+  const onDuplicate = fields.on_duplicate ?? query.on_duplicate ?? 'skip';
+  if (!MODES.has(mode)) throw new AppError('invalid_value', '参数不合法: mode（应为 dry_run 或 commit）', { extra: { field: 'mode' } });
+  if (!POLICIES.has(onDuplicate)) {
+    throw new AppError('invalid_value', '参数不合法: on_duplicate（应为 skip 或 update）', { extra: { field: 'on_duplicate' } });
+  }
+  return { mode: mode as ImportOptions['mode'], onDuplicate: onDuplicate as ImportOptions['onDuplicate'] };
+}
+
+export function registerImportRoutes(app: TypedApp, core: CoreServices): void {
+  const service = new ImportService(core, new ImportRepository(core.db), new ClinicClock(core.config.clinicTimezone));
+
+  app.post('/patient/import', {
+    schema: {
+      tags: ['staff: patients'],
+      summary: 'Import patients from an xlsx or CSV file: dry run, then an all-or-nothing commit',
+      description:
+        'multipart/form-data with one `file` (xlsx, or CSV in UTF-8 or GBK; at most 20 MB and 200000 rows) and optional ' +
+        'fields (or query parameters) mode=dry_run|commit (default dry_run) and on_duplicate=skip|update (default skip). ' +
+        'The token goes in the query string or as Bearer (a multipart body is read after authentication). ' +
+        'Row 1 is the header, Chinese or English: 姓名/name and 登记时间/add_time required; 电话/tel, 性别/sex (男/女), ' +
+        '年龄/age, 微信/wechat, QQ/qq, 状态/state (未到/已到/流失), 来源/channel, 科室/department (to tell apart diseases ' +
+        'of the same name), 病种/disease, 医生/doctor, 咨询方式/advisory_way, 咨询内容/advisory_content, 地区/area, ' +
+        '备注/remarks, 预约时间/order_time, 到诊时间/reach_time (required for 已到); other columns (an export\'s ID, 登记人 ...) ' +
+        'are ignored. Times: "2024-03-01 09:30:00", "2024/3/1", an Excel date cell (clinic time zone) or Unix seconds. ' +
+        'Catalog entries by name, active ones only. The dry run reports every problem with its row number and every ' +
+        'duplicate by tel (within the file: the first row wins; in the pool: skipped, or with on_duplicate=update the ' +
+        "caller's visible record gets the file's non-empty profile fields; never tel, times or state). A commit with " +
+        'any problem writes nothing and answers 400 (40001) with `importReport`; otherwise all rows are written in one ' +
+        'transaction with the caller as author, audited as patient.import. Imported 已到 rows carry reach_time but no ' +
+        'visit history (historic data).',
+      consumes: ['multipart/form-data'],
+      querystring: ImportQuery,
+      body: ImportFormBody,
+      response: withErrors('staff', { 200: Type.Object({ importReport: ImportReportSchema }) }, [400, 401, 403, 409, 413, 415]),
+    },
+    config: { access: 'patients:import' },
+    handler: async (request) => {
+      const staff = staffOf(request);
+      const { file, fields } = await readUpload(request);
+      const options = optionsOf(request.query, fields);
+      const importReport = await service.run(staff, auditActorOf(request), file, options, nowSeconds());
+      return { importReport };
+    },
+  });
+}

@@ -1,0 +1,101 @@
+import { AppError } from '../../http/errors.js';
+import type { StaffPrincipal } from '../../http/request-context.js';
+import type { CoreServices } from '../../services.js';
+import type { AuditActor } from '../audit/audit-repository.js';
+import type { PatientRecordRepository } from './record-repository.js';
+import type { DuplicateProbe, PatientRepository } from './repository.js';
+import { scopeOf } from './scope.js';
+import { maskPhone } from './wire.js';
+
+const DUPLICATES_LISTED = 50;
+
+/** A purge that meets rows of a feature it does not know (e.g. appointments) stops, whole. */
+function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/** One pool record: the audited detail read, the duplicate report, and the recycle bin. */
+export class PatientRecordService {
+  constructor(
+    private readonly core: CoreServices,
+    private readonly patients: PatientRepository,
+    private readonly records: PatientRecordRepository,
+  ) {}
+
+  /** Reading a patient's record is access to health data: every successful read is audited. */
+  async detail(staff: StaffPrincipal, id: number, actor: AuditActor) {
+    const row = await this.records.findDetail(id, scopeOf(staff));
+    if (!row) throw new AppError('not_found');
+    await this.core.audit.record(actor, { action: 'patient.read', targetType: 'patient', targetId: id });
+    return row;
+  }
+
+  async duplicates(staff: StaffPrincipal, probe: DuplicateProbe) {
+    const scope = scopeOf(staff);
+    if (Object.values(probe).every((value) => value === undefined)) {
+      throw new AppError('parameter_missing', '缺少参数: tel、wechat、qq、name 至少提供一个');
+    }
+    const { rows, total } = await this.patients.duplicates(probe, scope, DUPLICATES_LISTED);
+    return {
+      total,
+      rows: rows.map((row) => ({
+        row,
+        matchedOn: (['tel', 'wechat', 'qq', 'name'] as const).filter((field) => probe[field] !== undefined && row[field] === probe[field]),
+      })),
+    };
+  }
+
+  async softDelete(staff: StaffPrincipal, id: number, actor: AuditActor, now: number): Promise<{ id: number; deletedAt: number }> {
+    const scope = scopeOf(staff);
+    return this.core.db.transaction().execute(async (trx) => {
+      const row = await this.records.findLive(id, scope, trx);
+      if (!row) throw new AppError('not_found');
+      await this.records.update(id, { deleted_at: now, deleted_by: staff.id, updated_at: now }, trx);
+      await this.core.audit.record(actor, { action: 'patient.delete', targetType: 'patient', targetId: id, details: { tel: row.tel && maskPhone(row.tel) } }, trx);
+      return { id, deletedAt: now };
+    });
+  }
+
+  recycleBin(staff: StaffPrincipal, paging: { page: number; pageSize: number }) {
+    return this.records.listDeleted(scopeOf(staff), paging);
+  }
+
+  async restore(staff: StaffPrincipal, id: number, actor: AuditActor, now: number) {
+    const scope = scopeOf(staff);
+    return this.core.db.transaction().execute(async (trx) => {
+      const row = await this.records.findDeleted(id, scope, trx);
+      if (!row) throw new AppError('not_found');
+      await this.records.update(id, { deleted_at: null, deleted_by: null, updated_at: now }, trx);
+      await this.core.audit.record(
+        actor,
+        { action: 'patient.restore', targetType: 'patient', targetId: id, details: { deletedAt: row.deleted_at, deletedBy: row.deleted_by } },
+        trx,
+      );
+      const restored = await this.records.findDetail(id, scope, trx);
+      if (!restored) throw new AppError('not_found');
+      return restored;
+    });
+  }
+
+  /** Only a record already in the recycle bin can be purged: deleting is always two steps. */
+  async purge(staff: StaffPrincipal, id: number, actor: AuditActor) {
+    const scope = scopeOf(staff);
+    try {
+      return await this.core.db.transaction().execute(async (trx) => {
+        const row = await this.records.findDeleted(id, scope, trx);
+        if (!row) throw new AppError('not_found', '回收站中没有该客户');
+        const removed = await this.records.purge(id, trx);
+        await this.core.audit.record(
+          actor,
+          { action: 'patient.purge', targetType: 'patient', targetId: id, details: { tel: row.tel && maskPhone(row.tel), ...removed } },
+          trx,
+        );
+        return { id, ...removed };
+      });
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw new AppError('conflict', '该客户仍有关联记录（如预约），无法彻底删除');
+      throw error;
+    }
+  }
+}

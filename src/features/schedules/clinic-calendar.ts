@@ -1,0 +1,101 @@
+import type { SessionPeriod } from '../../db/schema.js';
+
+/**
+ * Dates and times in the clinic's calendar (CLINIC_TIMEZONE). Session dates are plain
+ * YYYY-MM-DD strings in that calendar; instants are Unix seconds. Built on Intl only, so
+ * a zone with daylight saving time works too.
+ */
+
+export const SESSION_PERIODS: readonly SessionPeriod[] = ['morning', 'afternoon'];
+
+/** Session start, minutes after local midnight: morning 08:00, afternoon 13:30. */
+export const SESSION_START_MINUTE: Record<SessionPeriod, number> = { morning: 8 * 60, afternoon: 13 * 60 + 30 };
+
+export const PERIOD_LABEL: Record<SessionPeriod, string> = { morning: '上午', afternoon: '下午' };
+
+/** Patients book at most this many days ahead (today + 28 is the last bookable date). */
+export const BOOKING_HORIZON_DAYS = 28;
+
+const DAY_MS = 86_400_000;
+
+function dateParts(date: string): [number, number, number] {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return [year, month, day];
+}
+
+/** True for a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const [year, month, day] = dateParts(value);
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+}
+
+export function addDays(date: string, days: number): string {
+  const [year, month, day] = dateParts(date);
+  return new Date(Date.UTC(year, month - 1, day) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 1 = Monday ... 7 = Sunday. */
+export function weekdayOf(date: string): number {
+  const [year, month, day] = dateParts(date);
+  const sundayZero = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  return sundayZero === 0 ? 7 : sundayZero;
+}
+
+export function daysBetween(from: string, to: string): number {
+  const [y1, m1, d1] = dateParts(from);
+  const [y2, m2, d2] = dateParts(to);
+  return Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / DAY_MS);
+}
+
+export class ClinicCalendar {
+  private readonly formatter: Intl.DateTimeFormat;
+
+  constructor(readonly timeZone: string) {
+    this.formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+  }
+
+  /** The clinic's wall clock at an instant, read back as if it were UTC (milliseconds). */
+  private wallClockMs(instantMs: number): number {
+    const parts: Record<string, number> = {};
+    for (const part of this.formatter.formatToParts(new Date(instantMs))) {
+      if (part.type !== 'literal') parts[part.type] = Number(part.value);
+    }
+    return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  }
+
+  /** The clinic date (YYYY-MM-DD) at a Unix-seconds instant. */
+  dateAt(unixSeconds: number): string {
+    return new Date(this.wallClockMs(unixSeconds * 1000)).toISOString().slice(0, 10);
+  }
+
+  /** The instant (Unix seconds) of a clinic wall-clock time on a date. */
+  instantOf(date: string, minuteOfDay: number): number {
+    const [year, month, day] = dateParts(date);
+    const wall = Date.UTC(year, month - 1, day) + minuteOfDay * 60_000;
+    let instant = wall - (this.wallClockMs(wall) - wall);
+    // Across a daylight-saving change the offset at the guess differs: correct once.
+    const offsetAtInstant = this.wallClockMs(instant) - instant;
+    instant = wall - offsetAtInstant;
+    return Math.floor(instant / 1000);
+  }
+
+  sessionStart(date: string, period: SessionPeriod): number {
+    return this.instantOf(date, SESSION_START_MINUTE[period]);
+  }
+
+  /** Last moment a patient may cancel: `daysBefore` days before the session date at `minuteOfDay`. */
+  cancelDeadline(date: string, cutoff: { daysBefore: number; minuteOfDay: number }): number {
+    return this.instantOf(addDays(date, -cutoff.daysBefore), cutoff.minuteOfDay);
+  }
+}

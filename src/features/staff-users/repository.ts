@@ -1,0 +1,158 @@
+import { type ExpressionBuilder, type Kysely, sql, type SqlBool, type Transaction, type Updateable } from 'kysely';
+import type { DialectName } from '../../db/database.js';
+import type { Database, StaffUsersTable } from '../../db/schema.js';
+import { likeContains } from '../patients/repository.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export const ADMINISTRATOR_ROLE_KEY = 'administrator';
+
+export interface StaffUserListFilters {
+  roleId?: number;
+  active?: boolean;
+  keyword?: string;
+}
+
+export interface StaffUserView {
+  id: number;
+  username: string;
+  display_name: string;
+  role_id: number;
+  role_name: string;
+  role_builtin_key: string | null;
+  is_active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const viewColumns = [
+  'u.id',
+  'u.username',
+  'u.display_name',
+  'u.role_id',
+  'r.name as role_name',
+  'r.builtin_key as role_builtin_key',
+  'u.is_active',
+  'u.created_at',
+  'u.updated_at',
+] as const;
+
+/** Staff accounts for administration. Never selects password hashes except where a password is verified. */
+export class StaffUserRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  async list(filters: StaffUserListFilters, paging: { page: number; pageSize: number }): Promise<{ rows: StaffUserView[]; total: number }> {
+    const where = (eb: ExpressionBuilder<Database & { u: StaffUsersTable }, 'u'>) => {
+      const conditions = [];
+      if (filters.roleId !== undefined) conditions.push(eb('u.role_id', '=', filters.roleId));
+      if (filters.active !== undefined) conditions.push(eb('u.is_active', '=', filters.active ? 1 : 0));
+      const keyword = filters.keyword?.trim();
+      if (keyword) {
+        const pattern = likeContains(keyword.toLowerCase());
+        conditions.push(
+          eb.or([
+            sql<SqlBool>`lower(u.username) like ${pattern} escape '\\'`,
+            sql<SqlBool>`lower(u.display_name) like ${pattern} escape '\\'`,
+          ]),
+        );
+      }
+      return eb.and(conditions);
+    };
+    const rows = await this.db
+      .selectFrom('staff_users as u')
+      .innerJoin('roles as r', 'r.id', 'u.role_id')
+      .select(viewColumns)
+      .where(where)
+      .orderBy('u.id', 'asc')
+      .limit(paging.pageSize)
+      .offset((paging.page - 1) * paging.pageSize)
+      .execute();
+    const counted = await this.db
+      .selectFrom('staff_users as u')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .where(where)
+      .executeTakeFirstOrThrow();
+    return { rows, total: Number(counted.total) };
+  }
+
+  findById(id: number, db: Executor = this.db): Promise<StaffUserView | undefined> {
+    return db.selectFrom('staff_users as u').innerJoin('roles as r', 'r.id', 'u.role_id').select(viewColumns).where('u.id', '=', id).executeTakeFirst();
+  }
+
+  async passwordHashOf(id: number): Promise<string | undefined> {
+    const row = await this.db.selectFrom('staff_users').select('password_hash').where('id', '=', id).executeTakeFirst();
+    return row?.password_hash;
+  }
+
+  async usernameTaken(username: string, db: Executor = this.db): Promise<boolean> {
+    const row = await db.selectFrom('staff_users').select('id').where(sql<string>`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  roleById(roleId: number, db: Executor = this.db) {
+    return db.selectFrom('roles').select(['id', 'name', 'builtin_key']).where('id', '=', roleId).executeTakeFirst();
+  }
+
+  async insert(
+    user: { username: string; displayName: string; passwordHash: string; roleId: number; now: number },
+    db: Executor,
+  ): Promise<number> {
+    const row = await db
+      .insertInto('staff_users')
+      .values({
+        username: user.username,
+        display_name: user.displayName,
+        password_hash: user.passwordHash,
+        role_id: user.roleId,
+        is_active: 1,
+        created_at: user.now,
+        updated_at: user.now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async update(id: number, changes: Updateable<StaffUsersTable>, db: Executor): Promise<void> {
+    await db.updateTable('staff_users').set(changes).where('id', '=', id).execute();
+  }
+
+  async delete(id: number, db: Executor): Promise<void> {
+    await db.deleteFrom('staff_users').where('id', '=', id).execute();
+  }
+
+  /**
+   * Serializes changes that could remove the last active administrator (PostgreSQL runs
+   * transactions side by side; SQLite already runs one writer at a time).
+   */
+  async lockAdministratorRole(db: Transaction<Database>): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await db.selectFrom('roles').select('id').where('builtin_key', '=', ADMINISTRATOR_ROLE_KEY).forUpdate().execute();
+  }
+
+  async countActiveAdministratorsExcept(userId: number, db: Executor): Promise<number> {
+    const row = await db
+      .selectFrom('staff_users as u')
+      .innerJoin('roles as r', 'r.id', 'u.role_id')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('r.builtin_key', '=', ADMINISTRATOR_ROLE_KEY)
+      .where('u.is_active', '=', 1)
+      .where('u.id', '!=', userId)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async rolePermissionKeys(roleId: number, db: Executor): Promise<string[]> {
+    const rows = await db.selectFrom('role_permissions').select('permission_key').where('role_id', '=', roleId).execute();
+    return rows.map((row) => row.permission_key);
+  }
+
+  /** Whether patient records name this user as their author (they keep pointing to the account). */
+  async hasAuthoredPatients(userId: number, db: Executor): Promise<boolean> {
+    const row = await db.selectFrom('patients').select('id').where('author_id', '=', userId).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+}

@@ -1,0 +1,72 @@
+import { Type } from 'typebox';
+import { StaffTokenField } from '../../http/schemas.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../security/passwords.js';
+import { USERNAME_PATTERN } from '../staff-auth/schemas.js';
+
+/** A single-line name shown to people: no control characters (they break lists and exports), not blank. */
+export const SingleLineName = (maxLength: number, description: string) =>
+  Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$', description });
+
+export const RecordId = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
+
+export const IdParams = Type.Object({ id: RecordId('id') });
+
+const Password = (description: string) => Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description });
+
+export const StaffUserSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  roleId: Type.String(),
+  roleName: Type.String(),
+  isActive: Type.Boolean(),
+  createdAt: Type.String({ description: 'Unix seconds' }),
+  updatedAt: Type.String({ description: 'Unix seconds' }),
+});
+
+export const StaffUserResponse = Type.Object({ user: StaffUserSchema });
+
+export const StaffListQuery = Type.Object({
+  token: StaffTokenField,
+  page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
+  page_size: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+  role_id: Type.Optional(RecordId('only users of this role')),
+  active: Type.Optional(Type.Boolean({ description: 'true: enabled accounts only; false: disabled only' })),
+  keyword: Type.Optional(Type.String({ maxLength: 50, description: 'part of the username or display name' })),
+});
+
+export const StaffListResponse = Type.Object({
+  users: Type.Array(StaffUserSchema),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+});
+
+export const CreateStaffBody = Type.Object({
+  token: StaffTokenField,
+  username: Type.String({ pattern: USERNAME_PATTERN, description: '3 to 32 letters, digits or underscores (as for sign-in); unique ignoring case' }),
+  display_name: SingleLineName(50, '显示名'),
+  password: Password('initial password, 8 to 128 characters'),
+  role_id: RecordId('role'),
+});
+
+export const UpdateStaffBody = Type.Object({
+  token: StaffTokenField,
+  display_name: Type.Optional(SingleLineName(50, '显示名')),
+  role_id: Type.Optional(RecordId('role')),
+  is_active: Type.Optional(Type.Boolean({ description: 'false disables the account and revokes its tokens at once' })),
+});
+
+export const ResetPasswordBody = Type.Object({
+  token: StaffTokenField,
+  password: Password('the new password, 8 to 128 characters'),
+});
+
+export const ChangeOwnPasswordBody = Type.Object({
+  token: StaffTokenField,
+  old_password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+  new_password: Password('8 to 128 characters'),
+});
+
+export const DeletedResponse = Type.Object({ deleted: Type.Boolean(), id: Type.String() });
+export const PasswordChangedResponse = Type.Object({ changed: Type.Boolean() });

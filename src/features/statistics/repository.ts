@@ -1,0 +1,154 @@
+import { type ExpressionBuilder, type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DialectName } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { filterConditions, type PatientListFilters, scopeCondition } from '../patients/repository.js';
+import type { PatientScope } from '../patients/scope.js';
+import type { OffsetSegment } from './clinic-clock.js';
+
+export type FunnelBucket = 'day' | 'month' | 'year';
+export type FunnelGroup = 'channel' | 'disease' | 'department' | 'doctor' | 'consultant' | 'advisory_way' | 'none';
+
+/** The dimensions a report may be narrowed by: the list's filters without keyword, state or time ranges. */
+export type ReportFilters = Pick<PatientListFilters, 'mediaFromId' | 'diseaseId' | 'departmentId' | 'doctorId' | 'authorId' | 'advisoryWay'>;
+
+export interface ReportRange {
+  from: number;
+  to: number;
+  /** UTC offsets in force over the range, for clinic-calendar buckets. */
+  segments: OffsetSegment[];
+}
+
+/** One GROUP BY answer: `bucket` is null when the query is not bucketed. */
+export interface MeasureRow {
+  bucket: string | null;
+  groupKey: string | null;
+  count: number;
+  /** lost (add_time query) or spend in fen (reach_time query); 0 otherwise. */
+  extra: number;
+}
+
+type TimeColumn = 'add_time' | 'order_time' | 'reach_time';
+
+const SQLITE_FORMAT: Record<FunnelBucket, string> = { day: '%Y-%m-%d', month: '%Y-%m', year: '%Y' };
+const POSTGRES_FORMAT: Record<FunnelBucket, string> = { day: 'YYYY-MM-DD', month: 'YYYY-MM', year: 'YYYY' };
+
+const GROUP_COLUMN: Record<Exclude<FunnelGroup, 'none' | 'department'>, string> = {
+  channel: 'patients.media_from_id',
+  disease: 'patients.disease_id',
+  doctor: 'patients.doctor_id',
+  consultant: 'patients.author_id',
+  advisory_way: 'patients.advisory_way',
+};
+
+/*
+ * Expressions are built from literals only (sql.lit), never bound parameters: PostgreSQL
+ * matches a GROUP BY expression to the select list by its text, and `$1` vs `$3` differ.
+ */
+function clinicLocalSeconds(column: TimeColumn, segments: OffsetSegment[]): RawBuilder<number> {
+  const ref = sql.ref(`patients.${column}`);
+  if (segments.length === 1) return sql<number>`(${ref} + ${sql.lit(segments[0]!.offsetSeconds)})`;
+  const branches = segments.map((segment) =>
+    segment.until === null
+      ? sql`else ${sql.lit(segment.offsetSeconds)}`
+      : sql`when ${ref} < ${sql.lit(segment.until)} then ${sql.lit(segment.offsetSeconds)}`,
+  );
+  return sql<number>`(${ref} + case ${sql.join(branches, sql` `)} end)`;
+}
+
+function bucketExpression(dialect: DialectName, column: TimeColumn, bucket: FunnelBucket, segments: OffsetSegment[]): RawBuilder<string> {
+  const local = clinicLocalSeconds(column, segments);
+  return dialect === 'sqlite'
+    ? sql<string>`strftime(${sql.lit(SQLITE_FORMAT[bucket])}, ${local}, 'unixepoch')`
+    : sql<string>`to_char(to_timestamp(${local}) at time zone 'UTC', ${sql.lit(POSTGRES_FORMAT[bucket])})`;
+}
+
+function groupExpression(group: FunnelGroup): RawBuilder<string | number | null> {
+  if (group === 'none') return sql<null>`null`;
+  if (group === 'department') return sql<number | null>`${sql.ref('group_disease.department_id')}`;
+  return sql<string | number | null>`${sql.ref(GROUP_COLUMN[group])}`;
+}
+
+/** Funnel and rank figures: GROUP BY in SQL over the time-column index, scoped like the list. */
+export class StatisticsRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  /**
+   * Patients whose `column` falls in the range, counted per bucket and group. The add_time
+   * query also counts the lost (state 2), the reach_time query sums spend.
+   */
+  async measure(
+    column: TimeColumn,
+    scope: PatientScope,
+    filters: ReportFilters,
+    range: ReportRange,
+    bucket: FunnelBucket | null,
+    group: FunnelGroup,
+  ): Promise<MeasureRow[]> {
+    const where = (eb: ExpressionBuilder<Database, 'patients'>) =>
+      eb.and([
+        scopeCondition(eb, scope),
+        ...filterConditions(eb, filters),
+        eb(`patients.${column}`, '>=', range.from),
+        eb(`patients.${column}`, '<=', range.to),
+      ]);
+    const base = this.db.selectFrom('patients').where(where);
+    // Only the department grouping needs the disease row; the select below uses raw refs only.
+    const source =
+      group === 'department'
+        ? (base.leftJoin('diseases as group_disease', 'group_disease.id', 'patients.disease_id') as unknown as typeof base)
+        : base;
+    const bucketSql: RawBuilder<string | null> = bucket === null ? sql<null>`null` : bucketExpression(this.dialect, column, bucket, range.segments);
+    const groupSql = groupExpression(group);
+    const extra =
+      column === 'add_time'
+        ? sql<number>`coalesce(sum(case when ${sql.ref('patients.state')} = 2 then 1 else 0 end), 0)`
+        : column === 'reach_time'
+          ? sql<number>`coalesce(sum(${sql.ref('patients.spend_fen')}), 0)`
+          : sql<number>`0`;
+    const grouping = [...(bucket === null ? [] : [bucketSql]), ...(group === 'none' ? [] : [groupSql])];
+    let query = source.select([
+      bucketSql.as('bucket'),
+      groupSql.as('group_key'),
+      sql<number>`count(*)`.as('count'),
+      extra.as('extra'),
+    ]);
+    if (grouping.length > 0) query = query.groupBy(grouping);
+    const rows = await query.execute();
+    return rows
+      .filter((row) => Number(row.count) > 0)
+      .map((row) => ({
+        bucket: row.bucket === null ? null : String(row.bucket),
+        groupKey: row.group_key === null ? null : String(row.group_key),
+        count: Number(row.count),
+        extra: Number(row.extra),
+      }));
+  }
+
+  /** Catalog names for the group keys (deactivated entries included), one query per report. */
+  async groupLabels(group: FunnelGroup, keys: string[]): Promise<Map<string, string>> {
+    const labels = new Map<string, string>();
+    if (group === 'none' || keys.length === 0) return labels;
+    if (group === 'advisory_way') {
+      for (const key of keys) labels.set(key, key);
+      return labels;
+    }
+    const ids = keys.map(Number).filter(Number.isInteger);
+    if (ids.length === 0) return labels;
+    const rows =
+      group === 'consultant'
+        ? await this.db.selectFrom('staff_users').select(['id', 'display_name as name']).where('id', 'in', ids).execute()
+        : await this.db.selectFrom(CATALOG_TABLE[group]).select(['id', 'name']).where('id', 'in', ids).execute();
+    for (const row of rows) labels.set(String(row.id), row.name);
+    return labels;
+  }
+}
+
+const CATALOG_TABLE = {
+  channel: 'channels',
+  disease: 'diseases',
+  department: 'departments',
+  doctor: 'doctors',
+} as const;

@@ -1,0 +1,51 @@
+import { AppError } from '../../http/errors.js';
+import type { StaffPrincipal } from '../../http/request-context.js';
+import type { CoreServices } from '../../services.js';
+import type { AuditActor } from '../audit/audit-repository.js';
+import { ReferenceRepository } from '../catalogs/reference-repository.js';
+import { PatientRecordRepository } from '../patients/record-repository.js';
+import { scopeOf } from '../patients/scope.js';
+import { recordArrival } from './record-arrival.js';
+import { VisitRepository } from './repository.js';
+
+/** Arrivals confirmed on the pool record, and the visit history, both within the caller's scope. */
+export class ArrivalService {
+  private readonly patients: PatientRecordRepository;
+  private readonly visits: VisitRepository;
+  private readonly references: ReferenceRepository;
+
+  constructor(private readonly core: CoreServices) {
+    this.patients = new PatientRecordRepository(core.db);
+    this.visits = new VisitRepository(core.db);
+    this.references = new ReferenceRepository(core.db);
+  }
+
+  async confirm(
+    staff: StaffPrincipal,
+    patientId: number,
+    input: { visitTime: number; doctorId: number | null; spendFen: number },
+    actor: AuditActor,
+    now: number,
+  ) {
+    const scope = scopeOf(staff);
+    return this.core.db.transaction().execute(async (trx) => {
+      if (!(await this.patients.findLive(patientId, scope, trx))) throw new AppError('not_found');
+      if (input.doctorId !== null && !(await this.references.isActive('doctors', input.doctorId, trx))) {
+        throw new AppError('invalid_value', '参数不合法: doctor_id（不存在或已停用）', { extra: { field: 'doctor_id' } });
+      }
+      const recorded = await recordArrival(
+        trx,
+        this.core.audit,
+        actor,
+        { patientId, visitTime: input.visitTime, doctorId: input.doctorId, spendFen: input.spendFen, recordedBy: staff.id },
+        now,
+      );
+      return this.visits.findWithNames(recorded.id, trx);
+    });
+  }
+
+  async history(staff: StaffPrincipal, patientId: number) {
+    if (!(await this.patients.findLive(patientId, scopeOf(staff)))) throw new AppError('not_found');
+    return this.visits.listForPatient(patientId);
+  }
+}
