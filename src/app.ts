@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { registerHealthRoutes } from './features/health/routes.js';
+import { isWebUiRequest, registerWebUi } from './features/web/static.js';
 import { registerAvatarFileRoute } from './features/avatars/routes.js';
 import { PORTAL_PREFIX, STAFF_PREFIX } from './http/envelopes.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -24,6 +25,8 @@ export interface AppDependencies {
   jwtSecret: string;
   /** Tests pass false to keep their output quiet. */
   logger?: false;
+  /** Built web UI to serve (default dist/web); tests of the API alone may point elsewhere. */
+  webBuildDir?: string;
   /** Where the product's own logger writes (default stdout); tests capture it to prove redaction. */
   logStream?: NodeJS.WritableStream;
 }
@@ -87,7 +90,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  installErrorHandling(app);
+  let webPage: string | undefined;
+  installErrorHandling(app, { webPage: () => webPage, isWebPageRequest: isWebUiRequest });
 
   await app.register(helmet, {
     // The API answers JSON; the CSP below suits the docs page and, later, the web UI build.
@@ -119,6 +123,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
+  webPage = await registerWebUi(app, deps.webBuildDir);
   const core = createCoreServices(config, database.db, database.dialect, deps.jwtSecret);
   registerHealthRoutes(app, database);
   registerAvatarFileRoute(app, config.dataDir);

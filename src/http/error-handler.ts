@@ -40,7 +40,7 @@ function send(reply: FastifyReply, request: FastifyRequest, error: AppError): Fa
  * path called with the wrong method (Fastify alone would say 404). Call before routes are
  * registered: it watches route registration to learn every path.
  */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, options: { webPage?: () => string | undefined; isWebPageRequest?: (request: FastifyRequest) => boolean } = {}): void {
   const knownRoutes = FindMyWay({ ignoreTrailingSlash: true });
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -64,6 +64,10 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    const page = options.webPage?.();
+    if (page !== undefined && options.isWebPageRequest?.(request)) {
+      return reply.code(200).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
+    }
     const path = request.url.split('?')[0] ?? '/';
     const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((method) => knownRoutes.find(method, path) !== null);
     if (allowed.length > 0) {

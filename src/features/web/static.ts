@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+export const WEB_BUILD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web');
+
+/** Paths that belong to the APIs and operations: never answered with the web page. */
+const NON_UI_PREFIXES = ['/back_end/', '/patient', '/docs', '/uploads/', '/healthz', '/metrics', '/assets/'];
+
+export function isWebUiRequest(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const pathname = request.url.split('?')[0] ?? '/';
+  if (NON_UI_PREFIXES.some((prefix) => pathname === prefix.replace(/\/$/, '') || pathname.startsWith(prefix))) return false;
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+/**
+ * Serves the built web UI (dist/web): files as they are, and index.html for every other
+ * page path, since the UI routes in the browser. Returns that index page, or undefined
+ * when no build exists (the APIs still work; `npm run build` makes one).
+ */
+export async function registerWebUi(app: FastifyInstance, buildDir = WEB_BUILD_DIR): Promise<string | undefined> {
+  const indexFile = path.join(buildDir, 'index.html');
+  if (!existsSync(indexFile)) {
+    app.log.warn(`No web UI build in ${buildDir}: run "npm run build" (npm start does it when missing)`);
+    return undefined;
+  }
+  await app.register(fastifyStatic, {
+    root: buildDir,
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    // Hashed asset names never change content: cache them for a year; index.html never.
+    setHeaders: (response, filePath) => {
+      if (filePath.includes(`${path.sep}assets${path.sep}`)) response.header('cache-control', 'public, max-age=31536000, immutable');
+    },
+  });
+  return readFileSync(indexFile, 'utf8');
+}

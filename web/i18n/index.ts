@@ -1,0 +1,31 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { adminEn, adminZh } from './admin';
+import { commonEn, commonZh } from './common';
+import { portalEn, portalZh } from './portal';
+
+/**
+ * Chinese first, English selectable; the choice is remembered in localStorage.
+ * Namespaces: common (shared), admin (back office), portal (patients).
+ */
+const STORAGE_KEY = 'carepool.language';
+const stored = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null;
+
+void i18n.use(initReactI18next).init({
+  resources: {
+    'zh-CN': { common: commonZh, admin: adminZh, portal: portalZh },
+    en: { common: commonEn, admin: adminEn, portal: portalEn },
+  },
+  lng: stored === 'en' ? 'en' : 'zh-CN',
+  fallbackLng: 'zh-CN',
+  defaultNS: 'common',
+  interpolation: { escapeValue: false },
+});
+
+export function setLanguage(language: 'zh-CN' | 'en' | string): void {
+  localStorage.setItem(STORAGE_KEY, language);
+  void i18n.changeLanguage(language);
+  document.documentElement.lang = language;
+}
+
+export default i18n;

@@ -1,0 +1,31 @@
+import { StrictMode, Suspense, lazy } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { Spin } from 'antd';
+import './i18n';
+import { LocaleProvider } from './ui/LocaleProvider';
+
+// Two apps in one build, each loaded only when its part of the site is opened.
+const AdminApp = lazy(() => import('./admin/AdminApp'));
+const PortalApp = lazy(() => import('./portal/PortalApp'));
+
+const fallback = (
+  <div style={{ display: 'flex', justifyContent: 'center', paddingTop: 120 }}>
+    <Spin size="large" />
+  </div>
+);
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <LocaleProvider>
+      <BrowserRouter>
+        <Suspense fallback={fallback}>
+          <Routes>
+            <Route path="/admin/*" element={<AdminApp />} />
+            <Route path="/*" element={<PortalApp />} />
+          </Routes>
+        </Suspense>
+      </BrowserRouter>
+    </LocaleProvider>
+  </StrictMode>,
+);
