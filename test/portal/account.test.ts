@@ -168,3 +168,17 @@ describe('POST /patient/logout', () => {
     expect((await server.http.get('/patient', { bearer: patient.token })).status).toBe(401);
   });
 });
+
+describe('a record in the recycle bin', () => {
+  it('takes the portal login away while deleted and gives it back on restore', async () => {
+    const patient = await registerAndLoginPatient(server.http);
+    const deleted = await server.http.delete(`${STAFF}/patient/${patient.patientId}`, { json: { token: staffToken } });
+    expect(deleted.status).toBe(200);
+    expect((await server.http.get('/patient', { bearer: patient.token })).status).toBe(401);
+    const login = await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } });
+    expect(login.status).toBe(401);
+    const restored = await server.http.post(`${STAFF}/patient/${patient.patientId}/restore`, { json: { token: staffToken } });
+    expect(restored.status).toBe(200);
+    expect((await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } })).status).toBe(200);
+  });
+});

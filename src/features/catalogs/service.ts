@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../audit/audit-repository.js';
-import { isForeignKeyViolation } from '../staff-users/service.js';
+import { isForeignKeyViolation } from '../../db/database.js';
 import type { CatalogKind, CatalogRepository, CatalogRow, CatalogValues, DiseaseRow } from './catalog-repository.js';
 
 export const PORTAL_CHANNEL_SYSTEM_KEY = 'portal_self_registration';

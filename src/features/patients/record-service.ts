@@ -1,3 +1,4 @@
+import { isForeignKeyViolation } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
@@ -8,12 +9,6 @@ import { scopeOf } from './scope.js';
 import { maskPhone } from './wire.js';
 
 const DUPLICATES_LISTED = 50;
-
-/** A purge that meets rows of a feature it does not know (e.g. appointments) stops, whole. */
-function isForeignKeyViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-}
 
 /** One pool record: the audited detail read, the duplicate report, and the recycle bin. */
 export class PatientRecordService {

@@ -16,14 +16,28 @@ export class PortalAccountRepository {
       .executeTakeFirst();
   }
 
+  /** The account that may sign in with this phone: none while its record is in the recycle bin. */
+  findSignInByPhone(phone: string) {
+    return this.db
+      .selectFrom('patient_accounts as a')
+      .innerJoin('patients as p', 'p.id', 'a.patient_id')
+      .select(['a.id', 'a.patient_id', 'a.password_hash', 'p.name'])
+      .where('a.phone', '=', phone)
+      .where('p.deleted_at', 'is', null)
+      .executeTakeFirst();
+  }
+
+  /** A live session of an account whose pool record is not in the recycle bin. */
   findPrincipalBySession(sessionId: string) {
     return this.db
       .selectFrom('auth_sessions as s')
       .innerJoin('patient_accounts as a', 'a.id', 's.subject_id')
+      .innerJoin('patients as p', 'p.id', 'a.patient_id')
       .select(['a.id as account_id', 'a.patient_id'])
       .where('s.id', '=', sessionId)
       .where('s.family', '=', 'patient')
       .where('s.revoked_at', 'is', null)
+      .where('p.deleted_at', 'is', null)
       .executeTakeFirst();
   }
 

@@ -76,7 +76,7 @@ export class PortalAccountService {
   async login(phone: string, password: string, actor: AuditActor, now: number) {
     const keys = loginThrottleKeys('patient', phone, actor.ip ?? 'unknown');
     await this.core.throttle.assertNotLocked([keys.account, keys.ip], now);
-    const account = await this.accounts.findByPhone(phone);
+    const account = await this.accounts.findSignInByPhone(phone);
     const matches = account ? await verifyPassword(account.password_hash, password) : await verifyAgainstNoAccount(password);
     if (!account || !matches) {
       const locked = await this.core.throttle.recordFailure([keys.account, keys.ip], now);

@@ -3,7 +3,7 @@ import { AppError } from '../../http/errors.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../audit/audit-repository.js';
 import { ADMINISTRATOR_ROLE_KEY } from '../staff-users/repository.js';
-import { isForeignKeyViolation } from '../staff-users/service.js';
+import { isForeignKeyViolation } from '../../db/database.js';
 import { normalizePermissionKeys, permissionTreeFor } from './permission-tree.js';
 import type { RoleRepository, RoleView } from './repository.js';
 

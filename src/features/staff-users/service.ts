@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
 import type { Kysely, Transaction, Updateable } from 'kysely';
-import { isUniqueViolation } from '../../db/database.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/database.js';
 import type { Database, StaffUsersTable } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
@@ -187,10 +187,3 @@ export class StaffUserService {
 }
 
 const roleMissing = () => new AppError('invalid_value', '参数不合法: role_id（角色不存在）', { extra: { field: 'role_id' } });
-
-/** A row that other rows still point to (either dialect). */
-export function isForeignKeyViolation(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-}
