@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { isLatestContactOfItsAuthor } from '../follow-ups/repository.js';
 import { scopeCondition } from '../patients/repository.js';
 import type { PatientScope } from '../patients/scope.js';
 
@@ -48,22 +49,7 @@ export class DashboardRepository {
       .where('f.next_follow_up_date', '<=', today)
       .where('patients.deleted_at', 'is', null)
       .$if(scope.kind === 'own', (query) => query.where('patients.author_id', '=', scope.kind === 'own' ? scope.authorId : -1))
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('follow_ups as later')
-              .select('later.id')
-              .whereRef('later.patient_id', '=', 'f.patient_id')
-              .whereRef('later.staff_id', '=', 'f.staff_id')
-              .where((eb) =>
-                eb.or([
-                  eb('later.contact_time', '>', eb.ref('f.contact_time')),
-                  eb.and([eb('later.contact_time', '=', eb.ref('f.contact_time')), eb('later.id', '>', eb.ref('f.id'))]),
-                ]),
-              ),
-          ),
-        ),
-      )
+      .where(isLatestContactOfItsAuthor)
       .executeTakeFirstOrThrow();
     return Number(row.due);
   }

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { PatientScope } from '../patients/scope.js';
 
@@ -12,6 +12,28 @@ export interface NewFollowUp {
   content: string;
   nextFollowUpDate: string | null;
   now: number;
+}
+
+/**
+ * For a follow-up aliased `f`: no later contact by the same staff user with the same
+ * patient exists. A newer contact replaces the older plan, so only the latest one's
+ * next_follow_up_date can make a patient due (the due list and the dashboard agree).
+ */
+export function isLatestContactOfItsAuthor({ not, exists, selectFrom }: ExpressionBuilder<Database & { f: Database['follow_ups'] }, 'f'>) {
+  return not(
+    exists(
+      selectFrom('follow_ups as later')
+        .select('later.id')
+        .whereRef('later.patient_id', '=', 'f.patient_id')
+        .whereRef('later.staff_id', '=', 'f.staff_id')
+        .where((eb) =>
+          eb.or([
+            eb('later.contact_time', '>', eb.ref('f.contact_time')),
+            eb.and([eb('later.contact_time', '=', eb.ref('f.contact_time')), eb('later.id', '>', eb.ref('f.id'))]),
+          ]),
+        ),
+    ),
+  );
 }
 
 /** Follow-up contacts (回访). Callers check the patient's scope before touching its timeline. */
@@ -67,22 +89,7 @@ export class FollowUpRepository {
       .where('f.staff_id', '=', staffId)
       .where('f.next_follow_up_date', '<=', today)
       .where('p.deleted_at', 'is', null)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('follow_ups as later')
-              .select('later.id')
-              .whereRef('later.patient_id', '=', 'f.patient_id')
-              .whereRef('later.staff_id', '=', 'f.staff_id')
-              .where((eb) =>
-                eb.or([
-                  eb('later.contact_time', '>', eb.ref('f.contact_time')),
-                  eb.and([eb('later.contact_time', '=', eb.ref('f.contact_time')), eb('later.id', '>', eb.ref('f.id'))]),
-                ]),
-              ),
-          ),
-        ),
-      );
+      .where(isLatestContactOfItsAuthor);
     if (scope.kind === 'own') base = base.where('p.author_id', '=', scope.authorId);
     const rows = await base
       .leftJoin('staff_users as s', 's.id', 'f.staff_id')
