@@ -26,11 +26,11 @@ describe('cancellation cutoff (BOOKING_CANCEL_CUTOFF)', () => {
     const patient = await registerAndLoginPatient(server.http);
     const soonId = (await book(server, patient.token, { doctor_id: doctorId, date: soon, period: 'morning' })).body.data.id;
     const laterBooking = await book(server, patient.token, { doctor_id: doctorId, date: later, period: 'morning' });
-    expect(laterBooking.body.data).toMatchObject({ cancellable: true, cancel_deadline: calendar.instantOf(daysFromToday(5), 0) });
+    expect(laterBooking.body.data).toMatchObject({ cancellable: true, cancel_deadline: calendar.instantOnDate(daysFromToday(5), 0) });
 
     const refused = await server.http.post(`/patient/appointments/${soonId}/cancel`, { bearer: patient.token });
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ code: 0, data: null, cancel_deadline: calendar.instantOf(daysFromToday(-2), 0) });
+    expect(refused.body).toMatchObject({ code: 0, data: null, cancel_deadline: calendar.instantOnDate(daysFromToday(-2), 0) });
     expect(refused.body.msg).toContain('已过取消截止时间');
     const still = await server.http.get(`/patient/appointments/${soonId}`, { bearer: patient.token });
     expect(still.body.data).toMatchObject({ status: 'booked', cancellable: false });

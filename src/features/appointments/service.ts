@@ -204,7 +204,7 @@ export class AppointmentService {
 
   formatClinicTime(unixSeconds: number): string {
     const date = this.calendar.dateAt(unixSeconds);
-    const minutes = Math.round((unixSeconds - this.calendar.instantOf(date, 0)) / 60);
+    const minutes = Math.round((unixSeconds - this.calendar.instantOnDate(date, 0)) / 60);
     return `${date} ${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
   }
 }

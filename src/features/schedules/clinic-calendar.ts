@@ -1,4 +1,5 @@
 import type { SessionPeriod } from '../../db/schema.js';
+import { ClinicClock } from '../statistics/clinic-clock.js';
 
 /**
  * Dates and times in the clinic's calendar (CLINIC_TIMEZONE). Session dates are plain
@@ -49,53 +50,25 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / DAY_MS);
 }
 
-export class ClinicCalendar {
-  private readonly formatter: Intl.DateTimeFormat;
-
-  constructor(readonly timeZone: string) {
-    this.formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-  }
-
-  /** The clinic's wall clock at an instant, read back as if it were UTC (milliseconds). */
-  private wallClockMs(instantMs: number): number {
-    const parts: Record<string, number> = {};
-    for (const part of this.formatter.formatToParts(new Date(instantMs))) {
-      if (part.type !== 'literal') parts[part.type] = Number(part.value);
-    }
-    return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  }
-
-  /** The clinic date (YYYY-MM-DD) at a Unix-seconds instant. */
-  dateAt(unixSeconds: number): string {
-    return new Date(this.wallClockMs(unixSeconds * 1000)).toISOString().slice(0, 10);
-  }
-
-  /** The instant (Unix seconds) of a clinic wall-clock time on a date. */
-  instantOf(date: string, minuteOfDay: number): number {
+/**
+ * The clinic's calendar for schedules: the time-zone math is ClinicClock's (one
+ * implementation for reports and bookings); this adds dates as YYYY-MM-DD and sessions.
+ */
+export class ClinicCalendar extends ClinicClock {
+  /** The instant (Unix seconds) of a clinic wall-clock time, in minutes after midnight, on a date. */
+  instantOnDate(date: string, minuteOfDay: number): number {
     const [year, month, day] = dateParts(date);
-    const wall = Date.UTC(year, month - 1, day) + minuteOfDay * 60_000;
-    let instant = wall - (this.wallClockMs(wall) - wall);
-    // Across a daylight-saving change the offset at the guess differs: correct once.
-    const offsetAtInstant = this.wallClockMs(instant) - instant;
-    instant = wall - offsetAtInstant;
-    return Math.floor(instant / 1000);
+    const instant = this.instantOf(year, month, day, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
+    if (instant === null) throw new Error(`not a calendar date: ${date}`);
+    return instant;
   }
 
   sessionStart(date: string, period: SessionPeriod): number {
-    return this.instantOf(date, SESSION_START_MINUTE[period]);
+    return this.instantOnDate(date, SESSION_START_MINUTE[period]);
   }
 
   /** Last moment a patient may cancel: `daysBefore` days before the session date at `minuteOfDay`. */
   cancelDeadline(date: string, cutoff: { daysBefore: number; minuteOfDay: number }): number {
-    return this.instantOf(addDays(date, -cutoff.daysBefore), cutoff.minuteOfDay);
+    return this.instantOnDate(addDays(date, -cutoff.daysBefore), cutoff.minuteOfDay);
   }
 }
