@@ -8,16 +8,19 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { registerHealthRoutes } from './features/health/routes.js';
+import { registerMetrics } from './features/metrics/routes.js';
 import { isWebUiRequest, registerWebUi } from './features/web/static.js';
 import { registerAvatarFileRoute } from './features/avatars/routes.js';
 import { PORTAL_PREFIX, STAFF_PREFIX } from './http/envelopes.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
 import { errorTableMarkdown } from './http/schemas.js';
+import { installRouteTable } from './http/route-table.js';
 import { validatorCompiler } from './http/validation.js';
 import { portalApi } from './portal-api.js';
 import { createCoreServices } from './services.js';
 import { staffApi } from './staff-api.js';
+import { createRateLimitRedis, RATE_LIMIT_REDIS_NAMESPACE } from './security/shared-rate-limit.js';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -33,12 +36,30 @@ export interface AppDependencies {
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Tokens travel in query strings (seed 004): never let one reach the log. */
+/** Query parameters whose values are never personal (paging, sorting, enums, dates, ids). */
+const LOGGABLE_QUERY_PARAMETERS = new Set(['page', 'page_size', 'pageSize', 'sort', 'order', 'state', 'status', 'period', 'date', 'from', 'to', 'days']);
+
+/**
+ * Tokens travel in query strings (seed 004), and searches carry phones and names (keyword,
+ * tel): the log keeps every parameter name but only the values of known harmless ones.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]token=)[^&]*/gi, '$1[REDACTED]');
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return url;
+  const query = url
+    .slice(queryStart + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = equals === -1 ? pair : pair.slice(0, equals);
+      return equals === -1 || LOGGABLE_QUERY_PARAMETERS.has(name) ? pair : `${name}=[REDACTED]`;
+    })
+    .join('&');
+  return `${url.slice(0, queryStart)}?${query}`;
 }
 
-function loggerOptions(config: AppConfig, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
+/** Exported for the benchmark baseline, which must log exactly like the product. */
+export function loggerOptions(config: AppConfig, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     ...(stream ? { stream } : {}),
@@ -84,6 +105,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     return503OnClosing: true,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -92,6 +114,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   let webPage: string | undefined;
   installErrorHandling(app, { webPage: () => webPage, isWebPageRequest: isWebUiRequest });
+  installRouteTable(app);
+  // Before every other route, so its timing hook covers them all (nothing at all when METRICS_TOKEN is unset).
+  registerMetrics(app, { token: config.metricsToken, database });
 
   await app.register(helmet, {
     // The API answers JSON; the CSP below suits the docs page and, later, the web UI build.
@@ -105,10 +130,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     },
   });
   if (config.rateLimitPerMinute > 0) {
+    // With REDIS_URL every instance counts against one shared window; skipOnError keeps a
+    // Redis outage from turning requests into errors (they pass unlimited meanwhile).
+    const redis = config.redisUrl ? createRateLimitRedis(config.redisUrl, app.log) : undefined;
+    if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
     await app.register(rateLimit, {
       global: true,
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
+      ...(redis ? { redis, nameSpace: RATE_LIMIT_REDIS_NAMESPACE, skipOnError: true } : {}),
       errorResponseBuilder: (_request, context) =>
         new AppError('rate_limited', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
     });

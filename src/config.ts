@@ -19,7 +19,11 @@ export interface AppConfig {
   adminPassword: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   rateLimitPerMinute: number;
+  /** Redis shared by all instances for the request rate limit; undefined = each instance counts alone. */
+  redisUrl: string | undefined;
   trustProxy: boolean;
+  /** Bearer token for GET /metrics; undefined = no metrics endpoint (404). */
+  metricsToken: string | undefined;
   /** IANA zone of the clinic's calendar: session dates, "today", cancellation cutoffs. */
   clinicTimezone: string;
   /** Patients may cancel until `daysBefore` days before the session date at `minuteOfDay` clinic time. */
@@ -128,6 +132,15 @@ export const configVariables = {
     sensitive: false,
     parse: integer('RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
   },
+  REDIS_URL: {
+    description: 'redis://host:port[/db] shared by several instances for the request rate limit (unset = per instance; Redis down = not limited, never an error)',
+    sensitive: true,
+    parse: (raw) => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      if (!/^rediss?:\/\/.+/.test(raw.trim())) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+      return raw.trim();
+    },
+  },
   TRUST_PROXY: {
     description: 'true when behind a reverse proxy that sets X-Forwarded-For (client IPs for lockout and audit)',
     sensitive: false,
@@ -135,6 +148,15 @@ export const configVariables = {
       if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
       if (raw === 'true' || raw === '1') return true;
       throw new ConfigError('TRUST_PROXY', `must be true or false (got "${raw}")`);
+    },
+  },
+  METRICS_TOKEN: {
+    description: 'Bearer token a Prometheus scraper sends to GET /metrics (at least 16 characters); unset = /metrics answers 404',
+    sensitive: true,
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      if (raw.trim().length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
+      return raw.trim();
     },
   },
   CLINIC_TIMEZONE: {
@@ -190,7 +212,9 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     adminPassword,
     logLevel: v.LOG_LEVEL.parse(env.LOG_LEVEL),
     rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE.parse(env.RATE_LIMIT_PER_MINUTE),
+    redisUrl: v.REDIS_URL.parse(env.REDIS_URL),
     trustProxy: v.TRUST_PROXY.parse(env.TRUST_PROXY),
+    metricsToken: v.METRICS_TOKEN.parse(env.METRICS_TOKEN),
     clinicTimezone: v.CLINIC_TIMEZONE.parse(env.CLINIC_TIMEZONE),
     bookingCancelCutoff: v.BOOKING_CANCEL_CUTOFF.parse(env.BOOKING_CANCEL_CUTOFF),
   };

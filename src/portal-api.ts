@@ -22,8 +22,9 @@ export async function portalApi(app: TypedApp, options: { core: CoreServices }):
   const accounts = new PortalAccountRepository(core.db);
   const guard = new PatientGuard(core.tokens, accounts);
   app.addHook('preValidation', async (request) => {
-    guardRequestInput(request, { dropEmptyFormFields: false });
+    // Authenticate first: a caller without a valid token learns nothing about the input it sent.
     await guard.authenticate(request);
+    guardRequestInput(request, { dropEmptyFormFields: false });
   });
 
   registerPortalAccountRoutes(

@@ -6,6 +6,9 @@ import { ensureFirstAdministrator } from './features/staff-users/bootstrap.js';
 import { startHousekeeping } from './security/housekeeping.js';
 import { resolveJwtSecret } from './security/secret.js';
 
+/** Under Kubernetes' default 30 s grace period; docker-compose.yml sets stop_grace_period: 30s (Docker's default is 10 s). */
+const SHUTDOWN_TIMEOUT_MS = 25_000;
+
 /** Entry point: config -> database -> migrations -> first admin -> app -> listen. */
 async function main(): Promise<void> {
   loadDotEnv();
@@ -33,12 +36,30 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    // A request that never ends must not hold the process past the orchestrator's grace period.
+    setTimeout(() => {
+      app.log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; exiting with requests still open');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    let exitCode = 0;
     try {
       stopHousekeeping();
-      await app.close();
+      // Node closes idle keep-alive sockets once, when close() starts; a request still in
+      // flight then leaves its socket idle and open for keepAliveTimeout (72 s), which would
+      // hold close() until the timeout above. Keep reaping idle sockets while draining.
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(reaper);
+      }
       await database.close();
+      app.log.info('shutdown complete');
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      exitCode = 1;
     } finally {
-      process.exit(0);
+      process.exit(exitCode);
     }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -37,8 +37,9 @@ export async function staffApi(app: TypedApp, options: { core: CoreServices }): 
   const authRepository = new StaffAuthRepository(core.db);
   const guard = new StaffGuard(core.tokens, authRepository);
   app.addHook('preValidation', async (request) => {
-    guardRequestInput(request, { dropEmptyFormFields: true });
+    // Authenticate first: a caller without a valid token learns nothing about the input it sent.
     await guard.authenticate(request);
+    guardRequestInput(request, { dropEmptyFormFields: true });
   });
 
   const patients = new PatientRepository(core.db);

@@ -11,6 +11,10 @@ export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: DialectName;
   close(): Promise<void>;
+  /** PostgreSQL: connection pool counters (for /metrics). */
+  poolStats?(): { total: number; idle: number; waiting: number };
+  /** SQLite: the database file, or ':memory:' (for /metrics and the backup command). */
+  sqliteFile?: string;
 }
 
 const INT8_OID = 20;
@@ -34,7 +38,7 @@ function openSqlite(url: string): DatabaseHandle {
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', close: () => db.destroy(), sqliteFile: file };
 }
 
 function openPostgres(url: string): DatabaseHandle {
@@ -55,8 +59,18 @@ function openPostgres(url: string): DatabaseHandle {
   });
   // An idle client losing its server (database restart) must not crash the process.
   pool.on('error', () => {});
+  // Nor may a client checked out by a request (say, between two queries of a transaction):
+  // the pool only listens on idle clients, and pg emits 'error' on a client whose server goes
+  // away, which with no listener kills the process. Its query still fails (503) and the pool
+  // drops the broken client on release. Found by test/faults/database-outage.test.ts.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    close: () => db.destroy(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
 }
 
 export function openDatabase(url: string): DatabaseHandle {
@@ -84,7 +98,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(code)) {
     return true;
   }
-  return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|driver has already been destroyed/i.test(message);
+  return (
+    typeof message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated|driver has already been destroyed|is not queryable/i.test(message)
+  );
 }
 
 /** PostgreSQL refusing a character its encoding cannot store (e.g. NUL): the input's fault. */

@@ -36,6 +36,15 @@ function send(reply: FastifyReply, request: FastifyRequest, error: AppError): Fa
 }
 
 /**
+ * Fastify's router answers a path parameter over maxParamLength (414) or a broken percent
+ * encoding (400) by itself, outside the error handler; given as `frameworkErrors`, this
+ * keeps those answers in the family's envelope.
+ */
+export function answerFrameworkError(_error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return send(reply, request, new AppError('invalid_value', '参数不合法: 路径参数过长或编码错误'));
+}
+
+/**
  * Installs the one error handler, the not-found handler, and the 405 answer for a known
  * path called with the wrong method (Fastify alone would say 404). Call before routes are
  * registered: it watches route registration to learn every path.

@@ -4,10 +4,10 @@ import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/se
 import { registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';
 
 // Short-lived tokens: 2 s lifetime (exp is whole seconds, so 1 s could end at once),
-// refreshable for 3 s after expiry.
+// refreshable for 30 s after expiry (wide, so a loaded machine cannot push a step past it).
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ TOKEN_TTL_SECONDS: '2', REFRESH_WINDOW_SECONDS: '3' });
+  server = await startTestServer({ TOKEN_TTL_SECONDS: '2', REFRESH_WINDOW_SECONDS: '30' });
 });
 afterAll(async () => server?.close());
 
@@ -33,7 +33,7 @@ describe('token expiry and refresh (PATCH token/)', () => {
   });
 
   it('refuses a token expired for longer than the refresh window with 42001', async () => {
-    // Correctly signed, expired 10 s ago: beyond the 3 s window, whatever its session says.
+    // Correctly signed, expired 60 s ago: beyond the 30 s window, whatever its session says.
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'carepool-staff+jwt' })
@@ -41,8 +41,8 @@ describe('token expiry and refresh (PATCH token/)', () => {
       .setAudience('carepool-staff')
       .setSubject('1')
       .setJti('00000000-0000-4000-8000-000000000000')
-      .setIssuedAt(now - 12)
-      .setExpirationTime(now - 10)
+      .setIssuedAt(now - 62)
+      .setExpirationTime(now - 60)
       .sign(new TextEncoder().encode(TEST_JWT_SECRET));
     const response = await server.http.patch(`${STAFF}/token/`, { json: { token } });
     expect(response.status).toBe(401);

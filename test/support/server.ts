@@ -43,6 +43,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     database,
     jwtSecret: config.jwtSecret ?? TEST_JWT_SECRET,
     ...(options.logStream ? { logStream: options.logStream } : { logger: false as const }),
+    // A private UI build (e.g. while another part of the UI is mid-edit); default dist/web.
+    ...(process.env.TEST_WEB_BUILD_DIR ? { webBuildDir: process.env.TEST_WEB_BUILD_DIR } : {}),
   });
   await ensureFirstAdministrator(database.db, config, app.log);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,8 +1,40 @@
-import { Result } from 'antd';
-import { useTranslation } from 'react-i18next';
+import { lazy, Suspense, useEffect } from 'react';
+import { App, Spin } from 'antd';
+import { Navigate, Route, Routes, useNavigate } from 'react-router';
+import { onSessionEnded, resumeSession } from './session';
 
-/** Back office root (placeholder until the back-office screens land). */
+/** Back office root: the login page, or the signed-in shell with the menu's pages. */
+const LoginPage = lazy(() => import('./LoginPage'));
+const AdminLayout = lazy(() => import('./AdminLayout'));
+
+export const pageFallback = (
+  <div style={{ display: 'flex', justifyContent: 'center', padding: 80 }}>
+    <Spin size="large" />
+  </div>
+);
+
+function RequireSession({ children }: { children: React.ReactNode }) {
+  return resumeSession() ? children : <Navigate to="/admin/login" replace />;
+}
+
 export default function AdminApp() {
-  const { t } = useTranslation('admin');
-  return <Result status="info" title={t('title')} />;
+  const navigate = useNavigate();
+  useEffect(() => onSessionEnded(() => void navigate('/admin/login', { replace: true })), [navigate]);
+  return (
+    <App>
+    <Suspense fallback={pageFallback}>
+      <Routes>
+        <Route path="login" element={<LoginPage />} />
+        <Route
+          path="*"
+          element={
+            <RequireSession>
+              <AdminLayout />
+            </RequireSession>
+          }
+        />
+      </Routes>
+    </Suspense>
+    </App>
+  );
 }

@@ -10,6 +10,7 @@ export const commonZh = {
   logout: '退出登录',
   networkError: '网络异常，请稍后再试',
   serverError: '服务器开小差了，请稍后再试',
+  actions: '操作',
 };
 
 export const commonEn: typeof commonZh = {
@@ -23,4 +24,5 @@ export const commonEn: typeof commonZh = {
   logout: 'Log out',
   networkError: 'Network problem, please try again',
   serverError: 'Something went wrong on the server, please try again',
+  actions: 'Actions',
 };

@@ -1,8 +1,68 @@
-import { Result } from 'antd';
+import { type ReactNode, useEffect } from 'react';
+import { App, Button, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { AppointmentsPage } from './pages/AppointmentsPage';
+import { DoctorSessionsPage } from './pages/DoctorSessionsPage';
+import { DoctorsPage } from './pages/DoctorsPage';
+import { HomePage } from './pages/HomePage';
+import { LoginPage } from './pages/LoginPage';
+import { PasswordPage } from './pages/PasswordPage';
+import { ProfilePage } from './pages/ProfilePage';
+import { RegisterPage } from './pages/RegisterPage';
+import { PortalLayout } from './PortalLayout';
+import { PortalSessionProvider, usePortalSession } from './session';
 
-/** Patient portal root (placeholder until the portal screens land). */
+/**
+ * The patient portal at / (mobile first). Page paths never start with /patient: that
+ * prefix belongs to the portal API. Browsing doctors and sessions needs no login;
+ * booking, appointments, profile and password do.
+ */
 export default function PortalApp() {
   const { t } = useTranslation('portal');
-  return <Result status="info" title={t('title')} />;
+  useEffect(() => {
+    document.title = t('title');
+  }, [t]);
+  return (
+    <App>
+      <PortalSessionProvider>
+        <PortalLayout>
+          <Routes>
+            <Route index element={<HomePage />} />
+            <Route path="login" element={<LoginPage />} />
+            <Route path="register" element={<RegisterPage />} />
+            <Route path="doctors" element={<DoctorsPage />} />
+            <Route path="doctors/:id" element={<DoctorSessionsPage />} />
+            <Route path="appointments" element={<SignedIn><AppointmentsPage /></SignedIn>} />
+            <Route path="profile" element={<SignedIn><ProfilePage /></SignedIn>} />
+            <Route path="password" element={<SignedIn><PasswordPage /></SignedIn>} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </PortalLayout>
+      </PortalSessionProvider>
+    </App>
+  );
+}
+
+function SignedIn({ children }: { children: ReactNode }) {
+  const { token } = usePortalSession();
+  const location = useLocation();
+  if (!token) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <>{children}</>;
+}
+
+function NotFound() {
+  const { t } = useTranslation('portal');
+  const navigate = useNavigate();
+  return (
+    <Result
+      status="404"
+      title={t('notFound.title')}
+      extra={
+        <Button type="primary" onClick={() => navigate('/')}>
+          {t('notFound.back')}
+        </Button>
+      }
+    />
+  );
 }

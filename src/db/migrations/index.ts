@@ -7,6 +7,7 @@ import { patientPoolMigration } from './0003_patient_pool.js';
 import { staffCatalogsMigration } from './0004_staff_catalogs.js';
 import { appointmentsMigration } from './0005_appointments.js';
 import { statisticsMigration } from './0006_statistics.js';
+import { performanceMigration } from './0007_performance.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -20,6 +21,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0004_staff_catalogs': staffCatalogsMigration(dialect),
     '0005_appointments': appointmentsMigration(dialect),
     '0006_statistics': statisticsMigration(),
+    '0007_performance': performanceMigration(dialect),
   };
 }
 

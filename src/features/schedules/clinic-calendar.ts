@@ -24,10 +24,18 @@ function dateParts(date: string): [number, number, number] {
   return [year, month, day];
 }
 
-/** True for a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
+/** Session dates the API accepts: the same span as its Unix-second times (up to 2100-01-01). */
+const FIRST_YEAR = 1970;
+const LAST_YEAR = 2099;
+
+/**
+ * True for a real calendar date written YYYY-MM-DD (2025-02-30 is not) within FIRST_YEAR..LAST_YEAR:
+ * a day after 9999-12-31 has no YYYY-MM-DD form, and date loops would run off the calendar (fuzzing found a 500).
+ */
 export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const [year, month, day] = dateParts(value);
+  if (year < FIRST_YEAR || year > LAST_YEAR) return false;
   const probe = new Date(Date.UTC(year, month - 1, day));
   return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
 }

@@ -1,0 +1,72 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/*
+ * The servers under test run as separate processes (never in the load generator's), spawned
+ * as `node --import tsx <entry>` so that the pid we watch for memory IS the server.
+ */
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export const randomPort = (): number => 40_000 + Math.floor(Math.random() * 20_000);
+
+export async function startServer(entry: string, env: Record<string, string>, readyPath: string): Promise<ServerProcess> {
+  const port = randomPort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // Logs go to /dev/null: the logger still does all its work, the terminal stays readable.
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${entry} exited (${child.exitCode}): ${stderr}`);
+    try {
+      if ((await fetch(url + readyPath)).status < 500) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${entry} did not start in 60 s: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => (clearTimeout(timer), resolve()));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+/** Peak RSS while `work` runs: the kernel's high-water mark, reset first (clear_refs 5). */
+export async function measurePeakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakBytes: number; startBytes: number }> {
+  const startBytes = statusField(pid, 'VmRSS');
+  let sampled = startBytes;
+  let resetWorked = true;
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    resetWorked = false;
+  }
+  // Sampling as a fallback where the high-water mark cannot be reset.
+  const timer = setInterval(() => (sampled = Math.max(sampled, statusField(pid, 'VmRSS'))), 50);
+  try {
+    const result = await work();
+    const peakBytes = resetWorked ? Math.max(statusField(pid, 'VmHWM'), sampled) : sampled;
+    return { result, peakBytes, startBytes };
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PORTAL_PREFIX } from '../../src/http/envelopes.js';
+import { addSession, book, createDoctor, daysFromToday } from '../appointments/helpers.js';
+import { registerAndLoginPatient, staffLogin } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { familyOfRoute } from './expected-outcome.js';
+
+/**
+ * Every portal route that takes an id, called by another patient with the owner's id: the
+ * answer must be the 404 a nonexistent id gets, byte for byte, so ids reveal nothing. The
+ * routes come from the route table; an id route this file does not know fails the test.
+ */
+let server: TestServer;
+let owner: Awaited<ReturnType<typeof registerAndLoginPatient>>;
+let intruder: Awaited<ReturnType<typeof registerAndLoginPatient>>;
+let ownerAppointmentId: number;
+
+/** Which of the owner's resources each patient-only id route names. */
+const OWNED_ID_OF: Record<string, () => number> = {
+  [`GET ${PORTAL_PREFIX}/appointments/:id`]: () => ownerAppointmentId,
+  [`POST ${PORTAL_PREFIX}/appointments/:id/cancel`]: () => ownerAppointmentId,
+};
+const NONEXISTENT_ID = 987654321;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  owner = await registerAndLoginPatient(server.http);
+  intruder = await registerAndLoginPatient(server.http);
+  const doctorId = await createDoctor(server);
+  await addSession(server, await staffLogin(server.http), doctorId, daysFromToday(5), 'morning', 3);
+  const booked = await book(server, owner.token, { doctor_id: doctorId, date: daysFromToday(5), period: 'morning' });
+  expect(booked.status, booked.text).toBe(201);
+  ownerAppointmentId = booked.body.data.id as number;
+});
+afterAll(async () => server?.close());
+
+describe("another patient's ids answer like nonexistent ones", () => {
+  it('covers every patient-only portal route with a path parameter', async () => {
+    const idRoutes = server.app
+      .routeTable()
+      .filter((route) => familyOfRoute(route.url) === 'portal' && route.access === 'patient' && route.url.includes('/:'));
+    expect(idRoutes.length).toBeGreaterThan(0);
+    for (const route of idRoutes) {
+      const key = `${route.method} ${route.url}`;
+      const ownedId = OWNED_ID_OF[key];
+      expect(ownedId, `${key} takes an id: add it to OWNED_ID_OF with the resource it names`).toBeDefined();
+      const path = (id: number) => route.url.replace(':id', String(id));
+      const foreign = await server.http.request(route.method, path(ownedId!()), { bearer: intruder.token });
+      const missing = await server.http.request(route.method, path(NONEXISTENT_ID), { bearer: intruder.token });
+      expect(foreign.status, `${key}: ${foreign.text}`).toBe(404);
+      expect(foreign.text, key).toBe(missing.text);
+    }
+  });
+
+  it("leaves the owner's appointment untouched after the other patient's attempts", async () => {
+    const own = await server.http.get(`${PORTAL_PREFIX}/appointments/${ownerAppointmentId}`, { bearer: owner.token });
+    expect(own.status, own.text).toBe(200);
+    expect(own.body.data.status).toBe('booked');
+  });
+});

@@ -1,0 +1,84 @@
+import { Suspense, useEffect, useState } from 'react';
+import { ProLayout, type MenuDataItem } from '@ant-design/pro-components';
+import { Button, Result, Space, Typography } from 'antd';
+import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import { LanguageSwitch } from '../ui/LanguageSwitch';
+import { call, messageOf, staffClient } from './api';
+import { AccessProvider, type MenuEntry } from './access';
+import { pageFallback } from './AdminApp';
+import { pagesByMenuUrl } from './pages';
+import { getUsername, logout } from './session';
+
+/** Parents that are pages themselves (客户池) get their own first entry in the submenu. */
+const PARENTS_WITH_PAGE = new Set(['patients']);
+
+export default function AdminLayout() {
+  const { t } = useTranslation('admin');
+  const location = useLocation();
+  const [menu, setMenu] = useState<MenuEntry[]>();
+  const [error, setError] = useState<string>();
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let active = true;
+    call(() => staffClient.GET('/back_end/api/v1/menu', {}))
+      .then((entries) => active && setMenu(entries))
+      .catch((cause: unknown) => active && setError(messageOf(cause)));
+    return () => {
+      active = false;
+    };
+  }, [attempt]);
+
+  if (error) {
+    return <Result status="error" title={error} extra={<Button onClick={() => { setError(undefined); setAttempt((n) => n + 1); }}>{t('common:retry')}</Button>} />;
+  }
+  if (!menu) return pageFallback;
+
+  const label = (url: string, title: string) => t(`menu.${url}`, { defaultValue: title });
+  const route: MenuDataItem = {
+    path: '/admin',
+    children: menu.map((entry) => {
+      const leaves = entry.child.map((leaf) => ({ path: `/admin/${leaf.url}`, name: label(leaf.url, leaf.title) }));
+      if (leaves.length === 0) return { path: `/admin/${entry.url}`, name: label(entry.url, entry.title) };
+      const own = PARENTS_WITH_PAGE.has(entry.url) ? [{ path: `/admin/${entry.url}`, name: label(`${entry.url}List`, entry.title) }] : [];
+      return { path: `/admin/group-${entry.url}`, name: label(entry.url, entry.title), children: [...own, ...leaves] };
+    }),
+  };
+  const urls = menu.flatMap((entry) => [entry.url, ...entry.child.map((leaf) => leaf.url)]).filter((url) => pagesByMenuUrl[url]);
+
+  return (
+    <AccessProvider menu={menu}>
+      <ProLayout
+        title={t('title')}
+        logo={false}
+        layout="mix"
+        fixSiderbar
+        route={route}
+        location={{ pathname: location.pathname }}
+        menuItemRender={(item, dom) => (item.path ? <Link to={item.path}>{dom}</Link> : dom)}
+        actionsRender={() => [
+          <LanguageSwitch key="language" />,
+          <Space key="user">
+            <UserOutlined />
+            <Typography.Text data-testid="current-user">{getUsername()}</Typography.Text>
+          </Space>,
+          <Button key="logout" type="text" icon={<LogoutOutlined />} onClick={() => void logout()}>
+            {t('common:logout')}
+          </Button>,
+        ]}
+      >
+        <Suspense fallback={pageFallback}>
+          <Routes>
+            {urls.map((url) => {
+              const Page = pagesByMenuUrl[url]!;
+              return <Route key={url} path={url} element={<Page />} />;
+            })}
+            <Route path="*" element={urls[0] ? <Navigate to={`/admin/${urls[0]}`} replace /> : <Result status="403" title={t('noAccess')} />} />
+          </Routes>
+        </Suspense>
+      </ProLayout>
+    </AccessProvider>
+  );
+}

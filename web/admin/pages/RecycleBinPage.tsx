@@ -1,0 +1,61 @@
+import { useRef } from 'react';
+import { PageContainer, ProTable, type ActionType } from '@ant-design/pro-components';
+import { App, Popconfirm, Space } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { call, messageOf, staffClient } from '../api';
+import { formatTime } from '../patients/patientFormat';
+
+/** 回收站: deleted patients, restored or deleted for good (after a confirmation). */
+export default function RecycleBinPage() {
+  const { t } = useTranslation('admin');
+  const { message } = App.useApp();
+  const actionRef = useRef<ActionType>(undefined);
+
+  async function attempt(action: () => Promise<unknown>, success: string) {
+    try {
+      await action();
+      message.success(success);
+      actionRef.current?.reload();
+    } catch (cause) {
+      message.error(messageOf(cause));
+    }
+  }
+
+  return (
+    <PageContainer title={t('menu.recycle-bin')}>
+      <ProTable
+        rowKey="id"
+        actionRef={actionRef}
+        search={false}
+        request={async (params) => {
+          try {
+            const body = await call(() => staffClient.GET('/back_end/api/v1/patient/recycle-bin', { params: { query: { page: params.current ?? 1, page_size: params.pageSize ?? 20 } } }));
+            return { data: body.patients, total: body.total, success: true };
+          } catch (cause) {
+            message.error(messageOf(cause));
+            return { data: [], total: 0, success: false };
+          }
+        }}
+        columns={[
+          { title: 'ID', dataIndex: 'id', width: 70 },
+          { title: t('fields.name'), dataIndex: 'name' },
+          { title: t('fields.tel'), dataIndex: 'tel' },
+          { title: t('recycle.deletedAt'), render: (_, row) => formatTime(row.deletedAt) },
+          { title: t('recycle.deletedBy'), dataIndex: 'deletedByName' },
+          {
+            title: t('common:actions'),
+            valueType: 'option',
+            render: (_, row) => (
+              <Space>
+                <a onClick={() => void attempt(() => call(() => staffClient.POST('/back_end/api/v1/patient/{id}/restore', { params: { path: { id: Number(row.id) } }, body: {} })), t('recycle.restored'))}>{t('recycle.restore')}</a>
+                <Popconfirm title={t('recycle.purgeConfirm', { name: row.name })} onConfirm={() => attempt(() => call(() => staffClient.DELETE('/back_end/api/v1/patient/{id}/purge', { params: { path: { id: Number(row.id) } }, body: {} })), t('recycle.purged'))}>
+                  <a style={{ color: '#cf1322' }}>{t('recycle.purge')}</a>
+                </Popconfirm>
+              </Space>
+            ),
+          },
+        ]}
+      />
+    </PageContainer>
+  );
+}

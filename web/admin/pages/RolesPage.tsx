@@ -1,0 +1,94 @@
+import { useEffect, useState } from 'react';
+import { ModalForm, PageContainer, ProCard, ProFormText } from '@ant-design/pro-components';
+import { Alert, App, Button, Empty, List, Skeleton, Tree } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { call, messageOf, staffClient } from '../api';
+import { useRemote } from '../useRemote';
+
+/** The tree shows actions; a module key is granted whenever any of its actions is (it unlocks the menu entry). */
+function withModules(actions: string[]): string[] {
+  return [...new Set(actions.flatMap((key) => [key.split(':')[0] ?? key, key]))];
+}
+
+/** 角色权限: roles on the left, the role's permission tree (module → action) on the right. */
+export default function RolesPage() {
+  const { t } = useTranslation('admin');
+  const { message } = App.useApp();
+  const roles = useRemote(() => call(() => staffClient.GET('/back_end/api/v1/roles', {})).then((b) => b.roles), []);
+  const [roleId, setRoleId] = useState<string>();
+  const tree = useRemote(
+    () => (roleId ? call(() => staffClient.GET('/back_end/api/v1/roles/{id}/permissions', { params: { path: { id: Number(roleId) } } })).then((b) => b.permissions) : Promise.resolve(undefined)),
+    [roleId],
+  );
+  const [checked, setChecked] = useState<string[]>([]);
+  const [saving, setSaving] = useState(false);
+  useEffect(() => {
+    // Leaves only: antd derives a module's check mark from its actions.
+    setChecked((tree.data ?? []).flatMap((module) => (module.children.length === 0 ? (module.checked ? [module.key] : []) : module.children.filter((a) => a.checked).map((a) => a.key))));
+  }, [tree.data]);
+
+  async function save() {
+    if (!roleId) return;
+    setSaving(true);
+    try {
+      await call(() => staffClient.PUT('/back_end/api/v1/roles/{id}/permissions', { params: { path: { id: Number(roleId) } }, body: { keys: withModules(checked) } }));
+      message.success(t('roles.saved'));
+      tree.reload();
+    } catch (cause) {
+      message.error(messageOf(cause));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const role = roles.data?.find((r) => r.id === roleId);
+  return (
+    <PageContainer title={t('menu.roles')}>
+      {roles.error && <Alert type="error" showIcon message={roles.error} />}
+      <ProCard split="vertical" bordered>
+        <ProCard colSpan="280px" title={t('roles.list')} extra={
+          <ModalForm title={t('roles.create')} trigger={<Button size="small" icon={<PlusOutlined />}>{t('roles.create')}</Button>} modalProps={{ destroyOnHidden: true }} width={380}
+            onFinish={async (v: { name: string }) => {
+              try {
+                await call(() => staffClient.POST('/back_end/api/v1/roles', { body: v }));
+                roles.reload();
+                return true;
+              } catch (cause) {
+                message.error(messageOf(cause));
+                return false;
+              }
+            }}>
+            <ProFormText name="name" label={t('roles.name')} rules={[{ required: true, max: 50 }]} />
+          </ModalForm>
+        }>
+          {roles.loading && !roles.data ? <Skeleton active /> : (
+            <List dataSource={roles.data ?? []} renderItem={(r) => (
+              <List.Item style={{ cursor: 'pointer', background: r.id === roleId ? '#e6f4ff' : undefined, paddingInline: 8 }} onClick={() => setRoleId(r.id)}>
+                <List.Item.Meta title={r.name} description={t('roles.userCount', { count: r.userCount })} />
+              </List.Item>
+            )} />
+          )}
+        </ProCard>
+        <ProCard title={role ? t('roles.permissionsOf', { name: role.name }) : t('roles.permissions')} extra={role && !role.builtinKey && <Button type="primary" loading={saving} onClick={() => void save()}>{t('common:save')}</Button>}>
+          {!roleId && <Empty description={t('roles.pick')} />}
+          {tree.error && <Alert type="error" showIcon message={tree.error} />}
+          {role?.builtinKey && <Alert type="info" showIcon message={t('roles.builtin')} style={{ marginBottom: 12 }} />}
+          {roleId && tree.data && (
+            <Tree
+              checkable
+              defaultExpandAll
+              disabled={Boolean(role?.builtinKey)}
+              checkedKeys={checked}
+              onCheck={(keys) => {
+                const leaves = new Set(tree.data!.flatMap((module) => (module.children.length === 0 ? [module.key] : module.children.map((a) => a.key))));
+                setChecked((Array.isArray(keys) ? keys : keys.checked).map(String).filter((key) => leaves.has(key)));
+              }}
+              treeData={tree.data.map((module) => ({ key: module.key, title: module.description, children: module.children.map((a) => ({ key: a.key, title: a.description })) }))}
+            />
+          )}
+        </ProCard>
+      </ProCard>
+    </PageContainer>
+  );
+}

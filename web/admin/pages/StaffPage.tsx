@@ -1,0 +1,72 @@
+import { useRef } from 'react';
+import { ModalForm, PageContainer, ProFormSelect, ProFormText, ProTable, type ActionType } from '@ant-design/pro-components';
+import { App, Button, Switch } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { call, isForbidden, messageOf, staffClient } from '../api';
+import { useAccess } from '../access';
+import { useRemote } from '../useRemote';
+
+/** 员工账号: accounts, with create and enable / disable for roles holding staff:manage. */
+export default function StaffPage() {
+  const { t } = useTranslation('admin');
+  const { message } = App.useApp();
+  const access = useAccess();
+  const actionRef = useRef<ActionType>(undefined);
+  const canManage = !access.isForbidden('staff_manage');
+  const roles = useRemote(() => (access.hasMenu('roles') ? call(() => staffClient.GET('/back_end/api/v1/roles', {})).then((b) => b.roles) : Promise.resolve([])), []);
+
+  async function attempt(action: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await action();
+      message.success(t('catalogs.saved'));
+      actionRef.current?.reload();
+      return true;
+    } catch (cause) {
+      if (isForbidden(cause)) access.markForbidden('staff_manage');
+      message.error(messageOf(cause));
+      return false;
+    }
+  }
+
+  return (
+    <PageContainer title={t('menu.staff-users')}>
+      <ProTable
+        rowKey="id"
+        actionRef={actionRef}
+        search={{ labelWidth: 'auto' }}
+        toolBarRender={() => canManage && (roles.data?.length ?? 0) > 0 ? [
+          <ModalForm key="new" title={t('staff.create')} trigger={<Button type="primary" icon={<PlusOutlined />}>{t('staff.create')}</Button>} modalProps={{ destroyOnHidden: true }} width={420}
+            onFinish={(v: { username: string; display_name: string; password: string; role_id: number }) => attempt(() => call(() => staffClient.POST('/back_end/api/v1/staff', { body: v })))}>
+            <ProFormText name="username" label={t('login.username')} rules={[{ required: true, pattern: /^[A-Za-z0-9_]{3,32}$/, message: t('validation.username') }]} />
+            <ProFormText name="display_name" label={t('staff.displayName')} rules={[{ required: true, max: 50 }]} />
+            <ProFormText.Password name="password" label={t('login.password')} rules={[{ required: true, min: 8, max: 128, message: t('validation.password') }]} />
+            <ProFormSelect name="role_id" label={t('staff.role')} rules={[{ required: true }]} options={(roles.data ?? []).map((r) => ({ value: Number(r.id), label: r.name }))} />
+          </ModalForm>,
+        ] : []}
+        request={async (params) => {
+          try {
+            const body = await call(() => staffClient.GET('/back_end/api/v1/staff', { params: { query: { page: params.current ?? 1, page_size: params.pageSize ?? 20, ...(params.keyword ? { keyword: String(params.keyword) } : {}) } } }));
+            return { data: body.users, total: body.total, success: true };
+          } catch (cause) {
+            message.error(messageOf(cause));
+            return { data: [], total: 0, success: false };
+          }
+        }}
+        columns={[
+          { title: t('staff.keyword'), dataIndex: 'keyword', hideInTable: true },
+          { title: 'ID', dataIndex: 'id', search: false, width: 70 },
+          { title: t('login.username'), dataIndex: 'username', search: false },
+          { title: t('staff.displayName'), dataIndex: 'displayName', search: false },
+          { title: t('staff.role'), dataIndex: 'roleName', search: false },
+          {
+            title: t('staff.active'),
+            search: false,
+            render: (_, row) => <Switch aria-label={t('staff.activeOf', { name: row.username })} checked={row.isActive} disabled={!canManage}
+              onChange={(active) => void attempt(() => call(() => staffClient.PATCH('/back_end/api/v1/staff/{id}', { params: { path: { id: Number(row.id) } }, body: { is_active: active } })))} />,
+          },
+        ]}
+      />
+    </PageContainer>
+  );
+}

@@ -1,0 +1,58 @@
+import { ModalForm, ProFormDateTimePicker, ProFormSelect, ProFormText } from '@ant-design/pro-components';
+import { App } from 'antd';
+import dayjs from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { call, isForbidden, messageOf, staffClient } from '../api';
+import { useAccess } from '../access';
+import { options, type Catalogs } from '../catalogs';
+
+interface ArrivalValues {
+  reach_time: string;
+  doctor_id?: number;
+  spend?: string;
+}
+
+/** 确认到诊: records a first or return visit; hidden once the API answered 403. */
+export function ArrivalButton({ patient, catalogs, onDone }: { patient: { id: string; name: string; doctorId: string | null }; catalogs: Catalogs; onDone: () => void }) {
+  const { t } = useTranslation('admin');
+  const { message } = App.useApp();
+  const access = useAccess();
+  if (access.isForbidden('confirm_arrival')) return null;
+
+  async function submit(values: ArrivalValues): Promise<boolean> {
+    try {
+      await call(() =>
+        staffClient.POST('/back_end/api/v1/patient/{id}/arrival', {
+          params: { path: { id: Number(patient.id) } },
+          body: {
+            reach_time: dayjs(values.reach_time).unix(),
+            ...(values.doctor_id ? { doctor_id: values.doctor_id } : {}),
+            ...(values.spend ? { spend: values.spend } : {}),
+          },
+        }),
+      );
+      message.success(t('arrival.done', { name: patient.name }));
+      onDone();
+      return true;
+    } catch (cause) {
+      if (isForbidden(cause)) access.markForbidden('confirm_arrival');
+      message.error(messageOf(cause));
+      return false;
+    }
+  }
+
+  return (
+    <ModalForm<ArrivalValues>
+      title={t('arrival.title', { name: patient.name })}
+      trigger={<a>{t('arrival.action')}</a>}
+      modalProps={{ destroyOnHidden: true }}
+      initialValues={{ reach_time: dayjs(), doctor_id: patient.doctorId ? Number(patient.doctorId) : undefined }}
+      onFinish={submit}
+      width={420}
+    >
+      <ProFormDateTimePicker name="reach_time" label={t('fields.reachTime')} rules={[{ required: true }]} fieldProps={{ style: { width: '100%' } }} />
+      <ProFormSelect name="doctor_id" label={t('fields.doctor')} options={options(catalogs.doctors)} showSearch />
+      <ProFormText name="spend" label={t('fields.spend')} rules={[{ pattern: /^\d{1,9}(\.\d{1,2})?$/, message: t('validation.spend') }]} />
+    </ModalForm>
+  );
+}

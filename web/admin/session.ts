@@ -1,0 +1,104 @@
+import { createStaffClient } from '../api/client';
+
+/**
+ * The staff session: the token lives in localStorage so a reload keeps the user signed in.
+ * It is refreshed with PATCH token/ a minute before it expires (exp read from the JWT
+ * payload) and again when a call answers 42001; when refreshing fails the session ends and
+ * every listener (the app shell) sends the user back to the login page.
+ */
+const TOKEN_KEY = 'carepool.staff.token';
+const USERNAME_KEY = 'carepool.staff.username';
+const REFRESH_AHEAD_MS = 60_000;
+
+type Listener = () => void;
+const endListeners = new Set<Listener>();
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let refreshing: Promise<boolean> | undefined;
+
+export const staffClient = createStaffClient(() => getToken());
+
+export function getToken(): string | null {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export function getUsername(): string {
+  return localStorage.getItem(USERNAME_KEY) ?? '';
+}
+
+/** Seconds since the epoch at which the token expires, from its (unverified) payload. */
+export function tokenExpiry(token: string): number | null {
+  try {
+    const payload = token.split('.')[1];
+    if (!payload) return null;
+    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof json.exp === 'number' ? json.exp : null;
+  } catch {
+    return null;
+  }
+}
+
+export function startSession(token: string, username: string): void {
+  localStorage.setItem(TOKEN_KEY, token);
+  localStorage.setItem(USERNAME_KEY, username);
+  scheduleRefresh(token);
+}
+
+function scheduleRefresh(token: string): void {
+  if (refreshTimer) clearTimeout(refreshTimer);
+  const exp = tokenExpiry(token);
+  if (exp === null) return;
+  const delay = Math.max(exp * 1000 - Date.now() - REFRESH_AHEAD_MS, 1_000);
+  // setTimeout overflows past ~24.8 days; such tokens are refreshed on their 42001 instead.
+  if (delay > 2 ** 31 - 1) return;
+  refreshTimer = setTimeout(() => void refreshToken(), delay);
+}
+
+/** Resumes the refresh timer after a page load; false when there is no session. */
+export function resumeSession(): boolean {
+  const token = getToken();
+  if (!token) return false;
+  scheduleRefresh(token);
+  return true;
+}
+
+/** One refresh at a time: concurrent 42001s share it. */
+export function refreshToken(): Promise<boolean> {
+  refreshing ??= (async () => {
+    const token = getToken();
+    if (!token) return false;
+    try {
+      const { data } = await staffClient.PATCH('/back_end/api/v1/token', { body: { token } });
+      if (data?.token) {
+        startSession(data.token, getUsername());
+        return true;
+      }
+    } catch {
+      // network failure: treated like a refused refresh below
+    }
+    endSession();
+    return false;
+  })().finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
+}
+
+export function endSession(): void {
+  if (refreshTimer) clearTimeout(refreshTimer);
+  localStorage.removeItem(TOKEN_KEY);
+  for (const listener of endListeners) listener();
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await staffClient.DELETE('/back_end/api/v1/token', { body: {} });
+  } catch {
+    // the token is dropped locally whatever the server says
+  }
+  endSession();
+}
+
+export function onSessionEnded(listener: Listener): () => void {
+  endListeners.add(listener);
+  return () => endListeners.delete(listener);
+}

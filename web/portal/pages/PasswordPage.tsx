@@ -1,0 +1,57 @@
+import { useState } from 'react';
+import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { confirmRules, newPasswordRules } from '../rules';
+import { messageOf, usePortalSession } from '../session';
+
+interface PasswordValues {
+  old_password: string;
+  new_password: string;
+  confirm: string;
+}
+
+export function PasswordPage() {
+  const { t } = useTranslation('portal');
+  const { message } = App.useApp();
+  const { client, call } = usePortalSession();
+  const [form] = Form.useForm<PasswordValues>();
+  const [error, setError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  const submit = async (values: PasswordValues) => {
+    setSubmitting(true);
+    setError(null);
+    try {
+      await call(client.PUT('/patient/password', { body: { old_password: values.old_password, new_password: values.new_password } }));
+      form.resetFields();
+      void message.success(t('password.done'));
+    } catch (caught) {
+      setError(messageOf(caught, t('password.failed')));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <Card style={{ maxWidth: 420, margin: '0 auto' }}>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
+        {t('password.title')}
+      </Typography.Title>
+      {error ? <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} /> : null}
+      <Form<PasswordValues> form={form} layout="vertical" onFinish={(values) => void submit(values)}>
+        <Form.Item label={t('password.old')} name="old_password" rules={[{ required: true, message: t('rules.passwordRequired') }]}>
+          <Input.Password autoComplete="current-password" maxLength={128} />
+        </Form.Item>
+        <Form.Item label={t('password.new')} name="new_password" rules={newPasswordRules(t)} hasFeedback>
+          <Input.Password autoComplete="new-password" maxLength={128} />
+        </Form.Item>
+        <Form.Item label={t('password.confirm')} name="confirm" dependencies={['new_password']} rules={confirmRules(t, 'new_password')} hasFeedback>
+          <Input.Password autoComplete="new-password" maxLength={128} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
+          {t('password.submit')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}

@@ -1,0 +1,107 @@
+import { useState } from 'react';
+import { Alert, Button, Form, Input, Radio, Space } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { Profile } from '../format';
+import { nameRules, phoneRules } from '../rules';
+import { messageOf, usePortalSession } from '../session';
+
+interface ProfileValues {
+  phone: string;
+  name: string;
+  gender?: 'male' | 'female' | null;
+  birth_date?: string;
+  address?: string;
+  medical_history?: string;
+}
+
+/** Today as YYYY-MM-DD in the browser's calendar: the latest allowed birth date. */
+function todayLocal(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+/** Empty optional fields are sent as null, which the API stores as "cleared". */
+const orNull = (value: string | undefined | null): string | null => (value && value.trim() !== '' ? value.trim() : null);
+
+export function ProfileForm({ profile, onSaved, onCancel }: { profile: Profile; onSaved: (profile: Profile) => void; onCancel: () => void }) {
+  const { t } = useTranslation('portal');
+  const { t: tc } = useTranslation('common');
+  const { client, call } = usePortalSession();
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  const save = async (values: ProfileValues) => {
+    setSaving(true);
+    setError(null);
+    try {
+      const saved = await call(
+        client.PATCH('/patient/patient_manage', {
+          body: {
+            phone: values.phone.trim(),
+            name: values.name.trim(),
+            gender: values.gender ?? null,
+            birth_date: orNull(values.birth_date),
+            address: orNull(values.address),
+            medical_history: orNull(values.medical_history),
+          },
+        }),
+      );
+      onSaved(saved);
+    } catch (caught) {
+      setError(messageOf(caught, t('profile.saveFailed')));
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Form<ProfileValues>
+      layout="vertical"
+      initialValues={{
+        phone: profile.phone,
+        name: profile.name,
+        gender: profile.gender ?? undefined,
+        birth_date: profile.birth_date ?? '',
+        address: profile.address ?? '',
+        medical_history: profile.medical_history ?? '',
+      }}
+      onFinish={(values) => void save(values)}
+    >
+      {error ? <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} /> : null}
+      <Form.Item label={t('profile.phone')} name="phone" rules={phoneRules(t)}>
+        <Input type="tel" inputMode="numeric" autoComplete="tel" maxLength={11} />
+      </Form.Item>
+      <Form.Item label={t('profile.name')} name="name" rules={nameRules(t)}>
+        <Input autoComplete="name" maxLength={50} />
+      </Form.Item>
+      <Form.Item label={t('profile.gender')} name="gender">
+        <Radio.Group
+          options={[
+            { value: 'male', label: t('profile.male') },
+            { value: 'female', label: t('profile.female') },
+          ]}
+        />
+      </Form.Item>
+      <Form.Item
+        label={t('profile.birthDate')}
+        name="birth_date"
+        rules={[{ validator: (_rule, value: string) => (!value || value <= todayLocal() ? Promise.resolve() : Promise.reject(new Error(t('rules.birthDateFuture')))) }]}
+      >
+        <Input type="date" max={todayLocal()} autoComplete="bday" />
+      </Form.Item>
+      <Form.Item label={t('profile.address')} name="address">
+        <Input maxLength={200} autoComplete="street-address" />
+      </Form.Item>
+      <Form.Item label={t('profile.medicalHistory')} name="medical_history">
+        <Input.TextArea maxLength={2000} showCount autoSize={{ minRows: 3, maxRows: 8 }} />
+      </Form.Item>
+      <Space>
+        <Button type="primary" htmlType="submit" loading={saving}>
+          {tc('save')}
+        </Button>
+        <Button onClick={onCancel} disabled={saving}>
+          {tc('cancel')}
+        </Button>
+      </Space>
+    </Form>
+  );
+}
