@@ -49,6 +49,8 @@ function openPostgres(url: string): DatabaseHandle {
     idleTimeoutMillis: 30_000,
     // A query that runs away must not hold a request (and a pool slot) forever.
     statement_timeout: 15_000,
+    // And if the server itself hangs (paused, network black hole), the client gives up too.
+    query_timeout: 20_000,
     // Counts and Unix-second timestamps are int8; they fit a JS number.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {

@@ -83,7 +83,15 @@ describe('graceful shutdown of the real server process', () => {
     await logLines(/"url":"\/back_end\/api\/v1\/token\/".*incoming request/, IN_FLIGHT);
     child.kill('SIGTERM');
     await logLines(/shutting down: finishing in-flight requests/);
-    const refusedWhileDraining = await connectionRefused(port);
+    // The listener closes a moment after that line is written: poll briefly, but while
+    // the burst is still unanswered, so "refused" is proven during the drain.
+    let refusedWhileDraining = false;
+    let burstSettled = false;
+    void Promise.all(burst).then(() => (burstSettled = true));
+    for (let attempt = 0; attempt < 40 && !refusedWhileDraining && !burstSettled; attempt += 1) {
+      refusedWhileDraining = await connectionRefused(port);
+      if (!refusedWhileDraining) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
 
     const results = await Promise.all(burst);
     const code = await exited;
