@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import { AuditRepository } from '../features/audit/audit-repository.js';
 import { StaffAuthRepository } from '../features/staff-auth/repository.js';
+import { insertStaffUser } from '../features/staff-users/repository.js';
 import { loginThrottleKeys } from '../security/login-throttle.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../security/passwords.js';
 import { SessionRepository } from '../security/session-repository.js';
@@ -42,7 +43,7 @@ export async function createAdmin(config: AppConfig, args: readonly string[]): P
     const repository = new StaffAuthRepository(db);
     if (await repository.findByUsername(username)) throw new CliError(`a staff account "${username}" already exists (use reset-password)`);
     const now = unixNow();
-    const id = await repository.create({
+    const id = await insertStaffUser(db, {
       username,
       displayName: username,
       passwordHash: await hashPassword(secret.password),

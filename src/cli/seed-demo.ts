@@ -6,7 +6,7 @@ import { AppointmentRepository } from '../features/appointments/repository.js';
 import { AppointmentService } from '../features/appointments/service.js';
 import { addDays, ClinicCalendar, weekdayOf } from '../features/schedules/clinic-calendar.js';
 import { ScheduleRepository } from '../features/schedules/repository.js';
-import { StaffAuthRepository } from '../features/staff-auth/repository.js';
+import { insertStaffUser } from '../features/staff-users/repository.js';
 import { recordArrival } from '../features/visits/record-arrival.js';
 import { hashPassword } from '../security/passwords.js';
 import { createCoreServices } from '../services.js';
@@ -24,7 +24,7 @@ async function createStaff(trx: Transaction<Database>, now: number): Promise<Map
   for (const member of DEMO_STAFF) {
     const role = await trx.selectFrom('roles').select('id').where('name', '=', member.role).executeTakeFirst();
     if (!role) throw new CliError(`the default role "${member.role}" is missing (renamed?): seed-demo needs the default roles`);
-    const id = await new StaffAuthRepository(trx).create({ username: member.username, displayName: member.displayName, passwordHash, roleId: role.id, now });
+    const id = await insertStaffUser(trx, { username: member.username, displayName: member.displayName, passwordHash, roleId: role.id, now });
     ids.set(member.username, id);
   }
   return ids;

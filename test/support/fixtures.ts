@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { StaffAuthRepository } from '../../src/features/staff-auth/repository.js';
+import { insertStaffUser } from '../../src/features/staff-users/repository.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import type { HttpClient } from './http.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, type TestServer } from './server.js';
@@ -23,7 +23,7 @@ export async function staffLogin(http: HttpClient, username = ADMIN_USERNAME, pa
 /** Adds a staff user with one of the default roles (test set-up through the repository). */
 export async function createStaffUser(server: TestServer, username: string, roleName: string, password = 'staff-password-1'): Promise<{ id: number; token: string }> {
   const role = await server.database.db.selectFrom('roles').select('id').where('name', '=', roleName).executeTakeFirstOrThrow();
-  const id = await new StaffAuthRepository(server.database.db).create({
+  const id = await insertStaffUser(server.database.db, {
     username,
     displayName: username,
     passwordHash: await hashPassword(password),

@@ -55,21 +55,4 @@ export class StaffAuthRepository {
     const row = await this.db.selectFrom('roles').select('id').where('builtin_key', '=', 'administrator').executeTakeFirstOrThrow();
     return row.id;
   }
-
-  async create(user: { username: string; displayName: string; passwordHash: string; roleId: number; now: number }): Promise<number> {
-    const row = await this.db
-      .insertInto('staff_users')
-      .values({
-        username: user.username,
-        display_name: user.displayName,
-        password_hash: user.passwordHash,
-        role_id: user.roleId,
-        is_active: 1,
-        created_at: user.now,
-        updated_at: user.now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
 }

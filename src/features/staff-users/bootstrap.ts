@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../../config.js';
 import { hashPassword } from '../../security/passwords.js';
 import { StaffAuthRepository } from '../staff-auth/repository.js';
+import { insertStaffUser } from './repository.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
@@ -17,7 +18,7 @@ export async function ensureFirstAdministrator(db: Kysely<Database>, config: App
   const generated = config.adminPassword === undefined;
   const password = config.adminPassword ?? randomBytes(12).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  await repository.create({
+  await insertStaffUser(db, {
     username,
     displayName: '系统管理员',
     passwordHash: await hashPassword(password),

@@ -38,6 +38,32 @@ const viewColumns = [
 ] as const;
 
 /** Staff accounts for administration. Never selects password hashes except where a password is verified. */
+export interface NewStaffUser {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  roleId: number;
+  now: number;
+}
+
+/** The one insert of a staff account: the API, the first-start bootstrap, the CLI and demo data use it. */
+export async function insertStaffUser(db: Executor, user: NewStaffUser): Promise<number> {
+  const row = await db
+    .insertInto('staff_users')
+    .values({
+      username: user.username,
+      display_name: user.displayName,
+      password_hash: user.passwordHash,
+      role_id: user.roleId,
+      is_active: 1,
+      created_at: user.now,
+      updated_at: user.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 export class StaffUserRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -96,24 +122,8 @@ export class StaffUserRepository {
     return db.selectFrom('roles').select(['id', 'name', 'builtin_key']).where('id', '=', roleId).executeTakeFirst();
   }
 
-  async insert(
-    user: { username: string; displayName: string; passwordHash: string; roleId: number; now: number },
-    db: Executor,
-  ): Promise<number> {
-    const row = await db
-      .insertInto('staff_users')
-      .values({
-        username: user.username,
-        display_name: user.displayName,
-        password_hash: user.passwordHash,
-        role_id: user.roleId,
-        is_active: 1,
-        created_at: user.now,
-        updated_at: user.now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+  insert(user: NewStaffUser, db: Executor): Promise<number> {
+    return insertStaffUser(db, user);
   }
 
   async update(id: number, changes: Updateable<StaffUsersTable>, db: Executor): Promise<void> {
