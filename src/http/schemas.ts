@@ -29,6 +29,15 @@ export function Nullable<T extends TSchema>(schema: T) {
   return Type.Unsafe<Static<T> | null>({ ...rest, type: [type, 'null'] });
 }
 
+/** 2100-01-01: a Unix-seconds value beyond it is a milliseconds mix-up, not a date. */
+export const MAX_UNIX_SECONDS = 4_102_444_800;
+
+/** A time as Unix seconds, within MAX_UNIX_SECONDS. */
+export const UnixSeconds = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_UNIX_SECONDS, description });
+
+/** A row id: positive and within a 32-bit integer column, so it never overflows a query. */
+export const RecordId = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
+
 export const StaffTokenField = Type.Optional(
   Type.String({ maxLength: 4096, description: 'staff token; `Authorization: Bearer` works too' }),
 );

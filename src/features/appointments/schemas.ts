@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { Nullable, StaffTokenField } from '../../http/schemas.js';
-import { Period, RecordId, SessionDate } from '../schedules/schemas.js';
+import { Nullable, RecordId, StaffTokenField } from '../../http/schemas.js';
+import { Period, SessionDate } from '../schedules/schemas.js';
 
 const Status = Type.Union([Type.Literal('booked'), Type.Literal('cancelled'), Type.Literal('arrived'), Type.Literal('missed')]);
 const Source = Type.Union([Type.Literal('portal'), Type.Literal('staff')], { description: 'who booked: the patient in the portal or staff' });

@@ -1,6 +1,6 @@
 import { type TSchema, Type } from 'typebox';
-import { StaffTokenField } from '../../http/schemas.js';
-import { RecordId, SingleLineName } from '../staff-users/schemas.js';
+import { RecordId, StaffTokenField } from '../../http/schemas.js';
+import { SingleLineName } from '../staff-users/schemas.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const SortOrder = Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'position in lists (ascending); new entries go last when omitted' });

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable, StaffTokenField } from '../../http/schemas.js';
-import { UnixSeconds } from '../patients/schemas.js';
+import { UnixSeconds } from '../../http/schemas.js';
 
 export const CreateFollowUpBody = Type.Object({
   token: StaffTokenField,

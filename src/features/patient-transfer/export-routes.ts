@@ -7,7 +7,8 @@ import { canSeeFullPhone, scopeOf } from '../patients/scope.js';
 import { ClinicClock } from '../statistics/clinic-clock.js';
 import { csvStream, xlsxStream } from './export-format.js';
 import { ExportRepository } from './export-repository.js';
-import { ExportQuery, exportFiltersOf } from './schemas.js';
+import { patientFiltersOf } from '../patients/schemas.js';
+import { ExportQuery } from './schemas.js';
 
 const CONTENT_TYPE = {
   csv: 'text/csv; charset=utf-8',
@@ -62,7 +63,7 @@ export function registerExportRoutes(app: TypedApp, core: CoreServices): void {
         targetType: 'patient',
         details: { format: query.format, filters: filterSummary(query), scope: scope.kind, phonesMasked: !options.showFullPhone },
       });
-      const pages = await primed(repository.pages(scope, exportFiltersOf(query)));
+      const pages = await primed(repository.pages(scope, patientFiltersOf(query)));
       const stamp = clock.dateTimeText(nowSeconds()).replace(/[-: ]/g, '').replace(/^(\d{8})/, '$1-');
       const fileName = `patients-${stamp}.${query.format}`;
       reply

@@ -2,6 +2,7 @@ import { AppError } from '../../http/errors.js';
 import { MOBILE_PATTERN } from '../patients/schemas.js';
 import type { ClinicClock } from '../statistics/clinic-clock.js';
 import type { RawCell, SheetRow } from './import-reader.js';
+import { MAX_UNIX_SECONDS } from '../../http/schemas.js';
 
 export type ImportField =
   | 'name' | 'tel' | 'sex' | 'age' | 'wechat' | 'qq' | 'add_time' | 'order_time' | 'reach_time' | 'state'
@@ -104,7 +105,6 @@ const SEX_VALUES: Record<string, number> = { 男: 0, male: 0, m: 0, '0': 0, 女:
 const STATE_VALUES: Record<string, number> = { 未到: 0, '0': 0, 已到: 1, '1': 1, 流失: 2, '2': 2 };
 /** Excel's day 0 (serial numbers count days from 1899-12-30). */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
-const MAX_UNIX_SECONDS = 4_102_444_800;
 const DATE_TIME = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$/;
 
 function text(cell: RawCell, maxLength: number): string | null {

@@ -1,50 +1,15 @@
 import { type Static, Type } from 'typebox';
 import { StaffTokenField } from '../../http/schemas.js';
-import type { PatientListFilters } from '../patients/repository.js';
-import { ReportFilterFields } from '../statistics/schemas.js';
-
-const MAX_UNIX_SECONDS = 4_102_444_800;
-const UnixSeconds = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_UNIX_SECONDS, description });
+import { PatientFilterFields } from '../patients/schemas.js';
 
 /** The patient list's filters (GET patient/), same names and meaning, plus the file format. */
 export const ExportQuery = Type.Object({
   token: StaffTokenField,
   format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { default: 'csv' }),
-  keyword: Type.Optional(Type.String({ maxLength: 50, description: 'part of name, tel, wechat or qq' })),
-  state: Type.Optional(Type.Integer({ minimum: 0, maximum: 2, description: '0 未到, 1 已到, 2 流失' })),
-  ...ReportFilterFields,
-  add_time_from: Type.Optional(UnixSeconds('add_time >= this')),
-  add_time_to: Type.Optional(UnixSeconds('add_time <= this')),
-  order_time_from: Type.Optional(UnixSeconds('order_time >= this')),
-  order_time_to: Type.Optional(UnixSeconds('order_time <= this')),
-  reach_time_from: Type.Optional(UnixSeconds('reach_time >= this')),
-  reach_time_to: Type.Optional(UnixSeconds('reach_time <= this')),
-  visit_type: Type.Optional(
-    Type.Union([Type.Literal('first'), Type.Literal('return')], { description: 'first: exactly one visit; return: more than one' }),
-  ),
+  ...PatientFilterFields,
 });
 
 export type ExportQueryInput = Static<typeof ExportQuery>;
-
-export function exportFiltersOf(q: ExportQueryInput): PatientListFilters {
-  return {
-    keyword: q.keyword,
-    state: q.state,
-    mediaFromId: q.media_from_id,
-    diseaseId: q.disease_id,
-    departmentId: q.department_id,
-    doctorId: q.doctor_id,
-    authorId: q.author_id,
-    advisoryWay: q.advisory_way,
-    addTimeFrom: q.add_time_from,
-    addTimeTo: q.add_time_to,
-    orderTimeFrom: q.order_time_from,
-    orderTimeTo: q.order_time_to,
-    reachTimeFrom: q.reach_time_from,
-    reachTimeTo: q.reach_time_to,
-    visitType: q.visit_type,
-  };
-}
 
 export const ImportMode = Type.Union([Type.Literal('dry_run'), Type.Literal('commit')]);
 export const DuplicatePolicy = Type.Union([Type.Literal('skip'), Type.Literal('update')]);

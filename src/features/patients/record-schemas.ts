@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import { Nullable, StaffTokenField } from '../../http/schemas.js';
 import { YUAN_PATTERN } from './money.js';
-import { CreatePatientBody, Id, WirePatientSchema } from './schemas.js';
+import { RecordId as Id } from '../../http/schemas.js';
+import { CreatePatientBody, WirePatientSchema } from './schemas.js';
 
 /** `:id` is an integer: `patient/abc` answers 400, not 404. */
 export const PatientIdParams = Type.Object({ id: Id('patient id') });

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { CreatePatientBody, PatientListQuery, PatientListResponse, WirePatientSchema } from './schemas.js';
+import { CreatePatientBody, PatientListQuery, patientFiltersOf, PatientListResponse, WirePatientSchema } from './schemas.js';
 import { canSeeFullPhone } from './scope.js';
 import type { PatientService } from './service.js';
 import { toWirePatient } from './wire.js';
@@ -27,23 +27,7 @@ export function registerPatientRoutes(app: TypedApp, service: PatientService): v
       const q = request.query;
       const { rows, total } = await service.list(
         staff,
-        {
-          keyword: q.keyword,
-          state: q.state,
-          mediaFromId: q.media_from_id,
-          diseaseId: q.disease_id,
-          doctorId: q.doctor_id,
-          departmentId: q.department_id,
-          authorId: q.author_id,
-          advisoryWay: q.advisory_way,
-          addTimeFrom: q.add_time_from,
-          addTimeTo: q.add_time_to,
-          orderTimeFrom: q.order_time_from,
-          orderTimeTo: q.order_time_to,
-          reachTimeFrom: q.reach_time_from,
-          reachTimeTo: q.reach_time_to,
-          visitType: q.visit_type,
-        },
+        patientFiltersOf(q),
         { page: q.page, pageSize: q.page_size, sort: q.sort, order: q.order },
       );
       const showFullPhone = canSeeFullPhone(staff);

@@ -1,12 +1,9 @@
-import { Type } from 'typebox';
-import { Nullable, StaffTokenField } from '../../http/schemas.js';
+import { type Static, Type } from 'typebox';
+import { Nullable, RecordId, StaffTokenField, UnixSeconds } from '../../http/schemas.js';
+import type { PatientListFilters } from './repository.js';
 
 export const MOBILE_PATTERN = '^1[3-9]\\d{9}$';
-/** 2100-01-01: a Unix-seconds value beyond it is a milliseconds mix-up, not a date. */
-const MAX_UNIX_SECONDS = 4_102_444_800;
-
-export const UnixSeconds = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_UNIX_SECONDS, description });
-export const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
+const Id = RecordId;
 const Text = (maxLength: number, description: string) => Type.String({ maxLength, description });
 
 /** Pool states: 0 未到 (not arrived), 1 已到 (arrived), 2 流失 (lost). */
@@ -59,18 +56,21 @@ export const WirePatientSchema = Type.Object({
   remarks: Nullable(Type.String()),
 });
 
-export const PatientListQuery = Type.Object({
-  token: StaffTokenField,
-  page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
-  page_size: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
-  keyword: Type.Optional(Type.String({ maxLength: 50, description: 'part of name, tel, wechat or qq' })),
-  state: Type.Optional(PatientStateSchema),
+/** The dimension filters shared by the list, the export and the statistics. */
+export const CatalogFilterFields = {
   media_from_id: Type.Optional(Id('channel')),
   disease_id: Type.Optional(Id('disease')),
-  doctor_id: Type.Optional(Id('doctor')),
   department_id: Type.Optional(Id('department: patients with any disease of it')),
+  doctor_id: Type.Optional(Id('doctor')),
   author_id: Type.Optional(Id('consultant who registered the patient')),
   advisory_way: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: '咨询方式, exact' })),
+};
+
+/** Every filter of GET patient/ (also GET patient/export): one definition, so they cannot drift. */
+export const PatientFilterFields = {
+  keyword: Type.Optional(Type.String({ maxLength: 50, description: 'part of name, tel, wechat or qq' })),
+  state: Type.Optional(PatientStateSchema),
+  ...CatalogFilterFields,
   add_time_from: Type.Optional(UnixSeconds('add_time >= this')),
   add_time_to: Type.Optional(UnixSeconds('add_time <= this')),
   order_time_from: Type.Optional(UnixSeconds('order_time >= this')),
@@ -80,6 +80,42 @@ export const PatientListQuery = Type.Object({
   visit_type: Type.Optional(
     Type.Union([Type.Literal('first'), Type.Literal('return')], { description: 'first: exactly one visit; return: more than one' }),
   ),
+};
+
+const CatalogFilterQuery = Type.Object(CatalogFilterFields);
+const PatientFilterQuery = Type.Object(PatientFilterFields);
+
+export function catalogFiltersOf(q: Static<typeof CatalogFilterQuery>) {
+  return {
+    mediaFromId: q.media_from_id,
+    diseaseId: q.disease_id,
+    departmentId: q.department_id,
+    doctorId: q.doctor_id,
+    authorId: q.author_id,
+    advisoryWay: q.advisory_way,
+  };
+}
+
+export function patientFiltersOf(q: Static<typeof PatientFilterQuery>): PatientListFilters {
+  return {
+    keyword: q.keyword,
+    state: q.state,
+    ...catalogFiltersOf(q),
+    addTimeFrom: q.add_time_from,
+    addTimeTo: q.add_time_to,
+    orderTimeFrom: q.order_time_from,
+    orderTimeTo: q.order_time_to,
+    reachTimeFrom: q.reach_time_from,
+    reachTimeTo: q.reach_time_to,
+    visitType: q.visit_type,
+  };
+}
+
+export const PatientListQuery = Type.Object({
+  token: StaffTokenField,
+  page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
+  page_size: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+  ...PatientFilterFields,
   sort: Type.Union([Type.Literal('add_time'), Type.Literal('order_time'), Type.Literal('reach_time'), Type.Literal('id')], {
     default: 'add_time',
   }),

@@ -1,10 +1,9 @@
 import { Type } from 'typebox';
-import { Nullable, StaffTokenField } from '../../http/schemas.js';
+import { Nullable, RecordId, StaffTokenField } from '../../http/schemas.js';
 
 const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 export const SessionDate = (description: string) => Type.String({ pattern: DATE_PATTERN, description: `${description} (YYYY-MM-DD, clinic calendar)` });
 export const Period = Type.Union([Type.Literal('morning'), Type.Literal('afternoon')], { description: 'morning 上午 (from 08:00), afternoon 下午 (from 13:30)' });
-export const RecordId = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
 export const Capacity = Type.Integer({ minimum: 1, maximum: 500, description: 'places in the session' });
 
 /* ---------- portal ---------- */

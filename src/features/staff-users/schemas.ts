@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { StaffTokenField } from '../../http/schemas.js';
+import { RecordId, StaffTokenField } from '../../http/schemas.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../security/passwords.js';
 import { USERNAME_PATTERN } from '../staff-auth/schemas.js';
 
@@ -7,7 +7,6 @@ import { USERNAME_PATTERN } from '../staff-auth/schemas.js';
 export const SingleLineName = (maxLength: number, description: string) =>
   Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$', description });
 
-export const RecordId = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
 
 export const IdParams = Type.Object({ id: RecordId('id') });
 

@@ -3,7 +3,8 @@ import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
 import { StatisticsRepository } from './repository.js';
-import { ConsultantRankQuery, ConsultantRankResponse, FunnelQuery, FunnelResponse, reportFiltersOf } from './schemas.js';
+import { ConsultantRankQuery, ConsultantRankResponse, FunnelQuery, FunnelResponse } from './schemas.js';
+import { catalogFiltersOf } from '../patients/schemas.js';
 import { StatisticsService } from './service.js';
 
 const SCOPE_NOTE =
@@ -35,7 +36,7 @@ export function registerStatisticsRoutes(app: TypedApp, core: CoreServices): voi
         to: q.to,
         bucket: q.bucket,
         group: q.group_by,
-        filters: reportFiltersOf(q),
+        filters: catalogFiltersOf(q),
       });
       return { funnel };
     },
@@ -55,7 +56,7 @@ export function registerStatisticsRoutes(app: TypedApp, core: CoreServices): voi
     config: { access: 'statistics:view' },
     handler: async (request) => {
       const q = request.query;
-      const rank = await service.consultantRank(staffOf(request), { from: q.from, to: q.to, limit: q.limit, filters: reportFiltersOf(q) });
+      const rank = await service.consultantRank(staffOf(request), { from: q.from, to: q.to, limit: q.limit, filters: catalogFiltersOf(q) });
       return { rank };
     },
   });

@@ -1,39 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { Nullable, StaffTokenField } from '../../http/schemas.js';
-import type { ReportFilters } from './repository.js';
-
-/** 2100-01-01: a Unix-seconds value beyond it is a milliseconds mix-up, not a date. */
-const MAX_UNIX_SECONDS = 4_102_444_800;
-const UnixSeconds = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_UNIX_SECONDS, description });
-const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
-
-/** The list's dimension filters (GET patient/), with the same names and meaning. */
-export const ReportFilterFields = {
-  media_from_id: Type.Optional(Id('channel')),
-  disease_id: Type.Optional(Id('disease')),
-  department_id: Type.Optional(Id('department: patients with any disease of it')),
-  doctor_id: Type.Optional(Id('doctor')),
-  author_id: Type.Optional(Id('consultant who registered the patient')),
-  advisory_way: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: '咨询方式, exact' })),
-};
-
-export function reportFiltersOf(query: {
-  media_from_id?: number;
-  disease_id?: number;
-  department_id?: number;
-  doctor_id?: number;
-  author_id?: number;
-  advisory_way?: string;
-}): ReportFilters {
-  return {
-    mediaFromId: query.media_from_id,
-    diseaseId: query.disease_id,
-    departmentId: query.department_id,
-    doctorId: query.doctor_id,
-    authorId: query.author_id,
-    advisoryWay: query.advisory_way,
-  };
-}
+import { Nullable, StaffTokenField, UnixSeconds } from '../../http/schemas.js';
+import { CatalogFilterFields } from '../patients/schemas.js';
 
 export const FunnelQuery = Type.Object({
   token: StaffTokenField,
@@ -55,7 +22,7 @@ export const FunnelQuery = Type.Object({
     ],
     { default: 'none' },
   ),
-  ...ReportFilterFields,
+  ...CatalogFilterFields,
 });
 
 const FigureFields = {
@@ -92,7 +59,7 @@ export const ConsultantRankQuery = Type.Object({
   from: UnixSeconds('period start, Unix seconds, inclusive'),
   to: UnixSeconds('period end, Unix seconds, inclusive'),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  ...ReportFilterFields,
+  ...CatalogFilterFields,
 });
 
 export const ConsultantRankResponse = Type.Object({

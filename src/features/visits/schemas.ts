@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { Nullable, StaffTokenField } from '../../http/schemas.js';
 import { YuanField } from '../patients/record-schemas.js';
-import { Id, UnixSeconds } from '../patients/schemas.js';
+import { RecordId as Id, UnixSeconds } from '../../http/schemas.js';
 
 export const ArrivalBody = Type.Object({
   token: StaffTokenField,
