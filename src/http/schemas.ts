@@ -42,6 +42,9 @@ export const StaffTokenField = Type.Optional(
   Type.String({ maxLength: 4096, description: 'staff token; `Authorization: Bearer` works too' }),
 );
 
+/** A staff request whose only input is the token (query string or body). */
+export const StaffTokenOnly = Type.Object({ token: StaffTokenField });
+
 export function portalSuccessSchema<T extends TSchema>(data: T) {
   return Type.Object({ code: Type.Literal(1), msg: Type.String(), data });
 }

@@ -79,8 +79,6 @@ export const StaffArriveBody = Type.Object({
   notes: Type.Optional(Type.String({ maxLength: 500 })),
 });
 
-export const StaffTokenBody = Type.Object({ token: StaffTokenField });
-export const StaffTokenQuery = Type.Object({ token: StaffTokenField });
 
 export const DayListQuery = Type.Object({
   token: StaffTokenField,

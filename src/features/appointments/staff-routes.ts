@@ -1,5 +1,5 @@
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { withErrors } from '../../http/schemas.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { canSeeFullPhone, scopeOf } from '../patients/scope.js';
 import type { ScheduleService } from '../schedules/service.js';
@@ -14,8 +14,6 @@ import {
   StaffArriveBody,
   StaffBookBody,
   StaffCancelBody,
-  StaffTokenBody,
-  StaffTokenQuery,
 } from './schemas.js';
 import type { AppointmentService } from './service.js';
 import { toStaffAppointment } from './wire.js';
@@ -64,7 +62,7 @@ export function registerStaffAppointmentRoutes(app: TypedApp, service: Appointme
   });
 
   app.get('/appointment/:id', {
-    schema: { tags, summary: 'One appointment', description: SCOPE_NOTE, params: AppointmentIdParams, querystring: StaffTokenQuery, response: withErrors('staff', { 200: StaffAppointmentResponse }, errors) },
+    schema: { tags, summary: 'One appointment', description: SCOPE_NOTE, params: AppointmentIdParams, querystring: StaffTokenOnly, response: withErrors('staff', { 200: StaffAppointmentResponse }, errors) },
     config: { access: 'appointments:view' },
     handler: async (request) => {
       const staff = staffOf(request);
@@ -144,7 +142,7 @@ export function registerStaffAppointmentRoutes(app: TypedApp, service: Appointme
       summary: 'Mark missed (爽约)',
       description: `${SCOPE_NOTE} Only once the session has started (409 before); not booked 409. The place stays used.`,
       params: AppointmentIdParams,
-      body: StaffTokenBody,
+      body: StaffTokenOnly,
       response: withErrors('staff', { 200: StaffAppointmentResponse }, [...errors, 409]),
     },
     config: { access: 'appointments:manage' },

@@ -1,6 +1,6 @@
 import { type TSchema, Type } from 'typebox';
 import { auditActorOf } from '../../http/request-context.js';
-import { StaffTokenField, withErrors } from '../../http/schemas.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { DeletedResponse, IdParams } from '../staff-users/schemas.js';
 import type { CatalogRow, DoctorRow } from './catalog-repository.js';
@@ -21,7 +21,6 @@ import type { CatalogService } from './service.js';
 import { catalogValuesFrom, rowOfKind, toWireAdvisoryWay, toWireChannel, toWireDoctor } from './wire.js';
 
 const TAG = 'staff: catalogs';
-const TokenOnly = Type.Object({ token: StaffTokenField });
 const DELETE_RULE = 'Refused with 409 while any patient (or other record) refers to the entry: deactivate it instead with is_active=false.';
 
 interface NamedListSpec {
@@ -74,7 +73,7 @@ function registerNamedList(app: TypedApp, service: CatalogService, spec: NamedLi
   });
 
   app.delete(`${spec.path}/:id`, {
-    schema: { tags: [TAG], summary: `Delete a ${spec.singular}`, description: DELETE_RULE, params: IdParams, body: TokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
+    schema: { tags: [TAG], summary: `Delete a ${spec.singular}`, description: DELETE_RULE, params: IdParams, body: StaffTokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
     config: { access: 'catalogs:manage' },
     handler: async (request) => {
       await service.delete(spec.kind, request.params.id, auditActorOf(request));
@@ -119,7 +118,7 @@ export function registerCatalogListRoutes(app: TypedApp, service: CatalogService
   });
 
   app.delete('/doctors/:id', {
-    schema: { tags: [TAG], summary: 'Delete a doctor no patient or visit refers to', description: DELETE_RULE, params: IdParams, body: TokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
+    schema: { tags: [TAG], summary: 'Delete a doctor no patient or visit refers to', description: DELETE_RULE, params: IdParams, body: StaffTokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
     config: { access: 'catalogs:manage' },
     handler: async (request) => {
       await service.delete('doctor', request.params.id, auditActorOf(request));

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { auditActorOf } from '../../http/request-context.js';
-import { StaffTokenField, withErrors } from '../../http/schemas.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { DeletedResponse, IdParams } from '../staff-users/schemas.js';
 import type { DepartmentRow, DiseaseRow } from './catalog-repository.js';
@@ -18,7 +18,6 @@ import type { CatalogService } from './service.js';
 import { catalogValuesFrom, rowOfKind, toWireDepartment, toWireDisease } from './wire.js';
 
 const TAG = 'staff: catalogs';
-const TokenOnly = Type.Object({ token: StaffTokenField });
 const DELETE_RULE = 'Refused with 409 while anything refers to the entry (deactivate it instead with is_active=false).';
 
 /** Departments and their diseases: a two-level tree. */
@@ -65,7 +64,7 @@ export function registerDepartmentRoutes(app: TypedApp, service: CatalogService)
   });
 
   app.delete('/departments/:id', {
-    schema: { tags: [TAG], summary: 'Delete a department without diseases or doctors', description: DELETE_RULE, params: IdParams, body: TokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
+    schema: { tags: [TAG], summary: 'Delete a department without diseases or doctors', description: DELETE_RULE, params: IdParams, body: StaffTokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
     config: { access: 'catalogs:manage' },
     handler: async (request) => {
       await service.delete('department', request.params.id, auditActorOf(request));
@@ -98,7 +97,7 @@ export function registerDepartmentRoutes(app: TypedApp, service: CatalogService)
   });
 
   app.delete('/diseases/:id', {
-    schema: { tags: [TAG], summary: 'Delete a disease no patient refers to', description: DELETE_RULE, params: IdParams, body: TokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
+    schema: { tags: [TAG], summary: 'Delete a disease no patient refers to', description: DELETE_RULE, params: IdParams, body: StaffTokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
     config: { access: 'catalogs:manage' },
     handler: async (request) => {
       await service.delete('disease', request.params.id, auditActorOf(request));

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { nowSeconds, type StaffPrincipal, staffOf } from '../../http/request-context.js';
-import { StaffTokenField, withErrors } from '../../http/schemas.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
 import type { PatientScope } from '../patients/scope.js';
@@ -49,7 +49,7 @@ export function registerDashboardRoutes(app: TypedApp, core: CoreServices): void
         'appointments booked for later this month. Counts respect data scope: without patients:view_all only the ' +
         "caller's own patients count. followUpsDue: patients whose latest follow-up by the caller asks for the next " +
         'contact on or before today.',
-      querystring: Type.Object({ token: StaffTokenField }),
+      querystring: StaffTokenOnly,
       response: withErrors('staff', { 200: DashboardResponse }, [401, 403]),
     },
     config: { access: 'dashboard' },

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { staffOf } from '../../http/request-context.js';
-import { StaffTokenField, withErrors } from '../../http/schemas.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { menuFor } from './menu-tree.js';
 
@@ -14,7 +14,7 @@ export function registerMenuRoutes(app: TypedApp): void {
     schema: {
       tags: ['staff: menu'],
       summary: "The signed-in user's menu (seed 004): only the entries the role permits",
-      querystring: Type.Object({ token: StaffTokenField }),
+      querystring: StaffTokenOnly,
       response: withErrors('staff', { 200: MenuSchema }, [401, 403]),
     },
     config: { access: 'authenticated' },

@@ -1,5 +1,5 @@
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { withErrors } from '../../http/schemas.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { PermissionKey } from '../permissions/catalogue.js';
 import {
@@ -8,7 +8,6 @@ import {
   DuplicatesResponse,
   PatientDetailResponse,
   PatientIdParams,
-  TokenOnlyQuery,
   UpdatePatientBody,
 } from './record-schemas.js';
 import type { PatientRecordService } from './record-service.js';
@@ -59,7 +58,7 @@ export function registerPatientRecordRoutes(app: TypedApp, records: PatientRecor
         'A record outside the caller\'s scope, deleted, or absent answers 404 alike. Every successful read is audited (patient.read). ' +
         'spend is yuan with 2 decimals; tel masked without patients:view_full_phone.',
       params: PatientIdParams,
-      querystring: TokenOnlyQuery,
+      querystring: StaffTokenOnly,
       response: withErrors('staff', { 200: PatientDetailResponse }, [400, 401, 403, 404]),
     },
     config: { access: VIEW },
@@ -101,8 +100,8 @@ export function registerPatientRecordRoutes(app: TypedApp, records: PatientRecor
       description:
         'The record disappears from lists, detail, duplicates and statistics; patients:recycle_bin can restore or purge it. Audited.',
       params: PatientIdParams,
-      querystring: TokenOnlyQuery,
-      body: TokenOnlyQuery,
+      querystring: StaffTokenOnly,
+      body: StaffTokenOnly,
       response: withErrors('staff', { 200: DeletedPatientResponse }, [400, 401, 403, 404]),
     },
     config: { access: 'patients:delete' },

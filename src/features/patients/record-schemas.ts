@@ -7,7 +7,6 @@ import { CreatePatientBody, WirePatientSchema } from './schemas.js';
 /** `:id` is an integer: `patient/abc` answers 400, not 404. */
 export const PatientIdParams = Type.Object({ id: Id('patient id') });
 
-export const TokenOnlyQuery = Type.Object({ token: StaffTokenField });
 
 export const YuanField = (description: string) =>
   Type.String({ pattern: YUAN_PATTERN, description: `${description} (yuan, at most 2 decimals, e.g. "1280.50")` });

@@ -1,7 +1,7 @@
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { withErrors } from '../../http/schemas.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { PatientDetailResponse, PatientIdParams, PurgedPatientResponse, RecycleBinQuery, RecycleBinResponse, TokenOnlyQuery } from './record-schemas.js';
+import { PatientDetailResponse, PatientIdParams, PurgedPatientResponse, RecycleBinQuery, RecycleBinResponse } from './record-schemas.js';
 import type { PatientRecordService } from './record-service.js';
 import { canSeeFullPhone } from './scope.js';
 import { toWireDeletedPatient, toWirePatientDetail } from './wire.js';
@@ -33,8 +33,8 @@ export function registerRecycleBinRoutes(app: TypedApp, records: PatientRecordSe
       summary: 'Take a patient out of the recycle bin',
       description: '404 when the record is not in the recycle bin (or not in scope). Audited (patient.restore).',
       params: PatientIdParams,
-      querystring: TokenOnlyQuery,
-      body: TokenOnlyQuery,
+      querystring: StaffTokenOnly,
+      body: StaffTokenOnly,
       response: withErrors('staff', { 200: PatientDetailResponse }, [400, 401, 403, 404]),
     },
     config: { access: 'patients:recycle_bin' },
@@ -53,8 +53,8 @@ export function registerRecycleBinRoutes(app: TypedApp, records: PatientRecordSe
         'Only a record already in the recycle bin (404 otherwise): deleting is always two steps. The audit log keeps its rows. ' +
         'Rows of other features that still point at the patient stop the purge whole (409). Audited (patient.purge).',
       params: PatientIdParams,
-      querystring: TokenOnlyQuery,
-      body: TokenOnlyQuery,
+      querystring: StaffTokenOnly,
+      body: StaffTokenOnly,
       response: withErrors('staff', { 200: PurgedPatientResponse }, [400, 401, 403, 404, 409]),
     },
     config: { access: 'patients:recycle_bin' },

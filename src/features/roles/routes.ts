@@ -1,6 +1,5 @@
-import { Type } from 'typebox';
 import { auditActorOf, nowSeconds } from '../../http/request-context.js';
-import { StaffTokenField, withErrors } from '../../http/schemas.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
 import { DeletedResponse, IdParams } from '../staff-users/schemas.js';
@@ -9,7 +8,6 @@ import { PermissionTreeResponse, RoleListResponse, RoleNameBody, RoleResponse, U
 import { RoleService } from './service.js';
 
 const TAG = 'staff: roles';
-const TokenOnly = Type.Object({ token: StaffTokenField });
 
 const toWireRole = (role: RoleView) => ({
   id: String(role.id),
@@ -23,7 +21,7 @@ export function registerRoleRoutes(app: TypedApp, core: CoreServices): void {
   const service = new RoleService(core, new RoleRepository(core.db));
 
   app.get('/roles', {
-    schema: { tags: [TAG], summary: 'Roles with the number of accounts holding each', querystring: TokenOnly, response: withErrors('staff', { 200: RoleListResponse }, [401, 403]) },
+    schema: { tags: [TAG], summary: 'Roles with the number of accounts holding each', querystring: StaffTokenOnly, response: withErrors('staff', { 200: RoleListResponse }, [401, 403]) },
     config: { access: 'staff:roles' },
     handler: async () => ({ roles: (await service.list()).map(toWireRole) }),
   });
@@ -52,7 +50,7 @@ export function registerRoleRoutes(app: TypedApp, core: CoreServices): void {
       summary: 'Delete a role',
       description: 'Refused with 409 while accounts hold the role (userCount in the answer), and always for the built-in administrator role.',
       params: IdParams,
-      body: TokenOnly,
+      body: StaffTokenOnly,
       response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]),
     },
     config: { access: 'staff:roles' },
@@ -67,7 +65,7 @@ export function registerRoleRoutes(app: TypedApp, core: CoreServices): void {
       tags: [TAG],
       summary: "A role's permissions as the fixed two-level tree (module -> action) with a checked flag per node",
       params: IdParams,
-      querystring: TokenOnly,
+      querystring: StaffTokenOnly,
       response: withErrors('staff', { 200: PermissionTreeResponse }, [400, 401, 403, 404]),
     },
     config: { access: 'staff:roles' },

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { portalOk } from '../../http/envelopes.js';
 import { auditActorOf, nowSeconds, type StaffPrincipal, staffOf } from '../../http/request-context.js';
-import { portalSuccessSchema, withErrors } from '../../http/schemas.js';
+import { portalSuccessSchema, StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { canSeeFullPhone, type PatientScope } from '../patients/scope.js';
 import { maskPhone } from '../patients/wire.js';
@@ -15,7 +15,6 @@ import {
   ScheduleResponse,
   StaffScheduleParams,
   StaffScheduleQuery,
-  TokenOnlyQuery,
   WeeklySessionBody,
   WeeklySlotParams,
 } from './schemas.js';
@@ -115,7 +114,7 @@ export function registerStaffScheduleRoutes(app: TypedApp, service: ScheduleServ
       summary: 'Stop one weekly session',
       description: 'Existing bookings stay valid; to call patients off on a date, add a cancelled exception for that session.',
       params: WeeklySlotParams,
-      querystring: TokenOnlyQuery,
+      querystring: StaffTokenOnly,
       response: withErrors('staff', { 200: Type.Object({ removed: Type.Boolean() }) }, [400, 401, 403, 404]),
     },
     config: { access: 'appointments:schedules' },
@@ -169,7 +168,7 @@ export function registerStaffScheduleRoutes(app: TypedApp, service: ScheduleServ
       summary: 'Remove an exception',
       description: 'Removing a cancellation re-opens the session (bookings it cancelled stay cancelled); removing an extra session keeps its bookings.',
       params: ExceptionParams,
-      querystring: TokenOnlyQuery,
+      querystring: StaffTokenOnly,
       response: withErrors('staff', { 200: Type.Object({ removed: Type.Boolean() }) }, [400, 401, 403, 404]),
     },
     config: { access: 'appointments:schedules' },

@@ -43,7 +43,6 @@ export const WeeklySlotParams = Type.Object({
 });
 export const ExceptionParams = Type.Object({ id: RecordId('doctor id'), exceptionId: RecordId('exception id') });
 
-export const TokenOnlyQuery = Type.Object({ token: StaffTokenField });
 
 export const StaffScheduleQuery = Type.Object({
   token: StaffTokenField,

@@ -1,9 +1,9 @@
-import { withErrors } from '../../http/schemas.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { AppError } from '../../http/errors.js';
 import { extractStaffToken } from './guard.js';
-import { LoginBody, LogoutResponse, TokenOnlyBody, TokenResponse } from './schemas.js';
+import { LoginBody, LogoutResponse, TokenResponse } from './schemas.js';
 import type { StaffAuthService } from './service.js';
 
 export function registerStaffAuthRoutes(app: TypedApp, service: StaffAuthService): void {
@@ -31,7 +31,7 @@ export function registerStaffAuthRoutes(app: TypedApp, service: StaffAuthService
       description:
         'The token may be expired for at most REFRESH_WINDOW_SECONDS. Each token can be refreshed once. ' +
         'Errors: 41001 missing token, 40014 invalid or already refreshed, 42001 expired beyond the refresh window.',
-      body: TokenOnlyBody,
+      body: StaffTokenOnly,
       response: withErrors('staff', { 200: TokenResponse }, [400, 401, 403]),
     },
     config: { access: 'public' },
@@ -47,7 +47,7 @@ export function registerStaffAuthRoutes(app: TypedApp, service: StaffAuthService
     schema: {
       tags: ['staff: token'],
       summary: 'Sign out: revokes the presented token at once (not in the seed; same conventions)',
-      body: TokenOnlyBody,
+      body: StaffTokenOnly,
       response: withErrors('staff', { 200: LogoutResponse }, [401]),
     },
     config: { access: 'authenticated' },

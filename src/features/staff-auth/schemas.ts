@@ -1,5 +1,4 @@
 import { Type } from 'typebox';
-import { StaffTokenField } from '../../http/schemas.js';
 
 export const USERNAME_PATTERN = '^[A-Za-z0-9_]{3,32}$';
 
@@ -8,7 +7,6 @@ export const LoginBody = Type.Object({
   password: Type.String({ minLength: 1, maxLength: 128 }),
 });
 
-export const TokenOnlyBody = Type.Object({ token: StaffTokenField });
 
 export const TokenResponse = Type.Object({ token: Type.String({ description: 'HS256 JWT for the staff API' }) });
 

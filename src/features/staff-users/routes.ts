@@ -1,6 +1,5 @@
-import { Type } from 'typebox';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { StaffTokenField, withErrors } from '../../http/schemas.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
 import { StaffUserRepository, type StaffUserView } from './repository.js';
@@ -19,7 +18,6 @@ import {
 import { StaffUserService } from './service.js';
 
 const TAG = 'staff: accounts';
-const TokenOnly = Type.Object({ token: StaffTokenField });
 
 /** An account on the wire: ids and times as strings (as the seed sends them); never a password hash. */
 export function toWireStaffUser(user: StaffUserView) {
@@ -72,7 +70,7 @@ export function registerStaffUserRoutes(app: TypedApp, core: CoreServices): void
   });
 
   app.get('/staff/:id', {
-    schema: { tags: [TAG], summary: 'One staff account', params: IdParams, querystring: TokenOnly, response: withErrors('staff', { 200: StaffUserResponse }, [400, 401, 403, 404]) },
+    schema: { tags: [TAG], summary: 'One staff account', params: IdParams, querystring: StaffTokenOnly, response: withErrors('staff', { 200: StaffUserResponse }, [400, 401, 403, 404]) },
     config: { access: 'staff:view' },
     handler: async (request) => ({ user: toWireStaffUser(await service.get(request.params.id)) }),
   });
@@ -137,7 +135,7 @@ export function registerStaffUserRoutes(app: TypedApp, core: CoreServices): void
         'referenced by other records (disable it instead: the records keep their author). 403 (48001) when the account\'s role ' +
         'grants a permission the caller lacks.',
       params: IdParams,
-      body: TokenOnly,
+      body: StaffTokenOnly,
       response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]),
     },
     config: { access: 'staff:manage' },

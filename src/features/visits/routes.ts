@@ -1,9 +1,9 @@
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { withErrors } from '../../http/schemas.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
 import { fenToYuan, yuanToFen } from '../patients/money.js';
-import { PatientIdParams, TokenOnlyQuery } from '../patients/record-schemas.js';
+import { PatientIdParams } from '../patients/record-schemas.js';
 import type { PermissionKey } from '../permissions/catalogue.js';
 import { ArrivalService } from './arrival-service.js';
 import type { VisitHistoryRow } from './repository.js';
@@ -63,7 +63,7 @@ export function registerVisitRoutes(app: TypedApp, core: CoreServices): void {
       tags: TAGS,
       summary: 'A patient\'s visit history, newest first: doctor, time, spend, first or return',
       params: PatientIdParams,
-      querystring: TokenOnlyQuery,
+      querystring: StaffTokenOnly,
       response: withErrors('staff', { 200: VisitListResponse }, [400, 401, 403, 404]),
     },
     config: { access: VIEW },
