@@ -75,22 +75,31 @@ export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async record(actor: AuditActor, event: AuditEvent, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+    await this.recordMany(actor, [event], db);
+  }
+
+  /** Several events of one actor in one statement (e.g. every booking a cancelled session drops). */
+  async recordMany(actor: AuditActor, events: AuditEvent[], db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+    if (events.length === 0) return;
+    const occurredAt = Date.now();
     await db
       .insertInto('audit_log')
-      .values({
-        occurred_at: Date.now(),
-        actor_type: actor.type,
-        actor_id: actor.id,
-        actor_label: actor.label ?? null,
-        action: event.action,
-        target_type: event.targetType ?? null,
-        target_id: event.targetId === undefined ? null : String(event.targetId),
-        outcome: event.outcome ?? 'success',
-        ip: actor.ip,
-        user_agent: actor.userAgent ? actor.userAgent.slice(0, USER_AGENT_MAX) : null,
-        request_id: actor.requestId,
-        details: event.details ? JSON.stringify(event.details) : null,
-      })
+      .values(
+        events.map((event) => ({
+          occurred_at: occurredAt,
+          actor_type: actor.type,
+          actor_id: actor.id,
+          actor_label: actor.label ?? null,
+          action: event.action,
+          target_type: event.targetType ?? null,
+          target_id: event.targetId === undefined ? null : String(event.targetId),
+          outcome: event.outcome ?? 'success',
+          ip: actor.ip,
+          user_agent: actor.userAgent ? actor.userAgent.slice(0, USER_AGENT_MAX) : null,
+          request_id: actor.requestId,
+          details: event.details ? JSON.stringify(event.details) : null,
+        })),
+      )
       .execute();
   }
 }

@@ -145,13 +145,16 @@ export class ScheduleService {
           const startTime = this.calendar.sessionStart(slot.date, slot.period);
           await this.appointments.moveOrderTimeAfterCancel([...new Set(affected.map((row) => row.patient_id))], startTime, now, trx);
           // One event per booking too, so each appointment's history shows who cancelled it and why.
-          for (const row of affected) {
-            await this.core.audit.record(
-              actor,
-              { action: 'appointment.cancel', targetType: 'appointment', targetId: row.id, details: { patientId: row.patient_id, cancelledBy: 'staff', reason, sessionCancelled: true } },
-              trx,
-            );
-          }
+          await this.core.audit.recordMany(
+            actor,
+            affected.map((row) => ({
+              action: 'appointment.cancel' as const,
+              targetType: 'appointment',
+              targetId: row.id,
+              details: { patientId: row.patient_id, cancelledBy: 'staff', reason, sessionCancelled: true },
+            })),
+            trx,
+          );
         }
         await this.core.audit.record(
           actor,
