@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
-import { ADMIN_PASSWORD, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.js';
 import { STAFF, staffLogin } from '../support/fixtures.js';
 
 let server: TestServer;
@@ -76,9 +76,5 @@ describe('token passing and refusal', () => {
       expect(response.status, bad).toBe(401);
       expect(response.body.state_code).toBe(40014);
     }
-  });
-
-  it('signs its own tokens with a secret the test knows (sanity for forged-token tests)', async () => {
-    expect(TEST_JWT_SECRET.length).toBeGreaterThanOrEqual(32);
   });
 });
