@@ -80,7 +80,7 @@ describe('recycle bin: delete, list, restore, purge', () => {
     expect(denied.status).toBe(403);
     const purged = await server.http.delete(`${STAFF}/patient/${id}/purge`, { query: { token: admin } });
     expect(purged.status, JSON.stringify(purged.body)).toBe(200);
-    expect(purged.body.purgedPatient).toEqual({ id: String(id), visitsDeleted: 1, followUpsDeleted: 1, portalAccountDeleted: true });
+    expect(purged.body.purgedPatient).toEqual({ id: String(id), visitsDeleted: 1, followUpsDeleted: 1, portalAccountDeleted: true, appointmentsDeleted: 0, placesReleased: 0 });
 
     const db = server.database.db;
     expect(await patientRow(server, id)).toBeUndefined();

@@ -148,6 +148,26 @@ export class AppointmentRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /** The sessions where the patient still holds a place, with how many (normally one each). */
+  async bookedSlotsOf(patientId: number, db: Executor): Promise<(SessionSlotKey & { places: number })[]> {
+    const rows = await db
+      .selectFrom('appointments')
+      .select(['doctor_id', 'session_date', 'period', sql<number>`count(*)`.as('places')])
+      .where('patient_id', '=', patientId)
+      .where('status', '=', 'booked')
+      .groupBy(['doctor_id', 'session_date', 'period'])
+      .orderBy('doctor_id')
+      .orderBy('session_date')
+      .orderBy('period')
+      .execute();
+    return rows.map((row) => ({ doctorId: row.doctor_id, date: row.session_date, period: row.period, places: Number(row.places) }));
+  }
+
+  async deleteAllOf(patientId: number, db: Executor): Promise<number> {
+    const result = await db.deleteFrom('appointments').where('patient_id', '=', patientId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Cancels the still-booked ones among `ids`; returns how many changed. */
   async cancelBooked(
     ids: readonly number[],

@@ -86,5 +86,7 @@ export const PurgedPatientResponse = Type.Object({
     visitsDeleted: Type.Integer(),
     followUpsDeleted: Type.Integer(),
     portalAccountDeleted: Type.Boolean(),
+    appointmentsDeleted: Type.Integer({ description: 'all of the patient\'s appointments, past and future' }),
+    placesReleased: Type.Integer({ description: 'places the patient still held (status booked), given back to their sessions' }),
   }),
 });

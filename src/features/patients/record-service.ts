@@ -1,4 +1,6 @@
 import { isForeignKeyViolation } from '../../db/database.js';
+import { AppointmentRepository } from '../appointments/repository.js';
+import { ScheduleRepository } from '../schedules/repository.js';
 import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
@@ -12,11 +14,17 @@ const DUPLICATES_LISTED = 50;
 
 /** One pool record: the audited detail read, the duplicate report, and the recycle bin. */
 export class PatientRecordService {
+  private readonly appointments: AppointmentRepository;
+  private readonly schedules: ScheduleRepository;
+
   constructor(
     private readonly core: CoreServices,
     private readonly patients: PatientRepository,
     private readonly records: PatientRecordRepository,
-  ) {}
+  ) {
+    this.appointments = new AppointmentRepository(core.db);
+    this.schedules = new ScheduleRepository(core.db);
+  }
 
   /** Reading a patient's record is access to health data: every successful read is audited. */
   async detail(staff: StaffPrincipal, id: number, actor: AuditActor) {
@@ -73,14 +81,26 @@ export class PatientRecordService {
     });
   }
 
-  /** Only a record already in the recycle bin can be purged: deleting is always two steps. */
+  /**
+   * Only a record already in the recycle bin can be purged: deleting is always two steps.
+   * Purging removes the person's appointments too; places they still held go back to their
+   * sessions (counter locked first, the booking path's lock order).
+   */
   async purge(staff: StaffPrincipal, id: number, actor: AuditActor) {
     const scope = scopeOf(staff);
     try {
       return await this.core.db.transaction().execute(async (trx) => {
         const row = await this.records.findDeleted(id, scope, trx);
         if (!row) throw new AppError('not_found', '回收站中没有该客户');
-        const removed = await this.records.purge(id, trx);
+        let placesReleased = 0;
+        for (const slot of await this.appointments.bookedSlotsOf(id, trx)) {
+          const counter = await this.schedules.lockCounter(slot, trx);
+          await this.schedules.releasePlaces(counter.id, slot.places, trx);
+          placesReleased += slot.places;
+        }
+        // Before the visits: an arrived appointment points at its visit.
+        const appointmentsDeleted = await this.appointments.deleteAllOf(id, trx);
+        const removed = { ...(await this.records.purge(id, trx)), appointmentsDeleted, placesReleased };
         await this.core.audit.record(
           actor,
           { action: 'patient.purge', targetType: 'patient', targetId: id, details: { tel: row.tel && maskPhone(row.tel), ...removed } },
@@ -89,7 +109,7 @@ export class PatientRecordService {
         return { id, ...removed };
       });
     } catch (error) {
-      if (isForeignKeyViolation(error)) throw new AppError('conflict', '该客户仍有关联记录（如预约），无法彻底删除');
+      if (isForeignKeyViolation(error)) throw new AppError('conflict', '该客户仍有关联记录，无法彻底删除');
       throw error;
     }
   }

@@ -48,9 +48,10 @@ export function registerRecycleBinRoutes(app: TypedApp, records: PatientRecordSe
   app.delete('/patient/:id/purge', {
     schema: {
       tags: TAGS,
-      summary: 'Delete a patient for good, with its visits, follow-ups, portal account and that account\'s sessions',
+      summary: 'Delete a patient for good, with its visits, follow-ups, appointments, portal account and that account\'s sessions',
       description:
-        'Only a record already in the recycle bin (404 otherwise): deleting is always two steps. The audit log keeps its rows. ' +
+        'Only a record already in the recycle bin (404 otherwise): deleting is always two steps. Places the patient still held ' +
+        'in future sessions are given back. The audit log keeps its rows. ' +
         'Rows of other features that still point at the patient stop the purge whole (409). Audited (patient.purge).',
       params: PatientIdParams,
       querystring: StaffTokenOnly,

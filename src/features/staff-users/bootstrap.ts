@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../../config.js';
+import { isUniqueViolation } from '../../db/database.js';
 import { hashPassword } from '../../security/passwords.js';
 import { StaffAuthRepository } from '../staff-auth/repository.js';
 import { insertStaffUser } from './repository.js';
@@ -18,13 +19,20 @@ export async function ensureFirstAdministrator(db: Kysely<Database>, config: App
   const generated = config.adminPassword === undefined;
   const password = config.adminPassword ?? randomBytes(12).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  await insertStaffUser(db, {
-    username,
-    displayName: '系统管理员',
-    passwordHash: await hashPassword(password),
-    roleId: await repository.administratorRoleId(),
-    now,
-  });
+  try {
+    await insertStaffUser(db, {
+      username,
+      displayName: '系统管理员',
+      passwordHash: await hashPassword(password),
+      roleId: await repository.administratorRoleId(),
+      now,
+    });
+  } catch (error) {
+    // Several instances starting together on one empty database: one of them wins.
+    if (!isUniqueViolation(error)) throw error;
+    log.info(`First administrator "${username}" was created by another instance`);
+    return;
+  }
   if (generated) {
     // The one deliberate exception to "no secrets in logs": the operator must learn it once.
     log.warn(`First administrator created: username "${username}", password "${password}" (shown only this once; change it after signing in)`);
