@@ -29,7 +29,7 @@ export async function portalApi(app: TypedApp, options: { core: CoreServices }):
 
   registerPortalAccountRoutes(
     app,
-    new PortalAccountService(core, accounts, new PatientRepository(core.db), new ReferenceRepository(core.db)),
+    new PortalAccountService(core, accounts, new PatientRepository(core.db, core.dialect), new ReferenceRepository(core.db)),
   );
   await registerPortalBooking(app, core);
 }

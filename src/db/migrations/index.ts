@@ -8,6 +8,8 @@ import { staffCatalogsMigration } from './0004_staff_catalogs.js';
 import { appointmentsMigration } from './0005_appointments.js';
 import { statisticsMigration } from './0006_statistics.js';
 import { performanceMigration } from './0007_performance.js';
+import { statisticsRollupMigration } from './0008_statistics_rollup.js';
+import { keywordSearchMigration } from './0009_keyword_search.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -22,6 +24,8 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0005_appointments': appointmentsMigration(dialect),
     '0006_statistics': statisticsMigration(),
     '0007_performance': performanceMigration(dialect),
+    '0008_statistics_rollup': statisticsRollupMigration(dialect),
+    '0009_keyword_search': keywordSearchMigration(dialect),
   };
 }
 

@@ -6,33 +6,38 @@ import type { PatientScope } from '../patients/scope.js';
 
 type TimeColumn = 'add_time' | 'order_time' | 'reach_time';
 
-export interface PeriodCounts {
-  month: number;
-  today: number;
-  /** Of today's: still 未到 (state 0). */
-  todayPending: number;
+export interface DayCounts {
+  count: number;
+  /** Of those: still 未到 (state 0). */
+  pending: number;
 }
 
-/** The dashboard's counts: one index range scan per time column, scoped like the list. */
+const TIME_COLUMNS: TimeColumn[] = ['add_time', 'order_time', 'reach_time'];
+
+/**
+ * The dashboard's counts of today: one index range scan per time column, scoped like the
+ * list. The month's totals come from the statistics rollup (StatisticsService.totals).
+ */
 export class DashboardRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async countsIn(column: TimeColumn, scope: PatientScope, month: { start: number; end: number }, day: { start: number; end: number }): Promise<PeriodCounts> {
-    const ref = sql.ref(`patients.${column}`);
-    const row = await this.db
-      .selectFrom('patients')
-      .select([
-        sql<number>`count(*)`.as('month'),
-        sql<number>`coalesce(sum(case when ${ref} between ${day.start} and ${day.end} then 1 else 0 end), 0)`.as('today'),
-        sql<number>`coalesce(sum(case when ${ref} between ${day.start} and ${day.end} and ${sql.ref('patients.state')} = 0 then 1 else 0 end), 0)`.as(
-          'today_pending',
-        ),
-      ])
-      .where((eb: ExpressionBuilder<Database, 'patients'>) =>
-        eb.and([scopeCondition(eb, scope), eb(`patients.${column}`, '>=', month.start), eb(`patients.${column}`, '<=', month.end)]),
-      )
-      .executeTakeFirstOrThrow();
-    return { month: Number(row.month), today: Number(row.today), todayPending: Number(row.today_pending) };
+  /** Today's count per time column, in one statement (one round trip). */
+  async countsOfDay(scope: PatientScope, day: { start: number; end: number }): Promise<Record<TimeColumn, DayCounts>> {
+    const countOf = (column: TimeColumn) =>
+      this.db
+        .selectFrom('patients')
+        .select([
+          sql<string>`${sql.lit(column)}`.as('time_column'),
+          sql<number>`count(*)`.as('count'),
+          sql<number>`coalesce(sum(case when ${sql.ref('patients.state')} = 0 then 1 else 0 end), 0)`.as('pending'),
+        ])
+        .where((eb: ExpressionBuilder<Database, 'patients'>) =>
+          eb.and([scopeCondition(eb, scope), eb(`patients.${column}`, '>=', day.start), eb(`patients.${column}`, '<=', day.end)]),
+        );
+    const rows = await countOf('add_time').unionAll(countOf('order_time')).unionAll(countOf('reach_time')).execute();
+    const counts = Object.fromEntries(TIME_COLUMNS.map((column) => [column, { count: 0, pending: 0 }])) as Record<TimeColumn, DayCounts>;
+    for (const row of rows) counts[row.time_column as TimeColumn] = { count: Number(row.count), pending: Number(row.pending) };
+    return counts;
   }
 
   /**

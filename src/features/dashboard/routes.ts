@@ -4,7 +4,9 @@ import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
 import type { PatientScope } from '../patients/scope.js';
-import { ClinicClock } from '../statistics/clinic-clock.js';
+import { StatisticsRepository } from '../statistics/repository.js';
+import { RollupRepository } from '../statistics/rollup-repository.js';
+import { StatisticsService } from '../statistics/service.js';
 import { DashboardRepository } from './repository.js';
 
 const Count = (description: string) => Type.Integer({ minimum: 0, description });
@@ -38,7 +40,8 @@ const dashboardScope = (staff: StaffPrincipal): PatientScope =>
 
 export function registerDashboardRoutes(app: TypedApp, core: CoreServices): void {
   const repository = new DashboardRepository(core.db);
-  const clock = new ClinicClock(core.config.clinicTimezone);
+  const statistics = new StatisticsService(new StatisticsRepository(core.db, core.dialect), new RollupRepository(core.db), core.config.clinicTimezone);
+  const clock = statistics.clock;
 
   app.get('/dashboard', {
     schema: {
@@ -57,12 +60,10 @@ export function registerDashboardRoutes(app: TypedApp, core: CoreServices): void
       const staff = staffOf(request);
       const scope = dashboardScope(staff);
       const period = clock.periodsAround(nowSeconds());
-      const month = { start: period.monthStart, end: period.monthEnd };
       const day = { start: period.dayStart, end: period.dayEnd };
-      const [registered, booked, arrived, followUpsDue] = await Promise.all([
-        repository.countsIn('add_time', scope, month, day),
-        repository.countsIn('order_time', scope, month, day),
-        repository.countsIn('reach_time', scope, month, day),
+      const [{ add_time: registered, order_time: booked, reach_time: arrived }, month, followUpsDue] = await Promise.all([
+        repository.countsOfDay(scope, day),
+        statistics.totals(scope, period.monthStart, period.monthEnd),
         repository.followUpsDue(staff.id, period.today, scope),
       ]);
       return {
@@ -70,9 +71,9 @@ export function registerDashboardRoutes(app: TypedApp, core: CoreServices): void
           date: period.today,
           timeZone: clock.timeZone,
           scope: scope.kind,
-          today: { inquiries: registered.today, appointments: booked.today, arrivals: arrived.today },
-          month: { inquiries: registered.month, appointments: booked.month, arrivals: arrived.month },
-          expectedToday: { total: booked.today, pending: booked.todayPending },
+          today: { inquiries: registered.count, appointments: booked.count, arrivals: arrived.count },
+          month: { inquiries: month.inquiries, appointments: month.appointments, arrivals: month.arrivals },
+          expectedToday: { total: booked.count, pending: booked.pending },
           followUpsDue,
         },
       };

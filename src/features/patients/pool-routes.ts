@@ -10,7 +10,7 @@ import { PatientUpdateService } from './update-service.js';
 /** One patient's life after registration: detail, edits, duplicates, recycle bin. */
 export function registerPatientPoolRoutes(app: TypedApp, core: CoreServices): void {
   const records = new PatientRecordRepository(core.db);
-  const recordService = new PatientRecordService(core, new PatientRepository(core.db), records);
+  const recordService = new PatientRecordService(core, new PatientRepository(core.db, core.dialect), records);
   registerPatientRecordRoutes(app, recordService, new PatientUpdateService(core, records));
   registerRecycleBinRoutes(app, recordService);
 }

@@ -1,6 +1,10 @@
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool, Transaction } from 'kysely';
+import type { DialectName } from '../../db/database.js';
 import type { Database, NewPatientRow, PatientRow } from '../../db/schema.js';
+import { keywordCondition } from './keyword-search.js';
 import type { PatientScope } from './scope.js';
+
+export { likeContains } from './keyword-search.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -40,15 +44,15 @@ export interface PatientListPaging {
   order: 'asc' | 'desc';
 }
 
-/** `%` and `_` typed by a user are literal characters, not wildcards. */
-export const likeContains = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 export function scopeCondition(eb: ExpressionBuilder<Database, 'patients'>, scope: PatientScope): Expression<SqlBool> {
   const live = eb('patients.deleted_at', 'is', null);
   return scope.kind === 'all' ? live : eb.and([live, eb('patients.author_id', '=', scope.authorId)]);
 }
 
-export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, filters: PatientListFilters): Expression<SqlBool>[] {
+/** Filters without a keyword (statistics) need no dialect; the keyword's indexes differ per database. */
+export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, filters: PatientListFilters & { keyword?: undefined }): Expression<SqlBool>[];
+export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, filters: PatientListFilters, dialect: DialectName): Expression<SqlBool>[];
+export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, filters: PatientListFilters, dialect?: DialectName): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [];
   if (filters.state !== undefined) conditions.push(eb('patients.state', '=', filters.state));
   if (filters.mediaFromId !== undefined) conditions.push(eb('patients.media_from_id', '=', filters.mediaFromId));
@@ -70,36 +74,42 @@ export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, fi
   if (filters.visitType === 'return') conditions.push(eb('patients.visit_count', '>', 1));
   const keyword = filters.keyword?.trim();
   if (keyword) {
-    const pattern = likeContains(keyword);
-    conditions.push(
-      eb.or(
-        (['name', 'tel', 'wechat', 'qq'] as const).map(
-          (column) => sql<SqlBool>`${sql.ref(`patients.${column}`)} like ${pattern} escape '\\'`,
-        ),
-      ),
-    );
+    if (!dialect) throw new Error('filterConditions: a keyword needs the dialect');
+    conditions.push(keywordCondition(eb, keyword, dialect));
   }
   return conditions;
 }
 
 /** The patient pool. Every read takes the caller's scope. */
 export class PatientRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
 
   async insert(values: NewPatientRow, db: Executor = this.db): Promise<PatientRow> {
     return db.insertInto('patients').values(values).returningAll().executeTakeFirstOrThrow();
   }
 
   async list(scope: PatientScope, filters: PatientListFilters, paging: PatientListPaging): Promise<{ rows: PatientRow[]; total: number }> {
-    const where = (eb: ExpressionBuilder<Database, 'patients'>) => eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters)]);
-    const rows = await this.db
+    const where = (eb: ExpressionBuilder<Database, 'patients'>) => eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters, this.dialect)]);
+    // The page is chosen on ids and sort keys only, then its rows are read: a keyword that
+    // matches hundreds of patients would otherwise sort all of their whole rows for 20 of them
+    // (at 1M patients on SQLite, page + total of a last-4-digits search 2.8 -> 2.45 ms, a 2-character name 1.6 -> 1.35 ms).
+    const pageIds = this.db
       .selectFrom('patients')
-      .selectAll()
+      .select('patients.id')
       .where(where)
       .orderBy(paging.sort, paging.order)
       .orderBy('id', paging.order)
       .limit(paging.pageSize)
-      .offset((paging.page - 1) * paging.pageSize)
+      .offset((paging.page - 1) * paging.pageSize);
+    const rows = await this.db
+      .selectFrom('patients')
+      .selectAll()
+      .where('patients.id', 'in', pageIds)
+      .orderBy(paging.sort, paging.order)
+      .orderBy('id', paging.order)
       .execute();
     const counted = await this.db
       .selectFrom('patients')

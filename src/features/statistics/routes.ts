@@ -3,6 +3,8 @@ import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
 import { StatisticsRepository } from './repository.js';
+import { RollupRepository } from './rollup-repository.js';
+import { startRollupCompaction, syncRollup } from './rollup-sync.js';
 import { ConsultantRankQuery, ConsultantRankResponse, FunnelQuery, FunnelResponse } from './schemas.js';
 import { catalogFiltersOf } from '../patients/schemas.js';
 import { StatisticsService } from './service.js';
@@ -14,7 +16,18 @@ const SCOPE_NOTE =
 
 /** 数据中心: the funnel and the consultant rank. */
 export function registerStatisticsRoutes(app: TypedApp, core: CoreServices): void {
-  const service = new StatisticsService(new StatisticsRepository(core.db, core.dialect), core.config.clinicTimezone);
+  const service = new StatisticsService(new StatisticsRepository(core.db, core.dialect), new RollupRepository(core.db), core.config.clinicTimezone);
+
+  // Before the first request: the rollup must count days in this CLINIC_TIMEZONE (rebuilt once after 0008 or a zone change).
+  let stopCompaction = async () => {};
+  app.addHook('onReady', async () => {
+    const started = Date.now();
+    if (await syncRollup(core.db, core.dialect, core.config.clinicTimezone)) {
+      app.log.info({ timeZone: core.config.clinicTimezone, ms: Date.now() - started }, 'statistics rollup rebuilt');
+    }
+    stopCompaction = startRollupCompaction(core.db, core.dialect, (error) => app.log.warn({ err: error }, 'statistics rollup compaction failed; retrying'));
+  });
+  app.addHook('onClose', () => stopCompaction());
 
   app.get('/statistics/funnel', {
     schema: {

@@ -1,15 +1,19 @@
 import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
 import { fenToYuan } from '../patients/money.js';
-import { scopeOf } from '../patients/scope.js';
+import { type PatientScope, scopeOf } from '../patients/scope.js';
 import { ClinicClock } from './clinic-clock.js';
+import { DAYS_MARGIN_SECONDS, wholeDaysWithin } from './clinic-days.js';
 import type { FunnelBucket, FunnelGroup, MeasureRow, ReportFilters, ReportRange, StatisticsRepository } from './repository.js';
+import { rollupPlan } from './rollup-plan.js';
+import type { RollupRepository } from './rollup-repository.js';
+import { utcOffsetPeriods } from './rollup-sync.js';
 
 const DAY_SECONDS = 86_400;
 /** Longest range per bucket size: keeps one answer to a few thousand rows at most. */
 const MAX_RANGE_DAYS: Record<FunnelBucket, number> = { day: 400, month: 3700, year: 36_600 };
 
-interface Figures {
+export interface Figures {
   inquiries: number;
   appointments: number;
   arrivals: number;
@@ -34,10 +38,19 @@ function toWireFigures(figures: Figures) {
   };
 }
 
-function addInto(target: Figures, measure: keyof Figures, row: MeasureRow): void {
-  target[measure] += row.count;
-  if (measure === 'inquiries') target.lost += row.extra;
-  if (measure === 'arrivals') target.spendFen += row.extra;
+/** Figures of one bucket and group, from the rollup or from the patients. */
+interface FigureRow {
+  bucket: string | null;
+  groupKey: string | null;
+  figures: Figures;
+}
+
+function measureFigures(measure: 'inquiries' | 'appointments' | 'arrivals', row: MeasureRow): Figures {
+  const figures = emptyFigures();
+  figures[measure] = row.count;
+  if (measure === 'inquiries') figures.lost = row.extra;
+  if (measure === 'arrivals') figures.spendFen = row.extra;
+  return figures;
 }
 
 function addFigures(target: Figures, source: Figures): void {
@@ -63,6 +76,7 @@ export class StatisticsService {
 
   constructor(
     private readonly repository: StatisticsRepository,
+    private readonly rollup: RollupRepository,
     timeZone: string,
   ) {
     this.clock = new ClinicClock(timeZone);
@@ -77,26 +91,63 @@ export class StatisticsService {
     return { from, to, segments: this.clock.offsetSegments(from, to) };
   }
 
-  /** The three GROUP BY queries (by add_time, order_time, reach_time), merged per bucket and group. */
-  private async collect(staff: StaffPrincipal, filters: ReportFilters, range: ReportRange, bucket: FunnelBucket | null, group: FunnelGroup) {
-    const scope = scopeOf(staff);
-    const [inquiries, appointments, arrivals] = await Promise.all([
-      this.repository.measure('add_time', scope, filters, range, bucket, group),
-      this.repository.measure('order_time', scope, filters, range, bucket, group),
-      this.repository.measure('reach_time', scope, filters, range, bucket, group),
+  /** The three GROUP BY queries over the patients (by add_time, order_time, reach_time). */
+  private async fromPatients(scope: PatientScope, filters: ReportFilters, range: ReportRange, bucket: FunnelBucket | null, group: FunnelGroup): Promise<FigureRow[]> {
+    const measures = ['inquiries', 'appointments', 'arrivals'] as const;
+    const results = await Promise.all(
+      (['add_time', 'order_time', 'reach_time'] as const).map((column) => this.repository.measure(column, scope, filters, range, bucket, group)),
+    );
+    return results.flatMap((rows, index) => rows.map((row) => ({ bucket: row.bucket, groupKey: row.groupKey, figures: measureFigures(measures[index]!, row) })));
+  }
+
+  /**
+   * The whole clinic days of the range from patient_day_counts, the part-days at its ends
+   * from the patients. null when the rollup cannot answer: a scoped caller, a grouping or
+   * filter it does not count, a rollup built for another zone, or a range outside the
+   * offsets it knows.
+   */
+  private async fromRollup(filters: ReportFilters, range: ReportRange, bucket: FunnelBucket | null, group: FunnelGroup): Promise<FigureRow[] | null> {
+    const plan = rollupPlan(group, filters);
+    if (!plan) return null;
+    const zone = await this.rollup.zone();
+    if (!zone || zone.timeZone !== this.clock.timeZone) return null;
+    if (range.from - DAYS_MARGIN_SECONDS < zone.coveredFrom || range.to + DAYS_MARGIN_SECONDS >= zone.coveredUntil) return null;
+    const days = wholeDaysWithin(utcOffsetPeriods(zone.timeZone), range.from, range.to);
+    if (!days) return null;
+    const edges: ReportRange[] = [];
+    if (days.start > range.from) edges.push({ ...range, to: days.start - 1 });
+    if (days.end < range.to) edges.push({ ...range, from: days.end + 1 });
+    const needsDepartments = plan.groupBy === 'department' || plan.departmentId !== undefined;
+    const [sums, departments, edgeRows] = await Promise.all([
+      this.rollup.sums(plan.dimension, days, bucket, plan.key),
+      needsDepartments ? this.rollup.departmentOfDisease() : undefined,
+      Promise.all(edges.map((edge) => this.fromPatients({ kind: 'all' }, filters, edge, bucket, group))),
     ]);
-    const cells = new Map<string, { bucket: string | null; groupKey: string | null; figures: Figures }>();
-    const measures: [keyof Figures, MeasureRow[]][] = [['inquiries', inquiries], ['appointments', appointments], ['arrivals', arrivals]];
-    for (const [measure, rows] of measures) {
-      for (const row of rows) {
-        const key = `${row.bucket ?? ''}\u0000${row.groupKey ?? '\u0001'}`;
-        let cell = cells.get(key);
-        if (!cell) {
-          cell = { bucket: row.bucket, groupKey: row.groupKey, figures: emptyFigures() };
-          cells.set(key, cell);
-        }
-        addInto(cell.figures, measure, row);
+    const departmentOf = (key: string | null) => (key === null ? null : (departments?.get(key) ?? null));
+    const rows: FigureRow[] = edgeRows.flat();
+    for (const sum of sums) {
+      if (plan.departmentId !== undefined && departmentOf(sum.key) !== String(plan.departmentId)) continue;
+      const groupKey = plan.groupBy === 'none' ? null : plan.groupBy === 'department' ? departmentOf(sum.key) : sum.key;
+      const { inquiries, lost, appointments, arrivals, spendFen } = sum;
+      rows.push({ bucket: sum.bucket, groupKey, figures: { inquiries, lost, appointments, arrivals, spendFen } });
+    }
+    return rows;
+  }
+
+  /** The figures per bucket and group, merged. */
+  private async collect(scope: PatientScope, filters: ReportFilters, range: ReportRange, bucket: FunnelBucket | null, group: FunnelGroup) {
+    const rows =
+      (scope.kind === 'all' ? await this.fromRollup(filters, range, bucket, group) : null) ??
+      (await this.fromPatients(scope, filters, range, bucket, group));
+    const cells = new Map<string, FigureRow>();
+    for (const row of rows) {
+      const key = `${row.bucket ?? ''}\u0000${row.groupKey ?? '\u0001'}`;
+      let cell = cells.get(key);
+      if (!cell) {
+        cell = { bucket: row.bucket, groupKey: row.groupKey, figures: emptyFigures() };
+        cells.set(key, cell);
       }
+      addFigures(cell.figures, row.figures);
     }
     const keys = [...new Set([...cells.values()].map((cell) => cell.groupKey).filter((key): key is string => key !== null))];
     const labels = await this.repository.groupLabels(group, keys);
@@ -104,9 +155,18 @@ export class StatisticsService {
     return { cells: [...cells.values()], labelOf };
   }
 
+  /** Totals of the live patients in [from, to] (the dashboard's month), in the caller's scope. */
+  async totals(scope: PatientScope, from: number, to: number): Promise<Figures> {
+    const range = { from, to, segments: this.clock.offsetSegments(from, to) };
+    const { cells } = await this.collect(scope, {}, range, null, 'none');
+    const totals = emptyFigures();
+    for (const cell of cells) addFigures(totals, cell.figures);
+    return totals;
+  }
+
   async funnel(staff: StaffPrincipal, query: { from: number; to: number; bucket: FunnelBucket; group: FunnelGroup; filters: ReportFilters }) {
     const range = this.range(query.from, query.to, query.bucket);
-    const { cells, labelOf } = await this.collect(staff, query.filters, range, query.bucket, query.group);
+    const { cells, labelOf } = await this.collect(scopeOf(staff), query.filters, range, query.bucket, query.group);
     const totals = emptyFigures();
     const groups = new Map<string | null, Figures>();
     for (const cell of cells) {
@@ -139,7 +199,7 @@ export class StatisticsService {
   /** Consultants (the staff who registered the patients) by arrivals, then arrival rate. */
   async consultantRank(staff: StaffPrincipal, query: { from: number; to: number; limit: number; filters: ReportFilters }) {
     const range = this.range(query.from, query.to, null);
-    const { cells, labelOf } = await this.collect(staff, query.filters, range, null, 'consultant');
+    const { cells, labelOf } = await this.collect(scopeOf(staff), query.filters, range, null, 'consultant');
     const ranked = cells
       .filter((cell) => cell.groupKey !== null)
       .map((cell) => ({ staffId: cell.groupKey!, name: labelOf(cell.groupKey), ...toWireFigures(cell.figures) }))

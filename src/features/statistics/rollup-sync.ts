@@ -1,0 +1,175 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DialectName } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { ClinicClock } from './clinic-clock.js';
+import type { RollupDatabase, RollupTables } from './rollup-repository.js';
+
+/*
+ * Keeps patient_day_counts (migration 0008) in the configured clinic time zone: at startup,
+ * when the stored offset periods or zone differ from CLINIC_TIMEZONE's (a new zone, a tzdata
+ * update, or a database that was never started), rewrite the periods and rebuild the rollup
+ * from the patients in one transaction. Writers wait meanwhile (PostgreSQL: SHARE lock on
+ * patients; SQLite: the write lock), so no change is counted twice or lost.
+ * PostgreSQL also folds patient_day_deltas into patient_day_counts every few seconds.
+ */
+
+/** The offsets are exact (from Intl) for instants in [COVERED_FROM, COVERED_UNTIL); reports outside read raw rows. */
+const COVERED_FROM = 0;
+const COVERED_UNTIL = Date.UTC(2100, 0, 1) / 1000;
+/** The first period reaches back to any instant, so the triggers always find an offset. */
+const EARLIEST = Number.MIN_SAFE_INTEGER;
+const INSERT_BATCH = 500;
+/** pg advisory lock: one writer of patient_day_counts at a time (compaction, rebuild). */
+const ROLLUP_LOCK = 8_008_001;
+const COMPACT_EVERY_MS = 5_000;
+
+export interface OffsetPeriod {
+  fromUtc: number;
+  offsetSeconds: number;
+}
+
+const periodsByZone = new Map<string, OffsetPeriod[]>();
+
+/** CLINIC_TIMEZONE's UTC offsets as periods (each until the next one's start), computed once per zone. */
+export function utcOffsetPeriods(timeZone: string): OffsetPeriod[] {
+  let periods = periodsByZone.get(timeZone);
+  if (!periods) {
+    periods = [];
+    let fromUtc = EARLIEST;
+    for (const segment of new ClinicClock(timeZone).offsetSegments(COVERED_FROM, COVERED_UNTIL)) {
+      periods.push({ fromUtc, offsetSeconds: segment.offsetSeconds });
+      if (segment.until !== null) fromUtc = segment.until;
+    }
+    periodsByZone.set(timeZone, periods);
+  }
+  return periods;
+}
+
+// Must count exactly as the triggers of 0008 do (test/statistics/rollup.test.ts compares them).
+const DIMENSION_COLUMNS: [string, string | null][] = [
+  ['none', null],
+  ['channel', 'media_from_id'],
+  ['disease', 'disease_id'],
+  ['doctor', 'doctor_id'],
+  ['advisory_way', 'advisory_way'],
+];
+
+/** The offset at `time` as a balanced CASE over the periods: a few comparisons per row, no lookup. */
+function offsetCase(time: string, periods: OffsetPeriod[], low = 0, high = periods.length - 1): string {
+  if (low === high) return String(periods[low]!.offsetSeconds);
+  const middle = (low + high + 1) >> 1;
+  return `case when ${time} < ${periods[middle]!.fromUtc} then ${offsetCase(time, periods, low, middle - 1)} else ${offsetCase(time, periods, middle, high)} end`;
+}
+
+/** One INSERT … SELECT … GROUP BY per dimension (at a million patients faster than one over all five). */
+function rebuildStatements(periods: OffsetPeriod[]): string[] {
+  const day = (time: string) => `(cast((${time} + ${offsetCase(time, periods)} + 86400000000) / 86400 as integer) - 1000000)`;
+  const keys = 'media_from_id, disease_id, doctor_id, advisory_way';
+  const measures = [
+    `select ${day('add_time')} as day, 1 as inquiries, case when state = 2 then 1 else 0 end as lost, 0 as appointments, 0 as arrivals, ` +
+      `0 as spend_fen, ${keys} from patients where deleted_at is null`,
+    `select ${day('order_time')}, 0, 0, 1, 0, 0, ${keys} from patients where deleted_at is null and order_time is not null`,
+    `select ${day('reach_time')}, 0, 0, 0, 1, spend_fen, ${keys} from patients where deleted_at is null and reach_time is not null`,
+  ].join(' union all ');
+  return DIMENSION_COLUMNS.map(
+    ([dimension, column]) =>
+      'insert into patient_day_counts (dimension, day, group_key, inquiries, lost, appointments, arrivals, spend_fen) ' +
+      `select '${dimension}', m.day, ${column === null ? "''" : `coalesce('#' || m.${column}, '')`}, ` +
+      'sum(m.inquiries), sum(m.lost), sum(m.appointments), sum(m.arrivals), sum(m.spend_fen) ' +
+      `from (${measures}) m group by 2, 3 order by 2, 3`,
+  );
+}
+
+async function isCurrent(db: Kysely<RollupDatabase> | Transaction<RollupDatabase>, timeZone: string, periods: OffsetPeriod[]): Promise<boolean> {
+  const zone = await db.selectFrom('patient_day_counts_zone').selectAll().where('id', '=', 1).executeTakeFirst();
+  if (!zone || zone.time_zone !== timeZone || Number(zone.covered_from) !== COVERED_FROM || Number(zone.covered_until) !== COVERED_UNTIL) return false;
+  const stored = await db.selectFrom('clinic_utc_offsets').select(['from_utc', 'offset_seconds']).orderBy('from_utc').execute();
+  return (
+    stored.length === periods.length &&
+    stored.every((row, index) => Number(row.from_utc) === periods[index]!.fromUtc && Number(row.offset_seconds) === periods[index]!.offsetSeconds)
+  );
+}
+
+/** Rewrites the offset periods and recounts patient_day_counts from the patients (set-based). */
+export async function rebuildRollup(trx: Transaction<RollupDatabase>, timeZone: string, now: number): Promise<void> {
+  const periods = utcOffsetPeriods(timeZone);
+  await trx.deleteFrom('patient_day_deltas').execute();
+  await trx.deleteFrom('clinic_utc_offsets').execute();
+  for (let start = 0; start < periods.length; start += INSERT_BATCH) {
+    const batch = periods.slice(start, start + INSERT_BATCH).map((period) => ({ from_utc: period.fromUtc, offset_seconds: period.offsetSeconds }));
+    await trx.insertInto('clinic_utc_offsets').values(batch).execute();
+  }
+  await trx.deleteFrom('patient_day_counts').execute();
+  for (const statement of rebuildStatements(periods)) await sql.raw(statement).execute(trx);
+  await trx
+    .updateTable('patient_day_counts_zone')
+    .set({ time_zone: timeZone, covered_from: COVERED_FROM, covered_until: COVERED_UNTIL, rebuilt_at: now })
+    .where('id', '=', 1)
+    .execute();
+}
+
+/** Brings the rollup to `timeZone`; true when it had to be rebuilt. Safe to run from several instances at once. */
+export async function syncRollup(database: Kysely<Database>, dialect: DialectName, timeZone: string): Promise<boolean> {
+  const db = database.withTables<RollupTables>();
+  const periods = utcOffsetPeriods(timeZone);
+  if (await isCurrent(db, timeZone, periods)) return false;
+  return db.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') {
+      // A million patients take longer than the pool's per-statement limit (15 s).
+      await sql`set local statement_timeout = 0`.execute(trx);
+      // One rebuilder at a time, no compaction meanwhile; writers of patients wait for it (readers do not).
+      await sql`lock table patient_day_counts_zone in exclusive mode`.execute(trx);
+      await sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`.execute(trx);
+      await sql`lock table patients in share mode`.execute(trx);
+    } else {
+      // Write first: a WAL transaction that reads, then writes after another writer fails (SQLITE_BUSY_SNAPSHOT).
+      await trx.updateTable('patient_day_counts_zone').set({ rebuilt_at: sql`rebuilt_at` }).where('id', '=', 1).execute();
+    }
+    if (await isCurrent(trx, timeZone, periods)) return false;
+    await rebuildRollup(trx, timeZone, Math.floor(Date.now() / 1000));
+    if (dialect === 'postgres') await sql`analyze patient_day_counts`.execute(trx);
+    return true;
+  });
+}
+
+/**
+ * PostgreSQL: moves the appended changes into patient_day_counts in one statement (readers,
+ * which add the two tables in one snapshot, see the same sums before and after). Skipped
+ * while another instance compacts or rebuilds. Returns the rollup rows written.
+ */
+export async function compactRollup(database: Kysely<Database>): Promise<number> {
+  return database.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${ROLLUP_LOCK}) as locked`.execute(trx);
+    if (!rows[0]?.locked) return 0;
+    const folded = await sql`
+      with moved as (delete from patient_day_deltas returning *)
+      insert into patient_day_counts (dimension, day, group_key, inquiries, lost, appointments, arrivals, spend_fen)
+      select dimension, day, group_key, sum(inquiries), sum(lost), sum(appointments), sum(arrivals), sum(spend_fen)
+      from moved group by 1, 2, 3
+      having sum(inquiries) <> 0 or sum(lost) <> 0 or sum(appointments) <> 0 or sum(arrivals) <> 0 or sum(spend_fen) <> 0
+      order by 1, 2, 3
+      on conflict (dimension, day, group_key) do update set
+        inquiries = patient_day_counts.inquiries + excluded.inquiries, lost = patient_day_counts.lost + excluded.lost,
+        appointments = patient_day_counts.appointments + excluded.appointments, arrivals = patient_day_counts.arrivals + excluded.arrivals,
+        spend_fen = patient_day_counts.spend_fen + excluded.spend_fen`.execute(trx);
+    return Number(folded.numAffectedRows ?? 0);
+  });
+}
+
+/** PostgreSQL: compacts every few seconds until the returned stop (which waits for a running one). SQLite has nothing to fold. */
+export function startRollupCompaction(db: Kysely<Database>, dialect: DialectName, onError: (error: unknown) => void): () => Promise<void> {
+  if (dialect !== 'postgres') return async () => {};
+  let running: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    running ??= compactRollup(db)
+      .catch(onError)
+      .finally(() => {
+        running = null;
+      });
+  }, COMPACT_EVERY_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
