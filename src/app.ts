@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,10 +11,12 @@ import { registerMetrics } from './features/metrics/routes.js';
 import { isWebUiRequest, registerWebUi } from './features/web/static.js';
 import { registerAvatarFileRoute } from './features/avatars/routes.js';
 import { PORTAL_PREFIX, STAFF_PREFIX } from './http/envelopes.js';
+import { answerClientError } from './http/client-errors.js';
 import { answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
 import { errorTableMarkdown } from './http/schemas.js';
 import { installRouteTable } from './http/route-table.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { validatorCompiler } from './http/validation.js';
 import { portalApi } from './portal-api.js';
 import { createCoreServices } from './services.js';
@@ -106,29 +107,17 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     return503OnClosing: true,
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
   let webPage: string | undefined;
   installErrorHandling(app, { webPage: () => webPage, isWebPageRequest: isWebUiRequest });
   installRouteTable(app);
   // Before every other route, so its timing hook covers them all (nothing at all when METRICS_TOKEN is unset).
   registerMetrics(app, { token: config.metricsToken, database });
 
-  await app.register(helmet, {
-    // The API answers JSON; the CSP below suits the docs page and, later, the web UI build.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-      },
-    },
-  });
+  installSecurityHeaders(app);
   if (config.rateLimitPerMinute > 0) {
     // With REDIS_URL every instance counts against one shared window; skipOnError keeps a
     // Redis outage from turning requests into errors (they pass unlimited meanwhile).

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { postgresDirectReader, registerDirectReader, sqliteDirectReader } from './direct-reader.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -15,6 +17,8 @@ export interface DatabaseHandle {
   poolStats?(): { total: number; idle: number; waiting: number };
   /** SQLite: the database file, or ':memory:' (for /metrics and the backup command). */
   sqliteFile?: string;
+  /** Whether the database answers a read, for /healthz; throws when it does not. */
+  ping(): Promise<void>;
 }
 
 const INT8_OID = 20;
@@ -37,8 +41,21 @@ function openSqlite(url: string): DatabaseHandle {
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy(), sqliteFile: file };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  if (file === ':memory:') {
+    // No second connection can see an in-memory database: everything goes through Kysely.
+    return { db, dialect: 'sqlite', close: () => db.destroy(), sqliteFile: file, ping: async () => void (await sql`select 1`.execute(db)) };
+  }
+  // Hot reads and the health check use a read-only connection of their own (see direct-reader):
+  // the app's one connection is held for the whole of a write transaction (an import: seconds),
+  // and a health probe queued behind it would report a healthy server as down.
+  const reader = sqliteDirectReader(file);
+  registerDirectReader(db, reader);
+  const close = async () => {
+    reader.close();
+    await db.destroy();
+  };
+  return { db, dialect: 'sqlite', close, sqliteFile: file, ping: () => reader.ping() };
 }
 
 function openPostgres(url: string): DatabaseHandle {
@@ -67,10 +84,13 @@ function openPostgres(url: string): DatabaseHandle {
   // drops the broken client on release. Found by test/faults/database-outage.test.ts.
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const reader = postgresDirectReader(pool);
+  registerDirectReader(db, reader);
   return {
     db,
     dialect: 'postgres',
     close: () => db.destroy(),
+    ping: () => reader.ping(),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }

@@ -21,6 +21,7 @@ export type AppErrorCode =
   | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
+  | 'headers_too_large'
   | 'unsupported_media_type'
   | 'too_many_attempts'
   | 'rate_limited'
@@ -52,6 +53,7 @@ export const errorCatalogue: Record<AppErrorCode, ErrorDefinition> = {
   not_found: { status: 404, stateCode: 40401, message: '资源不存在', description: 'no such resource, or not visible to the caller' },
   conflict: { status: 409, stateCode: 40901, message: '数据冲突', description: 'conflicts with existing data (duplicate phone, username ...)' },
   payload_too_large: { status: 413, stateCode: 41301, message: '请求体过大', description: 'the body exceeds the size limit' },
+  headers_too_large: { status: 431, stateCode: 43101, message: '请求头或查询参数过长', description: 'the request line and headers exceed 16 KB (answered before routing)' },
   unsupported_media_type: { status: 415, stateCode: 41501, message: '不支持的内容类型', description: 'the Content-Type is not accepted by this route' },
   too_many_attempts: { status: 429, stateCode: 42901, message: '登录失败次数过多，请稍后再试', description: 'login locked for a while after repeated failures' },
   rate_limited: { status: 429, stateCode: 42902, message: '请求过于频繁，请稍后再试', description: 'request rate limit exceeded' },

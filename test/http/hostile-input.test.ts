@@ -90,10 +90,29 @@ describe('routing answers in the envelope', () => {
     expect(isPortalEnvelope(portalWrongMethod.body)).toBe(true);
   });
 
+  it('431 in each envelope for a query string over 16 KB, which Node refuses before routing', async () => {
+    const huge = 'x'.repeat(20_000);
+    const staff = await server.http.get(`${STAFF}/patient/`, { query: { token, keyword: huge } });
+    expect(staff.status).toBe(431);
+    expect(staff.body.state_code).toBe(43101);
+    const portal = await server.http.get('/patient/', { query: { q: huge } });
+    expect(portal.status).toBe(431);
+    expect(isPortalEnvelope(portal.body)).toBe(true);
+    // The connection is closed after it; the next request works as before.
+    expect((await server.http.get('/healthz')).status).toBe(200);
+  });
+
   it('sends security headers and a request id', async () => {
     const response = await server.http.get('/healthz');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBeTruthy();
     expect(response.headers.get('x-request-id')).toMatch(/.+/);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // Answers that end in an error carry them too.
+    for (const failed of [await server.http.get(`${STAFF}/menu/`), await server.http.get('/no/such/route')]) {
+      expect(failed.status).toBeGreaterThanOrEqual(400);
+      expect(failed.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(failed.headers.get('x-request-id')).toMatch(/.+/);
+    }
   });
 });

@@ -16,6 +16,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('token expiry and refresh (PATCH token/)', () => {
   it('expires with 42001, refreshes an expired token within the window, and rotates it', async () => {
     const token = await staffLogin(server.http);
+    // Used while fresh first: a token that verified once must still expire on time.
+    expect((await server.http.get(`${STAFF}/menu/`, { query: { token } })).status).toBe(200);
     await sleep(3100);
     const expired = await server.http.get(`${STAFF}/menu/`, { query: { token } });
     expect(expired.status).toBe(401);
@@ -64,6 +66,7 @@ describe('token expiry and refresh (PATCH token/)', () => {
 
   it('expires portal tokens too (401 in the portal envelope)', async () => {
     const patient = await registerAndLoginPatient(server.http);
+    expect((await server.http.get('/patient', { bearer: patient.token })).status).toBe(200);
     await sleep(3100);
     const response = await server.http.get('/patient', { bearer: patient.token });
     expect(response.status).toBe(401);

@@ -52,7 +52,7 @@ export async function registerAvatarUploadRoute(app: TypedApp, core: CoreService
         let previous: string | null = null;
         try {
           await core.db.transaction().execute(async (trx) => {
-            previous = (await accounts.findProfile(principal.patientId, trx))?.avatar_url ?? null;
+            previous = await accounts.avatarUrlOf(principal.patientId, trx);
             await accounts.updatePatient(principal.patientId, { avatar_url: saved.url, updated_at: nowSeconds() }, trx);
             await core.audit.record(
               auditActorOf(request),

@@ -1,11 +1,35 @@
 import type { Kysely, Transaction } from 'kysely';
+import { precompiled } from '../../db/precompiled.js';
 import type { Database, PatientUpdate } from '../../db/schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
 /** Portal accounts and the one pool record each is attached to. */
 export class PortalAccountRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Behind every authenticated portal request (and the profile behind GET /patient): compiled once (see precompiled). */
+  private readonly principalBySession;
+  private readonly profileOf;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.principalBySession = precompiled(db, (query, sessionId: string) =>
+      query
+        .selectFrom('auth_sessions as s')
+        .innerJoin('patient_accounts as a', 'a.id', 's.subject_id')
+        .innerJoin('patients as p', 'p.id', 'a.patient_id')
+        .select(['a.id as account_id', 'a.patient_id'])
+        .where('s.id', '=', sessionId)
+        .where('s.family', '=', 'patient')
+        .where('s.revoked_at', 'is', null)
+        .where('p.deleted_at', 'is', null),
+    );
+    this.profileOf = precompiled(db, (query, patientId: number) =>
+      query
+        .selectFrom('patients as p')
+        .innerJoin('patient_accounts as a', 'a.patient_id', 'p.id')
+        .select(['a.phone', 'p.name', 'p.sex', 'p.address', 'p.avatar_url', 'p.birth_date', 'p.medical_history'])
+        .where('p.id', '=', patientId),
+    );
+  }
 
   findByPhone(phone: string, db: Executor = this.db) {
     return db
@@ -29,26 +53,17 @@ export class PortalAccountRepository {
 
   /** A live session of an account whose pool record is not in the recycle bin. */
   findPrincipalBySession(sessionId: string) {
-    return this.db
-      .selectFrom('auth_sessions as s')
-      .innerJoin('patient_accounts as a', 'a.id', 's.subject_id')
-      .innerJoin('patients as p', 'p.id', 'a.patient_id')
-      .select(['a.id as account_id', 'a.patient_id'])
-      .where('s.id', '=', sessionId)
-      .where('s.family', '=', 'patient')
-      .where('s.revoked_at', 'is', null)
-      .where('p.deleted_at', 'is', null)
-      .executeTakeFirst();
+    return this.principalBySession(sessionId);
   }
 
   /** The profile as the patient sees it: their own pool record, login phone included. */
-  findProfile(patientId: number, db: Executor = this.db) {
-    return db
-      .selectFrom('patients as p')
-      .innerJoin('patient_accounts as a', 'a.patient_id', 'p.id')
-      .select(['a.phone', 'p.name', 'p.sex', 'p.address', 'p.avatar_url', 'p.birth_date', 'p.medical_history'])
-      .where('p.id', '=', patientId)
-      .executeTakeFirst();
+  findProfile(patientId: number) {
+    return this.profileOf(patientId);
+  }
+
+  async avatarUrlOf(patientId: number, db: Executor): Promise<string | null> {
+    const row = await db.selectFrom('patients').select('avatar_url').where('id', '=', patientId).executeTakeFirst();
+    return row?.avatar_url ?? null;
   }
 
   /**

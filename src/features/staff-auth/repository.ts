@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { precompiled } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 
 export interface StaffSessionPrincipalRow {
@@ -12,7 +13,21 @@ export interface StaffSessionPrincipalRow {
 
 /** Staff accounts as the sign-in path needs them. */
 export class StaffAuthRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Behind every authenticated staff request: compiled once (see precompiled). */
+  private readonly principalBySession;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.principalBySession = precompiled(db, (query, sessionId: string) =>
+      query
+        .selectFrom('auth_sessions as s')
+        .innerJoin('staff_users as u', 'u.id', 's.subject_id')
+        .innerJoin('roles as r', 'r.id', 'u.role_id')
+        .select(['u.id', 'u.username', 'u.display_name', 'u.is_active', 'u.role_id', 'r.version as role_version'])
+        .where('s.id', '=', sessionId)
+        .where('s.family', '=', 'staff')
+        .where('s.revoked_at', 'is', null),
+    );
+  }
 
   findByUsername(username: string) {
     return this.db
@@ -24,15 +39,7 @@ export class StaffAuthRepository {
 
   /** One indexed query: the live session, its user and the role's permission version. */
   findPrincipalBySession(sessionId: string): Promise<StaffSessionPrincipalRow | undefined> {
-    return this.db
-      .selectFrom('auth_sessions as s')
-      .innerJoin('staff_users as u', 'u.id', 's.subject_id')
-      .innerJoin('roles as r', 'r.id', 'u.role_id')
-      .select(['u.id', 'u.username', 'u.display_name', 'u.is_active', 'u.role_id', 'r.version as role_version'])
-      .where('s.id', '=', sessionId)
-      .where('s.family', '=', 'staff')
-      .where('s.revoked_at', 'is', null)
-      .executeTakeFirst();
+    return this.principalBySession(sessionId);
   }
 
   async isActive(userId: number, db: Kysely<Database> | Transaction<Database> = this.db): Promise<boolean> {
