@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { DialectName } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { filterConditions, type PatientListFilters, scopeCondition } from '../patients/repository.js';
 import type { PatientScope } from '../patients/scope.js';
@@ -37,7 +38,10 @@ export const EXPORT_BATCH_SIZE = 1000;
  * only one page is ever in memory.
  */
 export class ExportRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
 
   async *pages(scope: PatientScope, filters: PatientListFilters, pageSize = EXPORT_BATCH_SIZE): AsyncGenerator<ExportRecord[]> {
     let afterId = 0;
@@ -47,6 +51,10 @@ export class ExportRepository {
       yield page;
       if (page.length < pageSize) return;
       afterId = page[page.length - 1]!.id;
+      // better-sqlite3 answers synchronously and a fast client's socket takes each write at
+      // once, so without this the whole export would run as one chain of microtasks: no
+      // other request, timer or V8 housekeeping task would get a turn until it ended.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -56,7 +64,7 @@ export class ExportRepository {
         .selectFrom('patients')
         // The filter is applied before the joins so it is typed (and indexed) on patients alone.
         .where((eb: ExpressionBuilder<Database, 'patients'>) =>
-          eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters), eb('patients.id', '>', afterId)]),
+          eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters, this.dialect), eb('patients.id', '>', afterId)]),
         )
         .leftJoin('channels', 'channels.id', 'patients.media_from_id')
         .leftJoin('diseases', 'diseases.id', 'patients.disease_id')

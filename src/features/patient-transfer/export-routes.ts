@@ -7,6 +7,7 @@ import { canSeeFullPhone, scopeOf } from '../patients/scope.js';
 import { ClinicClock } from '../statistics/clinic-clock.js';
 import { csvStream, xlsxStream } from './export-format.js';
 import { ExportRepository } from './export-repository.js';
+import { CachedDateTimeText } from './export-time.js';
 import { patientFiltersOf } from '../patients/schemas.js';
 import { ExportQuery } from './schemas.js';
 
@@ -34,7 +35,7 @@ async function primed<T>(source: AsyncGenerator<T>): Promise<AsyncGenerator<T>> 
 }
 
 export function registerExportRoutes(app: TypedApp, core: CoreServices): void {
-  const repository = new ExportRepository(core.db);
+  const repository = new ExportRepository(core.db, core.dialect);
   const clock = new ClinicClock(core.config.clinicTimezone);
 
   app.get('/patient/export', {
@@ -57,7 +58,7 @@ export function registerExportRoutes(app: TypedApp, core: CoreServices): void {
       const staff = staffOf(request);
       const scope = scopeOf(staff);
       const query = request.query;
-      const options = { showFullPhone: canSeeFullPhone(staff), clock };
+      const options = { showFullPhone: canSeeFullPhone(staff), clock: new CachedDateTimeText(clock) };
       await core.audit.record(auditActorOf(request), {
         action: 'patient.export',
         targetType: 'patient',
@@ -71,7 +72,7 @@ export function registerExportRoutes(app: TypedApp, core: CoreServices): void {
         .header('content-disposition', `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(`客户池-${stamp}.${query.format}`)}`)
         .header('cache-control', 'no-store');
       if (query.format === 'csv') return reply.send(csvStream(pages, options));
-      return reply.send(xlsxStream(pages, options, (error) => request.log.error({ err: error }, 'xlsx export failed mid-stream')));
+      return reply.send(xlsxStream(pages, options));
     },
   });
 }

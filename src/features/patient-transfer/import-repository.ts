@@ -1,18 +1,55 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, NewPatientRow, PatientUpdate } from '../../db/schema.js';
+import { type Compilable, CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import type { PatientScope } from '../patients/scope.js';
-import type { CatalogEntry, Catalogs } from './import-rows.js';
+import { type CatalogEntry, type Catalogs, IMPORT_PROFILE_FIELDS, type ImportCandidate } from './import-rows.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
-/** Rows per INSERT: 500 x 20 columns stays far below both dialects' parameter limits. */
-export const INSERT_BATCH_SIZE = 500;
-const LOOKUP_BATCH_SIZE = 500;
+/**
+ * Rows an import reads, looks up and writes at a time. One INSERT of 500 rows x 20 columns binds
+ * 10,000 parameters, one lookup 500: below SQLite's limit (32,766 since 3.32) and PostgreSQL's
+ * (65,535).
+ */
+export const IMPORT_BATCH_SIZE = 500;
+
+/**
+ * The INSERT sizes used: a full batch, and a remainder as a sum of powers of two. SQLite keeps
+ * prepared statements per SQL text (src/db/sqlite-statement-cache.ts, up to 1000), and a
+ * prepared 500-row INSERT takes about 0.9 MB: one statement per distinct row count would leave
+ * hundreds of MB behind after a few imports. With these sizes there are ten at most.
+ */
+const INSERT_SIZES = [IMPORT_BATCH_SIZE, 256, 128, 64, 32, 16, 8, 4, 2, 1];
+
+/** The file's columns of a new record; author_id, created_at and updated_at follow them. */
+const CANDIDATE_COLUMNS = [
+  'name', 'tel', 'sex', 'age', 'wechat', 'qq', 'add_time', 'order_time', 'reach_time', 'state', 'media_from_id',
+  'disease_id', 'doctor_id', 'advisory_way', 'advisory_content', 'area', 'remarks',
+] as const satisfies readonly Exclude<keyof ImportCandidate, 'line'>[];
+const INSERTED_COLUMNS = [...CANDIDATE_COLUMNS, 'author_id', 'created_at', 'updated_at'] as const;
 
 export interface ExistingTel {
   id: number;
   tel: string;
   authorId: number | null;
+}
+
+/**
+ * A statement of fixed shape compiled by Kysely once, from marker values: each run only fills the
+ * parameter list (slot i of the list takes value number slots[i] of the run). Building Kysely's
+ * query nodes for 10,000 values per batch was most of an import's garbage.
+ */
+interface Shaped {
+  sql: string;
+  slots: number[];
+}
+
+function shaped(size: number, build: (markers: string[]) => Compilable<unknown>): Shaped {
+  const markers = Array.from({ length: size }, (_, index) => `\u0000import-value-${index}`);
+  const compiled = build(markers).compile();
+  const slotOf = new Map(markers.map((marker, index) => [marker, index]));
+  const slots = compiled.parameters.map((value) => slotOf.get(value as string) ?? -1);
+  if (slots.includes(-1) || new Set(slots).size !== size) throw new Error('import statement: every value must be bound exactly once');
+  return { sql: compiled.sql, slots };
 }
 
 function byName(rows: { id: number; name: string; is_active: number; department_id?: number | null }[]): Map<string, CatalogEntry[]> {
@@ -25,6 +62,10 @@ function byName(rows: { id: number; name: string; is_active: number; department_
 }
 
 export class ImportRepository {
+  private lookup: Shaped | undefined;
+  private readonly inserts = new Map<number, Shaped>();
+  private readonly updates = new Map<string, Shaped>();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   async catalogs(): Promise<Catalogs> {
@@ -47,31 +88,84 @@ export class ImportRepository {
   /** Live records holding any of these tels, whoever registered them, newest first. */
   async existingTels(tels: string[], db: Executor = this.db): Promise<ExistingTel[]> {
     const found: ExistingTel[] = [];
-    for (let start = 0; start < tels.length; start += LOOKUP_BATCH_SIZE) {
-      const chunk = tels.slice(start, start + LOOKUP_BATCH_SIZE);
-      const rows = await db
-        .selectFrom('patients')
-        .select(['id', 'tel', 'author_id'])
-        .where('tel', 'in', chunk)
-        .where('deleted_at', 'is', null)
-        .orderBy('id', 'desc')
-        .execute();
-      for (const row of rows) found.push({ id: row.id, tel: row.tel!, authorId: row.author_id });
+    for (let start = 0; start < tels.length; start += IMPORT_BATCH_SIZE) {
+      const chunk = tels.slice(start, start + IMPORT_BATCH_SIZE);
+      // A shorter list repeats its last tel: `in` ignores repeats, and one statement serves every batch.
+      const values = Array.from({ length: IMPORT_BATCH_SIZE }, (_, index) => chunk[Math.min(index, chunk.length - 1)]);
+      const statement = this.lookupStatement();
+      const result = await db.executeQuery<{ id: number; tel: string; author_id: number | null }>(
+        CompiledQuery.raw(statement.sql, statement.slots.map((slot) => values[slot])),
+      );
+      for (const row of result.rows) found.push({ id: row.id, tel: row.tel, authorId: row.author_id });
     }
     return found;
   }
 
-  async insertMany(rows: NewPatientRow[], trx: Transaction<Database>): Promise<void> {
-    for (let start = 0; start < rows.length; start += INSERT_BATCH_SIZE) {
-      await trx.insertInto('patients').values(rows.slice(start, start + INSERT_BATCH_SIZE)).execute();
+  /** New records from valid rows, with the importing staff user as author. */
+  async insertMany(rows: ImportCandidate[], authorId: number, now: number, trx: Transaction<Database>): Promise<void> {
+    const width = INSERTED_COLUMNS.length;
+    const valueOf = (row: ImportCandidate, column: number) => (column < CANDIDATE_COLUMNS.length ? row[CANDIDATE_COLUMNS[column]!] : column === width - 3 ? authorId : now);
+    for (let start = 0; start < rows.length; ) {
+      const size = INSERT_SIZES.find((candidate) => candidate <= rows.length - start)!;
+      const statement = this.insertStatement(size);
+      const parameters = statement.slots.map((slot) => valueOf(rows[start + Math.floor(slot / width)]!, slot % width));
+      await trx.executeQuery(CompiledQuery.raw(statement.sql, parameters));
+      start += size;
     }
   }
 
-  /** Updates one record in the caller's scope; false when it is no longer there. */
-  async update(id: number, changes: PatientUpdate, scope: PatientScope, trx: Transaction<Database>): Promise<boolean> {
-    let query = trx.updateTable('patients').set(changes).where('id', '=', id).where('deleted_at', 'is', null);
-    if (scope.kind === 'own') query = query.where('author_id', '=', scope.authorId);
-    const result = await query.executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+  /**
+   * Gives a live record in the caller's scope the row's profile fields that the file fills (an
+   * empty cell keeps the record's value); false when the record is no longer there.
+   */
+  async update(id: number, candidate: ImportCandidate, now: number, scope: PatientScope, trx: Transaction<Database>): Promise<boolean> {
+    const given = IMPORT_PROFILE_FIELDS.filter((field) => candidate[field] !== null);
+    const statement = this.updateStatement(scope.kind, given);
+    const values = [...given.map((field) => candidate[field]), now, id, scope.kind === 'own' ? scope.authorId : null];
+    const result = await trx.executeQuery(CompiledQuery.raw(statement.sql, statement.slots.map((slot) => values[slot])));
+    return Number(result.numAffectedRows) === 1;
+  }
+
+  private lookupStatement(): Shaped {
+    this.lookup ??= shaped(IMPORT_BATCH_SIZE, (markers) =>
+      this.db.selectFrom('patients').select(['id', 'tel', 'author_id']).where('tel', 'in', markers).where('deleted_at', 'is', null).orderBy('id', 'desc'),
+    );
+    return this.lookup;
+  }
+
+  private insertStatement(rows: number): Shaped {
+    let statement = this.inserts.get(rows);
+    if (!statement) {
+      const width = INSERTED_COLUMNS.length;
+      statement = shaped(rows * width, (markers) =>
+        this.db.insertInto('patients').values(
+          Array.from({ length: rows }, (_, row) => Object.fromEntries(INSERTED_COLUMNS.map((column, index) => [column, markers[row * width + index]]))) as never,
+        ),
+      );
+      this.inserts.set(rows, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * One statement per scope and set of given fields (a file's rows mostly share one). Only the
+   * given columns are assigned: an assigned column wakes the triggers that watch it (`after
+   * update of`), changed or not.
+   */
+  private updateStatement(scope: PatientScope['kind'], given: readonly (typeof IMPORT_PROFILE_FIELDS)[number][]): Shaped {
+    const key = `${scope}:${given.join(',')}`;
+    let statement = this.updates.get(key);
+    if (!statement) {
+      statement = shaped(given.length + (scope === 'own' ? 3 : 2), (markers) => {
+        const query = this.db
+          .updateTable('patients')
+          .set({ ...Object.fromEntries(given.map((field, index) => [field, markers[index]])), updated_at: markers[given.length] } as never)
+          .where('id', '=', markers[given.length + 1] as never)
+          .where('deleted_at', 'is', null);
+        return scope === 'own' ? query.where('author_id', '=', markers[given.length + 2] as never) : query;
+      });
+      this.updates.set(key, statement);
+    }
+    return statement;
   }
 }

@@ -93,6 +93,11 @@ export interface ImportCandidate {
   remarks: string | null;
 }
 
+/** What a row may change on a pool record it duplicates (on_duplicate=update): profile fields, never tel, times or state. */
+export const IMPORT_PROFILE_FIELDS = [
+  'name', 'sex', 'age', 'wechat', 'qq', 'media_from_id', 'disease_id', 'doctor_id', 'advisory_way', 'advisory_content', 'area', 'remarks',
+] as const satisfies readonly (keyof ImportCandidate)[];
+
 export interface RowProblem {
   line: number;
   field: string;
@@ -105,6 +110,8 @@ const SEX_VALUES: Record<string, number> = { 男: 0, male: 0, m: 0, '0': 0, 女:
 const STATE_VALUES: Record<string, number> = { 未到: 0, '0': 0, 已到: 1, '1': 1, 流失: 2, '2': 2 };
 /** Excel's day 0 (serial numbers count days from 1899-12-30). */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+/** Compiled once; without the g or y flag, test() keeps no state from one row to the next. */
+const MOBILE = new RegExp(MOBILE_PATTERN);
 const DATE_TIME = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$/;
 
 function text(cell: RawCell, maxLength: number): string | null {
@@ -167,7 +174,7 @@ export function validateRow(row: SheetRow, columns: ColumnMap, catalogs: Catalog
   if (name === null && !problems.some((problem) => problem.field === 'name')) problems.push({ line: row.line, field: 'name', reason: '姓名不能为空' });
   const tel = read('tel', (cell) => {
     const value = text(cell, 20);
-    if (value !== null && !new RegExp(MOBILE_PATTERN).test(value)) throw new CellProblem('应为 11 位手机号');
+    if (value !== null && !MOBILE.test(value)) throw new CellProblem('应为 11 位手机号');
     return value;
   });
   const sex = read('sex', (cell) => {

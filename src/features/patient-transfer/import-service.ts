@@ -1,5 +1,6 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, NewPatientRow, PatientUpdate } from '../../db/schema.js';
+import type { Database } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
@@ -8,8 +9,8 @@ import { canSeeFullPhone, type PatientScope, scopeOf } from '../patients/scope.j
 import { maskPhone } from '../patients/wire.js';
 import type { ClinicClock } from '../statistics/clinic-clock.js';
 import { readSheet } from './import-reader.js';
-import type { ImportRepository } from './import-repository.js';
-import { type ImportCandidate, mapColumns, type RowProblem, validateRow } from './import-rows.js';
+import { type ExistingTel, IMPORT_BATCH_SIZE, type ImportRepository } from './import-repository.js';
+import { type Catalogs, type ImportCandidate, mapColumns, type RowProblem, validateRow } from './import-rows.js';
 import type { ImportReport } from './schemas.js';
 
 /** The report lists this many problems and duplicates at most; the counts are always complete. */
@@ -22,26 +23,74 @@ export interface ImportOptions {
 }
 
 type Duplicate = ImportReport['duplicates'][number];
+type Executor = Kysely<Database> | Transaction<Database>;
 
-interface Plan {
-  inserts: ImportCandidate[];
-  updates: { id: number; candidate: ImportCandidate }[];
-  duplicates: Duplicate[];
+/** What one read of the sheet found (and, in the commit's read, wrote): counts complete, lists capped. */
+interface Tally {
+  format: 'csv' | 'xlsx';
+  totalRows: number;
+  validRows: number;
+  errorCount: number;
+  errors: RowProblem[];
+  /** Kept apart so that the report lists the file's duplicates first, then the pool's. */
+  fileDuplicates: Duplicate[];
+  databaseDuplicates: Duplicate[];
+  inserted: number;
+  updated: number;
   skipped: number;
+  updatedIds: number[];
+}
+
+interface Pass {
+  scope: PatientScope;
+  options: ImportOptions;
+  catalogs: Catalogs;
+  shownTel: (tel: string) => string;
+  db: Executor;
+  /** Only in the commit's transaction: rows are written there. */
+  write: { trx: Transaction<Database>; authorId: number; now: number; pending: ImportCandidate[] } | null;
 }
 
 const inScope = (scope: PatientScope, authorId: number | null) => scope.kind === 'all' || authorId === scope.authorId;
 
-/** What an update by import may change: profile fields given in the file; never tel, times or state. */
-function updateOf(candidate: ImportCandidate, now: number): PatientUpdate {
-  const changes: PatientUpdate = { updated_at: now };
-  for (const field of ['name', 'sex', 'age', 'wechat', 'qq', 'media_from_id', 'disease_id', 'doctor_id', 'advisory_way', 'advisory_content', 'area', 'remarks'] as const) {
-    const value = candidate[field];
-    if (value !== null) (changes as Record<string, unknown>)[field] = value;
-  }
-  return changes;
+const keep = <T>(list: T[], limit: number, ...items: T[]) => {
+  for (const item of items) if (list.length < limit) list.push(item);
+};
+
+function reportOf(tally: Tally, options: ImportOptions, committed: boolean): ImportReport {
+  return {
+    mode: options.mode,
+    onDuplicate: options.onDuplicate,
+    committed,
+    totalRows: tally.totalRows,
+    validRows: tally.validRows,
+    errorCount: tally.errorCount,
+    errors: tally.errors,
+    errorsTruncated: tally.errorCount > tally.errors.length,
+    duplicates: [...tally.fileDuplicates, ...tally.databaseDuplicates].slice(0, REPORT_LIST_LIMIT),
+    inserted: tally.inserted,
+    updated: tally.updated,
+    skipped: tally.skipped,
+  };
 }
 
+function refusal(tally: Tally, options: ImportOptions): AppError {
+  return new AppError('invalid_value', `导入文件有 ${tally.errorCount} 处错误，未写入任何数据，请修正后重新导入`, {
+    extra: { field: 'file', importReport: reportOf(tally, options, false) },
+  });
+}
+
+/**
+ * Imports run in two reads of the uploaded file, row by row, so that memory does not grow with
+ * the number of rows (only the set of the file's phone numbers does, for duplicates within the
+ * file): the first read, outside any transaction, validates every row and looks its duplicates
+ * up in the pool batch by batch; that is the dry run's report, and a commit with any problem
+ * stops there. Otherwise the second read does the same again inside one transaction and writes
+ * each batch as it goes (one multi-row INSERT per batch), so all rows or none are written, and
+ * duplicates are decided again where the rows are written. On SQLite that transaction holds the
+ * one connection while the second read runs, as any write transaction does: other requests' queries
+ * wait for it; between batches they still get the event loop.
+ */
 export class ImportService {
   constructor(
     private readonly core: CoreServices,
@@ -50,67 +99,35 @@ export class ImportService {
   ) {}
 
   async run(staff: StaffPrincipal, actor: AuditActor, file: Buffer, options: ImportOptions, now: number): Promise<ImportReport> {
-    const scope = scopeOf(staff);
-    const sheet = await readSheet(file);
-    const columns = mapColumns(sheet.header);
-    const catalogs = await this.repository.catalogs();
-    const problems: RowProblem[] = [];
-    const candidates: ImportCandidate[] = [];
-    for (const row of sheet.rows) {
-      const checked = validateRow(row, columns, catalogs, this.clock);
-      problems.push(...checked.problems);
-      if (checked.candidate) candidates.push(checked.candidate);
-    }
-    const report = (plan: Plan, committed: boolean): ImportReport => ({
-      mode: options.mode,
-      onDuplicate: options.onDuplicate,
-      committed,
-      totalRows: sheet.rows.length,
-      validRows: candidates.length,
-      errorCount: problems.length,
-      errors: problems.slice(0, REPORT_LIST_LIMIT),
-      errorsTruncated: problems.length > REPORT_LIST_LIMIT,
-      duplicates: plan.duplicates.slice(0, REPORT_LIST_LIMIT),
-      inserted: plan.inserts.length,
-      updated: plan.updates.length,
-      skipped: plan.skipped,
-    });
     const showFullPhone = canSeeFullPhone(staff);
+    const base = {
+      scope: scopeOf(staff),
+      options,
+      catalogs: await this.repository.catalogs(),
+      shownTel: (tel: string) => (showFullPhone ? tel : maskPhone(tel)),
+    };
+    const survey = await this.read(file, { ...base, db: this.core.db, write: null });
+    if (options.mode === 'dry_run') return reportOf(survey, options, false);
+    if (survey.errorCount > 0) throw refusal(survey, options);
 
-    if (options.mode === 'dry_run' || problems.length > 0) {
-      const plan = await this.plan(candidates, scope, options, showFullPhone, this.core.db);
-      if (options.mode === 'dry_run') return report(plan, false);
-      throw new AppError('invalid_value', `导入文件有 ${problems.length} 处错误，未写入任何数据，请修正后重新导入`, {
-        extra: { field: 'file', importReport: report(plan, false) },
-      });
-    }
-
-    // All or nothing: duplicates are decided again inside the transaction that writes.
     return this.core.db.transaction().execute(async (trx) => {
-      const plan = await this.plan(candidates, scope, options, showFullPhone, trx);
-      await this.repository.insertMany(
-        plan.inserts.map(({ line: _line, ...values }): NewPatientRow => ({ ...values, author_id: staff.id, created_at: now, updated_at: now })),
-        trx,
-      );
-      for (const update of plan.updates) {
-        if (!(await this.repository.update(update.id, updateOf(update.candidate, now), scope, trx))) {
-          throw new AppError('conflict', `第 ${update.candidate.line} 行要更新的客户已被删除，请重新导入`);
-        }
-      }
-      const result = report(plan, true);
+      const done = await this.read(file, { ...base, db: trx, write: { trx, authorId: staff.id, now, pending: [] } });
+      // The same file and catalogs as the first read: a problem now would be a bug, and it still writes nothing.
+      if (done.errorCount > 0) throw refusal(done, options);
+      const result = reportOf(done, options, true);
       await this.core.audit.record(
         actor,
         {
           action: 'patient.import',
           targetType: 'patient',
           details: {
-            format: sheet.format,
+            format: done.format,
             onDuplicate: options.onDuplicate,
             totalRows: result.totalRows,
             inserted: result.inserted,
             updated: result.updated,
             skipped: result.skipped,
-            updatedIds: plan.updates.slice(0, AUDIT_ID_LIMIT).map((update) => update.id),
+            updatedIds: done.updatedIds,
           },
         },
         trx,
@@ -119,50 +136,86 @@ export class ImportService {
     });
   }
 
-  /** Duplicates by tel: a repeat within the file keeps its first row; one in the pool is skipped or updated. */
-  private async plan(
-    candidates: ImportCandidate[],
-    scope: PatientScope,
-    options: ImportOptions,
-    showFullPhone: boolean,
-    db: Kysely<Database> | Transaction<Database>,
-  ): Promise<Plan> {
-    const shownTel = (tel: string) => (showFullPhone ? tel : maskPhone(tel));
-    const plan: Plan = { inserts: [], updates: [], duplicates: [], skipped: 0 };
-    const firstLineByTel = new Map<string, number>();
-    const unique: ImportCandidate[] = [];
-    for (const candidate of candidates) {
-      const firstLine = candidate.tel === null ? undefined : firstLineByTel.get(candidate.tel);
-      if (candidate.tel !== null && firstLine !== undefined) {
-        plan.duplicates.push({ line: candidate.line, tel: shownTel(candidate.tel), source: 'file', firstLine, action: 'skip' });
-        plan.skipped += 1;
-        continue;
+  /** One read of the sheet: every row validated; a repeated tel within the file keeps its first valid row. */
+  private async read(file: Buffer, pass: Pass): Promise<Tally> {
+    const sheet = await readSheet(file);
+    try {
+      const columns = mapColumns(sheet.header);
+      const tally: Tally = {
+        format: sheet.format, totalRows: 0, validRows: 0, errorCount: 0, errors: [],
+        fileDuplicates: [], databaseDuplicates: [], inserted: 0, updated: 0, skipped: 0, updatedIds: [],
+      };
+      const firstLineByTel = new Map<string, number>();
+      let batch: ImportCandidate[] = [];
+      for await (const row of sheet.rows) {
+        tally.totalRows += 1;
+        const { candidate, problems } = validateRow(row, columns, pass.catalogs, this.clock);
+        tally.errorCount += problems.length;
+        keep(tally.errors, REPORT_LIST_LIMIT, ...problems);
+        if (!candidate) continue;
+        tally.validRows += 1;
+        if (candidate.tel !== null) {
+          const firstLine = firstLineByTel.get(candidate.tel);
+          if (firstLine !== undefined) {
+            keep(tally.fileDuplicates, REPORT_LIST_LIMIT, { line: candidate.line, tel: pass.shownTel(candidate.tel), source: 'file', firstLine, action: 'skip' });
+            tally.skipped += 1;
+            continue;
+          }
+          firstLineByTel.set(candidate.tel, candidate.line);
+        }
+        batch.push(candidate);
+        if (batch.length === IMPORT_BATCH_SIZE) {
+          await this.settle(batch, tally, pass);
+          batch = [];
+          // Parsing and validating never wait on I/O (nor does better-sqlite3): let other requests in between batches.
+          await nextTurn();
+        }
       }
-      if (candidate.tel !== null) firstLineByTel.set(candidate.tel, candidate.line);
-      unique.push(candidate);
+      if (batch.length > 0) await this.settle(batch, tally, pass);
+      if (pass.write) await this.repository.insertMany(pass.write.pending.splice(0), pass.write.authorId, pass.write.now, pass.write.trx);
+      return tally;
+    } finally {
+      await sheet.close();
     }
-    const existing = await this.repository.existingTels([...firstLineByTel.keys()], db);
-    const existingByTel = new Map<string, typeof existing>();
-    for (const record of existing) existingByTel.set(record.tel, [...(existingByTel.get(record.tel) ?? []), record]);
-    for (const candidate of unique) {
+  }
+
+  /** A batch of rows with distinct tels: each one new, or a duplicate of a pool record (skipped, or updated). */
+  private async settle(batch: ImportCandidate[], tally: Tally, pass: Pass): Promise<void> {
+    const tels = batch.flatMap((candidate) => (candidate.tel === null ? [] : [candidate.tel]));
+    const existingByTel = new Map<string, ExistingTel[]>();
+    for (const record of tels.length > 0 ? await this.repository.existingTels(tels, pass.db) : []) {
+      existingByTel.set(record.tel, [...(existingByTel.get(record.tel) ?? []), record]);
+    }
+    for (const candidate of batch) {
       const matches = candidate.tel === null ? undefined : existingByTel.get(candidate.tel);
       if (!matches) {
-        plan.inserts.push(candidate);
+        tally.inserted += 1;
+        pass.write?.pending.push(candidate);
         continue;
       }
       // Only a record the caller may see is named or updated; one outside the scope is reported without its id and skipped.
-      const visible = matches.find((record) => inScope(scope, record.authorId));
-      const update = options.onDuplicate === 'update' && visible !== undefined;
-      plan.duplicates.push({
+      const visible = matches.find((record) => inScope(pass.scope, record.authorId));
+      const update = pass.options.onDuplicate === 'update' && visible !== undefined;
+      keep(tally.databaseDuplicates, REPORT_LIST_LIMIT, {
         line: candidate.line,
-        tel: shownTel(candidate.tel!),
+        tel: pass.shownTel(candidate.tel!),
         source: 'database',
         ...(visible ? { existingId: String(visible.id) } : {}),
         action: update ? 'update' : 'skip',
       });
-      if (update) plan.updates.push({ id: visible.id, candidate });
-      else plan.skipped += 1;
+      if (!update) {
+        tally.skipped += 1;
+        continue;
+      }
+      tally.updated += 1;
+      keep(tally.updatedIds, AUDIT_ID_LIMIT, visible.id);
+      if (pass.write && !(await this.repository.update(visible.id, candidate, pass.write.now, pass.scope, pass.write.trx))) {
+        throw new AppError('conflict', `第 ${candidate.line} 行要更新的客户已被删除，请重新导入`);
+      }
     }
-    return plan;
+    // New rows go out IMPORT_BATCH_SIZE at a time (duplicates make batches' counts uneven), in the file's order.
+    while (pass.write && pass.write.pending.length >= IMPORT_BATCH_SIZE) {
+      await this.repository.insertMany(pass.write.pending.splice(0, IMPORT_BATCH_SIZE), pass.write.authorId, pass.write.now, pass.write.trx);
+    }
   }
 }
