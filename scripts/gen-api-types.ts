@@ -9,10 +9,13 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrations/index.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'carepool-openapi-'));
 const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 const database = openDatabase(config.databaseUrl);
+// The app expects a migrated database: features check their tables when it becomes ready.
+await migrateToLatest(database.db, database.dialect);
 const app = await buildApp({ config, database, jwtSecret: 'x'.repeat(32), logger: false });
 await app.ready();
 const spec = app.swagger() as Record<string, unknown>;

@@ -12,6 +12,7 @@ import { registerVisitRoutes } from './features/visits/routes.js';
 import { StaffGuard } from './features/staff-auth/guard.js';
 import { StaffAuthRepository } from './features/staff-auth/repository.js';
 import { registerStaffAuthRoutes } from './features/staff-auth/routes.js';
+import { registerMeRoutes } from './features/staff-auth/me-routes.js';
 import { StaffAuthService } from './features/staff-auth/service.js';
 import { registerStaffUserRoutes } from './features/staff-users/routes.js';
 import { registerRoleRoutes } from './features/roles/routes.js';
@@ -42,11 +43,12 @@ export async function staffApi(app: TypedApp, options: { core: CoreServices }): 
     guardRequestInput(request, { dropEmptyFormFields: true });
   });
 
-  const patients = new PatientRepository(core.db);
+  const patients = new PatientRepository(core.db, core.dialect);
   const references = new ReferenceRepository(core.db);
 
   registerStaffAuthRoutes(app, new StaffAuthService(core, authRepository));
   registerMenuRoutes(app);
+  registerMeRoutes(app, core);
   registerPatientRoutes(app, new PatientService(core, patients, references));
   registerPatientPoolRoutes(app, core);
   registerFollowUpRoutes(app, core);

@@ -77,8 +77,9 @@ describe.skipIf(!chromiumAvailable)('back office in the browser', () => {
     await row.getByText('确认到诊').click();
     const arrival = page.getByRole('dialog');
     await arrival.getByText('确认到诊：张三丰二').waitFor();
-    await arrival.getByRole('button', { name: /确\s*认/ }).click();
-    await page.getByText('已确认 张三丰二 到诊').waitFor();
+    await arrival.getByRole('button', { name: /确\s*定/ }).click();
+    // Polling the toasts' text: a failure then shows the message that appeared instead (an API error, say).
+    await expect.poll(async () => (await page.locator('.ant-message-notice').allInnerTexts()).join(' | '), { timeout: 15_000 }).toContain('已确认 张三丰二 到诊');
     await expect.poll(() => page.locator('tbody tr.ant-table-row').first().innerText()).toContain('已到');
     await screenshot(page, 'admin-patient-pool');
 

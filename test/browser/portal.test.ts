@@ -34,7 +34,7 @@ const tomorrow = () => addDays(today(), 1);
 /** A phone- or desktop-sized context whose waits fail within 10 s, well inside the test's own timeout. */
 async function openPage(viewport: { width: number; height: number }) {
   const { context, pageErrors } = await newContext(browser, { viewport });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(20_000);
   return { context, pageErrors, page: await context.newPage() };
 }
 
@@ -84,7 +84,7 @@ async function expectFitsPhone(page: Page) {
 /** The card of one date on a doctor's sessions page. */
 const dateCard = (page: Page, date: string) => page.locator('.ant-card').filter({ hasText: `${date} ${weekdayZh(date)}` });
 
-describe.skipIf(!chromiumAvailable)('patient portal in Chromium', () => {
+describe.skipIf(!chromiumAvailable)('patient portal in Chromium', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     server = await startTestServer({ BOOKING_CANCEL_CUTOFF: '-1d00:00' });
     admin = await staffLogin(server.http);

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { call, messageOf, staffClient } from './api';
-import { AccessProvider, type MenuEntry } from './access';
+import { AccessProvider, type CurrentUser, type MenuEntry } from './access';
 import { pageFallback } from './AdminApp';
 import { pagesByMenuUrl } from './pages';
 import { getUsername, logout } from './session';
@@ -17,14 +17,14 @@ const PARENTS_WITH_PAGE = new Set(['patients']);
 export default function AdminLayout() {
   const { t } = useTranslation('admin');
   const location = useLocation();
-  const [menu, setMenu] = useState<MenuEntry[]>();
+  const [signedIn, setSignedIn] = useState<{ menu: MenuEntry[]; user: CurrentUser }>();
   const [error, setError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let active = true;
-    call(() => staffClient.GET('/back_end/api/v1/menu', {}))
-      .then((entries) => active && setMenu(entries))
+    Promise.all([call(() => staffClient.GET('/back_end/api/v1/menu', {})), call(() => staffClient.GET('/back_end/api/v1/me', {}))])
+      .then(([menu, me]) => active && setSignedIn({ menu, user: me.user }))
       .catch((cause: unknown) => active && setError(messageOf(cause)));
     return () => {
       active = false;
@@ -34,7 +34,8 @@ export default function AdminLayout() {
   if (error) {
     return <Result status="error" title={error} extra={<Button onClick={() => { setError(undefined); setAttempt((n) => n + 1); }}>{t('common:retry')}</Button>} />;
   }
-  if (!menu) return pageFallback;
+  if (!signedIn) return pageFallback;
+  const { menu, user } = signedIn;
 
   const label = (url: string, title: string) => t(`menu.${url}`, { defaultValue: title });
   const route: MenuDataItem = {
@@ -49,7 +50,7 @@ export default function AdminLayout() {
   const urls = menu.flatMap((entry) => [entry.url, ...entry.child.map((leaf) => leaf.url)]).filter((url) => pagesByMenuUrl[url]);
 
   return (
-    <AccessProvider menu={menu}>
+    <AccessProvider menu={menu} user={user}>
       <ProLayout
         title={t('title')}
         logo={false}

@@ -1,11 +1,11 @@
 import { ModalForm, PageContainer, ProFormDigit, ProFormText } from '@ant-design/pro-components';
-import { Alert, App, Button, Switch, Table, Tag } from 'antd';
+import { Alert, Button, Popconfirm, Space, Switch, Table, Tag, Tooltip } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isForbidden, messageOf } from './api';
 import { useAccess } from './access';
 import { useRemote } from './useRemote';
+import { useAction } from './useAction';
 
 export interface CatalogRow {
   id: string;
@@ -13,56 +13,85 @@ export interface CatalogRow {
   sortOrder: number;
   isActive: boolean;
   extra?: ReactNode;
+  /** Extra fields of the edit form (a doctor's department and title). */
+  formValues?: Record<string, unknown>;
+  /** A system entry (the portal's self-registration channel): neither renamed nor deleted. */
+  fixed?: boolean;
 }
 
+export type CatalogValues = { name: string; sort_order?: number } & Record<string, unknown>;
+
+/** Catalog names are at most 32 characters on the server (advisory ways 20: patients store them by name). */
+const CATALOG_NAME_MAX = 32;
+
 /**
- * A catalog list (channels, advisory ways, doctors, departments) with add and activate /
- * deactivate. Editing controls disappear after the first 403 (catalogs:manage missing).
+ * A catalog list (channels, advisory ways, doctors, departments) with add, edit, delete and
+ * activate / deactivate. The editing controls are shown only to roles holding catalogs:manage.
  */
-export function CatalogTable({ title, load, create, setActive, extraColumn, children }: {
+export function CatalogTable<R extends CatalogRow>({ title, load, create, update, remove, setActive, extraColumn, renderExtra, nameMax = CATALOG_NAME_MAX, children }: {
   title: string;
-  load: () => Promise<CatalogRow[]>;
-  create: (values: { name: string; sort_order?: number } & Record<string, unknown>) => Promise<unknown>;
+  load: () => Promise<R[]>;
+  create: (values: CatalogValues) => Promise<unknown>;
+  update: (id: number, values: CatalogValues) => Promise<unknown>;
+  remove: (id: number) => Promise<unknown>;
   setActive: (id: number, active: boolean) => Promise<unknown>;
   extraColumn?: string;
+  /** Renders the extra column instead of row.extra; reload() refreshes the list after a change made there. */
+  renderExtra?: (row: R, reload: () => void) => ReactNode;
+  nameMax?: number;
+  /** Extra form fields, in both the add and the edit form. */
   children?: ReactNode;
 }) {
   const { t } = useTranslation('admin');
-  const { message } = App.useApp();
-  const access = useAccess();
-  const canManage = !access.isForbidden('catalogs_manage');
+  const canManage = useAccess().can('catalogs:manage');
   const { data, error, loading, reload } = useRemote(load, []);
 
-  async function attempt(action: () => Promise<unknown>, success: string): Promise<boolean> {
-    try {
-      await action();
-      message.success(success);
-      reload();
-      return true;
-    } catch (cause) {
-      if (isForbidden(cause)) access.markForbidden('catalogs_manage');
-      message.error(messageOf(cause));
-      return false;
-    }
-  }
+  const attempt = useAction(() => reload());
+
+  const fields = (
+    <>
+      <ProFormText name="name" label={t('catalogs.name')} rules={[{ required: true }, { max: nameMax }]} />
+      <ProFormDigit name="sort_order" label={t('catalogs.sortOrder')} min={0} fieldProps={{ precision: 0 }} />
+      {children}
+    </>
+  );
+
+  const manageColumns = canManage
+    ? [{
+        title: t('common:actions'),
+        width: 140,
+        render: (_: unknown, row: R) => row.fixed ? (
+          <Tooltip title={t('catalogEdit.systemEntry')}><Tag>{t('catalogEdit.system')}</Tag></Tooltip>
+        ) : (
+          <Space>
+            <ModalForm<CatalogValues> title={t('catalogEdit.editTitle', { name: row.name })} trigger={<a>{t('catalogEdit.edit')}</a>} modalProps={{ destroyOnHidden: true }} width={420}
+              initialValues={{ name: row.name, sort_order: row.sortOrder, ...row.formValues }}
+              onFinish={(values) => attempt(() => update(Number(row.id), values), t('catalogs.saved'))}>
+              {fields}
+            </ModalForm>
+            <Popconfirm title={t('catalogEdit.deleteConfirm', { name: row.name })} onConfirm={() => attempt(() => remove(Number(row.id)), t('catalogEdit.deleted'))}>
+              <a style={{ color: '#cf1322' }}>{t('catalogEdit.delete')}</a>
+            </Popconfirm>
+          </Space>
+        ),
+      }]
+    : [];
 
   return (
     <PageContainer
       title={title}
       extra={canManage && (
-        <ModalForm title={t('catalogs.add')} trigger={<Button type="primary" icon={<PlusOutlined />}>{t('catalogs.add')}</Button>} modalProps={{ destroyOnHidden: true }} width={420}
-          onFinish={(values: { name: string; sort_order?: number }) => attempt(() => create(values), t('catalogs.saved'))}>
-          <ProFormText name="name" label={t('catalogs.name')} rules={[{ required: true }, { max: 50 }]} />
-          <ProFormDigit name="sort_order" label={t('catalogs.sortOrder')} min={0} fieldProps={{ precision: 0 }} />
-          {children}
+        <ModalForm<CatalogValues> title={t('catalogs.add')} trigger={<Button type="primary" icon={<PlusOutlined />}>{t('catalogs.add')}</Button>} modalProps={{ destroyOnHidden: true }} width={420}
+          onFinish={(values) => attempt(() => create(values), t('catalogs.saved'))}>
+          {fields}
         </ModalForm>
       )}
     >
       {error && <Alert type="error" showIcon message={error} action={<Button onClick={reload}>{t('common:retry')}</Button>} />}
-      <Table<CatalogRow> rowKey="id" loading={loading} dataSource={data ?? []} pagination={false} locale={{ emptyText: t('common:empty') }} columns={[
+      <Table<R> rowKey="id" loading={loading} dataSource={data ?? []} pagination={false} locale={{ emptyText: t('common:empty') }} columns={[
         { title: 'ID', dataIndex: 'id', width: 80 },
         { title: t('catalogs.name'), dataIndex: 'name' },
-        ...(extraColumn ? [{ title: extraColumn, dataIndex: 'extra' }] : []),
+        ...(extraColumn ? [{ title: extraColumn, render: (_: unknown, row: R) => (renderExtra ? renderExtra(row, reload) : row.extra) }] : []),
         { title: t('catalogs.sortOrder'), dataIndex: 'sortOrder', width: 100 },
         {
           title: t('catalogs.active'),
@@ -71,6 +100,7 @@ export function CatalogTable({ title, load, create, setActive, extraColumn, chil
             ? <Switch aria-label={t('catalogs.activeOf', { name: row.name })} checked={row.isActive} onChange={(active) => void attempt(() => setActive(Number(row.id), active), t('catalogs.saved'))} />
             : <Tag color={row.isActive ? 'green' : 'default'}>{row.isActive ? t('catalogs.activeYes') : t('catalogs.activeNo')}</Tag>,
         },
+        ...manageColumns,
       ]} />
     </PageContainer>
   );

@@ -6,7 +6,6 @@ import { useNavigate } from 'react-router';
 import type { TFunction } from 'i18next';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { ApiError, call, staffClient } from './api';
-import { clearForbidden } from './access';
 import { startSession } from './session';
 
 interface Credentials {
@@ -49,7 +48,6 @@ export default function LoginPage() {
     setError(undefined);
     try {
       const { token } = await call(() => staffClient.POST('/back_end/api/v1/token', { body: values }));
-      clearForbidden();
       startSession(token, values.username);
       void navigate('/admin/dashboard', { replace: true });
     } catch (cause) {

@@ -1,9 +1,9 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
 
 /**
- * What the signed-in role may use, as far as the UI can tell: the menu from GET menu/
- * (entries appear only with their permission) plus the actions that answered 403 during
- * this session, which are hidden from then on. The API enforces everything regardless.
+ * What the signed-in role may use: the menu from GET menu/ (entries appear only with their
+ * permission) and the effective permission keys from GET me/, loaded together after sign-in.
+ * Controls the role may not use are not shown; the API enforces every permission regardless.
  */
 export interface MenuEntry {
   title: string;
@@ -12,35 +12,34 @@ export interface MenuEntry {
   child: { id: string; title: string; name: string; url: string }[];
 }
 
+/** The answer of GET me/ (ids as strings, like the rest of the staff API). */
+export interface CurrentUser {
+  id: string;
+  username: string;
+  displayName: string;
+  roleId: string;
+  roleName: string;
+  dataScope: 'all' | 'own' | 'none';
+  permissions: string[];
+}
+
 interface Access {
   menu: MenuEntry[];
+  user: CurrentUser | null;
   hasMenu(url: string): boolean;
-  isForbidden(action: string): boolean;
-  markForbidden(action: string): void;
+  /** True when the role holds the permission key (src/features/permissions/catalogue.ts). */
+  can(permission: string): boolean;
 }
 
-const AccessContext = createContext<Access>({ menu: [], hasMenu: () => false, isForbidden: () => false, markForbidden: () => undefined });
+const AccessContext = createContext<Access>({ menu: [], user: null, hasMenu: () => false, can: () => false });
 
-const FORBIDDEN_KEY = 'carepool.staff.forbidden';
-
-export function AccessProvider({ menu, children }: { menu: MenuEntry[]; children: ReactNode }) {
-  const [forbidden, setForbidden] = useState<Set<string>>(() => new Set(JSON.parse(sessionStorage.getItem(FORBIDDEN_KEY) ?? '[]') as string[]));
-  const markForbidden = useCallback((action: string) => {
-    setForbidden((previous) => {
-      const next = new Set(previous).add(action);
-      sessionStorage.setItem(FORBIDDEN_KEY, JSON.stringify([...next]));
-      return next;
-    });
-  }, []);
+export function AccessProvider({ menu, user, children }: { menu: MenuEntry[]; user: CurrentUser; children: ReactNode }) {
   const value = useMemo<Access>(() => {
     const urls = new Set(menu.flatMap((entry) => [entry.url, ...entry.child.map((leaf) => leaf.url)]));
-    return { menu, hasMenu: (url) => urls.has(url), isForbidden: (action) => forbidden.has(action), markForbidden };
-  }, [menu, forbidden, markForbidden]);
+    const granted = new Set(user.permissions);
+    return { menu, user, hasMenu: (url) => urls.has(url), can: (permission) => granted.has(permission) };
+  }, [menu, user]);
   return <AccessContext.Provider value={value}>{children}</AccessContext.Provider>;
-}
-
-export function clearForbidden(): void {
-  sessionStorage.removeItem(FORBIDDEN_KEY);
 }
 
 export function useAccess(): Access {

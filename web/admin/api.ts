@@ -46,10 +46,6 @@ export async function call<R extends FetchResult>(request: () => Promise<R>): Pr
   return result.data as NonNullable<R['data']>;
 }
 
-export function isForbidden(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 403;
-}
-
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : i18n.t('common:networkError');
 }

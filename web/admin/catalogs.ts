@@ -54,3 +54,8 @@ export function diseaseOptions(catalogs: Catalogs) {
 export function nameOf(items: { id: string; name: string }[], id: string | null | undefined): string {
   return (id && items.find((item) => item.id === id)?.name) || '';
 }
+
+/** The name and order fields of a catalog form as the create and update bodies take them. */
+export function entryBody(values: { name: string; sort_order?: number | null }): { name: string; sort_order?: number } {
+  return { name: values.name.trim(), ...(values.sort_order !== undefined && values.sort_order !== null ? { sort_order: values.sort_order } : {}) };
+}

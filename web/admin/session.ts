@@ -1,10 +1,12 @@
-import { createStaffClient } from '../api/client';
+import { createStaffClient, staffStateCode } from '../api/client';
 
 /**
  * The staff session: the token lives in localStorage so a reload keeps the user signed in.
  * It is refreshed with PATCH token/ a minute before it expires (exp read from the JWT
- * payload) and again when a call answers 42001; when refreshing fails the session ends and
- * every listener (the app shell) sends the user back to the login page.
+ * payload) and again when a call answers 42001; when refreshing fails, or the server calls
+ * the current token invalid (revoked by a sign-out elsewhere, an administrator, a password
+ * change), the session ends and every listener (the app shell) sends the user back to the
+ * login page.
  */
 const TOKEN_KEY = 'carepool.staff.token';
 const USERNAME_KEY = 'carepool.staff.username';
@@ -16,6 +18,64 @@ let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let refreshing: Promise<boolean> | undefined;
 
 export const staffClient = createStaffClient(() => getToken());
+
+/** 40014 token invalid or revoked, 41001 token missing: no retry can help, sign in again. */
+const SESSION_GONE_CODES = new Set([40014, 41001]);
+/** A refresh waits at most this long for the calls still using the old token. */
+const DRAIN_LIMIT_MS = 5_000;
+
+/**
+ * Refreshing revokes the old token at once, so a call still travelling with it would come
+ * back 40014. Calls are therefore counted while in flight: a refresh waits until they have
+ * answered, and calls started during a refresh wait for it and go out with the new token.
+ */
+let inFlight = 0;
+const drainWaiters = new Set<() => void>();
+const isTokenCall = (request: Request) => new URL(request.url).pathname.replace(/\/$/, '').endsWith('/back_end/api/v1/token');
+
+function callAnswered(): void {
+  inFlight = Math.max(0, inFlight - 1);
+  if (inFlight === 0) for (const waiter of drainWaiters) waiter();
+}
+
+function untilDrained(): Promise<void> {
+  if (inFlight === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      drainWaiters.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, DRAIN_LIMIT_MS);
+    drainWaiters.add(done);
+  });
+}
+
+staffClient.use({
+  async onRequest({ request }) {
+    if (isTokenCall(request)) return undefined;
+    if (refreshing) await refreshing;
+    const token = getToken();
+    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    inFlight += 1;
+    return request;
+  },
+  async onResponse({ request, response }) {
+    if (isTokenCall(request)) return undefined;
+    callAnswered();
+    if (response.status !== 401) return undefined;
+    const sent = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
+    // A call sent with a token that has since been replaced says nothing about the session.
+    if (!sent || sent !== getToken()) return undefined;
+    const body: unknown = await response.clone().json().catch(() => undefined);
+    const code = staffStateCode(body);
+    if (code !== undefined && SESSION_GONE_CODES.has(code)) endSession();
+    return undefined;
+  },
+  onError({ request }) {
+    if (!isTokenCall(request)) callAnswered();
+  },
+});
 
 export function getToken(): string | null {
   return localStorage.getItem(TOKEN_KEY);
@@ -64,6 +124,7 @@ export function resumeSession(): boolean {
 /** One refresh at a time: concurrent 42001s share it. */
 export function refreshToken(): Promise<boolean> {
   refreshing ??= (async () => {
+    await untilDrained();
     const token = getToken();
     if (!token) return false;
     try {

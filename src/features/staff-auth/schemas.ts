@@ -11,3 +11,17 @@ export const LoginBody = Type.Object({
 export const TokenResponse = Type.Object({ token: Type.String({ description: 'HS256 JWT for the staff API' }) });
 
 export const LogoutResponse = Type.Object({ revoked: Type.Boolean() });
+
+export const MeResponse = Type.Object({
+  user: Type.Object({
+    id: Type.String(),
+    username: Type.String(),
+    displayName: Type.String(),
+    roleId: Type.String(),
+    roleName: Type.String(),
+    dataScope: Type.Union([Type.Literal('all'), Type.Literal('own'), Type.Literal('none')], {
+      description: "which patients the caller sees: 'all' (patients:view_all), 'own' (only those they registered, patients:view_own) or 'none'",
+    }),
+    permissions: Type.Array(Type.String(), { description: 'the effective permission keys (an action only counts with its module key)' }),
+  }),
+});

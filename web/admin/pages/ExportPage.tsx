@@ -1,67 +1,99 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { PageContainer, ProCard } from '@ant-design/pro-components';
-import { Button, DatePicker, Form, Input, Select, Space, Typography } from 'antd';
+import { Alert, Button, Form, Space, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
-import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { useCatalogs, options } from '../catalogs';
-import { stateLabel } from '../patients/patientFormat';
+import { call, messageOf, staffClient } from '../api';
+import { useAccess } from '../access';
+import { useCatalogs } from '../catalogs';
+import { countFilters, PatientFilterForm, patientFilterQuery, type PatientFilterQuery, type PatientFilterValues } from '../PatientFilterForm';
 import { getToken } from '../session';
 
-interface ExportFilters {
-  keyword?: string;
-  state?: number;
-  media_from_id?: number;
-  add_time?: [Dayjs, Dayjs];
+/** How long the count waits for typing to settle before asking the server. */
+const COUNT_DELAY_MS = 300;
+
+/** The number of patients the filters match (what the export will contain), refreshed as they change. */
+function useMatchingCount(query: PatientFilterQuery): { count?: number; error?: string } {
+  const [state, setState] = useState<{ count?: number; error?: string }>({});
+  const key = JSON.stringify(query);
+  useEffect(() => {
+    let active = true;
+    const timer = setTimeout(() => {
+      call(() => staffClient.GET('/back_end/api/v1/patient', { params: { query: { ...query, page: 1, page_size: 1, sort: 'id', order: 'asc' } } }))
+        .then((body) => active && setState({ count: body.total }))
+        .catch((cause: unknown) => active && setState({ error: messageOf(cause) }));
+    }, COUNT_DELAY_MS);
+    return () => {
+      active = false;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return state;
 }
 
 /**
- * 导出: plain download links to GET patient/export. The token rides in the query string
- * because a link cannot carry an Authorization header; the server audits every export.
+ * 导出: every filter of the pool list, then plain download links to GET patient/export. The
+ * token rides in the query string because a link cannot carry an Authorization header; the
+ * file streams straight to disk, whatever its size. The server audits every export.
  */
 export default function ExportPage() {
   const { t } = useTranslation('admin');
+  const access = useAccess();
   const catalogs = useCatalogs();
-  const [filters, setFilters] = useState<ExportFilters>({});
+  const [form] = Form.useForm<PatientFilterValues>();
+  const [query, setQuery] = useState<PatientFilterQuery>({});
+  const matching = useMatchingCount(query);
+  const allowed = access.can('patients:export');
 
   const href = (format: 'csv' | 'xlsx') => {
-    const query = new URLSearchParams({ format, token: getToken() ?? '' });
-    if (filters.keyword?.trim()) query.set('keyword', filters.keyword.trim());
-    if (filters.state !== undefined) query.set('state', String(filters.state));
-    if (filters.media_from_id !== undefined) query.set('media_from_id', String(filters.media_from_id));
-    if (filters.add_time) {
-      query.set('add_time_from', String(filters.add_time[0].startOf('day').unix()));
-      query.set('add_time_to', String(filters.add_time[1].endOf('day').unix()));
-    }
-    return `/back_end/api/v1/patient/export?${query.toString()}`;
+    const params = new URLSearchParams({ format, token: getToken() ?? '' });
+    for (const [key, value] of Object.entries(query)) params.set(key, String(value));
+    return `/back_end/api/v1/patient/export?${params.toString()}`;
   };
 
+  const filterCount = countFilters(query);
   return (
     <PageContainer title={t('menu.patients-transfer')}>
-      <ProCard>
+      <ProCard
+        title={t('exportFilters.title')}
+        extra={
+          <Button
+            disabled={filterCount === 0}
+            onClick={() => {
+              form.resetFields();
+              setQuery({});
+            }}
+          >
+            {t('exportFilters.reset')}
+          </Button>
+        }
+      >
         <Typography.Paragraph type="secondary">{t('export.hint')}</Typography.Paragraph>
-        <Form<ExportFilters> layout="inline" onValuesChange={(_, all) => setFilters(all)} style={{ rowGap: 12 }}>
-          <Form.Item name="keyword" label={t('patients.keyword')}>
-            <Input allowClear placeholder={t('patients.keywordHint')} />
-          </Form.Item>
-          <Form.Item name="state" label={t('fields.state')}>
-            <Select allowClear style={{ width: 120 }} options={[0, 1, 2].map((value) => ({ value, label: stateLabel(t, value) }))} />
-          </Form.Item>
-          <Form.Item name="media_from_id" label={t('fields.channel')}>
-            <Select allowClear style={{ width: 160 }} options={options(catalogs.channels)} />
-          </Form.Item>
-          <Form.Item name="add_time" label={t('fields.addTime')}>
-            <DatePicker.RangePicker />
-          </Form.Item>
-        </Form>
-        <Space style={{ marginTop: 24 }}>
-          <Button type="primary" icon={<DownloadOutlined />} href={href('csv')} download>
-            {t('export.csv')}
-          </Button>
-          <Button icon={<DownloadOutlined />} href={href('xlsx')} download>
-            {t('export.xlsx')}
-          </Button>
-        </Space>
+        <PatientFilterForm form={form} catalogs={catalogs} onChange={(values) => setQuery(patientFilterQuery(values))} />
+        <div data-testid="export-summary" role="status" style={{ margin: '8px 0 16px' }}>
+          {matching.error ? (
+            <Alert type="error" showIcon message={matching.error} />
+          ) : (
+            <Typography.Text strong>
+              {matching.count === undefined ? t('exportFilters.counting') : t('exportFilters.matching', { count: matching.count })}
+              {' · '}
+              {filterCount === 0 ? t('exportFilters.noFilters') : t('exportFilters.filterCount', { count: filterCount })}
+            </Typography.Text>
+          )}
+        </div>
+        {allowed ? (
+          <Space>
+            <Button type="primary" icon={<DownloadOutlined />} href={href('csv')} download>
+              {t('export.csv')}
+            </Button>
+            <Button icon={<DownloadOutlined />} href={href('xlsx')} download>
+              {t('export.xlsx')}
+            </Button>
+          </Space>
+        ) : (
+          <Alert type="info" showIcon message={t('exportFilters.notAllowed')} />
+        )}
       </ProCard>
     </PageContainer>
   );

@@ -5,6 +5,7 @@ import { UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
 import { errorMessage } from '../../api/client';
+import { useAccess } from '../access';
 import { getToken } from '../session';
 
 type ImportReport = ApiPaths['/back_end/api/v1/patient/import']['post']['responses'][200]['content']['application/json']['importReport'];
@@ -27,6 +28,7 @@ async function upload(file: File, mode: Mode, onDuplicate: 'skip' | 'update', fa
 export default function ImportPage() {
   const { t } = useTranslation('admin');
   const { message } = App.useApp();
+  const canImport = useAccess().can('patients:import');
   const [file, setFile] = useState<File>();
   const [onDuplicate, setOnDuplicate] = useState<'skip' | 'update'>('skip');
   const [report, setReport] = useState<ImportReport>();
@@ -50,14 +52,14 @@ export default function ImportPage() {
     <PageContainer title={t('menu.patients-import')}>
       <ProCard>
         <Alert type="info" showIcon message={t('import.hint')} style={{ marginBottom: 16 }} />
-        <Space wrap>
+        {canImport && <Space wrap>
           <Upload accept=".xlsx,.csv" maxCount={1} beforeUpload={(chosen) => { setFile(chosen); setReport(undefined); return false; }} onRemove={() => { setFile(undefined); setReport(undefined); }}>
             <Button icon={<UploadOutlined />}>{t('import.choose')}</Button>
           </Upload>
           <Radio.Group value={onDuplicate} onChange={(event) => setOnDuplicate(event.target.value as 'skip' | 'update')} options={[{ value: 'skip', label: t('import.skip') }, { value: 'update', label: t('import.update') }]} />
           <Button disabled={!file} loading={busy === 'dry_run'} onClick={() => void run('dry_run')}>{t('import.dryRun')}</Button>
           <Button type="primary" disabled={!file || !report || report.committed || report.errorCount > 0} loading={busy === 'commit'} onClick={() => void run('commit')}>{t('import.commit')}</Button>
-        </Space>
+        </Space>}
         {report && (
           <>
             <Descriptions bordered size="small" column={4} style={{ marginTop: 16 }} items={[

@@ -3,23 +3,18 @@ import { PageContainer, ProTable, type ActionType } from '@ant-design/pro-compon
 import { App, Popconfirm, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { call, messageOf, staffClient } from '../api';
+import { useAccess } from '../access';
 import { formatTime } from '../patients/patientFormat';
+import { useAction } from '../useAction';
 
 /** 回收站: deleted patients, restored or deleted for good (after a confirmation). */
 export default function RecycleBinPage() {
   const { t } = useTranslation('admin');
   const { message } = App.useApp();
   const actionRef = useRef<ActionType>(undefined);
+  const canManage = useAccess().can('patients:recycle_bin');
 
-  async function attempt(action: () => Promise<unknown>, success: string) {
-    try {
-      await action();
-      message.success(success);
-      actionRef.current?.reload();
-    } catch (cause) {
-      message.error(messageOf(cause));
-    }
-  }
+  const attempt = useAction(() => actionRef.current?.reload());
 
   return (
     <PageContainer title={t('menu.recycle-bin')}>
@@ -42,10 +37,10 @@ export default function RecycleBinPage() {
           { title: t('fields.tel'), dataIndex: 'tel' },
           { title: t('recycle.deletedAt'), render: (_, row) => formatTime(row.deletedAt) },
           { title: t('recycle.deletedBy'), dataIndex: 'deletedByName' },
-          {
+          ...(canManage ? [{
             title: t('common:actions'),
-            valueType: 'option',
-            render: (_, row) => (
+            valueType: 'option' as const,
+            render: (_: unknown, row: { id: string; name: string }) => (
               <Space>
                 <a onClick={() => void attempt(() => call(() => staffClient.POST('/back_end/api/v1/patient/{id}/restore', { params: { path: { id: Number(row.id) } }, body: {} })), t('recycle.restored'))}>{t('recycle.restore')}</a>
                 <Popconfirm title={t('recycle.purgeConfirm', { name: row.name })} onConfirm={() => attempt(() => call(() => staffClient.DELETE('/back_end/api/v1/patient/{id}/purge', { params: { path: { id: Number(row.id) } }, body: {} })), t('recycle.purged'))}>
@@ -53,7 +48,7 @@ export default function RecycleBinPage() {
                 </Popconfirm>
               </Space>
             ),
-          },
+          }] : []),
         ]}
       />
     </PageContainer>

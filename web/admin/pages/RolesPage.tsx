@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { ModalForm, PageContainer, ProCard, ProFormText } from '@ant-design/pro-components';
-import { Alert, App, Button, Empty, List, Skeleton, Tree } from 'antd';
+import { Alert, App, Button, Empty, List, Popconfirm, Skeleton, Space, Tree } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { call, messageOf, staffClient } from '../api';
+import { useAccess } from '../access';
 import { useRemote } from '../useRemote';
+import { useAction } from '../useAction';
 
 /** The tree shows actions; a module key is granted whenever any of its actions is (it unlocks the menu entry). */
 function withModules(actions: string[]): string[] {
@@ -15,6 +17,7 @@ function withModules(actions: string[]): string[] {
 export default function RolesPage() {
   const { t } = useTranslation('admin');
   const { message } = App.useApp();
+  const canManage = useAccess().can('staff:roles');
   const roles = useRemote(() => call(() => staffClient.GET('/back_end/api/v1/roles', {})).then((b) => b.roles), []);
   const [roleId, setRoleId] = useState<string>();
   const tree = useRemote(
@@ -42,24 +45,36 @@ export default function RolesPage() {
     }
   }
 
+  /** Errors (a name in use, a role still held by accounts: 409) are shown with the server's message. */
+  const attempt = useAction(() => roles.reload());
+
   const role = roles.data?.find((r) => r.id === roleId);
+  const roleActions = role && canManage && (
+    <Space>
+      <ModalForm<{ name: string }> title={t('rolesEdit.renameTitle', { name: role.name })} trigger={<Button>{t('rolesEdit.rename')}</Button>} modalProps={{ destroyOnHidden: true }} width={380}
+        initialValues={{ name: role.name }}
+        onFinish={(v) => attempt(() => call(() => staffClient.PATCH('/back_end/api/v1/roles/{id}', { params: { path: { id: Number(role.id) } }, body: { name: v.name.trim() } })), t('rolesEdit.renamed'))}>
+        <ProFormText name="name" label={t('roles.name')} rules={[{ required: true, whitespace: true, max: 32 }]} />
+      </ModalForm>
+      {!role.builtinKey && (
+        <Popconfirm title={t('rolesEdit.deleteConfirm', { name: role.name })}
+          onConfirm={async () => {
+            if (await attempt(() => call(() => staffClient.DELETE('/back_end/api/v1/roles/{id}', { params: { path: { id: Number(role.id) } }, body: {} })), t('rolesEdit.deleted', { name: role.name }))) setRoleId(undefined);
+          }}>
+          <Button danger>{t('rolesEdit.delete')}</Button>
+        </Popconfirm>
+      )}
+      {!role.builtinKey && <Button type="primary" loading={saving} onClick={() => void save()}>{t('common:save')}</Button>}
+    </Space>
+  );
   return (
     <PageContainer title={t('menu.roles')}>
       {roles.error && <Alert type="error" showIcon message={roles.error} />}
       <ProCard split="vertical" bordered>
-        <ProCard colSpan="280px" title={t('roles.list')} extra={
+        <ProCard colSpan="280px" title={t('roles.list')} extra={canManage &&
           <ModalForm title={t('roles.create')} trigger={<Button size="small" icon={<PlusOutlined />}>{t('roles.create')}</Button>} modalProps={{ destroyOnHidden: true }} width={380}
-            onFinish={async (v: { name: string }) => {
-              try {
-                await call(() => staffClient.POST('/back_end/api/v1/roles', { body: v }));
-                roles.reload();
-                return true;
-              } catch (cause) {
-                message.error(messageOf(cause));
-                return false;
-              }
-            }}>
-            <ProFormText name="name" label={t('roles.name')} rules={[{ required: true, max: 50 }]} />
+            onFinish={(v: { name: string }) => attempt(() => call(() => staffClient.POST('/back_end/api/v1/roles', { body: { name: v.name.trim() } })), t('rolesEdit.created'))}>
+            <ProFormText name="name" label={t('roles.name')} rules={[{ required: true, whitespace: true, max: 32 }]} />
           </ModalForm>
         }>
           {roles.loading && !roles.data ? <Skeleton active /> : (
@@ -70,7 +85,7 @@ export default function RolesPage() {
             )} />
           )}
         </ProCard>
-        <ProCard title={role ? t('roles.permissionsOf', { name: role.name }) : t('roles.permissions')} extra={role && !role.builtinKey && <Button type="primary" loading={saving} onClick={() => void save()}>{t('common:save')}</Button>}>
+        <ProCard title={role ? t('roles.permissionsOf', { name: role.name }) : t('roles.permissions')} extra={roleActions}>
           {!roleId && <Empty description={t('roles.pick')} />}
           {tree.error && <Alert type="error" showIcon message={tree.error} />}
           {role?.builtinKey && <Alert type="info" showIcon message={t('roles.builtin')} style={{ marginBottom: 12 }} />}
@@ -78,7 +93,7 @@ export default function RolesPage() {
             <Tree
               checkable
               defaultExpandAll
-              disabled={Boolean(role?.builtinKey)}
+              disabled={Boolean(role?.builtinKey) || !canManage}
               checkedKeys={checked}
               onCheck={(keys) => {
                 const leaves = new Set(tree.data!.flatMap((module) => (module.children.length === 0 ? [module.key] : module.children.map((a) => a.key))));

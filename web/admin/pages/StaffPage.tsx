@@ -1,33 +1,26 @@
 import { useRef } from 'react';
 import { ModalForm, PageContainer, ProFormSelect, ProFormText, ProTable, type ActionType } from '@ant-design/pro-components';
-import { App, Button, Switch } from 'antd';
+import { App, Button, Switch, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { call, isForbidden, messageOf, staffClient } from '../api';
+import { call, messageOf, staffClient } from '../api';
 import { useAccess } from '../access';
 import { useRemote } from '../useRemote';
+import { useAction } from '../useAction';
 
-/** 员工账号: accounts, with create and enable / disable for roles holding staff:manage. */
+const PASSWORD_RULE = { min: 8, max: 128 };
+
+/** 员工账号: accounts; create, enable / disable and password reset for roles holding staff:manage. */
 export default function StaffPage() {
   const { t } = useTranslation('admin');
   const { message } = App.useApp();
   const access = useAccess();
   const actionRef = useRef<ActionType>(undefined);
-  const canManage = !access.isForbidden('staff_manage');
-  const roles = useRemote(() => (access.hasMenu('roles') ? call(() => staffClient.GET('/back_end/api/v1/roles', {})).then((b) => b.roles) : Promise.resolve([])), []);
+  const canManage = access.can('staff:manage');
+  const roles = useRemote(() => (access.can('staff:roles') ? call(() => staffClient.GET('/back_end/api/v1/roles', {})).then((b) => b.roles) : Promise.resolve([])), []);
 
-  async function attempt(action: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await action();
-      message.success(t('catalogs.saved'));
-      actionRef.current?.reload();
-      return true;
-    } catch (cause) {
-      if (isForbidden(cause)) access.markForbidden('staff_manage');
-      message.error(messageOf(cause));
-      return false;
-    }
-  }
+  const run = useAction(() => actionRef.current?.reload());
+  const attempt = (action: () => Promise<unknown>, success: string = t('catalogs.saved')) => run(action, success);
 
   return (
     <PageContainer title={t('menu.staff-users')}>
@@ -40,7 +33,7 @@ export default function StaffPage() {
             onFinish={(v: { username: string; display_name: string; password: string; role_id: number }) => attempt(() => call(() => staffClient.POST('/back_end/api/v1/staff', { body: v })))}>
             <ProFormText name="username" label={t('login.username')} rules={[{ required: true, pattern: /^[A-Za-z0-9_]{3,32}$/, message: t('validation.username') }]} />
             <ProFormText name="display_name" label={t('staff.displayName')} rules={[{ required: true, max: 50 }]} />
-            <ProFormText.Password name="password" label={t('login.password')} rules={[{ required: true, min: 8, max: 128, message: t('validation.password') }]} />
+            <ProFormText.Password name="password" label={t('login.password')} rules={[{ required: true, ...PASSWORD_RULE, message: t('validation.password') }]} />
             <ProFormSelect name="role_id" label={t('staff.role')} rules={[{ required: true }]} options={(roles.data ?? []).map((r) => ({ value: Number(r.id), label: r.name }))} />
           </ModalForm>,
         ] : []}
@@ -62,9 +55,25 @@ export default function StaffPage() {
           {
             title: t('staff.active'),
             search: false,
-            render: (_, row) => <Switch aria-label={t('staff.activeOf', { name: row.username })} checked={row.isActive} disabled={!canManage}
-              onChange={(active) => void attempt(() => call(() => staffClient.PATCH('/back_end/api/v1/staff/{id}', { params: { path: { id: Number(row.id) } }, body: { is_active: active } })))} />,
+            render: (_, row) => canManage
+              ? <Switch aria-label={t('staff.activeOf', { name: row.username })} checked={row.isActive}
+                  onChange={(active) => void attempt(() => call(() => staffClient.PATCH('/back_end/api/v1/staff/{id}', { params: { path: { id: Number(row.id) } }, body: { is_active: active } })))} />
+              : <Tag color={row.isActive ? 'green' : 'default'}>{row.isActive ? t('catalogs.activeYes') : t('catalogs.activeNo')}</Tag>,
           },
+          ...(canManage ? [{
+            title: t('common:actions'),
+            search: false as const,
+            render: (_: unknown, row: { id: string; username: string }) => (
+              <ModalForm<{ password: string; confirm: string }> title={t('staffEdit.resetTitle', { name: row.username })} trigger={<a>{t('staffEdit.resetPassword')}</a>} modalProps={{ destroyOnHidden: true }} width={420}
+                onFinish={({ password }) => attempt(() => call(() => staffClient.POST('/back_end/api/v1/staff/{id}/reset-password', { params: { path: { id: Number(row.id) } }, body: { password } })), t('staffEdit.resetDone', { name: row.username }))}>
+                <ProFormText.Password name="password" label={t('staffEdit.newPassword')} fieldProps={{ autoComplete: 'new-password' }} rules={[{ required: true, ...PASSWORD_RULE, message: t('validation.password') }]} />
+                <ProFormText.Password name="confirm" label={t('staffEdit.confirmPassword')} fieldProps={{ autoComplete: 'new-password' }} dependencies={['password']} rules={[
+                  { required: true, message: t('staffEdit.mismatch') },
+                  ({ getFieldValue }) => ({ validator: (_, value) => (value === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error(t('staffEdit.mismatch')))) }),
+                ]} />
+              </ModalForm>
+            ),
+          }] : []),
         ]}
       />
     </PageContainer>

@@ -1,9 +1,9 @@
 import { ModalForm, ProFormDateTimePicker, ProFormSelect, ProFormText } from '@ant-design/pro-components';
-import { App } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { call, isForbidden, messageOf, staffClient } from '../api';
+import { call, staffClient } from '../api';
 import { useAccess } from '../access';
+import { useAction } from '../useAction';
 import { options, type Catalogs } from '../catalogs';
 
 interface ArrivalValues {
@@ -12,33 +12,28 @@ interface ArrivalValues {
   spend?: string;
 }
 
-/** 确认到诊: records a first or return visit; hidden once the API answered 403. */
+/** 确认到诊: records a first or return visit; shown only to roles holding patients:confirm_arrival. */
 export function ArrivalButton({ patient, catalogs, onDone }: { patient: { id: string; name: string; doctorId: string | null }; catalogs: Catalogs; onDone: () => void }) {
   const { t } = useTranslation('admin');
-  const { message } = App.useApp();
+  const attempt = useAction(onDone);
   const access = useAccess();
-  if (access.isForbidden('confirm_arrival')) return null;
+  if (!access.can('patients:confirm_arrival')) return null;
 
-  async function submit(values: ArrivalValues): Promise<boolean> {
-    try {
-      await call(() =>
-        staffClient.POST('/back_end/api/v1/patient/{id}/arrival', {
-          params: { path: { id: Number(patient.id) } },
-          body: {
-            reach_time: dayjs(values.reach_time).unix(),
-            ...(values.doctor_id ? { doctor_id: values.doctor_id } : {}),
-            ...(values.spend ? { spend: values.spend } : {}),
-          },
-        }),
-      );
-      message.success(t('arrival.done', { name: patient.name }));
-      onDone();
-      return true;
-    } catch (cause) {
-      if (isForbidden(cause)) access.markForbidden('confirm_arrival');
-      message.error(messageOf(cause));
-      return false;
-    }
+  function submit(values: ArrivalValues): Promise<boolean> {
+    return attempt(
+      () =>
+        call(() =>
+          staffClient.POST('/back_end/api/v1/patient/{id}/arrival', {
+            params: { path: { id: Number(patient.id) } },
+            body: {
+              reach_time: dayjs(values.reach_time).unix(),
+              ...(values.doctor_id ? { doctor_id: values.doctor_id } : {}),
+              ...(values.spend ? { spend: values.spend } : {}),
+            },
+          }),
+        ),
+      t('arrival.done', { name: patient.name }),
+    );
   }
 
   return (

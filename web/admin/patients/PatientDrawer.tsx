@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import { ProDescriptions } from '@ant-design/pro-components';
-import { Alert, Drawer, Skeleton, Tabs } from 'antd';
+import { Alert, Drawer, Skeleton, Space, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
 import { call, messageOf, staffClient } from '../api';
 import { useAccess } from '../access';
 import type { Catalogs } from '../catalogs';
 import { ArrivalButton } from './ArrivalModal';
+import { DeletePatientButton, EditPatientButton } from './PatientActions';
 import { AppointmentsTab, AuditTab, FollowUpsTab, VisitsTab } from './PatientTabs';
 import { formatTime, sexLabel, stateLabel } from './patientFormat';
 
@@ -40,7 +41,13 @@ export function PatientDrawer({ patientId, catalogs, onClose, onChanged }: { pat
 
   return (
     <Drawer open={Boolean(patientId)} onClose={onClose} width={760} title={patient ? `${patient.name} · #${patient.id}` : t('patients.detail')} destroyOnHidden
-      extra={patient && <ArrivalButton patient={patient} catalogs={catalogs} onDone={refresh} />}>
+      extra={patient && (
+        <Space>
+          <EditPatientButton patientId={patient.id} name={patient.name} catalogs={catalogs} onDone={refresh} />
+          <ArrivalButton patient={patient} catalogs={catalogs} onDone={refresh} />
+          <DeletePatientButton patient={patient} onDone={() => { onChanged(); onClose(); }} />
+        </Space>
+      )}>
       {error && <Alert type="error" showIcon message={error} />}
       {!error && !patient && <Skeleton active />}
       {patient && (
@@ -76,8 +83,8 @@ export function PatientDrawer({ patientId, catalogs, onClose, onChanged }: { pat
             items={[
               { key: 'follow-ups', label: t('followUps.title'), children: <FollowUpsTab patientId={patient.id} /> },
               { key: 'visits', label: t('visits.title'), children: <VisitsTab patientId={patient.id} version={version} /> },
-              { key: 'appointments', label: t('appointments.title'), children: <AppointmentsTab patientId={patient.id} /> },
-              ...(access.hasMenu('logs') ? [{ key: 'audit', label: t('audit.title'), children: <AuditTab patientId={patient.id} /> }] : []),
+              ...(access.can('appointments:view') ? [{ key: 'appointments', label: t('appointments.title'), children: <AppointmentsTab patientId={patient.id} /> }] : []),
+              ...(access.can('logs:view') ? [{ key: 'audit', label: t('audit.title'), children: <AuditTab patientId={patient.id} /> }] : []),
             ]}
           />
         </>

@@ -5,10 +5,11 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { ApiPaths } from '../../api/client';
-import { call, isForbidden, messageOf, staffClient } from '../api';
+import { call, messageOf, staffClient } from '../api';
 import { useAccess } from '../access';
 import { diseaseOptions, nameOf, options, useCatalogs } from '../catalogs';
 import { ArrivalButton } from './ArrivalModal';
+import { DeletePatientButton, EditPatientButton } from './PatientActions';
 import { PatientDrawer } from './PatientDrawer';
 import { formatTime, rangeTransform, sexLabel, stateLabel } from './patientFormat';
 import { useConsultants } from './useConsultants';
@@ -36,7 +37,6 @@ export default function PatientPoolPage() {
       message.success(t('patients.stateChanged', { name: patient.name, state: stateLabel(t, state) }));
       actionRef.current?.reload();
     } catch (cause) {
-      if (isForbidden(cause)) access.markForbidden('change_state');
       message.error(messageOf(cause));
     }
   }
@@ -55,7 +55,7 @@ export default function PatientPoolPage() {
       valueType: 'select',
       valueEnum: stateEnum,
       render: (_, row) =>
-        row.state === '1' || access.isForbidden('change_state') ? (
+        row.state === '1' || !access.can('patients:change_state') ? (
           <Tag color={row.state === '1' ? 'green' : row.state === '2' ? 'red' : 'default'}>{stateLabel(t, row.state)}</Tag>
         ) : (
           <Select
@@ -104,7 +104,9 @@ export default function PatientPoolPage() {
       render: (_, row) => (
         <Space>
           <a onClick={() => setOpenId(row.id)}>{t('patients.detail')}</a>
+          <EditPatientButton patientId={row.id} name={row.name} catalogs={catalogs} onDone={() => actionRef.current?.reload()} />
           <ArrivalButton patient={row} catalogs={catalogs} onDone={() => actionRef.current?.reload()} />
+          <DeletePatientButton patient={row} onDone={() => actionRef.current?.reload()} />
         </Space>
       ),
     },
@@ -119,7 +121,7 @@ export default function PatientPoolPage() {
         scroll={{ x: 1500 }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
         pagination={{ defaultPageSize: 20, showSizeChanger: true }}
-        toolBarRender={() => (access.hasMenu('regsiter') ? [<Button key="register" type="primary" icon={<PlusOutlined />} onClick={() => void navigate('/admin/regsiter')}>{t('menu.regsiter')}</Button>] : [])}
+        toolBarRender={() => (access.can('patients:create') && access.hasMenu('regsiter') ? [<Button key="register" type="primary" icon={<PlusOutlined />} onClick={() => void navigate('/admin/regsiter')}>{t('menu.regsiter')}</Button>] : [])}
         request={async (params, sort) => {
           const [sortKey, direction] = Object.entries(sort).find(([, value]) => value) ?? ['addTime', 'descend'];
           const query: ListQuery = { page: params.current ?? 1, page_size: params.pageSize ?? 20, sort: SORTABLE[sortKey] ?? 'add_time', order: direction === 'ascend' ? 'asc' : 'desc' };

@@ -4,6 +4,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { call, messageOf, staffClient } from '../api';
+import { useAccess } from '../access';
 import { useRemote } from '../useRemote';
 import { formatTime } from './patientFormat';
 
@@ -16,6 +17,7 @@ function Loading({ error, loading }: { error?: string; loading: boolean }) {
 export function FollowUpsTab({ patientId }: { patientId: string }) {
   const { t } = useTranslation('admin');
   const { message } = App.useApp();
+  const canAdd = useAccess().can('patients:edit');
   const id = Number(patientId);
   const { data, error, loading, reload } = useRemote(
     () => call(() => staffClient.GET('/back_end/api/v1/patient/{id}/follow-ups', { params: { path: { id }, query: { page: 1, page_size: 50 } } })),
@@ -39,12 +41,12 @@ export function FollowUpsTab({ patientId }: { patientId: string }) {
   }
   return (
     <>
-      <ModalForm title={t('followUps.add')} trigger={<Button icon={<PlusOutlined />} style={{ marginBottom: 16 }}>{t('followUps.add')}</Button>} initialValues={{ contact_time: dayjs(), way: t('followUps.phone') }} onFinish={add} modalProps={{ destroyOnHidden: true }} width={480}>
+      {canAdd && <ModalForm title={t('followUps.add')} trigger={<Button icon={<PlusOutlined />} style={{ marginBottom: 16 }}>{t('followUps.add')}</Button>} initialValues={{ contact_time: dayjs(), way: t('followUps.phone') }} onFinish={add} modalProps={{ destroyOnHidden: true }} width={480}>
         <ProFormDateTimePicker name="contact_time" label={t('followUps.contactTime')} rules={[{ required: true }]} fieldProps={{ disabledDate: (d) => d.isAfter(dayjs()) }} />
         <ProFormText name="way" label={t('followUps.way')} rules={[{ required: true, max: 20 }]} />
         <ProFormTextArea name="content" label={t('followUps.content')} rules={[{ required: true, max: 2000 }]} />
         <ProFormDatePicker name="next_follow_up_date" label={t('followUps.next')} />
-      </ModalForm>
+      </ModalForm>}
       <Loading error={error} loading={loading} />
       {data && data.followUps.length === 0 && <Empty description={t('followUps.none')} />}
       {data && data.followUps.length > 0 && (

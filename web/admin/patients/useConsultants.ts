@@ -5,7 +5,7 @@ import { useAccess } from '../access';
 /** Staff names for the consultant filter, fetched only when the role may list staff. */
 export function useConsultants(): { id: string; name: string }[] {
   const access = useAccess();
-  const allowed = access.hasMenu('staff-users');
+  const allowed = access.can('staff:view');
   const [staff, setStaff] = useState<{ id: string; name: string }[]>([]);
   useEffect(() => {
     if (!allowed) return;
