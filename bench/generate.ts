@@ -2,9 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../src/db/database.js';
+import { rebuildKeywordSearch } from '../src/db/migrations/0009_keyword_search.js';
 import { migrateToLatest } from '../src/db/migrations/index.js';
+import { syncRollup } from '../src/features/statistics/rollup-sync.js';
 import { hashPassword } from '../src/security/passwords.js';
-import { openBulkWriter } from './bulk-writer.js';
+import { type BulkWriter, openBulkWriter } from './bulk-writer.js';
 import {
   CONSULTANT_PASSWORD, consultantCountFor, consultantUsername, FOLLOW_UP_COLUMNS, PATIENT_COLUMNS, PatientFactory, VISIT_COLUMNS,
 } from './data-model.js';
@@ -71,6 +73,9 @@ export async function generate(url: string, rows: number, seed: number, log: (li
   await writer.commit();
   await writer.syncIdentity('staff_users');
 
+  // The statistics rollup's triggers (0008) would add an upsert per row: off during the load, then one set-based rebuild.
+  // The same for the keyword search index's (0009).
+  const triggers = await suspendTriggers(writer, url);
   const indexes = [
     ...(await writer.dropIndexes('patients')),
     ...(await writer.dropIndexes('visits')),
@@ -116,7 +121,19 @@ export async function generate(url: string, rows: number, seed: number, log: (li
   const indexStarted = Date.now();
   await writer.recreateIndexes(indexes);
   log(`  ${indexes.length} indexes rebuilt in ${((Date.now() - indexStarted) / 1000).toFixed(1)} s`);
+  await triggers.restore();
   await writer.finish();
+  const rollupStarted = Date.now();
+  const migrated = openDatabase(url);
+  // The server's default zone: a server with another CLINIC_TIMEZONE rebuilds once when it starts.
+  await syncRollup(migrated.db, migrated.dialect, process.env.CLINIC_TIMEZONE || 'Asia/Shanghai');
+  await migrated.close();
+  log(`  statistics rollup built in ${((Date.now() - rollupStarted) / 1000).toFixed(1)} s`);
+  const keywordStarted = Date.now();
+  const keywordDatabase = openDatabase(url);
+  await keywordDatabase.db.transaction().execute((trx) => rebuildKeywordSearch(trx, keywordDatabase.dialect));
+  await keywordDatabase.close();
+  log(`  keyword search index built in ${((Date.now() - keywordStarted) / 1000).toFixed(1)} s`);
 
   const seconds = (Date.now() - started) / 1000;
   log(`generated ${rows} patients, ${visitCount} visits, ${followUpCount} follow-ups, ${consultants} consultants in ${seconds.toFixed(1)} s (${Math.round(rows / seconds)} patients/s)`);
@@ -125,6 +142,17 @@ export async function generate(url: string, rows: number, seed: number, log: (li
     portalPhones: accounts.map((account) => account[1] as string),
     search: search!, busyConsultant: usernames[0]!, until, seconds,
   };
+}
+
+/** Turns off the user triggers of patients (SQLite: drops them, keeping their definitions); `restore` puts them back. */
+async function suspendTriggers(writer: BulkWriter, url: string): Promise<{ restore(): Promise<void> }> {
+  if (!url.startsWith('sqlite:')) {
+    await writer.query('alter table patients disable trigger user');
+    return { restore: async () => void (await writer.query('alter table patients enable trigger user')) };
+  }
+  const triggers = await writer.query<{ name: string; sql: string }>("select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'patients'");
+  for (const trigger of triggers) await writer.query(`drop trigger "${trigger.name}"`);
+  return { restore: async () => { for (const trigger of triggers) await writer.query(trigger.sql); } };
 }
 
 async function main(): Promise<void> {

@@ -9,11 +9,12 @@ import { type GeneratedManifest, generate } from './generate.js';
 import { load, type Measurement } from './load.js';
 import { startServer } from './processes.js';
 import { renderTable } from './report.js';
-import { httpScenarios, listPath, portalLogin, staffLogin } from './scenarios.js';
+import { type HttpScenario, httpScenarios, listPath, portalLogin, staffLogin, totalFound } from './scenarios.js';
 import { type BookingCheck, bookingBurstScenario, exportScenario, importScenario, loginStormScenario, type WorkflowContext } from './workflows.js';
 
 /*
  * npm run bench [-- --quick] [-- --db sqlite|postgres] [-- --rows 1000000] [-- --seed 42]
+ *   [-- --only search,export]   (scenarios whose name contains one of these words; the baseline always runs)
  * For each database: generate (SQLite files are cached in bench/.data by rows+seed), start
  * the real server and the bare baseline as separate processes, load them with autocannon,
  * print one table. PostgreSQL databases are created for the run and dropped after it.
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string' },
     seed: { type: 'string', default: '42' },
     duration: { type: 'string' },
+    only: { type: 'string' },
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -39,6 +41,9 @@ const databases = args.db ? [args.db] : ['sqlite', 'postgres'];
 const dataDir = path.resolve('bench/.data');
 const LOG_LEVEL = process.env.LOG_LEVEL ?? 'info';
 const log = (line: string) => console.log(`[bench] ${line}`);
+const onlyWords = args.only?.split(',').map((word) => word.trim().toLowerCase()).filter(Boolean) ?? [];
+/** Whether a scenario of this name runs (--only narrows a run to some scenarios while tuning). */
+const selected = (name: string) => onlyWords.length === 0 || onlyWords.some((word) => name.toLowerCase().includes(word));
 
 interface Prepared { url: string; manifest: GeneratedManifest; cleanup(): Promise<void> }
 
@@ -60,25 +65,50 @@ async function prepareSqlite(rows: number): Promise<Prepared> {
   return { url: `sqlite:${runFile}`, manifest, cleanup: async () => { for (const suffix of ['', '-wal', '-shm']) rmSync(runFile + suffix, { force: true }); } };
 }
 
+/** Runs statements that must not be inside a transaction (create/drop database) on the server's default database. */
+async function onPostgresServer(work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: args['pg-url'] });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A generated PostgreSQL database per rows+seed+schema is kept as a template (as SQLite's
+ * file is kept); each run gets a copy made with `create database ... template`, which at 1M
+ * patients takes seconds instead of the generator's minutes. The manifest file beside the
+ * SQLite cache says the template is complete: an interrupted generation is redone.
+ */
 async function preparePostgres(rows: number): Promise<Prepared> {
+  mkdirSync(dataDir, { recursive: true });
+  const schema = readdirSync('src/db/migrations').filter((file) => /^\d{4}_/.test(file)).length;
+  const template = `carepool_bench_tpl_${rows}_${seed}_m${schema}`;
+  const manifestFile = path.join(dataDir, `${template}.json`);
+  const urlOf = (database: string) => {
+    const url = new URL(args['pg-url']!);
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
+  if (!existsSync(manifestFile)) {
+    await onPostgresServer(async (client) => {
+      await client.query(`drop database if exists ${template} with (force)`);
+      await client.query(`create database ${template}`);
+    });
+    log(`generating ${rows} patients into PostgreSQL ${template} (kept as a template for later runs)`);
+    writeFileSync(manifestFile, JSON.stringify(await generate(urlOf(template), rows, seed, log)));
+  }
   const name = `carepool_bench_${rows}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: args['pg-url'] });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(args['pg-url']!);
-  url.pathname = `/${name}`;
-  log(`generating ${rows} patients into PostgreSQL ${name}`);
-  const manifest = await generate(url.toString(), rows, seed, log);
+  await onPostgresServer(async (client) => {
+    await client.query(`drop database if exists ${name} with (force)`);
+    await client.query(`create database ${name} template ${template}`);
+  });
   return {
-    url: url.toString(),
-    manifest,
-    cleanup: async () => {
-      const client = new pg.Client({ connectionString: args['pg-url'] });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
+    url: urlOf(name),
+    manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as GeneratedManifest,
+    cleanup: () => onPostgresServer(async (client) => { await client.query(`drop database if exists ${name} with (force)`); }),
   };
 }
 
@@ -120,6 +150,13 @@ async function tokensFor(url: string, manifest: GeneratedManifest) {
   };
 }
 
+/** Loads one scenario; a list that finds nobody is reported as a failure, not as a fast answer. */
+async function loadScenario(url: string, scenario: HttpScenario) {
+  const found = scenario.mustFind ? await totalFound(url, scenario.path) : undefined;
+  const outcome = await load({ url, path: scenario.path, headers: scenario.headers, connections: 10, duration });
+  return { outcome, found, emptyAnswer: found === 0 };
+}
+
 async function benchDatabase(database: string, results: Measurement[]): Promise<void> {
   const prepare = database === 'sqlite' ? prepareSqlite : preparePostgres;
   const measure = (rows: number, name: string, outcome: Awaited<ReturnType<typeof load>>, connections = 10): Measurement => ({
@@ -131,11 +168,11 @@ async function benchDatabase(database: string, results: Measurement[]): Promise<
   const smallP99 = new Map<string, number>();
   try {
     await withServer(small, async (url) => {
-      const scenarios = httpScenarios(small.manifest, await tokensFor(url, small.manifest)).filter((scenario) => scenario.scaled);
+      const scenarios = httpScenarios(small.manifest, await tokensFor(url, small.manifest)).filter((scenario) => scenario.scaled && selected(scenario.name));
       for (const scenario of scenarios) {
-        const outcome = await load({ url, path: scenario.path, headers: scenario.headers, connections: 10, duration });
+        const { outcome, found, emptyAnswer } = await loadScenario(url, scenario);
         smallP99.set(scenario.name, outcome.p99 ?? 0);
-        results.push(measure(smallRows, scenario.name, outcome));
+        results.push({ ...measure(smallRows, scenario.name, outcome), ...(found === undefined ? {} : { note: `finds ${found}` }), ...(emptyAnswer ? { met: false } : {}) });
         log(`${database} ${smallRows} ${scenario.name}: p99 ${outcome.p99} ms`);
       }
     });
@@ -145,20 +182,24 @@ async function benchDatabase(database: string, results: Measurement[]): Promise<
 
   const large = await prepare(largeRows);
   try {
-    const baselineServer = await startServer('bench/baseline.ts', { LOG_LEVEL }, '/');
+    const baselineServer = await startServer('bench/baseline.ts', { LOG_LEVEL, BASELINE_DATABASE_URL: large.url }, '/');
     let baselineRps = 0;
     try {
       const outcome = await load({ url: baselineServer.url, path: '/', connections: 10, duration });
       baselineRps = outcome.requestsPerSecond ?? 0;
       results.push(measure(0, 'bare Fastify route (baseline)', outcome));
+      const oneRow = await load({ url: baselineServer.url, path: '/row', connections: 10, duration });
+      const share = (oneRow.requestsPerSecond ?? 0) / Math.max(1, baselineRps);
+      results.push({ ...measure(largeRows, 'bare route + one row read (ceiling)', oneRow), ratio: `${(share * 100).toFixed(0)}% of bare`, note: 'what any route reading one row can reach' });
     } finally {
       await baselineServer.stop();
     }
     await withServer(large, async (url, pid) => {
       const tokens = await tokensFor(url, large.manifest);
-      for (const scenario of httpScenarios(large.manifest, tokens)) {
-        const outcome = await load({ url, path: scenario.path, headers: scenario.headers, connections: 10, duration });
+      for (const scenario of httpScenarios(large.manifest, tokens).filter((candidate) => selected(candidate.name))) {
+        const { outcome, found, emptyAnswer } = await loadScenario(url, scenario);
         const row = measure(largeRows, scenario.name, outcome);
+        if (found !== undefined) row.note = `finds ${found}`;
         if (scenario.versusBaseline) {
           const share = (outcome.requestsPerSecond ?? 0) / Math.max(1, baselineRps);
           Object.assign(row, { ratio: `${(share * 100).toFixed(0)}% of bare`, target: `>= ${scenario.versusBaseline * 100}%`, met: share >= scenario.versusBaseline });
@@ -168,32 +209,45 @@ async function benchDatabase(database: string, results: Measurement[]): Promise<
         } else if (scenario.p99Under) {
           Object.assign(row, { target: `p99 < ${scenario.p99Under} ms`, met: (outcome.p99 ?? Infinity) < scenario.p99Under });
         }
-        row.met = row.met !== false && outcome.errors === 0 ? row.met : false;
+        row.met = row.met !== false && outcome.errors === 0 && !emptyAnswer ? row.met : false;
         results.push(row);
         log(`${database} ${largeRows} ${scenario.name}: ${outcome.requestsPerSecond} req/s, p99 ${outcome.p99} ms, errors ${outcome.errors}`);
       }
       const context: WorkflowContext = { url, serverPid: pid, database, rows: largeRows, adminToken: tokens.admin, duration };
       const pool = large.manifest;
-      results.push(...(await loginStormScenario(context, listPath(pool, tokens.admin), pool.consultantUsernames[1]!, pool.password)));
-      log(`${database} login storm done`);
-      results.push(await bookingBurstScenario(context, pool.portalPhones.slice(0, burstSize), pool.password, bookingCheck(large.url)));
-      log(`${database} booking burst done`);
+      // Each row is logged as it is measured, so an interrupted run still shows it.
+      const logRow = (row: Measurement) => log(`${database} ${row.scenario}: ${row.requestsPerSecond ?? ''} req/s, p99 ${row.p99 ?? ''} ms, ${row.ratio ?? ''} ${row.note ?? ''}`);
+      if (selected('login storm')) {
+        const storm = await loginStormScenario(context, listPath(pool, tokens.admin), pool.consultantUsernames[1]!, pool.password);
+        storm.forEach(logRow);
+        results.push(...storm);
+      }
+      if (selected('booking burst')) {
+        const burst = await bookingBurstScenario(context, pool.portalPhones.slice(0, burstSize), pool.password, bookingCheck(large.url));
+        logRow(burst);
+        results.push(burst);
+      }
     });
-    // Memory scenarios each get a fresh server: its peak RSS is then the scenario's own,
-    // not heap left over from the load tests before it. Import last: it adds rows.
+    // Memory scenarios each get a fresh server in a full run: its peak RSS is then the
+    // scenario's own, not heap left over from the load tests before it. The quick smoke run
+    // shares one (server starts were a third of its time). Import last: it adds rows.
     const memoryScenarios: ((context: WorkflowContext) => Promise<Measurement>)[] = [
-      (context) => exportScenario(context, 'csv'),
-      (context) => exportScenario(context, 'xlsx'),
-      (context) => importScenario(context, importRows),
+      ...(selected('export csv') ? [(context: WorkflowContext) => exportScenario(context, 'csv')] : []),
+      ...(selected('export xlsx') ? [(context: WorkflowContext) => exportScenario(context, 'xlsx')] : []),
+      ...(selected('import') ? [(context: WorkflowContext) => importScenario(context, importRows)] : []),
     ];
-    for (const scenario of memoryScenarios) {
-      const measured = await withServer(large, async (url, pid) => {
+    const runScenarios = (scenarios: typeof memoryScenarios) =>
+      withServer(large, async (url, pid) => {
         const adminToken = await staffLogin(url, large.manifest.adminUsername, large.manifest.password);
-        return scenario({ url, serverPid: pid, database, rows: largeRows, adminToken, duration });
+        const measured: Measurement[] = [];
+        for (const scenario of scenarios) {
+          measured.push(await scenario({ url, serverPid: pid, database, rows: largeRows, adminToken, duration }));
+          log(`${database} ${measured.at(-1)!.scenario}: ${measured.at(-1)!.ratio}, ${measured.at(-1)!.note}`);
+        }
+        return measured;
       });
-      results.push(measured);
-      log(`${database} ${measured.scenario}: ${measured.ratio}, ${measured.note}`);
-    }
+    if (quick && memoryScenarios.length > 0) results.push(...(await runScenarios(memoryScenarios)));
+    else for (const scenario of memoryScenarios) results.push(...(await runScenarios([scenario])));
   } finally {
     await large.cleanup();
   }

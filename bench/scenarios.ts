@@ -18,6 +18,8 @@ export interface HttpScenario {
   scaled?: number;
   /** Absolute p99 ceiling in milliseconds. */
   p99Under?: number;
+  /** A list or search that must find patients: an empty answer (a missing index, a wrong filter) is fast but wrong. */
+  mustFind?: boolean;
 }
 
 export interface Tokens {
@@ -36,14 +38,15 @@ export function listPath(manifest: GeneratedManifest, token: string): string {
 
 export function httpScenarios(manifest: GeneratedManifest, tokens: Tokens): HttpScenario[] {
   const search = (keyword: string) => `${STAFF}/patient/?${query({ token: tokens.admin, keyword, page: 1, page_size: 20 })}`;
+  const found = { mustFind: true } as const;
   return [
     { name: 'portal GET /patient', path: '/patient/', headers: { authorization: `Bearer ${tokens.patient}` }, versusBaseline: 0.5 },
     { name: 'staff GET menu/', path: `${STAFF}/menu/?token=${tokens.admin}`, versusBaseline: 0.5 },
-    { name: 'list: state+channel+90 days', path: listPath(manifest, tokens.admin), scaled: 2 },
-    { name: 'search: full phone', path: search(manifest.search.fullPhone), scaled: 2 },
-    { name: 'search: partial phone', path: search(manifest.search.partialPhone), scaled: 2 },
-    { name: 'search: name fragment', path: search(manifest.search.nameFragment), scaled: 2 },
-    { name: 'consultant-scoped list', path: `${STAFF}/patient/?${query({ token: tokens.consultant, page: 1, page_size: 20 })}`, scaled: 2 },
+    { name: 'list: state+channel+90 days', path: listPath(manifest, tokens.admin), scaled: 2, ...found },
+    { name: 'search: full phone', path: search(manifest.search.fullPhone), scaled: 2, ...found },
+    { name: 'search: partial phone', path: search(manifest.search.partialPhone), scaled: 2, ...found },
+    { name: 'search: name fragment', path: search(manifest.search.nameFragment), scaled: 2, ...found },
+    { name: 'consultant-scoped list', path: `${STAFF}/patient/?${query({ token: tokens.consultant, page: 1, page_size: 20 })}`, scaled: 2, ...found },
     {
       name: 'statistics: year by month x channel',
       path: `${STAFF}/statistics/funnel?${query({ token: tokens.admin, from: manifest.until - 365 * DAY, to: manifest.until - 1, bucket: 'month', group_by: 'channel' })}`,
@@ -71,6 +74,13 @@ export async function portalLogin(url: string, phone: string, password: string):
   });
   if (response.status !== 200) throw new Error(`portal login ${phone}: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { data: { token: string } }).data.token;
+}
+
+/** The patients a list path finds (its `total`), to refuse timing an empty answer. */
+export async function totalFound(url: string, path: string): Promise<number> {
+  const response = await fetch(`${url}${path}`);
+  if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return Number(((await response.json()) as { total: number }).total);
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */

@@ -2,6 +2,11 @@
 // Runs the whole Vitest suite on SQLite, then again on PostgreSQL, and prints one
 // closing line "N passed, N failed". Under CI=true an unreachable PostgreSQL is a
 // failure; elsewhere that pass is skipped with a clear message.
+//
+// Each pass has two phases: the API suite (two files at a time), then the browser files
+// one at a time. A browser test waits on what a screen shows; sharing the 2 cores with the
+// fault tests (which start and kill whole servers) stalled Chromium past a step's limit in
+// CI. Given file filters, one run takes exactly those files.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,14 +32,23 @@ async function postgresReachable() {
   }
 }
 
-function runSuite(dialect) {
+const BROWSER_FILES = 'test/browser/**';
+const hasFileFilters = passThrough.some((arg) => !arg.startsWith('-'));
+const phases = hasFileFilters
+  ? [{ name: 'selected files', args: [] }]
+  : [
+      { name: 'API suite', args: [`--exclude=${BROWSER_FILES}`] },
+      { name: 'browser', args: ['test/browser/', '--maxWorkers=1'] },
+    ];
+
+function runPhase(dialect, phase) {
   const reportDir = mkdtempSync(path.join(tmpdir(), 'carepool-report-'));
   const report = path.join(reportDir, 'report.json');
-  console.log(`\n=== test suite on ${dialect} ===`);
+  console.log(`\n=== ${phase.name} on ${dialect} ===`);
   const result = spawnSync(
     'npx',
-    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...passThrough],
-    { stdio: 'inherit', env: { ...process.env, TEST_DB: dialect, TEST_DATABASE_URL: postgresUrl } },
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...phase.args, ...passThrough],
+    { stdio: 'inherit', env: { ...process.env, TEST_DB: dialect, TEST_DATABASE_URL: postgresUrl, SKIP_WEB_BUILD: '1' } },
   );
   let passed = 0;
   let failed = 0;
@@ -48,6 +62,25 @@ function runSuite(dialect) {
   }
   if (result.status !== 0 && failed === 0) failed = 1;
   return { passed, failed };
+}
+
+function runSuite(dialect) {
+  const total = { passed: 0, failed: 0 };
+  for (const phase of phases) {
+    const outcome = runPhase(dialect, phase);
+    total.passed += outcome.passed;
+    total.failed += outcome.failed;
+  }
+  return total;
+}
+
+// The browser tests need the current web UI: built once here, not once per phase.
+if (process.env.SKIP_WEB_BUILD !== '1') {
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error('web UI build failed');
+    process.exit(1);
+  }
 }
 
 const dialects = only ? [only] : ['sqlite', 'postgres'];
