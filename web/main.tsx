@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Spin } from 'antd';
 import './i18n';
-import { LocaleProvider } from './ui/LocaleProvider';
+import { AntdProvider } from './ui/AntdProvider';
 
 // Two apps in one build, each loaded only when its part of the site is opened.
 const AdminApp = lazy(() => import('./admin/AdminApp'));
@@ -17,7 +17,7 @@ const fallback = (
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
-    <LocaleProvider>
+    <AntdProvider>
       <BrowserRouter>
         <Suspense fallback={fallback}>
           <Routes>
@@ -26,6 +26,6 @@ createRoot(document.getElementById('root') as HTMLElement).render(
           </Routes>
         </Suspense>
       </BrowserRouter>
-    </LocaleProvider>
+    </AntdProvider>
   </StrictMode>,
 );

@@ -135,6 +135,8 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
     await page.getByRole('button', { name: `设置出诊：${weekday} 上午` }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText(`新增出诊：${weekday} 上午`).waitFor();
+    // Reduced motion asked for (support/browser.ts) and honoured: the dialog does not zoom in.
+    expect(await dialog.evaluate((element) => element.getAnimations({ subtree: true }).length)).toBe(0);
     await dialog.getByLabel('号源数').fill('2');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByText(`已保存：${weekday} 上午，2 个号`).waitFor();
@@ -148,8 +150,10 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
 
     // An afternoon set by mistake is stopped again, after a confirmation.
     await page.getByRole('button', { name: `设置出诊：${weekday} 下午` }).click();
+    await dialog.getByText(`新增出诊：${weekday} 下午`).waitFor();
     await dialog.getByLabel('号源数').fill('3');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByText(`已保存：${weekday} 下午，3 个号`).waitFor();
     await eventually(() => rowText(weekRow)).toMatch(/2 个号[\s\S]*3 个号/);
     await page.getByRole('button', { name: `停止出诊：${weekday} 下午` }).click();
     const popover = page.locator('.ant-popover:not(.ant-popover-hidden)');

@@ -26,9 +26,21 @@ export async function launchBrowser(): Promise<Browser> {
 export const PHONE_VIEWPORT = { width: 375, height: 812 };
 export const DESKTOP_VIEWPORT = { width: 1440, height: 900 };
 
-/** A fresh context that fails the test on any page error or unhandled rejection. */
-export async function newContext(browser: Browser, options: { viewport?: { width: number; height: number }; locale?: string } = {}) {
-  const context: BrowserContext = await browser.newContext({ viewport: options.viewport ?? DESKTOP_VIEWPORT, locale: options.locale ?? 'zh-CN' });
+/**
+ * A fresh context that fails the test on any page error or unhandled rejection.
+ * It asks for reduced motion, which the UI honours: a dialog that zooms in from the clicked
+ * button is still moving when a test clicks its OK button, and on a loaded machine that
+ * click could land on the mask behind it and close the dialog unsaved.
+ */
+export async function newContext(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; locale?: string; reducedMotion?: 'reduce' | 'no-preference' } = {},
+) {
+  const context: BrowserContext = await browser.newContext({
+    viewport: options.viewport ?? DESKTOP_VIEWPORT,
+    locale: options.locale ?? 'zh-CN',
+    reducedMotion: options.reducedMotion ?? 'reduce',
+  });
   const pageErrors: string[] = [];
   context.on('page', (page) => trackErrors(page, pageErrors));
   return { context, pageErrors };

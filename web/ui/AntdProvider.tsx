@@ -7,12 +7,22 @@ import zhCN from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
+import { usePrefersReducedMotion } from './usePrefersReducedMotion';
 
-/** Keeps Ant Design's own texts (pagination, pickers, dialogs) in the language the user chose. */
-export function LocaleProvider({ children }: { children: ReactNode }) {
+/**
+ * Ant Design's settings for the whole UI: its own texts (pagination, pickers, dialogs) in the
+ * language the user chose, and no zooming or sliding when the system asks for reduced motion
+ * (vestibular disorders; also what makes dialogs stand still under automated browsers).
+ */
+export function AntdProvider({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
+  const reducedMotion = usePrefersReducedMotion();
   const english = i18n.language === 'en';
   // Date pickers take month and weekday names from dayjs's global locale.
   dayjs.locale(english ? 'en' : 'zh-cn');
-  return <ConfigProvider locale={english ? enUS : zhCN}>{children}</ConfigProvider>;
+  return (
+    <ConfigProvider locale={english ? enUS : zhCN} theme={{ token: { motion: !reducedMotion } }}>
+      {children}
+    </ConfigProvider>
+  );
 }
