@@ -35,7 +35,13 @@ function helmetHeaders(): Record<string, string> {
   return headers;
 }
 
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(helmetHeaders());
+/**
+ * Answers carry patient data: no browser, proxy or back/forward cache may keep a copy.
+ * Routes that serve cacheable files (hashed UI assets, avatars) set their own.
+ */
+const NO_STORE = { 'cache-control': 'no-store' };
+
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...helmetHeaders(), ...NO_STORE });
 
 export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => {

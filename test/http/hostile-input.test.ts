@@ -115,4 +115,14 @@ describe('routing answers in the envelope', () => {
       expect(failed.headers.get('x-request-id')).toMatch(/.+/);
     }
   });
+
+  it('tells browsers and proxies not to keep a copy of patient data', async () => {
+    const list = await server.http.get(`${STAFF}/patient/`, { bearer: token });
+    expect(list.status).toBe(200);
+    expect(list.headers.get('cache-control')).toBe('no-store');
+    const patient = await registerAndLoginPatient(server.http);
+    const profile = await server.http.get('/patient/', { bearer: patient.token });
+    expect(profile.status).toBe(200);
+    expect(profile.headers.get('cache-control')).toBe('no-store');
+  });
 });
