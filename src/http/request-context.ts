@@ -11,10 +11,23 @@ export interface StaffPrincipal {
   sessionId: string;
 }
 
+/** The portal profile's stored fields (see PortalAccountRepository). */
+export interface PatientProfileRow {
+  phone: string;
+  name: string;
+  sex: number | null;
+  address: string | null;
+  avatar_url: string | null;
+  birth_date: string | null;
+  medical_history: string | null;
+}
+
 export interface PatientPrincipal {
   accountId: number;
   patientId: number;
   sessionId: string;
+  /** The profile as read with the session, at the start of this request. */
+  profile: Readonly<PatientProfileRow>;
 }
 
 declare module 'fastify' {

@@ -21,6 +21,7 @@ export class PatientGuard {
     const verified = await this.tokens.verify('patient', token);
     const principal = await this.accounts.findPrincipalBySession(verified.sessionId);
     if (!principal || principal.account_id !== verified.subjectId) throw new AppError('token_invalid', '登录已失效，请重新登录');
-    request.patientPrincipal = { accountId: principal.account_id, patientId: principal.patient_id, sessionId: verified.sessionId };
+    const { account_id: accountId, patient_id: patientId, ...profile } = principal;
+    request.patientPrincipal = { accountId, patientId, sessionId: verified.sessionId, profile };
   };
 }

@@ -4,6 +4,9 @@ import type { Database, PatientUpdate } from '../../db/schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
+/** The profile as the patient sees it (GET /patient): their pool record and login phone. */
+const PROFILE_COLUMNS = ['a.phone', 'p.name', 'p.sex', 'p.address', 'p.avatar_url', 'p.birth_date', 'p.medical_history'] as const;
+
 /** Portal accounts and the one pool record each is attached to. */
 export class PortalAccountRepository {
   /** Behind every authenticated portal request (and the profile behind GET /patient): compiled once (see precompiled). */
@@ -16,7 +19,7 @@ export class PortalAccountRepository {
         .selectFrom('auth_sessions as s')
         .innerJoin('patient_accounts as a', 'a.id', 's.subject_id')
         .innerJoin('patients as p', 'p.id', 'a.patient_id')
-        .select(['a.id as account_id', 'a.patient_id'])
+        .select(['a.id as account_id', 'a.patient_id', ...PROFILE_COLUMNS])
         .where('s.id', '=', sessionId)
         .where('s.family', '=', 'patient')
         .where('s.revoked_at', 'is', null)
@@ -26,7 +29,7 @@ export class PortalAccountRepository {
       query
         .selectFrom('patients as p')
         .innerJoin('patient_accounts as a', 'a.patient_id', 'p.id')
-        .select(['a.phone', 'p.name', 'p.sex', 'p.address', 'p.avatar_url', 'p.birth_date', 'p.medical_history'])
+        .select(PROFILE_COLUMNS)
         .where('p.id', '=', patientId),
     );
   }
@@ -51,7 +54,11 @@ export class PortalAccountRepository {
       .executeTakeFirst();
   }
 
-  /** A live session of an account whose pool record is not in the recycle bin. */
+  /**
+   * A live session of an account whose pool record is not in the recycle bin, with that
+   * record's profile: the join reads the row anyway, and GET /patient, the portal's most
+   * frequent call, then needs no second query (one round trip instead of two on PostgreSQL).
+   */
   findPrincipalBySession(sessionId: string) {
     return this.principalBySession(sessionId);
   }

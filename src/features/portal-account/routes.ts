@@ -60,7 +60,7 @@ export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccoun
       response: withErrors('portal', { 200: portalSuccessSchema(ProfileData) }, [401]),
     },
     config: { access: 'patient' },
-    handler: async (request) => portalOk(await service.profile(patientOf(request))),
+    handler: async (request) => portalOk(service.profile(patientOf(request))),
   });
 
   app.put('/password', {

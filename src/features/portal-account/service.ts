@@ -2,7 +2,7 @@ import type { Static } from 'typebox';
 import { isUniqueViolation } from '../../db/database.js';
 import type { PatientUpdate } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
-import type { PatientPrincipal } from '../../http/request-context.js';
+import type { PatientPrincipal, PatientProfileRow } from '../../http/request-context.js';
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
 import type { CoreServices } from '../../services.js';
@@ -127,25 +127,16 @@ export class PortalAccountService {
     });
   }
 
-  async profile(principal: PatientPrincipal) {
-    const row = await this.accounts.findProfile(principal.patientId);
-    if (!row) throw new AppError('not_found');
-    return {
-      phone: row.phone,
-      name: row.name,
-      gender: sexToGender(row.sex),
-      address: row.address,
-      avatar_url: row.avatar_url,
-      birth_date: row.birth_date,
-      medical_history: row.medical_history,
-    };
+  /** The profile as read with the session by the guard: GET /patient makes no query of its own. */
+  profile(principal: PatientPrincipal) {
+    return profileView(principal.profile);
   }
 
   async updateProfile(principal: PatientPrincipal, input: Static<typeof ProfileUpdateBody>, actor: AuditActor, now: number) {
     if (input.birth_date && !isPlausibleBirthDate(input.birth_date)) {
       throw new AppError('invalid_value', '参数不合法: birth_date（须为真实日期，且不晚于今天）', { extra: { field: 'birth_date' } });
     }
-    const before = await this.profile(principal);
+    const before = this.profile(principal);
     const changes: PatientUpdate = { name: input.name, tel: input.phone, updated_at: now };
     if (input.gender !== undefined) changes.sex = input.gender === null ? null : genderToSex[input.gender];
     if (input.birth_date !== undefined) changes.birth_date = input.birth_date;
@@ -171,8 +162,22 @@ export class PortalAccountService {
       if (isUniqueViolation(error)) throw phoneTaken();
       throw error;
     }
-    return this.profile(principal);
+    const saved = await this.accounts.findProfile(principal.patientId);
+    if (!saved) throw new AppError('not_found');
+    return profileView(saved);
   }
+}
+
+function profileView(row: PatientProfileRow) {
+  return {
+    phone: row.phone,
+    name: row.name,
+    gender: sexToGender(row.sex),
+    address: row.address,
+    avatar_url: row.avatar_url,
+    birth_date: row.birth_date,
+    medical_history: row.medical_history,
+  };
 }
 
 /** Changed fields for the audit log: phones masked, free-text health data named but not copied. */
