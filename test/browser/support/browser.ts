@@ -32,14 +32,11 @@ export const DESKTOP_VIEWPORT = { width: 1440, height: 900 };
  * button is still moving when a test clicks its OK button, and on a loaded machine that
  * click could land on the mask behind it and close the dialog unsaved.
  */
-export async function newContext(
-  browser: Browser,
-  options: { viewport?: { width: number; height: number }; locale?: string; reducedMotion?: 'reduce' | 'no-preference' } = {},
-) {
+export async function newContext(browser: Browser, options: { viewport?: { width: number; height: number }; locale?: string } = {}) {
   const context: BrowserContext = await browser.newContext({
     viewport: options.viewport ?? DESKTOP_VIEWPORT,
     locale: options.locale ?? 'zh-CN',
-    reducedMotion: options.reducedMotion ?? 'reduce',
+    reducedMotion: 'reduce',
   });
   const pageErrors: string[] = [];
   context.on('page', (page) => trackErrors(page, pageErrors));
