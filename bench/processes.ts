@@ -11,10 +11,25 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export const randomPort = (): number => 40_000 + Math.floor(Math.random() * 20_000);
+/**
+ * Below Linux's ephemeral range (32768-60999): a port from inside it could be held at that
+ * moment by one of the load generator's own outgoing connections (EADDRINUSE, seen once
+ * after the export scenarios). A clash with a listening port is retried on another.
+ */
+const randomPort = (): number => 20_000 + Math.floor(Math.random() * 12_000);
+const START_ATTEMPTS = 3;
 
 export async function startServer(entry: string, env: Record<string, string>, readyPath: string): Promise<ServerProcess> {
-  const port = randomPort();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnPort(entry, env, readyPath, randomPort());
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startOnPort(entry: string, env: Record<string, string>, readyPath: string, port: number): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     // Logs go to /dev/null: the logger still does all its work, the terminal stays readable.
