@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../src/db/database.js';
-import { rebuildKeywordSearch } from '../src/db/migrations/0009_keyword_search.js';
+import { rebuildKeywordSearch } from '../src/db/migrations/0010_keyword_digit_grams.js';
 import { migrateToLatest } from '../src/db/migrations/index.js';
 import { syncRollup } from '../src/features/statistics/rollup-sync.js';
 import { hashPassword } from '../src/security/passwords.js';
@@ -74,7 +74,7 @@ export async function generate(url: string, rows: number, seed: number, log: (li
   await writer.syncIdentity('staff_users');
 
   // The statistics rollup's triggers (0008) would add an upsert per row: off during the load, then one set-based rebuild.
-  // The same for the keyword search index's (0009).
+  // The same for the keyword search index's (0009, 0010).
   const triggers = await suspendTriggers(writer, url);
   const indexes = [
     ...(await writer.dropIndexes('patients')),

@@ -30,6 +30,9 @@ import type { DialectName } from '../database.js';
  * SQLite's triggers keep both structures exact in the writer's own transaction, whatever the
  * write path (registration, edits, portal profile, imports, purge, raw SQL). A bulk load may
  * drop them and call rebuildKeywordSearch afterwards (bench/generate.ts).
+ *
+ * 0010 replaces the SQLite triggers: the bigram table then holds live patients only, and a
+ * table of digit grams joins it.
  */
 
 /**
@@ -37,13 +40,13 @@ import type { DialectName } from '../database.js';
  * write paths accept at most 50 characters in these fields; this covers twenty times that.
  */
 const SQLITE_POSITIONS = 1000;
-const WATCHED = ['name', 'tel', 'wechat', 'qq'] as const;
+export const WATCHED = ['name', 'tel', 'wechat', 'qq'] as const;
 
 /**
  * SQLite: the bigrams (gram, patient_id) of the row `row`: new or old in a trigger, or every
  * row of patients (`from` 'patients r cross join '). json_each turns the four values into rows.
  */
-const sqliteBigramsOf = (row: string, from = '') =>
+export const sqliteBigramsOf = (row: string, from = '') =>
   `select lower(substr(v.value, p.n, 2)) as gram, ${row}.id as patient_id ` +
   `from ${from}json_each(json_array(${WATCHED.map((column) => `${row}.${column}`).join(', ')})) v ` +
   // cross join fixes the loop order: positions inside, read as a range of its primary key.
@@ -59,7 +62,7 @@ interface Statements {
   triggers: string[];
 }
 
-const ftsValues = (row: string) => `${row}.id, ${WATCHED.map((column) => `${row}.${column}`).join(', ')}`;
+export const ftsValues = (row: string) => `${row}.id, ${WATCHED.map((column) => `${row}.${column}`).join(', ')}`;
 
 function sqliteStatements(): Statements {
   const changed = WATCHED.map((column) => `old.${column} is not new.${column}`).join(' or ');
@@ -107,17 +110,8 @@ const POSTGRES_STATEMENTS = [
   `create index patients_keyword_bigrams_idx on patients using gin (patient_keyword_bigrams(${WATCHED.join(', ')}))`,
 ];
 
-async function runAll(executor: Kysely<any>, statements: string[]): Promise<void> {
+export async function runAll(executor: Kysely<any>, statements: string[]): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(executor);
-}
-
-/**
- * SQLite: fills the keyword tables from the patients rows, replacing what they held, for a bulk
- * load that ran without the triggers (bench/generate.ts); in a transaction. PostgreSQL: nothing
- * to do, its index is an ordinary index of patients.
- */
-export async function rebuildKeywordSearch(executor: Kysely<any>, dialect: DialectName): Promise<void> {
-  if (dialect === 'sqlite') await runAll(executor, sqliteStatements().build);
 }
 
 export function keywordSearchMigration(dialect: DialectName): Migration {

@@ -10,6 +10,7 @@ import { statisticsMigration } from './0006_statistics.js';
 import { performanceMigration } from './0007_performance.js';
 import { statisticsRollupMigration } from './0008_statistics_rollup.js';
 import { keywordSearchMigration } from './0009_keyword_search.js';
+import { keywordDigitGramsMigration } from './0010_keyword_digit_grams.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -26,6 +27,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0007_performance': performanceMigration(dialect),
     '0008_statistics_rollup': statisticsRollupMigration(dialect),
     '0009_keyword_search': keywordSearchMigration(dialect),
+    '0010_keyword_digit_grams': keywordDigitGramsMigration(dialect),
   };
 }
 

@@ -1,4 +1,4 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 
@@ -10,6 +10,7 @@ import type { Database } from '../../db/schema.js';
  * trigrams found apart), never miss, so the answer is the same with or without them.
  *
  *   keyword (characters)             SQLite                      PostgreSQL
+ *   4+ digits                        4-digit grams (0010)        pg_trgm (GIN, 0007)
  *   3+ with a non-ASCII character    FTS5 trigrams               bigrams (GIN)
  *   3+ ASCII                         FTS5 trigrams               pg_trgm (GIN, 0007)
  *   2 with a non-ASCII character     bigram table                bigrams (GIN)
@@ -17,6 +18,10 @@ import type { Database } from '../../db/schema.js';
  *
  * A scan is left only where an index would not narrow much: one character, or two digits or
  * letters (any two digits occur in about a tenth of all phones).
+ *
+ * On SQLite, four digits and a two-character fragment with a non-ASCII character are each one
+ * gram of a table that holds exactly the live patients containing it (0010): that list alone
+ * is the answer, no LIKE is needed, and the list's total is counted from it (exactKeywordIds).
  */
 
 const KEYWORD_COLUMNS = ['name', 'tel', 'wechat', 'qq'] as const;
@@ -48,30 +53,54 @@ function probeTrigrams(characters: string[]): string[] {
 /** An FTS5 string: in double quotes every character is literal, a quote is doubled. */
 const ftsString = (text: string): string => `"${text.replaceAll('"', '""')}"`;
 
-/** SQLite: the rows of the bigram table (kept by triggers). */
-const inBigramTable = (gram: string) =>
-  sql<SqlBool>`${sql.ref('patients.id')} in (select patient_id from patient_keyword_bigrams where gram = lower(${gram}))`;
-
 /** PostgreSQL: the GIN index over the same expression (migration 0009), all bigrams required. */
 const hasBigrams = (grams: string[]) =>
   sql<SqlBool>`patient_keyword_bigrams(${sql.join(KEYWORD_COLUMNS.map((column) => sql.ref(`patients.${column}`)))}) @> array[${sql.join(grams.map((gram) => sql`lower(${gram})`))}]`;
+
+const FOUR_DIGITS = /^[0-9]{4,}$/;
+
+/**
+ * SQLite: the 4-digit grams asked for a number of 4+ digits. Four: itself. Up to seven: the
+ * first and the last. Longer: the last two that do not overlap (a phone's first digits, 13x,
+ * are the common ones). Two lists of ~800 ids at a million patients leave a row or two.
+ */
+function digitGrams(keyword: string): string[] {
+  if (keyword.length < 8) return [...new Set([keyword.slice(0, 4), keyword.slice(-4)])];
+  return [keyword.slice(-4), keyword.slice(-8, -4)];
+}
+
+const inDigitGrams = (grams: string[]) => sql<{ id: number }>`select rowid as id from patient_keyword_digits where patient_keyword_digits match ${grams.map(ftsString).join(' AND ')}`;
+
+/**
+ * SQLite: the ids of exactly the live patients whose name, tel, wechat or qq contains the
+ * keyword, read from one gram list, where one holds them (see the table above); otherwise none.
+ */
+export function exactKeywordIds(keyword: string, dialect: DialectName): RawBuilder<{ id: number }> | undefined {
+  if (dialect !== 'sqlite') return undefined;
+  const characters = Array.from(keyword);
+  if (keyword.length === 4 && FOUR_DIGITS.test(keyword)) return inDigitGrams([keyword]);
+  if (characters.length === 2 && characters.some(isWide)) return sql<{ id: number }>`select patient_id as id from patient_keyword_bigrams where gram = lower(${keyword})`;
+  return undefined;
+}
 
 /** The index-backed conditions that narrow the rows the LIKE is checked on; none when it stays a scan. */
 function candidateConditions(eb: ExpressionBuilder<Database, 'patients'>, keyword: string, dialect: DialectName): Expression<SqlBool>[] {
   // Characters as the databases count them (code points), not UTF-16 units.
   const characters = Array.from(keyword);
-  const bigrams: string[] = [];
-  for (let index = 0; index + 1 < characters.length; index += 1) {
-    const pair = characters[index]! + characters[index + 1]!;
-    if ((isWide(characters[index]!) || isWide(characters[index + 1]!)) && !bigrams.includes(pair)) bigrams.push(pair);
-  }
   if (dialect === 'sqlite') {
+    if (FOUR_DIGITS.test(keyword)) return [sql<SqlBool>`${sql.ref('patients.id')} in (${inDigitGrams(digitGrams(keyword))})`];
     if (characters.length >= 3) {
       // All required; the table keeps no positions, the LIKE puts them back in order.
       const query = probeTrigrams(characters).map(ftsString).join(' AND ');
       return [sql<SqlBool>`${sql.ref('patients.id')} in (select rowid from patient_keyword_fts where patient_keyword_fts match ${query})`];
     }
-    return bigrams.length > 0 ? [inBigramTable(bigrams[0]!)] : [];
+    // Two characters with a non-ASCII one are exact (exactKeywordIds); any other two, or one: a scan.
+    return [];
+  }
+  const bigrams: string[] = [];
+  for (let index = 0; index + 1 < characters.length; index += 1) {
+    const pair = characters[index]! + characters[index + 1]!;
+    if ((isWide(characters[index]!) || isWide(characters[index + 1]!)) && !bigrams.includes(pair)) bigrams.push(pair);
   }
   if (bigrams.length > 0) return [hasBigrams(bigrams.slice(0, MAX_BIGRAMS))];
   // pg_trgm answers the LIKE itself with all of its trigrams; a long fragment is cheaper asked
@@ -82,6 +111,8 @@ function candidateConditions(eb: ExpressionBuilder<Database, 'patients'>, keywor
 }
 
 export function keywordCondition(eb: ExpressionBuilder<Database, 'patients'>, keyword: string, dialect: DialectName): Expression<SqlBool> {
+  const exact = exactKeywordIds(keyword, dialect);
+  if (exact) return sql<SqlBool>`${sql.ref('patients.id')} in (${exact})`;
   const contains = eb.or(likeAny(KEYWORD_COLUMNS, keyword));
   const candidates = candidateConditions(eb, keyword, dialect);
   return candidates.length === 0 ? contains : eb.and([...candidates, contains]);

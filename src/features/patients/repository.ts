@@ -1,7 +1,7 @@
-import type { Expression, ExpressionBuilder, Kysely, SqlBool, Transaction } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database, NewPatientRow, PatientRow } from '../../db/schema.js';
-import { keywordCondition } from './keyword-search.js';
+import { exactKeywordIds, keywordCondition } from './keyword-search.js';
 import type { PatientScope } from './scope.js';
 
 export { likeContains } from './keyword-search.js';
@@ -80,6 +80,9 @@ export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, fi
   return conditions;
 }
 
+const onlyTheKeyword = (filters: PatientListFilters): boolean =>
+  Object.entries(filters).every(([name, value]) => name === 'keyword' || value === undefined);
+
 /** The patient pool. Every read takes the caller's scope. */
 export class PatientRepository {
   constructor(
@@ -111,11 +114,18 @@ export class PatientRepository {
       .orderBy(paging.sort, paging.order)
       .orderBy('id', paging.order)
       .execute();
-    const counted = await this.db
-      .selectFrom('patients')
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where(where)
-      .executeTakeFirstOrThrow();
+    // A keyword alone, over the whole pool, that one gram list holds exactly (SQLite, 0010): the
+    // total is that list's length, with no patient row visited (at 1M, a last-4-digits total
+    // of ~700 matches 0.9 -> 0.07 ms).
+    const keyword = filters.keyword?.trim();
+    const exactIds = scope.kind === 'all' && keyword && onlyTheKeyword(filters) ? exactKeywordIds(keyword, this.dialect) : undefined;
+    const counted = exactIds
+      ? await this.db.selectFrom(sql<{ id: number }>`(${exactIds})`.as('matches')).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
+      : await this.db
+          .selectFrom('patients')
+          .select((eb) => eb.fn.countAll<number>().as('total'))
+          .where(where)
+          .executeTakeFirstOrThrow();
     return { rows, total: Number(counted.total) };
   }
 
