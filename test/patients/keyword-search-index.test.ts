@@ -59,7 +59,7 @@ async function expectEveryFragmentAsLike(): Promise<void> {
   }
 }
 
-async function register(token: string, fields: { name: string; tel?: string | null; wechat?: string; qq?: string; state?: number }): Promise<number> {
+async function register(token: string, fields: { name: string; tel?: string | null; wechat?: string; qq?: string; state?: number; add_time?: number }): Promise<number> {
   for (const value of [fields.name, fields.tel, fields.wechat, fields.qq]) if (value) written.add(value);
   return createPatient(server, token, fields);
 }
@@ -199,6 +199,30 @@ describe('keyword search after writes', () => {
     expect(await search('导入')).toEqual(['导入乙', '导入张云甲']);
     expect(await search('x_导')).toEqual(['导入张云甲']);
     expect(await search('0616')).toEqual(['导入张云甲', '欧阳娜娜']);
+  });
+
+  it('pages a two-character search in add_time order, ties by id, both ways, also after an add_time is edited', async () => {
+    const day = 86_400;
+    const base = 1_700_000_000;
+    const created: number[] = [];
+    for (const [index, days] of [3, 1, 4, 1, 5].entries()) {
+      created.push(await register(admin, { name: `排序${'甲乙丙丁戊'[index]}`, tel: null, add_time: base + days * day }));
+    }
+    const pagesOf = async (order: 'asc' | 'desc') => {
+      const ids: number[] = [];
+      for (const page of [1, 2, 3]) {
+        const response = await server.http.get(`${STAFF}/patient/`, { query: { token: admin, keyword: '排序', sort: 'add_time', order, page, page_size: 2 } });
+        expect(response.status, JSON.stringify(response.body)).toBe(200);
+        expect(response.body.total).toBe(5);
+        ids.push(...response.body.patients.map((patient: { id: string }) => Number(patient.id)));
+      }
+      return ids;
+    };
+    const [first, second, third, fourth, fifth] = created as [number, number, number, number, number];
+    expect(await pagesOf('desc')).toEqual([fifth, third, first, fourth, second]);
+    expect(await pagesOf('asc')).toEqual([second, fourth, first, third, fifth]);
+    await patch(second, { add_time: base + 9 * day });
+    expect(await pagesOf('desc')).toEqual([second, fifth, third, first, fourth]);
   });
 
   it('answers every fragment of every value ever written exactly as a scan with LIKE does', async () => {

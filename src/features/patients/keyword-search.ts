@@ -21,7 +21,7 @@ import type { Database } from '../../db/schema.js';
  *
  * On SQLite, four digits and a two-character fragment with a non-ASCII character are each one
  * gram of a table that holds exactly the live patients containing it (0010): that list alone
- * is the answer, no LIKE is needed, and the list's total is counted from it (exactKeywordIds).
+ * is the answer, no LIKE is needed, and the list's total is counted from it (exactKeywordList).
  */
 
 const KEYWORD_COLUMNS = ['name', 'tel', 'wechat', 'qq'] as const;
@@ -71,16 +71,27 @@ function digitGrams(keyword: string): string[] {
 
 const inDigitGrams = (grams: string[]) => sql<{ id: number }>`select rowid as id from patient_keyword_digits where patient_keyword_digits match ${grams.map(ftsString).join(' AND ')}`;
 
-/**
- * SQLite: the ids of exactly the live patients whose name, tel, wechat or qq contains the
- * keyword, read from one gram list, where one holds them (see the table above); otherwise none.
- */
-export function exactKeywordIds(keyword: string, dialect: DialectName): RawBuilder<{ id: number }> | undefined {
+/** SQLite: a gram list that holds exactly the live patients whose fields contain the keyword. */
+export interface ExactKeywordList {
+  ids: RawBuilder<{ id: number }>;
+  /** A page of ids by add_time then id, read off the list itself where it is kept in that order. */
+  pageByAddTime?(order: 'asc' | 'desc', limit: number, offset: number): RawBuilder<{ id: number }>;
+}
+
+/** SQLite: the gram list that holds exactly the keyword's patients (see the table above), if one does. */
+export function exactKeywordList(keyword: string, dialect: DialectName): ExactKeywordList | undefined {
   if (dialect !== 'sqlite') return undefined;
+  if (keyword.length === 4 && FOUR_DIGITS.test(keyword)) return { ids: inDigitGrams([keyword]) };
   const characters = Array.from(keyword);
-  if (keyword.length === 4 && FOUR_DIGITS.test(keyword)) return inDigitGrams([keyword]);
-  if (characters.length === 2 && characters.some(isWide)) return sql<{ id: number }>`select patient_id as id from patient_keyword_bigrams where gram = lower(${keyword})`;
-  return undefined;
+  if (characters.length !== 2 || !characters.some(isWide)) return undefined;
+  return {
+    ids: sql<{ id: number }>`select patient_id as id from patient_keyword_bigrams where gram = lower(${keyword})`,
+    // The table's key is (gram, add_time, patient_id) (0010): the newest page is its last entries.
+    pageByAddTime: (order, limit, offset) => {
+      const direction = sql.raw(order === 'asc' ? 'asc' : 'desc');
+      return sql<{ id: number }>`select patient_id as id from patient_keyword_bigrams where gram = lower(${keyword}) order by add_time ${direction}, patient_id ${direction} limit ${limit} offset ${offset}`;
+    },
+  };
 }
 
 /** The index-backed conditions that narrow the rows the LIKE is checked on; none when it stays a scan. */
@@ -94,7 +105,7 @@ function candidateConditions(eb: ExpressionBuilder<Database, 'patients'>, keywor
       const query = probeTrigrams(characters).map(ftsString).join(' AND ');
       return [sql<SqlBool>`${sql.ref('patients.id')} in (select rowid from patient_keyword_fts where patient_keyword_fts match ${query})`];
     }
-    // Two characters with a non-ASCII one are exact (exactKeywordIds); any other two, or one: a scan.
+    // Two characters with a non-ASCII one are exact (exactKeywordList); any other two, or one: a scan.
     return [];
   }
   const bigrams: string[] = [];
@@ -111,8 +122,8 @@ function candidateConditions(eb: ExpressionBuilder<Database, 'patients'>, keywor
 }
 
 export function keywordCondition(eb: ExpressionBuilder<Database, 'patients'>, keyword: string, dialect: DialectName): Expression<SqlBool> {
-  const exact = exactKeywordIds(keyword, dialect);
-  if (exact) return sql<SqlBool>`${sql.ref('patients.id')} in (${exact})`;
+  const exact = exactKeywordList(keyword, dialect);
+  if (exact) return sql<SqlBool>`${sql.ref('patients.id')} in (${exact.ids})`;
   const contains = eb.or(likeAny(KEYWORD_COLUMNS, keyword));
   const candidates = candidateConditions(eb, keyword, dialect);
   return candidates.length === 0 ? contains : eb.and([...candidates, contains]);
