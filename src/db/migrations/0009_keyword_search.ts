@@ -31,8 +31,8 @@ import type { DialectName } from '../database.js';
  * write path (registration, edits, portal profile, imports, purge, raw SQL). A bulk load may
  * drop them and call rebuildKeywordSearch afterwards (bench/generate.ts).
  *
- * 0010 replaces the SQLite triggers: the bigram table then holds live patients only, and a
- * table of digit grams joins it.
+ * 0010 replaces the SQLite triggers and the bigram table (live patients only, in add_time
+ * order), adds a table of digit grams and takes over rebuildKeywordSearch.
  */
 
 /**
