@@ -11,18 +11,24 @@ import { ftsValues, keywordSearchMigration, runAll, sqliteBigramsOf, WATCHED } f
  * - a two-character name, 1.5 ms: its bigram list is short (330 ids, 0.03 ms), but both the
  *   page and the total visit every matching row.
  * What grows with the pool is how many list entries are read (~80 ns each, in FTS5 or a B-tree)
- * and how many patient rows are visited. So:
+ * and how many patient rows are visited (~1 µs each). So:
  *
- * - patient_keyword_digits: every run of four digits inside the four fields, as a word of a
- *   contentless FTS5 table (rowid = patient id). Four digits (the 尾号 search) read one list:
- *   ~800 ids at a million patients, exactly the patients whose fields contain them. A longer
- *   number ANDs two or three such lists, which leave a row or two for the LIKE. FTS5 keeps a
- *   list in a byte or two per id: a B-tree table (gram, patient_id) of 4- and 8-digit runs was
- *   237 MB at a million patients and took 108 s to build.
- * - It and the bigram table hold live patients only (the list never searches the recycle bin;
- *   a deleted or restored patient leaves or re-enters them). A keyword that is itself a gram
- *   (four digits; two characters, one of them non-ASCII) then finds exactly the patients of its
- *   list, and its total is counted from that list alone, without visiting a patient row.
+ * - patient_keyword_digit_grams (gram, add_time, patient_id): every run of four digits inside
+ *   the four fields. Four digits (the 尾号 search) are one gram: ~750 entries at a million
+ *   patients, exactly the patients whose fields contain them. A longer number asks for two
+ *   grams, which leave a row or two for the LIKE.
+ * - The bigram table gets the same key: (gram, add_time, patient_id).
+ * - Both hold live patients only (the list never searches the recycle bin; a deleted or
+ *   restored patient leaves or re-enters them). A keyword that is itself one gram (four
+ *   digits; two characters, one of them non-ASCII) then finds exactly the patients of its
+ *   list: its total is the list's length, and its newest page the list's last 20 entries,
+ *   with no patient row visited for either.
+ *
+ * The price is size: the digit grams are 9.8M entries, 179 MB, at a million patients (the
+ * database 540 -> 695 MB), and building both tables there takes about 30 s. A contentless
+ * FTS5 table of the same grams was 30 MB, but keeps its lists in patient id order, so a page
+ * still visited every match for its add_time (last four digits at 1M: 2.0 -> 0.5 ms per list
+ * request with this table).
  *
  * The triggers of 0009 are replaced; FTS5 keeps every row as before. As in 0009, they keep the
  * tables exact in the writer's transaction whatever the write path.
@@ -31,47 +37,47 @@ import { ftsValues, keywordSearchMigration, runAll, sqliteBigramsOf, WATCHED } f
 const FOUR_DIGITS = '[0-9][0-9][0-9][0-9]';
 
 /**
- * The 4-digit runs of the four fields of `row` as one text of space-separated tokens (null when
- * there are none), for FTS5 to index as words. The first test skips, once per value, the
- * names and ids without such a run.
+ * The 4-digit runs (gram, add_time, patient_id) of the four fields of `row`: new or old in a
+ * trigger, or every row of `from`. A gram is kept as the integer of its four digits (leading
+ * zeros do not matter at a fixed length: half the bytes of the text). The first test skips,
+ * once per value, the names and ids without such a run.
  */
-const digitGramsText = (row: string) =>
-  `(select group_concat(substr(v.value, p.n, 4), ' ') from json_each(json_array(${WATCHED.map((column) => `${row}.${column}`).join(', ')})) v ` +
+const sqliteDigitGramsOf = (row: string, from = '') =>
+  `select cast(substr(v.value, p.n, 4) as integer) as gram, ${row}.add_time as add_time, ${row}.id as patient_id ` +
+  `from ${from}json_each(json_array(${WATCHED.map((column) => `${row}.${column}`).join(', ')})) v ` +
   `cross join patient_keyword_positions p on p.n <= length(v.value) - 3 ` +
-  `where v.value glob '*${FOUR_DIGITS}*' and substr(v.value, p.n, 4) glob '${FOUR_DIGITS}')`;
+  `where v.value glob '*${FOUR_DIGITS}*' and substr(v.value, p.n, 4) glob '${FOUR_DIGITS}'`;
 
-/** The row of a live patient with digit runs; nothing otherwise. */
-const addDigits = (row: string, from: string) =>
-  `insert into patient_keyword_digits (rowid, grams) select ${row}.id, ${digitGramsText(row)} as grams ${from} where ${row}.deleted_at is null and grams is not null;`;
-
-/** Only a live row's bigrams are kept, with its add_time. */
+/** Only a live row's grams are kept, with its add_time. */
 const liveNewBigrams = `select gram, new.add_time, patient_id from (${sqliteBigramsOf('new')}) where new.deleted_at is null`;
+const liveNewDigitGrams = `${sqliteDigitGramsOf('new')} and new.deleted_at is null`;
 
-/** Removal takes every bigram the old values have, live or not: a stray row cannot survive an edit. */
+/** Removal takes every gram the old values have, live or not: a stray row cannot survive an edit. */
 const removeGrams =
   `delete from patient_keyword_bigrams where gram in (select gram from (${sqliteBigramsOf('old')})) and add_time = old.add_time and patient_id = old.id; ` +
-  'delete from patient_keyword_digits where rowid = old.id;';
-const addGrams = `insert or ignore into patient_keyword_bigrams (gram, add_time, patient_id) ${liveNewBigrams}; ${addDigits('new', '')}`;
+  `delete from patient_keyword_digit_grams where gram in (select gram from (${sqliteDigitGramsOf('old')})) and add_time = old.add_time and patient_id = old.id;`;
+const addGrams =
+  `insert or ignore into patient_keyword_bigrams (gram, add_time, patient_id) ${liveNewBigrams}; ` +
+  `insert or ignore into patient_keyword_digit_grams (gram, add_time, patient_id) ${liveNewDigitGrams};`;
 
 const DROP_TRIGGERS = ['insert', 'update', 'delete'].map((event) => `drop trigger if exists patients_keyword_${event}`);
 
+/** Both lists in add_time order: the newest page of a search that is one gram is its last 20 entries. */
 const TABLES = [
-  // A bigram's list in add_time order: the newest page of a two-character search is its last
-  // 20 entries, where a list by patient id made the page visit every match's row (~1 µs each,
-  // 773 matches of 张云 at a million patients).
   'drop table if exists patient_keyword_bigrams',
   'create table patient_keyword_bigrams (gram text not null, add_time integer not null, patient_id integer not null, primary key (gram, add_time, patient_id)) without rowid',
-  // Contentless (the tokens are made here, not read from patients), deletable by rowid, and,
-  // as 0009's table, without positions: the LIKE decides where the grams do not.
-  "create virtual table if not exists patient_keyword_digits using fts5(grams, content='', contentless_delete=1, detail='none')",
+  'create table if not exists patient_keyword_digit_grams (gram integer not null, add_time integer not null, patient_id integer not null, primary key (gram, add_time, patient_id)) without rowid',
 ];
+
+const LIVE_PATIENTS = '(select * from patients where deleted_at is null) r cross join ';
 
 const BUILD = [
   'delete from patient_keyword_bigrams',
   'insert or ignore into patient_keyword_bigrams (gram, add_time, patient_id) select b.gram, p.add_time, b.patient_id ' +
-    `from (${sqliteBigramsOf('r', '(select * from patients where deleted_at is null) r cross join ')}) b join patients p on p.id = b.patient_id`,
-  'delete from patient_keyword_digits',
-  addDigits('r', 'from patients r'),
+    `from (${sqliteBigramsOf('r', LIVE_PATIENTS)}) b join patients p on p.id = b.patient_id`,
+  'delete from patient_keyword_digit_grams',
+  // In key order: appended to the B-tree instead of inserted all over it.
+  `insert or ignore into patient_keyword_digit_grams (gram, add_time, patient_id) ${sqliteDigitGramsOf('r', LIVE_PATIENTS)} order by 1, 2, 3`,
 ];
 
 const fieldsChanged = WATCHED.map((column) => `old.${column} is not new.${column}`).join(' or ');
@@ -110,7 +116,7 @@ export function keywordDigitGramsMigration(dialect: DialectName): Migration {
       if (dialect === 'postgres') return;
       await db.transaction().execute(async (trx) => {
         // 0009's bigram table had the key (gram, patient_id).
-        await runAll(trx, [...DROP_TRIGGERS, 'drop table if exists patient_keyword_digits', 'drop table if exists patient_keyword_bigrams']);
+        await runAll(trx, [...DROP_TRIGGERS, 'drop table if exists patient_keyword_digit_grams', 'drop table if exists patient_keyword_bigrams']);
       });
       // 0009's up creates what is missing (its triggers, its bigram table) and fills the bigrams of every row.
       await keywordSearchMigration(dialect).up(db);

@@ -59,39 +59,49 @@ const hasBigrams = (grams: string[]) =>
 
 const FOUR_DIGITS = /^[0-9]{4,}$/;
 
-/**
- * SQLite: the 4-digit grams asked for a number of 4+ digits. Four: itself. Up to seven: the
- * first and the last. Longer: the last two that do not overlap (a phone's first digits, 13x,
- * are the common ones). Two lists of ~800 ids at a million patients leave a row or two.
- */
-function digitGrams(keyword: string): string[] {
-  if (keyword.length < 8) return [...new Set([keyword.slice(0, 4), keyword.slice(-4)])];
-  return [keyword.slice(-4), keyword.slice(-8, -4)];
-}
+/** The tables of 0010 keep a digit gram as the integer of its four digits. */
+const digitGram = (digits: string) => Number.parseInt(digits, 10);
 
-const inDigitGrams = (grams: string[]) => sql<{ id: number }>`select rowid as id from patient_keyword_digits where patient_keyword_digits match ${grams.map(ftsString).join(' AND ')}`;
+/**
+ * SQLite: the patients whose fields hold two 4-digit grams of a number of 5+ digits: its last
+ * four, and the four before them (up to seven digits: its first four). The last four drive:
+ * a phone's first digits (13x) are the common ones. Each of its ~750 entries at a million
+ * patients is looked up in the other list by the whole key, which leaves a row or two for the
+ * LIKE (two IN lists instead: 0.7 ms, this join 0.25 ms).
+ */
+function inDigitGrams(keyword: string): Expression<SqlBool> {
+  const last = digitGram(keyword.slice(-4));
+  const other = digitGram(keyword.length < 8 ? keyword.slice(0, 4) : keyword.slice(-8, -4));
+  return sql<SqlBool>`${sql.ref('patients.id')} in (select a.patient_id from patient_keyword_digit_grams a join patient_keyword_digit_grams b
+    on b.gram = ${other} and b.add_time = a.add_time and b.patient_id = a.patient_id where a.gram = ${last})`;
+}
 
 /** SQLite: a gram list that holds exactly the live patients whose fields contain the keyword. */
 export interface ExactKeywordList {
   ids: RawBuilder<{ id: number }>;
-  /** A page of ids by add_time then id, read off the list itself where it is kept in that order. */
-  pageByAddTime?(order: 'asc' | 'desc', limit: number, offset: number): RawBuilder<{ id: number }>;
+  /** A page of ids by add_time then id: the list is kept in that order. */
+  pageByAddTime(order: 'asc' | 'desc', limit: number, offset: number): RawBuilder<{ id: number }>;
+}
+
+/** One gram's list of a table keyed (gram, add_time, patient_id) (0010). */
+function gramList(table: 'patient_keyword_bigrams' | 'patient_keyword_digit_grams', gram: RawBuilder<unknown>): ExactKeywordList {
+  const list = sql`from ${sql.table(table)} where gram = ${gram}`;
+  return {
+    ids: sql<{ id: number }>`select patient_id as id ${list}`,
+    pageByAddTime: (order, limit, offset) => {
+      const direction = sql.raw(order === 'asc' ? 'asc' : 'desc');
+      return sql<{ id: number }>`select patient_id as id ${list} order by add_time ${direction}, patient_id ${direction} limit ${limit} offset ${offset}`;
+    },
+  };
 }
 
 /** SQLite: the gram list that holds exactly the keyword's patients (see the table above), if one does. */
 export function exactKeywordList(keyword: string, dialect: DialectName): ExactKeywordList | undefined {
   if (dialect !== 'sqlite') return undefined;
-  if (keyword.length === 4 && FOUR_DIGITS.test(keyword)) return { ids: inDigitGrams([keyword]) };
+  if (keyword.length === 4 && FOUR_DIGITS.test(keyword)) return gramList('patient_keyword_digit_grams', sql`${digitGram(keyword)}`);
   const characters = Array.from(keyword);
-  if (characters.length !== 2 || !characters.some(isWide)) return undefined;
-  return {
-    ids: sql<{ id: number }>`select patient_id as id from patient_keyword_bigrams where gram = lower(${keyword})`,
-    // The table's key is (gram, add_time, patient_id) (0010): the newest page is its last entries.
-    pageByAddTime: (order, limit, offset) => {
-      const direction = sql.raw(order === 'asc' ? 'asc' : 'desc');
-      return sql<{ id: number }>`select patient_id as id from patient_keyword_bigrams where gram = lower(${keyword}) order by add_time ${direction}, patient_id ${direction} limit ${limit} offset ${offset}`;
-    },
-  };
+  if (characters.length === 2 && characters.some(isWide)) return gramList('patient_keyword_bigrams', sql`lower(${keyword})`);
+  return undefined;
 }
 
 /** The index-backed conditions that narrow the rows the LIKE is checked on; none when it stays a scan. */
@@ -99,7 +109,7 @@ function candidateConditions(eb: ExpressionBuilder<Database, 'patients'>, keywor
   // Characters as the databases count them (code points), not UTF-16 units.
   const characters = Array.from(keyword);
   if (dialect === 'sqlite') {
-    if (FOUR_DIGITS.test(keyword)) return [sql<SqlBool>`${sql.ref('patients.id')} in (${inDigitGrams(digitGrams(keyword))})`];
+    if (FOUR_DIGITS.test(keyword)) return [inDigitGrams(keyword)];
     if (characters.length >= 3) {
       // All required; the table keeps no positions, the LIKE puts them back in order.
       const query = probeTrigrams(characters).map(ftsString).join(' AND ');

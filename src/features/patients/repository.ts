@@ -98,7 +98,7 @@ export class PatientRepository {
     const where = (eb: ExpressionBuilder<Database, 'patients'>) => eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters, this.dialect)]);
     // A keyword alone, over the whole pool, that one gram list holds exactly (SQLite, 0010): the
     // total is that list's length, with no patient row visited (at 1M, a last-4-digits total
-    // of ~750 matches 0.9 -> 0.08 ms), and where the list is kept in add_time order, so is the page.
+    // of ~750 matches 0.9 -> 0.08 ms), and the list is kept in add_time order, so is the page.
     const keyword = filters.keyword?.trim();
     const exact = scope.kind === 'all' && keyword && onlyTheKeyword(filters) ? exactKeywordList(keyword, this.dialect) : undefined;
     const offset = (paging.page - 1) * paging.pageSize;
@@ -106,7 +106,7 @@ export class PatientRepository {
     // that matches hundreds of patients would otherwise sort all of their whole rows for 20 of
     // them (at 1M patients on SQLite, page + total of a last-4-digits search 2.8 -> 2.45 ms).
     const inPage = (eb: ExpressionBuilder<Database, 'patients'>): Expression<SqlBool> =>
-      exact?.pageByAddTime && paging.sort === 'add_time'
+      exact && paging.sort === 'add_time'
         ? sql<SqlBool>`${sql.ref('patients.id')} in (${exact.pageByAddTime(paging.order, paging.pageSize, offset)})`
         : eb('patients.id', 'in', eb.selectFrom('patients').select('patients.id').where(where).orderBy(paging.sort, paging.order).orderBy('id', paging.order).limit(paging.pageSize).offset(offset));
     const rows = await this.db
