@@ -57,7 +57,8 @@ const ftsString = (text: string): string => `"${text.replaceAll('"', '""')}"`;
 const hasBigrams = (grams: string[]) =>
   sql<SqlBool>`patient_keyword_bigrams(${sql.join(KEYWORD_COLUMNS.map((column) => sql.ref(`patients.${column}`)))}) @> array[${sql.join(grams.map((gram) => sql`lower(${gram})`))}]`;
 
-const FOUR_DIGITS = /^[0-9]{4,}$/;
+/** Only ASCII digits, at least four (the shortest run the digit grams hold). */
+const DIGITS_ONLY = /^[0-9]{4,}$/;
 
 /** The tables of 0010 keep a digit gram as the integer of its four digits. */
 const digitGram = (digits: string) => Number.parseInt(digits, 10);
@@ -98,7 +99,7 @@ function gramList(table: 'patient_keyword_bigrams' | 'patient_keyword_digit_gram
 /** SQLite: the gram list that holds exactly the keyword's patients (see the table above), if one does. */
 export function exactKeywordList(keyword: string, dialect: DialectName): ExactKeywordList | undefined {
   if (dialect !== 'sqlite') return undefined;
-  if (keyword.length === 4 && FOUR_DIGITS.test(keyword)) return gramList('patient_keyword_digit_grams', sql`${digitGram(keyword)}`);
+  if (keyword.length === 4 && DIGITS_ONLY.test(keyword)) return gramList('patient_keyword_digit_grams', sql`${digitGram(keyword)}`);
   const characters = Array.from(keyword);
   if (characters.length === 2 && characters.some(isWide)) return gramList('patient_keyword_bigrams', sql`lower(${keyword})`);
   return undefined;
@@ -109,7 +110,7 @@ function candidateConditions(eb: ExpressionBuilder<Database, 'patients'>, keywor
   // Characters as the databases count them (code points), not UTF-16 units.
   const characters = Array.from(keyword);
   if (dialect === 'sqlite') {
-    if (FOUR_DIGITS.test(keyword)) return [inDigitGrams(keyword)];
+    if (DIGITS_ONLY.test(keyword)) return [inDigitGrams(keyword)];
     if (characters.length >= 3) {
       // All required; the table keeps no positions, the LIKE puts them back in order.
       const query = probeTrigrams(characters).map(ftsString).join(' AND ');
