@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import { precompiled } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import { isLatestContactOfItsAuthor } from '../follow-ups/repository.js';
 import { scopeCondition } from '../patients/repository.js';
@@ -6,56 +7,85 @@ import type { PatientScope } from '../patients/scope.js';
 
 type TimeColumn = 'add_time' | 'order_time' | 'reach_time';
 
-export interface DayCounts {
-  count: number;
-  /** Of those: still 未到 (state 0). */
-  pending: number;
+/** The dashboard's figures of today, for the caller. */
+export interface TodayFigures {
+  registered: number;
+  booked: number;
+  /** Of the booked: still 未到 (state 0). */
+  bookedPending: number;
+  arrived: number;
+  /** Patients whose latest follow-up by the caller asks for the next contact on or before today. */
+  followUpsDue: number;
 }
 
-const TIME_COLUMNS: TimeColumn[] = ['add_time', 'order_time', 'reach_time'];
+type TodayRow = Record<keyof TodayFigures, unknown>;
+
+/** One row: today's counts per time column and the caller's follow-ups due. */
+function todayStatement(query: Kysely<Database>, scope: PatientScope, dayStart: number, dayEnd: number, staffId: number, today: string) {
+  const countOf = (column: TimeColumn, pendingOnly = false) =>
+    query
+      .selectFrom('patients')
+      .select(sql<number>`count(*)`.as('n'))
+      .where((eb: ExpressionBuilder<Database, 'patients'>) =>
+        eb.and([
+          scopeCondition(eb, scope),
+          eb(`patients.${column}`, '>=', dayStart),
+          eb(`patients.${column}`, '<=', dayEnd),
+          ...(pendingOnly ? [eb('patients.state', '=', 0)] : []),
+        ]),
+      );
+  const followUpsDue = query
+    .selectFrom('follow_ups as f')
+    .innerJoin('patients', 'patients.id', 'f.patient_id')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('f.staff_id', '=', staffId)
+    .where('f.next_follow_up_date', 'is not', null)
+    .where('f.next_follow_up_date', '<=', today)
+    .where((eb) => scopeCondition(eb, scope))
+    .where(isLatestContactOfItsAuthor);
+  return query.selectNoFrom([
+    countOf('add_time').as('registered'),
+    countOf('order_time').as('booked'),
+    countOf('order_time', true).as('bookedPending'),
+    countOf('reach_time').as('arrived'),
+    followUpsDue.as('followUpsDue'),
+  ]);
+}
 
 /**
  * The dashboard's counts of today: one index range scan per time column, scoped like the
- * list. The month's totals come from the statistics rollup (StatisticsService.totals).
+ * list, and the caller's follow-ups due, in one statement. The month's totals come from the
+ * statistics rollup (StatisticsService.totals).
+ *
+ * One statement, compiled once per scope kind (src/db/precompiled.ts; on PostgreSQL a named
+ * statement, planned once per connection): on the 1M bench pool PostgreSQL spent 1.5 of its
+ * 2 ms on the dashboard parsing and planning, and the server process a quarter of its CPU
+ * writing to PostgreSQL's sockets. Today's figures, in process: two statements 4.5 ms ->
+ * one 1.9 ms.
  */
 export class DashboardRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly allToday: (dayStart: number, dayEnd: number, staffId: number, today: string) => Promise<TodayRow | undefined>;
+  private readonly ownToday: (dayStart: number, dayEnd: number, staffId: number, today: string, authorId: number) => Promise<TodayRow | undefined>;
 
-  /** Today's count per time column, in one statement (one round trip). */
-  async countsOfDay(scope: PatientScope, day: { start: number; end: number }): Promise<Record<TimeColumn, DayCounts>> {
-    const countOf = (column: TimeColumn) =>
-      this.db
-        .selectFrom('patients')
-        .select([
-          sql<string>`${sql.lit(column)}`.as('time_column'),
-          sql<number>`count(*)`.as('count'),
-          sql<number>`coalesce(sum(case when ${sql.ref('patients.state')} = 0 then 1 else 0 end), 0)`.as('pending'),
-        ])
-        .where((eb: ExpressionBuilder<Database, 'patients'>) =>
-          eb.and([scopeCondition(eb, scope), eb(`patients.${column}`, '>=', day.start), eb(`patients.${column}`, '<=', day.end)]),
-        );
-    const rows = await countOf('add_time').unionAll(countOf('order_time')).unionAll(countOf('reach_time')).execute();
-    const counts = Object.fromEntries(TIME_COLUMNS.map((column) => [column, { count: 0, pending: 0 }])) as Record<TimeColumn, DayCounts>;
-    for (const row of rows) counts[row.time_column as TimeColumn] = { count: Number(row.count), pending: Number(row.pending) };
-    return counts;
+  constructor(db: Kysely<Database>) {
+    this.allToday = precompiled(db, (query, dayStart: number, dayEnd: number, staffId: number, today: string) =>
+      todayStatement(query, { kind: 'all' }, dayStart, dayEnd, staffId, today),
+    );
+    this.ownToday = precompiled(db, (query, dayStart: number, dayEnd: number, staffId: number, today: string, authorId: number) =>
+      todayStatement(query, { kind: 'own', authorId }, dayStart, dayEnd, staffId, today),
+    );
   }
 
-  /**
-   * Follow-ups due for this staff user: their latest contact with a patient asks for the next
-   * one on or before today. A later contact by the same user settles an earlier date.
-   */
-  async followUpsDue(staffId: number, today: string, scope: PatientScope): Promise<number> {
-    const row = await this.db
-      .selectFrom('follow_ups as f')
-      .innerJoin('patients', 'patients.id', 'f.patient_id')
-      .select(sql<number>`count(*)`.as('due'))
-      .where('f.staff_id', '=', staffId)
-      .where('f.next_follow_up_date', 'is not', null)
-      .where('f.next_follow_up_date', '<=', today)
-      .where('patients.deleted_at', 'is', null)
-      .$if(scope.kind === 'own', (query) => query.where('patients.author_id', '=', scope.kind === 'own' ? scope.authorId : -1))
-      .where(isLatestContactOfItsAuthor)
-      .executeTakeFirstOrThrow();
-    return Number(row.due);
+  async today(scope: PatientScope, day: { start: number; end: number }, staffId: number, today: string): Promise<TodayFigures> {
+    const row =
+      scope.kind === 'all' ? await this.allToday(day.start, day.end, staffId, today) : await this.ownToday(day.start, day.end, staffId, today, scope.authorId);
+    // PostgreSQL's count is a bigint, read as a string.
+    return {
+      registered: Number(row?.registered ?? 0),
+      booked: Number(row?.booked ?? 0),
+      bookedPending: Number(row?.bookedPending ?? 0),
+      arrived: Number(row?.arrived ?? 0),
+      followUpsDue: Number(row?.followUpsDue ?? 0),
+    };
   }
 }

@@ -61,20 +61,16 @@ export function registerDashboardRoutes(app: TypedApp, core: CoreServices): void
       const scope = dashboardScope(staff);
       const period = clock.periodsAround(nowSeconds());
       const day = { start: period.dayStart, end: period.dayEnd };
-      const [{ add_time: registered, order_time: booked, reach_time: arrived }, month, followUpsDue] = await Promise.all([
-        repository.countsOfDay(scope, day),
-        statistics.totals(scope, period.monthStart, period.monthEnd),
-        repository.followUpsDue(staff.id, period.today, scope),
-      ]);
+      const [today, month] = await Promise.all([repository.today(scope, day, staff.id, period.today), statistics.totals(scope, period.monthStart, period.monthEnd)]);
       return {
         dashboard: {
           date: period.today,
           timeZone: clock.timeZone,
           scope: scope.kind,
-          today: { inquiries: registered.count, appointments: booked.count, arrivals: arrived.count },
+          today: { inquiries: today.registered, appointments: today.booked, arrivals: today.arrived },
           month: { inquiries: month.inquiries, appointments: month.appointments, arrivals: month.arrivals },
-          expectedToday: { total: booked.count, pending: booked.pending },
-          followUpsDue,
+          expectedToday: { total: today.booked, pending: today.bookedPending },
+          followUpsDue: today.followUpsDue,
         },
       };
     },
