@@ -15,7 +15,7 @@ export interface ReportRange {
   from: number;
   to: number;
   /** UTC offsets in force over the range, for clinic-calendar buckets. */
-  segments: OffsetSegment[];
+  segments: readonly OffsetSegment[];
 }
 
 /** One GROUP BY answer: `bucket` is null when the query is not bucketed. */
@@ -44,7 +44,7 @@ const GROUP_COLUMN: Record<Exclude<FunnelGroup, 'none' | 'department'>, string> 
  * Expressions are built from literals only (sql.lit), never bound parameters: PostgreSQL
  * matches a GROUP BY expression to the select list by its text, and `$1` vs `$3` differ.
  */
-function clinicLocalSeconds(column: TimeColumn, segments: OffsetSegment[]): RawBuilder<number> {
+function clinicLocalSeconds(column: TimeColumn, segments: readonly OffsetSegment[]): RawBuilder<number> {
   const ref = sql.ref(`patients.${column}`);
   if (segments.length === 1) return sql<number>`(${ref} + ${sql.lit(segments[0]!.offsetSeconds)})`;
   const branches = segments.map((segment) =>
@@ -55,7 +55,7 @@ function clinicLocalSeconds(column: TimeColumn, segments: OffsetSegment[]): RawB
   return sql<number>`(${ref} + case ${sql.join(branches, sql` `)} end)`;
 }
 
-function bucketExpression(dialect: DialectName, column: TimeColumn, bucket: FunnelBucket, segments: OffsetSegment[]): RawBuilder<string> {
+function bucketExpression(dialect: DialectName, column: TimeColumn, bucket: FunnelBucket, segments: readonly OffsetSegment[]): RawBuilder<string> {
   const local = clinicLocalSeconds(column, segments);
   return dialect === 'sqlite'
     ? sql<string>`strftime(${sql.lit(SQLITE_FORMAT[bucket])}, ${local}, 'unixepoch')`
