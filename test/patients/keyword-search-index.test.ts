@@ -225,6 +225,22 @@ describe('keyword search after writes', () => {
     expect(await pagesOf('desc')).toEqual([second, fifth, third, first, fourth]);
   });
 
+  it('gives the total past the last page too, whichever way the keyword is answered', async () => {
+    await register(consultant.token, { name: '尾号测试', tel: '13700110616' });
+    // Four digits, a longer number and a Chinese pair, over the pool and in a consultant's scope.
+    const cases = [['0616', admin], ['0110616', admin], ['排序', admin], ['0616', consultant.token], ['10616', consultant.token], ['尾号', consultant.token]] as const;
+    for (const [keyword, token] of cases) {
+      const first = await server.http.get(`${STAFF}/patient/`, { query: { token, keyword, page: 1, page_size: 200 } });
+      expect(first.status).toBe(200);
+      expect(first.body.patients.length, keyword).toBeGreaterThan(0);
+      expect(first.body.total, keyword).toBe(first.body.patients.length);
+      const past = await server.http.get(`${STAFF}/patient/`, { query: { token, keyword, page: 3, page_size: 50 } });
+      expect(past.status, JSON.stringify(past.body)).toBe(200);
+      expect(past.body.patients, keyword).toEqual([]);
+      expect(past.body.total, keyword).toBe(first.body.patients.length);
+    }
+  });
+
   it('answers every fragment of every value ever written exactly as a scan with LIKE does', async () => {
     await expectEveryFragmentAsLike();
     if (onSqlite) {

@@ -32,6 +32,12 @@ import { ftsValues, keywordSearchMigration, runAll, sqliteBigramsOf, WATCHED } f
  *
  * The triggers of 0009 are replaced; FTS5 keeps every row as before. As in 0009, they keep the
  * tables exact in the writer's transaction whatever the write path.
+ *
+ * PostgreSQL: the same grams as a GIN index over the function patient_keyword_digit_grams(name,
+ * tel, wechat, qq) (as 0009's bigrams; 52 MB and 30 s at a million patients). Four digits are
+ * one key of it, exactly the patients that contain them, where pg_trgm ORed four columns'
+ * trigram lists and rechecked every candidate: at 1M, a last-4-digits page 1.5 -> 0.7 ms and
+ * its count 2.5 -> 0.75 ms in PostgreSQL; a full phone's count 1.0 -> 0.2 ms.
  */
 
 const FOUR_DIGITS = '[0-9][0-9][0-9][0-9]';
@@ -96,6 +102,20 @@ const CREATE_TRIGGERS = [
     `insert into patient_keyword_fts (patient_keyword_fts, rowid, ${WATCHED.join(', ')}) values ('delete', ${ftsValues('old')}); ${removeGrams} end`,
 ];
 
+/** PostgreSQL: the distinct 4-digit runs of the four values, as integers. */
+const POSTGRES_DIGIT_GRAMS_FUNCTION =
+  `create function patient_keyword_digit_grams(${WATCHED.map((column) => `${column} text`).join(', ')}) returns int[] ` +
+  'language sql immutable parallel safe as $$ select array(' +
+  `select distinct substr(w.v, i, 4)::int from (select v from unnest(array[${WATCHED.join(', ')}]) v where v ~ '[0-9]{4}') w, ` +
+  "generate_series(1, length(w.v) - 3) i where substr(w.v, i, 4) ~ '^[0-9]{4}$') $$";
+
+const POSTGRES_STATEMENTS = [
+  POSTGRES_DIGIT_GRAMS_FUNCTION,
+  // The pool's per-statement limit is for requests; indexing a million patients takes longer.
+  'set local statement_timeout = 0',
+  `create index patients_keyword_digit_grams_idx on patients using gin (patient_keyword_digit_grams(${WATCHED.join(', ')}))`,
+];
+
 /**
  * SQLite: fills every keyword structure from the patients rows, replacing what they held, for a
  * bulk load that ran without the triggers (bench/generate.ts); in a transaction. PostgreSQL:
@@ -108,12 +128,15 @@ export async function rebuildKeywordSearch(executor: Kysely<any>, dialect: Diale
 export function keywordDigitGramsMigration(dialect: DialectName): Migration {
   return {
     async up(db: Kysely<any>) {
-      if (dialect === 'postgres') return; // pg_trgm (0007) already answers digit fragments from the index.
+      if (dialect === 'postgres') return runAll(db, POSTGRES_STATEMENTS);
       // One transaction, as in 0009: a table without its triggers would go stale.
       await db.transaction().execute((trx) => runAll(trx, [...DROP_TRIGGERS, ...TABLES, ...BUILD, ...CREATE_TRIGGERS]));
     },
     async down(db: Kysely<any>) {
-      if (dialect === 'postgres') return;
+      if (dialect === 'postgres') {
+        await runAll(db, ['drop index if exists patients_keyword_digit_grams_idx', 'drop function if exists patient_keyword_digit_grams(text, text, text, text)']);
+        return;
+      }
       await db.transaction().execute(async (trx) => {
         // 0009's bigram table had the key (gram, patient_id).
         await runAll(trx, [...DROP_TRIGGERS, 'drop table if exists patient_keyword_digit_grams', 'drop table if exists patient_keyword_bigrams']);
