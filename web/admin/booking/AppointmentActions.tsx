@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { App, Button, Form, Input, Modal, Popconfirm, Space, Tooltip } from 'antd';
+import { Button, Form, Input, Modal, Popconfirm, Space, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { call, messageOf, staffClient } from '../api';
+import { call, staffClient } from '../api';
+import { useAction, useSubmit } from '../useAction';
 import { type StaffAppointment, todayText, yuanToFen } from './bookingFormat';
 
 type Dialog = 'arrive' | 'cancel';
@@ -13,7 +14,6 @@ type Dialog = 'arrive' | 'cancel';
  */
 export function AppointmentActions({ appointment, onDone }: { appointment: StaffAppointment; onDone: () => void }) {
   const { t } = useTranslation('admin');
-  const { message } = App.useApp();
   const [dialog, setDialog] = useState<Dialog>();
   if (appointment.status !== 'booked') return null;
   const name = appointment.patientName;
@@ -21,14 +21,9 @@ export function AppointmentActions({ appointment, onDone }: { appointment: Staff
   const beforeDay = appointment.date > todayText();
   const notStarted = Number(appointment.startTime) > Date.now() / 1000;
 
+  const attempt = useAction(onDone);
   async function markMissed() {
-    try {
-      await call(() => staffClient.POST('/back_end/api/v1/appointment/{id}/miss', { params: { path: { id } }, body: {} }));
-      message.success(t('dayList.missed', { name }));
-      onDone();
-    } catch (cause) {
-      message.error(messageOf(cause));
-    }
+    await attempt(() => call(() => staffClient.POST('/back_end/api/v1/appointment/{id}/miss', { params: { path: { id } }, body: {} })), t('dayList.missed', { name }));
   }
 
   return (
@@ -56,29 +51,10 @@ export function AppointmentActions({ appointment, onDone }: { appointment: Staff
   );
 }
 
-function useSubmit(onClose: () => void, onDone: () => void) {
-  const { message } = App.useApp();
-  const [saving, setSaving] = useState(false);
-  async function submit(action: () => Promise<unknown>, success: string) {
-    setSaving(true);
-    try {
-      await action();
-      message.success(success);
-      onDone();
-      onClose();
-    } catch (cause) {
-      message.error(messageOf(cause));
-    } finally {
-      setSaving(false);
-    }
-  }
-  return { saving, submit };
-}
-
 function ArriveModal({ id, name, onClose, onDone }: { id: number; name: string; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation('admin');
   const [form] = Form.useForm<{ spend?: string; notes?: string }>();
-  const { saving, submit } = useSubmit(onClose, onDone);
+  const { saving, submit } = useSubmit(onDone, onClose);
   async function save() {
     const values = await form.validateFields();
     const spend = values.spend?.trim();
@@ -105,7 +81,7 @@ function ArriveModal({ id, name, onClose, onDone }: { id: number; name: string; 
 function CancelModal({ id, name, onClose, onDone }: { id: number; name: string; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation('admin');
   const [form] = Form.useForm<{ reason: string }>();
-  const { saving, submit } = useSubmit(onClose, onDone);
+  const { saving, submit } = useSubmit(onDone, onClose);
   async function save() {
     const { reason } = await form.validateFields();
     await submit(() => call(() => staffClient.POST('/back_end/api/v1/appointment/{id}/cancel', { params: { path: { id } }, body: { reason: reason.trim() } })), t('dayList.cancelled', { name }));

@@ -1,9 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
-import { Alert, App, Form, Modal, Select, Spin } from 'antd';
+import { Alert, Form, Modal, Select, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type { ApiPaths } from '../../api/client';
 import { call, messageOf, staffClient } from '../api';
+import { useSubmit } from '../useAction';
 import { useRemote } from '../useRemote';
 import { addDaysText, BOOKING_HORIZON_DAYS, type DatedSession, type Period, sessionLabel, todayText } from './bookingFormat';
+
+type Booked = ApiPaths['/back_end/api/v1/appointment']['post']['responses'][201]['content']['application/json'];
 
 /** How long the patient search waits for typing to settle. */
 const SEARCH_DELAY_MS = 300;
@@ -45,10 +49,10 @@ const NO_SESSIONS: DatedSession[] = [];
  */
 export function BookOnBehalfModal({ doctorId, preferredDate, onClose, onBooked }: { doctorId: number; preferredDate: string; onClose: () => void; onBooked: (date: string) => void }) {
   const { t } = useTranslation('admin');
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ patientId: number; session: string }>();
   const patients = usePatientSearch();
-  const [saving, setSaving] = useState(false);
+  // The server answers with the appointment, on the date that was asked for.
+  const { saving, submit } = useSubmit((body: Booked) => onBooked(body.appointment.date), onClose);
   const from = todayText();
   const sessions = useRemote(
     () =>
@@ -71,17 +75,10 @@ export function BookOnBehalfModal({ doctorId, preferredDate, onClose, onBooked }
   async function save() {
     const values = await form.validateFields();
     const [date = '', period = 'morning'] = values.session.split('|') as [string, Period];
-    setSaving(true);
-    try {
-      const body = await call(() => staffClient.POST('/back_end/api/v1/appointment', { body: { patient_id: values.patientId, doctor_id: doctorId, date, period } }));
-      message.success(t('dayList.booked', { name: body.appointment.patientName, session: sessionLabel(t, date, period) }));
-      onBooked(date);
-      onClose();
-    } catch (cause) {
-      message.error(messageOf(cause));
-    } finally {
-      setSaving(false);
-    }
+    await submit(
+      () => call(() => staffClient.POST('/back_end/api/v1/appointment', { body: { patient_id: values.patientId, doctor_id: doctorId, date, period } })),
+      (body) => t('dayList.booked', { name: body.appointment.patientName, session: sessionLabel(t, date, period) }),
+    );
   }
 
   return (

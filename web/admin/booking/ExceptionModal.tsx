@@ -1,9 +1,9 @@
-import { useState } from 'react';
 import { App, DatePicker, Form, Input, InputNumber, Modal, Radio, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
-import { call, messageOf, staffClient } from '../api';
+import { call, staffClient } from '../api';
+import { useSubmit } from '../useAction';
 import { DATE_FORMAT, type DatedSession, type Period, PERIODS, periodLabel, sessionLabel } from './bookingFormat';
 
 type ExceptionResult = ApiPaths['/back_end/api/v1/schedule/doctors/{id}/exceptions']['post']['responses'][201]['content']['application/json'];
@@ -31,35 +31,29 @@ interface Values {
  */
 export function ExceptionModal({ doctorId, draft, sessions, onClose, onSaved }: { doctorId: number; draft: ExceptionDraft; sessions: DatedSession[]; onClose: () => void; onSaved: (result: ExceptionResult) => void }) {
   const { t } = useTranslation('admin');
-  const { message, modal } = App.useApp();
+  const { modal } = App.useApp();
   const [form] = Form.useForm<Values>();
   const kind = Form.useWatch('kind', form) ?? draft.kind ?? 'cancelled';
-  const [saving, setSaving] = useState(false);
+  const { saving, submit } = useSubmit(onSaved, onClose);
 
-  async function submit(values: Values) {
-    setSaving(true);
-    try {
-      const date = values.date.format(DATE_FORMAT);
-      const reason = values.reason?.trim();
-      const result = await call(() =>
-        staffClient.POST('/back_end/api/v1/schedule/doctors/{id}/exceptions', {
-          params: { path: { id: doctorId } },
-          body: { date, period: values.period, kind: values.kind, ...(values.kind === 'extra' ? { capacity: values.capacity } : {}), ...(reason ? { reason } : {}) },
-        }),
-      );
-      message.success(t(values.kind === 'cancelled' ? 'scheduleEdit.stopped' : 'scheduleEdit.extraSaved', { session: sessionLabel(t, date, values.period) }));
-      onSaved(result);
-      onClose();
-    } catch (cause) {
-      message.error(messageOf(cause));
-    } finally {
-      setSaving(false);
-    }
+  async function save(values: Values) {
+    const date = values.date.format(DATE_FORMAT);
+    const reason = values.reason?.trim();
+    await submit(
+      () =>
+        call(() =>
+          staffClient.POST('/back_end/api/v1/schedule/doctors/{id}/exceptions', {
+            params: { path: { id: doctorId } },
+            body: { date, period: values.period, kind: values.kind, ...(values.kind === 'extra' ? { capacity: values.capacity } : {}), ...(reason ? { reason } : {}) },
+          }),
+        ),
+      t(values.kind === 'cancelled' ? 'scheduleEdit.stopped' : 'scheduleEdit.extraSaved', { session: sessionLabel(t, date, values.period) }),
+    );
   }
 
   async function confirmAndSubmit() {
     const values = await form.validateFields();
-    if (values.kind !== 'cancelled') return submit(values);
+    if (values.kind !== 'cancelled') return save(values);
     const date = values.date.format(DATE_FORMAT);
     const booked = sessions.find((s) => s.date === date && s.period === values.period)?.booked;
     modal.confirm({
@@ -68,7 +62,7 @@ export function ExceptionModal({ doctorId, draft, sessions, onClose, onSaved }: 
       okText: t('scheduleEdit.stopOk'),
       okButtonProps: { danger: true },
       cancelText: t('common:cancel'),
-      onOk: () => submit(values),
+      onOk: () => save(values),
     });
   }
 

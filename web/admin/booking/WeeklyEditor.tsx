@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { App, Button, Form, InputNumber, Modal, Popconfirm, Space, Table, Typography } from 'antd';
+import { Button, Form, InputNumber, Modal, Popconfirm, Space, Table, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { call, messageOf, staffClient } from '../api';
+import { call, staffClient } from '../api';
+import { useAction, useSubmit } from '../useAction';
 import { type Period, PERIODS, periodLabel, type Schedule, weekdayLabel } from './bookingFormat';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
@@ -20,19 +21,16 @@ interface Slot {
  */
 export function WeeklyEditor({ doctorId, schedule, editable, onChanged }: { doctorId: number; schedule: Schedule; editable: boolean; onChanged: () => void }) {
   const { t } = useTranslation('admin');
-  const { message } = App.useApp();
   const [editing, setEditing] = useState<Slot>();
+  const attempt = useAction(onChanged);
   const capacityOf = (weekday: number, period: Period) => schedule.weekly.find((w) => w.weekday === weekday && w.period === period)?.capacity;
   const slotName = (slot: Slot) => `${weekdayLabel(t, slot.weekday)} ${periodLabel(t, slot.period)}`;
 
   async function remove(slot: Slot) {
-    try {
-      await call(() => staffClient.DELETE('/back_end/api/v1/schedule/doctors/{id}/weekly/{weekday}/{period}', { params: { path: { id: doctorId, weekday: slot.weekday, period: slot.period } } }));
-      message.success(t('scheduleEdit.weeklyRemoved', { slot: slotName(slot) }));
-      onChanged();
-    } catch (cause) {
-      message.error(messageOf(cause));
-    }
+    await attempt(
+      () => call(() => staffClient.DELETE('/back_end/api/v1/schedule/doctors/{id}/weekly/{weekday}/{period}', { params: { path: { id: doctorId, weekday: slot.weekday, period: slot.period } } })),
+      t('scheduleEdit.weeklyRemoved', { slot: slotName(slot) }),
+    );
   }
 
   const cell = (weekday: number, period: Period) => {
@@ -81,25 +79,18 @@ export function WeeklyEditor({ doctorId, schedule, editable, onChanged }: { doct
 
 function WeeklyModal({ doctorId, slot, title, onClose, onSaved }: { doctorId: number; slot: Slot; title: string; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation('admin');
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ capacity: number }>();
-  const [saving, setSaving] = useState(false);
+  const { saving, submit } = useSubmit(onSaved, onClose);
 
   async function save() {
     const { capacity } = await form.validateFields();
-    setSaving(true);
-    try {
-      await call(() =>
-        staffClient.PUT('/back_end/api/v1/schedule/doctors/{id}/weekly/{weekday}/{period}', { params: { path: { id: doctorId, weekday: slot.weekday, period: slot.period } }, body: { capacity } }),
-      );
-      message.success(t('scheduleEdit.weeklySaved', { slot: title, count: capacity }));
-      onSaved();
-      onClose();
-    } catch (cause) {
-      message.error(messageOf(cause));
-    } finally {
-      setSaving(false);
-    }
+    await submit(
+      () =>
+        call(() =>
+          staffClient.PUT('/back_end/api/v1/schedule/doctors/{id}/weekly/{weekday}/{period}', { params: { path: { id: doctorId, weekday: slot.weekday, period: slot.period } }, body: { capacity } }),
+        ),
+      t('scheduleEdit.weeklySaved', { slot: title, count: capacity }),
+    );
   }
 
   return (

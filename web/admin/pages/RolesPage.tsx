@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import { ModalForm, PageContainer, ProCard, ProFormText } from '@ant-design/pro-components';
-import { Alert, App, Button, Empty, List, Popconfirm, Skeleton, Space, Tree } from 'antd';
+import { Alert, Button, Empty, List, Popconfirm, Skeleton, Space, Tree } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { call, messageOf, staffClient } from '../api';
+import { call, staffClient } from '../api';
 import { useAccess } from '../access';
 import { useRemote } from '../useRemote';
-import { useAction } from '../useAction';
+import { useAction, useSubmit } from '../useAction';
 
 /** The tree shows actions; a module key is granted whenever any of its actions is (it unlocks the menu entry). */
 function withModules(actions: string[]): string[] {
@@ -16,7 +16,6 @@ function withModules(actions: string[]): string[] {
 /** 角色权限: roles on the left, the role's permission tree (module → action) on the right. */
 export default function RolesPage() {
   const { t } = useTranslation('admin');
-  const { message } = App.useApp();
   const canManage = useAccess().can('staff:roles');
   const roles = useRemote(() => call(() => staffClient.GET('/back_end/api/v1/roles', {})).then((b) => b.roles), []);
   const [roleId, setRoleId] = useState<string>();
@@ -25,7 +24,7 @@ export default function RolesPage() {
     [roleId],
   );
   const [checked, setChecked] = useState<string[]>([]);
-  const [saving, setSaving] = useState(false);
+  const { saving, submit } = useSubmit(() => tree.reload());
   useEffect(() => {
     // Leaves only: antd derives a module's check mark from its actions.
     setChecked((tree.data ?? []).flatMap((module) => (module.children.length === 0 ? (module.checked ? [module.key] : []) : module.children.filter((a) => a.checked).map((a) => a.key))));
@@ -33,16 +32,7 @@ export default function RolesPage() {
 
   async function save() {
     if (!roleId) return;
-    setSaving(true);
-    try {
-      await call(() => staffClient.PUT('/back_end/api/v1/roles/{id}/permissions', { params: { path: { id: Number(roleId) } }, body: { keys: withModules(checked) } }));
-      message.success(t('roles.saved'));
-      tree.reload();
-    } catch (cause) {
-      message.error(messageOf(cause));
-    } finally {
-      setSaving(false);
-    }
+    await submit(() => call(() => staffClient.PUT('/back_end/api/v1/roles/{id}/permissions', { params: { path: { id: Number(roleId) } }, body: { keys: withModules(checked) } })), t('roles.saved'));
   }
 
   /** Errors (a name in use, a role still held by accounts: 409) are shown with the server's message. */
