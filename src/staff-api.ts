@@ -6,6 +6,8 @@ import { registerMenuRoutes } from './features/menu/routes.js';
 import { PatientRepository } from './features/patients/repository.js';
 import { registerPatientRoutes } from './features/patients/routes.js';
 import { PatientService } from './features/patients/service.js';
+import { PoolTotals } from './features/patients/pool-total.js';
+import { RollupRepository } from './features/statistics/rollup-repository.js';
 import { registerPatientPoolRoutes } from './features/patients/pool-routes.js';
 import { registerFollowUpRoutes } from './features/follow-ups/routes.js';
 import { registerVisitRoutes } from './features/visits/routes.js';
@@ -49,7 +51,8 @@ export async function staffApi(app: TypedApp, options: { core: CoreServices }): 
   registerStaffAuthRoutes(app, new StaffAuthService(core, authRepository));
   registerMenuRoutes(app);
   registerMeRoutes(app, core);
-  registerPatientRoutes(app, new PatientService(core, patients, references));
+  const poolTotals = new PoolTotals(new RollupRepository(core.db), core.config.clinicTimezone);
+  registerPatientRoutes(app, new PatientService(core, patients, references, poolTotals));
   registerPatientPoolRoutes(app, core);
   registerFollowUpRoutes(app, core);
   registerVisitRoutes(app, core);

@@ -132,12 +132,15 @@ export function answeredFunnel(body: any): Record<string, Cell> {
   );
 }
 
-const ROLLUP_DIMENSIONS: [string, keyof Facts | null][] = [
-  ['none', null],
-  ['channel', 'media_from_id'],
-  ['disease', 'disease_id'],
-  ['doctor', 'doctor_id'],
-  ['advisory_way', 'advisory_way'],
+const valueKey = (value: string | number | null) => (value === null ? '' : `#${value}`);
+/** Each dimension's group_key of a patient, written out here independently of the SQL. */
+const ROLLUP_DIMENSIONS: [string, (patient: Facts) => string][] = [
+  ['none', () => ''],
+  ['channel', (patient) => valueKey(patient.media_from_id)],
+  ['disease', (patient) => valueKey(patient.disease_id)],
+  ['doctor', (patient) => valueKey(patient.doctor_id)],
+  ['advisory_way', (patient) => valueKey(patient.advisory_way)],
+  ['state_channel', (patient) => `#${patient.state}${valueKey(patient.media_from_id)}`],
 ];
 
 type RollupFigures = { inquiries: number; lost: number; appointments: number; arrivals: number; spend_fen: number };
@@ -147,9 +150,8 @@ export function expectedRollup(patients: Facts[], clock: ClinicClock): Record<st
   const rows: Record<string, RollupFigures> = {};
   const dayOf = (time: number) => Math.floor((time + clock.offsetAt(time)) / 86_400);
   const add = (time: number, patient: Facts, figures: Partial<RollupFigures>) => {
-    for (const [dimension, column] of ROLLUP_DIMENSIONS) {
-      const value = column === null ? null : patient[column];
-      const key = `${dimension}|${dayOf(time)}|${column === null || value === null ? '' : `#${value}`}`;
+    for (const [dimension, groupKey] of ROLLUP_DIMENSIONS) {
+      const key = `${dimension}|${dayOf(time)}|${groupKey(patient)}`;
       const row = (rows[key] ??= { inquiries: 0, lost: 0, appointments: 0, arrivals: 0, spend_fen: 0 });
       for (const [name, amount] of Object.entries(figures) as [keyof RollupFigures, number][]) row[name] += amount;
     }

@@ -82,6 +82,37 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
     }
   }
 
+  /**
+   * The pool list's total for state x channel x add-time range (whole days from the rollup's
+   * state_channel rows, part-days from the patients) must be the number of live patients the
+   * filters match, ranges off day boundaries and within one day included.
+   */
+  async function expectListTotals() {
+    const patients = await livePatients(server);
+    const now = unixNow();
+    const ranges = [YEAR(), ODD(), { from: at(2024, 3, 10, 1, 0), to: at(2024, 3, 10, 5, 0) }, { from: now - 40 * DAY, to: now + 40 * DAY }, null];
+    for (const range of ranges) {
+      for (const state of [undefined, 0, 1, 2]) {
+        for (const channel of [undefined, ...channels]) {
+          const query = {
+            ...(state === undefined ? {} : { state }),
+            ...(channel === undefined ? {} : { media_from_id: channel }),
+            ...(range ? { add_time_from: range.from, add_time_to: range.to } : {}),
+          };
+          const response = await server.http.get(`${STAFF}/patient/`, { query: { token: admin, page_size: 1, ...query } });
+          expect(response.status, JSON.stringify(response.body)).toBe(200);
+          const expected = patients.filter(
+            (patient) =>
+              (state === undefined || patient.state === state) &&
+              (channel === undefined || patient.media_from_id === channel) &&
+              (!range || (patient.add_time >= range.from && patient.add_time <= range.to)),
+          ).length;
+          expect(response.body.total, JSON.stringify(query)).toBe(expected);
+        }
+      }
+    }
+  }
+
   beforeAll(async () => {
     server = await startTestServer({ CLINIC_TIMEZONE: zone });
     admin = await staffLogin(server.http);
@@ -181,6 +212,11 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
     expect(await storedRollup(server)).toEqual(expectedRollup(await livePatients(server), clock));
   });
 
+  // Before the fold below: on PostgreSQL the totals add the appended changes to the counts.
+  it('totals the pool list by state, channel and add time as the patient rows count it', async () => {
+    await expectListTotals();
+  });
+
   it('folds the changes PostgreSQL appends into patient_day_counts without changing a sum', async () => {
     const expected = expectedRollup(await livePatients(server), clock);
     if (server.database.dialect === 'postgres') await compactRollup(server.database.db);
@@ -219,9 +255,19 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
     const tampered = await server.http.get(`${STAFF}/statistics/funnel`, { query: { token: admin, from: june.from, to: june.to, bucket: 'month', group_by: 'none' } });
     expect(tampered.body.funnel.totals.inquiries).toBeGreaterThanOrEqual(1000);
     expect(tampered.body.funnel.totals.inquiries).not.toBe(before.totals.inquiries);
+    // The pool list's total reads the same rows: 月末 (state 0, third channel) was added on 30 June.
+    const listQuery = { token: admin, state: 0, media_from_id: channels[2]!, add_time_from: june.from, add_time_to: june.to };
+    const listed = await server.http.get(`${STAFF}/patient/`, { query: listQuery });
+    const key = `#0#${channels[2]}`;
+    const listRow = await db.updateTable('patient_day_counts').set({ inquiries: 1000 }).where('dimension', '=', 'state_channel').where('day', '=', lastOfJune).where('group_key', '=', key).executeTakeFirst();
+    expect(Number(listRow.numUpdatedRows)).toBe(1);
+    const tamperedList = await server.http.get(`${STAFF}/patient/`, { query: listQuery });
+    expect(tamperedList.body.total).toBeGreaterThanOrEqual(1000);
+    expect(listed.body.total).toBeLessThan(1000);
     await db.transaction().execute((trx) => rebuildRollup(trx, zone, unixNow()));
     expect(await storedRollup(server)).toEqual(expectedRollup(await livePatients(server), clock));
     await expectFunnel(june);
+    expect((await server.http.get(`${STAFF}/patient/`, { query: listQuery })).body.total).toBe(listed.body.total);
   });
 
   it('recounts in another time zone when CLINIC_TIMEZONE changes, and answers from the patients meanwhile', async () => {
@@ -234,9 +280,11 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
     // This server's zone no longer matches the table: its answers come from the patient rows, still exact.
     await expectFunnel({ ...YEAR(), bucket: 'month', group: 'channel' });
     await expectFunnel({ ...ODD(), bucket: 'day', group: 'none' });
+    await expectListTotals();
     expect(await syncRollup(db, dialect, zone)).toBe(true);
     expect(await storedRollup(server)).toEqual(expectedRollup(await livePatients(server), clock));
     await expectAllReports();
+    await expectListTotals();
   });
 });
 

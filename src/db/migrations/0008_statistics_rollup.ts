@@ -37,15 +37,20 @@ import type { DialectName } from '../database.js';
  */
 
 const DUE_COVER = ['staff_id', 'next_follow_up_date', 'patient_id', 'contact_time', 'id'];
-const DIMENSIONS = ['none', 'channel', 'disease', 'doctor', 'advisory_way'] as const;
+/** The dimensions 0008 counts; 0011 adds state_channel (the pool list's total). */
+const DIMENSIONS_0008 = ['none', 'channel', 'disease', 'doctor', 'advisory_way'] as const;
+export type RollupTriggerDimension = (typeof DIMENSIONS_0008)[number] | 'state_channel';
 /** The patient columns the figures depend on. */
 const COUNTED = ['add_time', 'order_time', 'reach_time', 'state', 'spend_fen', 'media_from_id', 'disease_id', 'doctor_id', 'advisory_way'] as const;
 
-const dimensionsTable = DIMENSIONS.map((name, index) => (index === 0 ? `select '${name}' as dimension` : `select '${name}'`)).join(' union all ');
+const dimensionsTable = (dimensions: readonly RollupTriggerDimension[]) =>
+  dimensions.map((name, index) => (index === 0 ? `select '${name}' as dimension` : `select '${name}'`)).join(' union all ');
 
+/** state_channel: '#' + state, then '#' + channel when there is one ('#0#3', '#0'). */
 const groupKey =
   "case d.dimension when 'channel' then coalesce('#' || m.media_from_id, '') when 'disease' then coalesce('#' || m.disease_id, '') " +
-  "when 'doctor' then coalesce('#' || m.doctor_id, '') when 'advisory_way' then coalesce('#' || m.advisory_way, '') else '' end";
+  "when 'doctor' then coalesce('#' || m.doctor_id, '') when 'advisory_way' then coalesce('#' || m.advisory_way, '') " +
+  "when 'state_channel' then '#' || m.state || coalesce('#' || m.media_from_id, '') else '' end";
 
 /** Clinic-local day number of a Unix-seconds expression (floor division, also before 1970). */
 const dayOf = (time: string) =>
@@ -54,7 +59,7 @@ const dayOf = (time: string) =>
 
 /** The per-measure rows of a signed patient relation `rows` (sign +1 adds, -1 removes). */
 function measureRows(rows: string): string {
-  const keys = 'r.media_from_id, r.disease_id, r.doctor_id, r.advisory_way';
+  const keys = 'r.media_from_id, r.disease_id, r.doctor_id, r.advisory_way, r.state';
   return [
     `select ${dayOf('r.add_time')} as day, r.sign as inquiries, case when r.state = 2 then r.sign else 0 end as lost, ` +
       `0 as appointments, 0 as arrivals, 0 as spend_fen, ${keys} from ${rows} r`,
@@ -64,11 +69,11 @@ function measureRows(rows: string): string {
 }
 
 /** Adds the measure rows of `rows` into `table`, one row per dimension, day and key; zero changes write nothing. */
-function insertFrom(table: 'patient_day_counts' | 'patient_day_deltas', rows: string): string {
+function insertFrom(table: 'patient_day_counts' | 'patient_day_deltas', rows: string, dimensions: readonly RollupTriggerDimension[]): string {
   const insert =
     `insert into ${table} (dimension, day, group_key, inquiries, lost, appointments, arrivals, spend_fen) ` +
     `select d.dimension, m.day, ${groupKey}, sum(m.inquiries), sum(m.lost), sum(m.appointments), sum(m.arrivals), sum(m.spend_fen) ` +
-    `from (${measureRows(rows)}) m cross join (${dimensionsTable}) d ` +
+    `from (${measureRows(rows)}) m cross join (${dimensionsTable(dimensions)}) d ` +
     'where true group by 1, 2, 3 ' +
     'having sum(m.inquiries) <> 0 or sum(m.lost) <> 0 or sum(m.appointments) <> 0 or sum(m.arrivals) <> 0 or sum(m.spend_fen) <> 0';
   if (table === 'patient_day_deltas') return insert;
@@ -82,22 +87,22 @@ function insertFrom(table: 'patient_day_counts' | 'patient_day_deltas', rows: st
 
 const signed = (sign: 1 | -1, alias: string) => `select ${sign} as sign, ${COUNTED.map((column) => `${alias}.${column} as ${column}`).join(', ')}`;
 
-function sqliteTriggers(): string[] {
+function sqliteTriggers(dimensions: readonly RollupTriggerDimension[]): string[] {
   const changed = [
     ...COUNTED.map((column) => `old.${column} is not new.${column}`),
     '(old.deleted_at is null) <> (new.deleted_at is null)',
   ].join(' or ');
   return [
     `create trigger patients_rollup_insert after insert on patients for each row when new.deleted_at is null begin ` +
-      `${insertFrom('patient_day_counts', `(${signed(1, 'new')})`)}; end`,
+      `${insertFrom('patient_day_counts', `(${signed(1, 'new')})`, dimensions)}; end`,
     `create trigger patients_rollup_update after update of ${[...COUNTED, 'deleted_at'].join(', ')} on patients for each row when ${changed} begin ` +
-      `${insertFrom('patient_day_counts', `(${signed(1, 'new')} where new.deleted_at is null union all ${signed(-1, 'old')} where old.deleted_at is null)`)}; end`,
+      `${insertFrom('patient_day_counts', `(${signed(1, 'new')} where new.deleted_at is null union all ${signed(-1, 'old')} where old.deleted_at is null)`, dimensions)}; end`,
     `create trigger patients_rollup_delete after delete on patients for each row when old.deleted_at is null begin ` +
-      `${insertFrom('patient_day_counts', `(${signed(-1, 'old')})`)}; end`,
+      `${insertFrom('patient_day_counts', `(${signed(-1, 'old')})`, dimensions)}; end`,
   ];
 }
 
-function postgresTriggers(): string[] {
+function postgresTriggers(dimensions: readonly RollupTriggerDimension[]): string[] {
   const tuple = (alias: string) => `(${COUNTED.map((column) => `${alias}.${column}`).join(', ')}, ${alias}.deleted_at is null)`;
   const changed = `${tuple('o')} is distinct from ${tuple('n')}`;
   const bodies: Record<'insert' | 'update' | 'delete', string> = {
@@ -109,10 +114,22 @@ function postgresTriggers(): string[] {
   };
   const transition = { insert: 'new table as new_rows', update: 'old table as old_rows new table as new_rows', delete: 'old table as old_rows' };
   return (['insert', 'update', 'delete'] as const).flatMap((event) => [
-    `create function patients_rollup_${event}() returns trigger language plpgsql as $$ begin ${insertFrom('patient_day_deltas', bodies[event])}; return null; end $$`,
+    `create function patients_rollup_${event}() returns trigger language plpgsql as $$ begin ${insertFrom('patient_day_deltas', bodies[event], dimensions)}; return null; end $$`,
     `create trigger patients_rollup_${event} after ${event} on patients referencing ${transition[event]} ` +
       `for each statement execute function patients_rollup_${event}()`,
   ]);
+}
+
+/** The triggers that keep patient_day_counts (SQLite) or patient_day_deltas (PostgreSQL) for these dimensions. */
+export async function createRollupTriggers(db: Kysely<any>, dialect: DialectName, dimensions: readonly RollupTriggerDimension[]): Promise<void> {
+  for (const statement of dialect === 'sqlite' ? sqliteTriggers(dimensions) : postgresTriggers(dimensions)) await sql.raw(statement).execute(db);
+}
+
+export async function dropRollupTriggers(db: Kysely<any>, dialect: DialectName): Promise<void> {
+  for (const event of ['insert', 'update', 'delete']) {
+    await sql.raw(`drop trigger if exists patients_rollup_${event}${dialect === 'postgres' ? ' on patients' : ''}`).execute(db);
+    if (dialect === 'postgres') await sql.raw(`drop function if exists patients_rollup_${event}()`).execute(db);
+  }
 }
 
 export function statisticsRollupMigration(dialect: DialectName): Migration {
@@ -159,17 +176,14 @@ export function statisticsRollupMigration(dialect: DialectName): Migration {
         .addColumn('rebuilt_at', 'bigint')
         .execute();
       await db.insertInto('patient_day_counts_zone').values({ id: 1, time_zone: null }).execute();
-      for (const statement of dialect === 'sqlite' ? sqliteTriggers() : postgresTriggers()) await sql.raw(statement).execute(db);
+      await createRollupTriggers(db, dialect, DIMENSIONS_0008);
       await db.schema.createIndex('follow_ups_due_cover_idx').ifNotExists().on('follow_ups').columns(DUE_COVER).execute();
       await db.schema.dropIndex('follow_ups_due_idx').ifExists().execute();
     },
     async down(db: Kysely<any>) {
       await db.schema.createIndex('follow_ups_due_idx').ifNotExists().on('follow_ups').columns(['staff_id', 'next_follow_up_date']).execute();
       await db.schema.dropIndex('follow_ups_due_cover_idx').ifExists().execute();
-      for (const event of ['insert', 'update', 'delete']) {
-        await sql.raw(`drop trigger if exists patients_rollup_${event}${dialect === 'postgres' ? ' on patients' : ''}`).execute(db);
-        if (dialect === 'postgres') await sql.raw(`drop function if exists patients_rollup_${event}()`).execute(db);
-      }
+      await dropRollupTriggers(db, dialect);
       for (const table of ['patient_day_counts_zone', 'clinic_utc_offsets', 'patient_day_deltas', 'patient_day_counts']) {
         await db.schema.dropTable(table).ifExists().execute();
       }

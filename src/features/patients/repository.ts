@@ -96,7 +96,8 @@ export class PatientRepository {
     return db.insertInto('patients').values(values).returningAll().executeTakeFirstOrThrow();
   }
 
-  async list(scope: PatientScope, filters: PatientListFilters, paging: PatientListPaging): Promise<{ rows: PatientRow[]; total: number }> {
+  /** `knownTotal`: the total when the caller has it already (PoolTotals, from the rollup). */
+  async list(scope: PatientScope, filters: PatientListFilters, paging: PatientListPaging, knownTotal?: number): Promise<{ rows: PatientRow[]; total: number }> {
     const where: Where = (eb) => eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters, this.dialect)]);
     const offset = (paging.page - 1) * paging.pageSize;
     const keyword = filters.keyword?.trim();
@@ -114,7 +115,7 @@ export class PatientRepository {
       .orderBy(paging.sort, paging.order)
       .orderBy('id', paging.order)
       .execute();
-    return { rows, total: await this.count(where) };
+    return { rows, total: knownTotal ?? (await this.count(where)) };
   }
 
   /**

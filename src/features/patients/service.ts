@@ -5,6 +5,7 @@ import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../audit/audit-repository.js';
 import type { ReferenceRepository, ReferenceTable } from '../catalogs/reference-repository.js';
+import type { PoolTotals } from './pool-total.js';
 import type { PatientListFilters, PatientListPaging, PatientRepository } from './repository.js';
 import type { CreatePatientBody } from './schemas.js';
 import { scopeOf } from './scope.js';
@@ -23,10 +24,13 @@ export class PatientService {
     private readonly core: CoreServices,
     private readonly patients: PatientRepository,
     private readonly referenceRepository: ReferenceRepository,
+    private readonly poolTotals: PoolTotals,
   ) {}
 
-  list(staff: StaffPrincipal, filters: PatientListFilters, paging: PatientListPaging) {
-    return this.patients.list(scopeOf(staff), filters, paging);
+  async list(staff: StaffPrincipal, filters: PatientListFilters, paging: PatientListPaging) {
+    const scope = scopeOf(staff);
+    const total = await this.poolTotals.total(scope, filters);
+    return this.patients.list(scope, filters, paging, total ?? undefined);
   }
 
   async create(staff: StaffPrincipal, input: CreatePatientInput, actor: AuditActor, now: number): Promise<PatientRow> {

@@ -1,10 +1,10 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { FunnelBucket } from './repository.js';
 
 /** The funnel figures of one day, dimension and group (migration 0008). */
 interface DayFigureRow {
-  dimension: RollupDimension;
+  dimension: RollupDimension | AddedDimension;
   day: number;
   group_key: string;
   inquiries: number;
@@ -25,6 +25,18 @@ export type RollupTables = {
 
 export type RollupDatabase = Database & RollupTables;
 export type RollupDimension = 'none' | 'channel' | 'disease' | 'doctor' | 'advisory_way';
+/** The pool list's dimension (0011): live patients by add day, state and channel. */
+type AddedDimension = 'none' | 'channel' | 'state_channel';
+
+/** The rollup rows of a pool list's filters: one group_key, or every key that starts with `prefix`. */
+export type AddedKeys = { dimension: AddedDimension; key: string } | { dimension: AddedDimension; prefix: string };
+
+/** A count of the live patients added in whole days, as of the rollup's zone row read with it. */
+export interface AddedCount {
+  zone: RollupZone | null;
+  total: number;
+}
+
 
 /** The time zone the rollup counts days in, and the instants its offset periods are exact for. */
 export interface RollupZone {
@@ -75,6 +87,13 @@ function bucketIndex(starts: number[], low = 0, high = starts.length): string {
 export const encodeKey = (value: string | number): string => `#${value}`;
 const decodeKey = (groupKey: string): string | null => (groupKey === '' ? null : groupKey.slice(1));
 
+type ZoneRow = Pick<RollupTables['patient_day_counts_zone'], 'time_zone' | 'covered_from' | 'covered_until'>;
+
+const zoneOf = (row: ZoneRow): RollupZone | null =>
+  row.time_zone === null || row.covered_from === null || row.covered_until === null
+    ? null
+    : { timeZone: row.time_zone, coveredFrom: Number(row.covered_from), coveredUntil: Number(row.covered_until) };
+
 /** Reads of patient_day_counts (and deltas): sums of a day range of one dimension, by clinic-calendar bucket. */
 export class RollupRepository {
   private readonly db: Kysely<RollupDatabase>;
@@ -86,8 +105,7 @@ export class RollupRepository {
   /** null while the rollup has not been built for any zone (before the first start). */
   async zone(): Promise<RollupZone | null> {
     const row = await this.db.selectFrom('patient_day_counts_zone').select(['time_zone', 'covered_from', 'covered_until']).where('id', '=', 1).executeTakeFirst();
-    if (!row || row.time_zone === null || row.covered_from === null || row.covered_until === null) return null;
-    return { timeZone: row.time_zone, coveredFrom: Number(row.covered_from), coveredUntil: Number(row.covered_until) };
+    return row ? zoneOf(row) : null;
   }
 
   /**
@@ -136,6 +154,36 @@ export class RollupRepository {
         spendFen: Number(row.spend_fen),
       }))
       .filter((row) => row.inquiries > 0 || row.appointments > 0 || row.arrivals > 0);
+  }
+
+  /**
+   * Live patients added on clinic days firstDay..lastDay (null: on any day) under `keys`, plus
+   * the patients `edges` match (the part-days at a range's ends), with the zone the rollup was
+   * built for: one statement, one snapshot. The caller decides from the zone whether to trust it.
+   */
+  async addedCount(
+    keys: AddedKeys,
+    days: { firstDay: number; lastDay: number } | null,
+    edges: ((eb: ExpressionBuilder<Database, 'patients'>) => Expression<SqlBool>)[],
+  ): Promise<AddedCount> {
+    const rowsOf = (table: 'patient_day_counts' | 'patient_day_deltas') => {
+      let rows = this.db.selectFrom(table).select('inquiries').where('dimension', '=', keys.dimension);
+      if (days) rows = rows.where('day', '>=', days.firstDay).where('day', '<=', days.lastDay);
+      if ('key' in keys) return rows.where('group_key', '=', keys.key);
+      // '$' follows '#': the keys '#0#…' lie in ['#0#', '#0$'), apart from '#1…' and '#10…'.
+      return rows.where((eb) => eb.or([eb('group_key', '=', keys.prefix), eb.and([eb('group_key', '>=', `${keys.prefix}#`), eb('group_key', '<', `${keys.prefix}$`)])]));
+    };
+    const wholeDays = this.db.selectFrom(rowsOf('patient_day_counts').unionAll(rowsOf('patient_day_deltas')).as('c')).select(sql<number>`coalesce(sum(inquiries), 0)`.as('n'));
+    const db = this.db as unknown as Kysely<Database>;
+    const parts = [wholeDays, ...edges.map((edge) => db.selectFrom('patients').select((eb) => eb.fn.countAll<number>().as('n')).where(edge))];
+    const row = await this.db
+      .selectFrom('patient_day_counts_zone')
+      .select(['time_zone', 'covered_from', 'covered_until'])
+      .select(parts.map((part, index) => part.$castTo<number>().as(`part_${index}`)) as never[])
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    const cells = row as unknown as Record<string, number | string | null>;
+    return { zone: zoneOf(row), total: parts.reduce((sum, _part, index) => sum + Number(cells[`part_${index}`]), 0) };
   }
 
   /** disease id -> department id (null: none), as the raw path's join to diseases sees it now. */

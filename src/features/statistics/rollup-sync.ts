@@ -45,13 +45,14 @@ export function utcOffsetPeriods(timeZone: string): OffsetPeriod[] {
   return periods;
 }
 
-// Must count exactly as the triggers of 0008 do (test/statistics/rollup.test.ts compares them).
-const DIMENSION_COLUMNS: [string, string | null][] = [
-  ['none', null],
-  ['channel', 'media_from_id'],
-  ['disease', 'disease_id'],
-  ['doctor', 'doctor_id'],
-  ['advisory_way', 'advisory_way'],
+// Must count exactly as the triggers of 0008 and 0011 do (test/statistics/rollup.test.ts compares them).
+const DIMENSION_KEYS: [string, string][] = [
+  ['none', "''"],
+  ['channel', "coalesce('#' || m.media_from_id, '')"],
+  ['disease', "coalesce('#' || m.disease_id, '')"],
+  ['doctor', "coalesce('#' || m.doctor_id, '')"],
+  ['advisory_way', "coalesce('#' || m.advisory_way, '')"],
+  ['state_channel', "'#' || m.state || coalesce('#' || m.media_from_id, '')"],
 ];
 
 /** The offset at `time` as a balanced CASE over the periods: a few comparisons per row, no lookup. */
@@ -64,17 +65,17 @@ function offsetCase(time: string, periods: OffsetPeriod[], low = 0, high = perio
 /** One INSERT … SELECT … GROUP BY per dimension (at a million patients faster than one over all five). */
 function rebuildStatements(periods: OffsetPeriod[]): string[] {
   const day = (time: string) => `(cast((${time} + ${offsetCase(time, periods)} + 86400000000) / 86400 as integer) - 1000000)`;
-  const keys = 'media_from_id, disease_id, doctor_id, advisory_way';
+  const keys = 'media_from_id, disease_id, doctor_id, advisory_way, state';
   const measures = [
     `select ${day('add_time')} as day, 1 as inquiries, case when state = 2 then 1 else 0 end as lost, 0 as appointments, 0 as arrivals, ` +
       `0 as spend_fen, ${keys} from patients where deleted_at is null`,
     `select ${day('order_time')}, 0, 0, 1, 0, 0, ${keys} from patients where deleted_at is null and order_time is not null`,
     `select ${day('reach_time')}, 0, 0, 0, 1, spend_fen, ${keys} from patients where deleted_at is null and reach_time is not null`,
   ].join(' union all ');
-  return DIMENSION_COLUMNS.map(
-    ([dimension, column]) =>
+  return DIMENSION_KEYS.map(
+    ([dimension, groupKey]) =>
       'insert into patient_day_counts (dimension, day, group_key, inquiries, lost, appointments, arrivals, spend_fen) ' +
-      `select '${dimension}', m.day, ${column === null ? "''" : `coalesce('#' || m.${column}, '')`}, ` +
+      `select '${dimension}', m.day, ${groupKey}, ` +
       'sum(m.inquiries), sum(m.lost), sum(m.appointments), sum(m.arrivals), sum(m.spend_fen) ' +
       `from (${measures}) m group by 2, 3 order by 2, 3`,
   );

@@ -1,0 +1,36 @@
+import { type Kysely, type Migration, sql } from 'kysely';
+import type { DialectName } from '../database.js';
+import { createRollupTriggers, dropRollupTriggers } from './0008_statistics_rollup.js';
+
+/*
+ * The pool list's total at a million patients (issue 6). The list a manager opens most, one
+ * state and one channel over the last 90 days newest first, finds its page of 20 on the
+ * (state, media_from_id, add_time) index at any size; its total counted every match: about
+ * 18k index entries at 1M against 174 at 10k, which put the list's p99 at 2.2-2.8x its 10k
+ * figure on both databases.
+ *
+ * The statistics rollup (0008) gets one more dimension, state_channel: per clinic day of
+ * add_time, the live patients of each state and channel (group_key '#state#channel', or
+ * '#state' without a channel). A total over whole days is then a sum of one small row per
+ * day; the part-days at the ends of the range are counted from the patients, as the
+ * statistics do (src/features/patients/pool-total.ts).
+ *
+ * The triggers are recreated with the new dimension. The rollup is marked as built for no
+ * zone, so the next start rebuilds it, new dimension included (rollup-sync.ts), and until then
+ * neither the statistics nor the list read it.
+ */
+export function poolStateCountsMigration(dialect: DialectName): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await dropRollupTriggers(db, dialect);
+      await createRollupTriggers(db, dialect, ['none', 'channel', 'disease', 'doctor', 'advisory_way', 'state_channel']);
+      await sql`update patient_day_counts_zone set time_zone = null where id = 1`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await dropRollupTriggers(db, dialect);
+      await createRollupTriggers(db, dialect, ['none', 'channel', 'disease', 'doctor', 'advisory_way']);
+      await sql`delete from patient_day_counts where dimension = 'state_channel'`.execute(db);
+      await sql`delete from patient_day_deltas where dimension = 'state_channel'`.execute(db);
+    },
+  };
+}
