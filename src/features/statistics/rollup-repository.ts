@@ -37,7 +37,6 @@ export interface AddedCount {
   total: number;
 }
 
-
 /** The time zone the rollup counts days in, and the instants its offset periods are exact for. */
 export interface RollupZone {
   timeZone: string;
@@ -102,18 +101,19 @@ export class RollupRepository {
     this.db = db.withTables<RollupTables>();
   }
 
-  /** null while the rollup has not been built for any zone (before the first start). */
-  async zone(): Promise<RollupZone | null> {
-    const row = await this.db.selectFrom('patient_day_counts_zone').select(['time_zone', 'covered_from', 'covered_until']).where('id', '=', 1).executeTakeFirst();
-    return row ? zoneOf(row) : null;
-  }
-
   /**
-   * Sums per bucket and group_key. Buckets are found by comparing day numbers with the
-   * buckets' first days (a balanced CASE, a few integer comparisons per row): cheaper on
-   * both databases than formatting a date per row.
+   * Sums per bucket and group_key, with the zone the rollup was built for (null: none yet),
+   * read in the same statement so that a report costs one round trip: the caller computes the
+   * days in its own zone and drops the sums if the rollup's differs. Buckets are found by
+   * comparing day numbers with the buckets' first days (a balanced CASE, a few integer
+   * comparisons per row): cheaper on both databases than formatting a date per row.
    */
-  async sums(dimension: RollupDimension, days: { firstDay: number; lastDay: number }, bucket: FunnelBucket | null, key?: string): Promise<RollupSum[]> {
+  async sums(
+    dimension: RollupDimension,
+    days: { firstDay: number; lastDay: number },
+    bucket: FunnelBucket | null,
+    key?: string,
+  ): Promise<{ zone: RollupZone | null; sums: RollupSum[] }> {
     const buckets = bucket === null || bucket === 'day' ? null : bucketsOf(days.firstDay, days.lastDay, bucket);
     const bucketSql: RawBuilder<number | null> =
       bucket === null ? sql<null>`null` : buckets === null ? sql<number>`day` : sql<number>`${sql.raw(bucketIndex(buckets.starts))}`;
@@ -140,10 +140,17 @@ export class RollupRepository {
       ])
       // A range inside one bucket has a constant bucket, which GROUP BY would read as a column number.
       .groupBy(bucket === null || buckets?.starts.length === 0 ? ['group_key'] : [bucketSql, 'group_key']);
-    const rows = await query.execute();
+    // The zone row always comes back; with no sums, once with nulls.
+    const rows = await this.db
+      .selectFrom('patient_day_counts_zone as z')
+      .leftJoin(query.as('s'), (join) => join.onTrue())
+      .select(['z.time_zone', 'z.covered_from', 'z.covered_until', 's.bucket', 's.group_key', 's.inquiries', 's.lost', 's.appointments', 's.arrivals', 's.spend_fen'])
+      .where('z.id', '=', 1)
+      .execute();
     const labelOf = (value: number | null): string | null =>
       value === null ? null : buckets === null ? dateOfDay(Number(value)) : buckets.labels[Number(value)]!;
-    return rows
+    const sums = rows
+      .filter((row): row is typeof row & { group_key: string } => row.group_key !== null)
       .map((row) => ({
         bucket: bucket === null ? null : labelOf(row.bucket),
         key: decodeKey(row.group_key),
@@ -154,6 +161,7 @@ export class RollupRepository {
         spendFen: Number(row.spend_fen),
       }))
       .filter((row) => row.inquiries > 0 || row.appointments > 0 || row.arrivals > 0);
+    return { zone: rows[0] ? zoneOf(rows[0]) : null, sums };
   }
 
   /**

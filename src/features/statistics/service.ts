@@ -109,20 +109,20 @@ export class StatisticsService {
   private async fromRollup(filters: ReportFilters, range: ReportRange, bucket: FunnelBucket | null, group: FunnelGroup): Promise<FigureRow[] | null> {
     const plan = rollupPlan(group, filters);
     if (!plan) return null;
-    const zone = await this.rollup.zone();
-    if (!zone || zone.timeZone !== this.clock.timeZone) return null;
-    if (range.from - DAYS_MARGIN_SECONDS < zone.coveredFrom || range.to + DAYS_MARGIN_SECONDS >= zone.coveredUntil) return null;
-    const days = wholeDaysWithin(utcOffsetPeriods(zone.timeZone), range.from, range.to);
+    // Days in this clinic's zone; the sums come back with the rollup's zone, and are dropped if it differs.
+    const days = wholeDaysWithin(utcOffsetPeriods(this.clock.timeZone), range.from, range.to);
     if (!days) return null;
     const edges: ReportRange[] = [];
     if (days.start > range.from) edges.push({ ...range, to: days.start - 1 });
     if (days.end < range.to) edges.push({ ...range, from: days.end + 1 });
     const needsDepartments = plan.groupBy === 'department' || plan.departmentId !== undefined;
-    const [sums, departments, edgeRows] = await Promise.all([
+    const [{ zone, sums }, departments, edgeRows] = await Promise.all([
       this.rollup.sums(plan.dimension, days, bucket, plan.key),
       needsDepartments ? this.rollup.departmentOfDisease() : undefined,
       Promise.all(edges.map((edge) => this.fromPatients({ kind: 'all' }, filters, edge, bucket, group))),
     ]);
+    if (!zone || zone.timeZone !== this.clock.timeZone) return null;
+    if (range.from - DAYS_MARGIN_SECONDS < zone.coveredFrom || range.to + DAYS_MARGIN_SECONDS >= zone.coveredUntil) return null;
     const departmentOf = (key: string | null) => (key === null ? null : (departments?.get(key) ?? null));
     const rows: FigureRow[] = edgeRows.flat();
     for (const sum of sums) {
