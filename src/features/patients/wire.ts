@@ -1,5 +1,6 @@
 import type { PatientRow } from '../../db/schema.js';
 import { fenToYuan } from './money.js';
+import type { PatientListRow } from './repository.js';
 
 /** 13812345678 -> 138****5678. Anything that is not 11 characters is masked whole but its ends. */
 export function maskPhone(tel: string): string {
@@ -13,7 +14,7 @@ const asText = (value: number | null): string | null => (value === null ? null :
  * A pool record in the seed's response shape: camelCase keys, ids and numbers as
  * strings, times as Unix seconds in strings, absent values null.
  */
-export function toWirePatient(row: PatientRow, options: { showFullPhone: boolean }) {
+export function toWirePatient(row: PatientListRow, options: { showFullPhone: boolean }) {
   return {
     id: String(row.id),
     name: row.name,
