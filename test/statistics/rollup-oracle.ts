@@ -141,7 +141,10 @@ const ROLLUP_DIMENSIONS: [string, (patient: Facts) => string][] = [
   ['doctor', (patient) => valueKey(patient.doctor_id)],
   ['advisory_way', (patient) => valueKey(patient.advisory_way)],
   ['state_channel', (patient) => `#${patient.state}${valueKey(patient.media_from_id)}`],
+  ['author', (patient) => valueKey(patient.author_id)],
 ];
+/** author holds a consultant's whole pool on one day, 0. */
+const ALL_ON_DAY_ZERO = new Set(['author']);
 
 type RollupFigures = { inquiries: number; lost: number; appointments: number; arrivals: number; spend_fen: number };
 
@@ -151,7 +154,7 @@ export function expectedRollup(patients: Facts[], clock: ClinicClock): Record<st
   const dayOf = (time: number) => Math.floor((time + clock.offsetAt(time)) / 86_400);
   const add = (time: number, patient: Facts, figures: Partial<RollupFigures>) => {
     for (const [dimension, groupKey] of ROLLUP_DIMENSIONS) {
-      const key = `${dimension}|${dayOf(time)}|${groupKey(patient)}`;
+      const key = `${dimension}|${ALL_ON_DAY_ZERO.has(dimension) ? 0 : dayOf(time)}|${groupKey(patient)}`;
       const row = (rows[key] ??= { inquiries: 0, lost: 0, appointments: 0, arrivals: 0, spend_fen: 0 });
       for (const [name, amount] of Object.entries(figures) as [keyof RollupFigures, number][]) row[name] += amount;
     }

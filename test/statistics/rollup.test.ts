@@ -3,7 +3,7 @@ import { ClinicClock } from '../../src/features/statistics/clinic-clock.js';
 import type { RollupTables } from '../../src/features/statistics/rollup-repository.js';
 import { compactRollup, rebuildRollup, syncRollup } from '../../src/features/statistics/rollup-sync.js';
 import { addDays } from '../../src/features/schedules/clinic-calendar.js';
-import { registerAndLoginPatient, STAFF, staffLogin, uniquePhone, unixNow } from '../support/fixtures.js';
+import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin, uniquePhone, unixNow } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { addSession, createDoctor } from '../appointments/helpers.js';
 import { csvOf, uploadImport } from '../transfer/support.js';
@@ -26,6 +26,7 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
   const at = (year: number, month: number, day: number, hour = 12, minute = 0) => clock.instantOf(year, month, day, hour, minute)!;
   let server: TestServer;
   let admin: string;
+  let consultant: { id: number; token: string };
   const ids: Record<string, number> = {};
   let channels: number[];
   let diseases: number[];
@@ -111,6 +112,18 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
         }
       }
     }
+    // By consultant (the author row): a consultant's own unfiltered pool, and each author's as a filter.
+    const total = async (token: string, query: Record<string, number> = {}) => {
+      const response = await server.http.get(`${STAFF}/patient/`, { query: { token, page_size: 1, ...query } });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      return response.body.total;
+    };
+    const authoredBy = (author: number) => patients.filter((patient) => patient.author_id === author).length;
+    expect(await total(consultant.token)).toBe(authoredBy(consultant.id));
+    expect(authoredBy(consultant.id)).toBeGreaterThan(0);
+    for (const author of new Set(patients.map((patient) => patient.author_id).filter((id): id is number => id !== null))) {
+      expect(await total(admin, { author_id: author }), `author ${author}`).toBe(authoredBy(author));
+    }
   }
 
   beforeAll(async () => {
@@ -120,6 +133,7 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
     diseases = await Promise.all(['痤疮', '湿疹', '月经不调'].map((name) => catalogId(server, 'diseases', name)));
     doctors = await Promise.all(['张明华', '李秀英'].map((name) => catalogId(server, 'doctors', name)));
     department = await catalogId(server, 'departments', '皮肤科');
+    consultant = await createStaffUser(server, zone === 'Asia/Shanghai' ? 'rollup_sh' : 'rollup_ny', DEFAULT_ROLE.consultant);
 
     // Registrations around midnights, month ends and the daylight-saving changes, then a spread over the year.
     ids.beforeSpring = await register({ name: '春前', add_time: at(2024, 3, 9, 23, 30), order_time: at(2024, 3, 10, 3, 30), media_from_id: channels[0], disease_id: diseases[0], advisory_way: '电话' });
@@ -203,8 +217,17 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
     const profile = await server.http.patch('/patient/patient_manage', { bearer: portal.token, json: { phone: portal.phone, name: '门户患者改名' } });
     expect(profile.status, JSON.stringify(profile.body)).toBe(200);
 
-    // And a write no route makes: SQL straight into the table.
+    // A consultant's own registrations, one of them then deleted.
+    for (const index of [0, 1, 2]) {
+      const response = await server.http.post(`${STAFF}/patient/`, { json: { token: consultant.token, state: 0, name: `顾问${index}`, add_time: at(2024, 2, 10 + index, 9) } });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      ids[`consultant${index}`] = Number(response.body.newPatient.id);
+    }
+    expect((await server.http.delete(`${STAFF}/patient/${ids.consultant1}`, { query: { token: admin } })).status).toBe(200);
+
+    // And writes no route makes: SQL straight into the table, one of them handing a record to the consultant.
     await server.database.db.updateTable('patients').set({ state: 2, media_from_id: null }).where('id', '=', ids.spread8!).execute();
+    await server.database.db.updateTable('patients').set({ author_id: consultant.id }).where('id', '=', ids.spread10!).execute();
   });
   afterAll(async () => server?.close());
 

@@ -37,11 +37,12 @@ import type { DialectName } from '../database.js';
  */
 
 const DUE_COVER = ['staff_id', 'next_follow_up_date', 'patient_id', 'contact_time', 'id'];
-/** The dimensions 0008 counts; 0011 adds state_channel (the pool list's total). */
+/** The dimensions 0008 counts; 0011 adds state_channel and author (the pool list's totals). */
 const DIMENSIONS_0008 = ['none', 'channel', 'disease', 'doctor', 'advisory_way'] as const;
-export type RollupTriggerDimension = (typeof DIMENSIONS_0008)[number] | 'state_channel';
-/** The patient columns the figures depend on. */
+export type RollupTriggerDimension = (typeof DIMENSIONS_0008)[number] | 'state_channel' | 'author';
+/** The patient columns the figures depend on (and author_id, where the author dimension is counted). */
 const COUNTED = ['add_time', 'order_time', 'reach_time', 'state', 'spend_fen', 'media_from_id', 'disease_id', 'doctor_id', 'advisory_way'] as const;
+const countedFor = (dimensions: readonly RollupTriggerDimension[]): readonly string[] => (dimensions.includes('author') ? [...COUNTED, 'author_id'] : COUNTED);
 
 const dimensionsTable = (dimensions: readonly RollupTriggerDimension[]) =>
   dimensions.map((name, index) => (index === 0 ? `select '${name}' as dimension` : `select '${name}'`)).join(' union all ');
@@ -50,7 +51,14 @@ const dimensionsTable = (dimensions: readonly RollupTriggerDimension[]) =>
 const groupKey =
   "case d.dimension when 'channel' then coalesce('#' || m.media_from_id, '') when 'disease' then coalesce('#' || m.disease_id, '') " +
   "when 'doctor' then coalesce('#' || m.doctor_id, '') when 'advisory_way' then coalesce('#' || m.advisory_way, '') " +
-  "when 'state_channel' then '#' || m.state || coalesce('#' || m.media_from_id, '') else '' end";
+  "when 'state_channel' then '#' || m.state || coalesce('#' || m.media_from_id, '') " +
+  "when 'author' then coalesce('#' || m.author_id, '') else '' end";
+/**
+ * author is counted on one day, 0, whatever the instant: a consultant's whole pool in one row
+ * (per-day rows would be about one per patient, a few thousand consultants each registering
+ * a few a day, and no smaller than the index a count reads).
+ */
+const dayFor = (dimensions: readonly RollupTriggerDimension[]) => (dimensions.includes('author') ? "case d.dimension when 'author' then 0 else m.day end" : 'm.day');
 
 /** Clinic-local day number of a Unix-seconds expression (floor division, also before 1970). */
 const dayOf = (time: string) =>
@@ -59,7 +67,7 @@ const dayOf = (time: string) =>
 
 /** The per-measure rows of a signed patient relation `rows` (sign +1 adds, -1 removes). */
 function measureRows(rows: string): string {
-  const keys = 'r.media_from_id, r.disease_id, r.doctor_id, r.advisory_way, r.state';
+  const keys = 'r.media_from_id, r.disease_id, r.doctor_id, r.advisory_way, r.state, r.author_id';
   return [
     `select ${dayOf('r.add_time')} as day, r.sign as inquiries, case when r.state = 2 then r.sign else 0 end as lost, ` +
       `0 as appointments, 0 as arrivals, 0 as spend_fen, ${keys} from ${rows} r`,
@@ -72,7 +80,7 @@ function measureRows(rows: string): string {
 function insertFrom(table: 'patient_day_counts' | 'patient_day_deltas', rows: string, dimensions: readonly RollupTriggerDimension[]): string {
   const insert =
     `insert into ${table} (dimension, day, group_key, inquiries, lost, appointments, arrivals, spend_fen) ` +
-    `select d.dimension, m.day, ${groupKey}, sum(m.inquiries), sum(m.lost), sum(m.appointments), sum(m.arrivals), sum(m.spend_fen) ` +
+    `select d.dimension, ${dayFor(dimensions)}, ${groupKey}, sum(m.inquiries), sum(m.lost), sum(m.appointments), sum(m.arrivals), sum(m.spend_fen) ` +
     `from (${measureRows(rows)}) m cross join (${dimensionsTable(dimensions)}) d ` +
     'where true group by 1, 2, 3 ' +
     'having sum(m.inquiries) <> 0 or sum(m.lost) <> 0 or sum(m.appointments) <> 0 or sum(m.arrivals) <> 0 or sum(m.spend_fen) <> 0';
@@ -85,17 +93,18 @@ function insertFrom(table: 'patient_day_counts' | 'patient_day_deltas', rows: st
   );
 }
 
-const signed = (sign: 1 | -1, alias: string) => `select ${sign} as sign, ${COUNTED.map((column) => `${alias}.${column} as ${column}`).join(', ')}`;
+const signed = (sign: 1 | -1, alias: string) => `select ${sign} as sign, ${[...COUNTED, 'author_id'].map((column) => `${alias}.${column} as ${column}`).join(', ')}`;
 
 function sqliteTriggers(dimensions: readonly RollupTriggerDimension[]): string[] {
+  const counted = countedFor(dimensions);
   const changed = [
-    ...COUNTED.map((column) => `old.${column} is not new.${column}`),
+    ...counted.map((column) => `old.${column} is not new.${column}`),
     '(old.deleted_at is null) <> (new.deleted_at is null)',
   ].join(' or ');
   return [
     `create trigger patients_rollup_insert after insert on patients for each row when new.deleted_at is null begin ` +
       `${insertFrom('patient_day_counts', `(${signed(1, 'new')})`, dimensions)}; end`,
-    `create trigger patients_rollup_update after update of ${[...COUNTED, 'deleted_at'].join(', ')} on patients for each row when ${changed} begin ` +
+    `create trigger patients_rollup_update after update of ${[...counted, 'deleted_at'].join(', ')} on patients for each row when ${changed} begin ` +
       `${insertFrom('patient_day_counts', `(${signed(1, 'new')} where new.deleted_at is null union all ${signed(-1, 'old')} where old.deleted_at is null)`, dimensions)}; end`,
     `create trigger patients_rollup_delete after delete on patients for each row when old.deleted_at is null begin ` +
       `${insertFrom('patient_day_counts', `(${signed(-1, 'old')})`, dimensions)}; end`,
@@ -103,7 +112,7 @@ function sqliteTriggers(dimensions: readonly RollupTriggerDimension[]): string[]
 }
 
 function postgresTriggers(dimensions: readonly RollupTriggerDimension[]): string[] {
-  const tuple = (alias: string) => `(${COUNTED.map((column) => `${alias}.${column}`).join(', ')}, ${alias}.deleted_at is null)`;
+  const tuple = (alias: string) => `(${countedFor(dimensions).map((column) => `${alias}.${column}`).join(', ')}, ${alias}.deleted_at is null)`;
   const changed = `${tuple('o')} is distinct from ${tuple('n')}`;
   const bodies: Record<'insert' | 'update' | 'delete', string> = {
     insert: `(${signed(1, 'n')} from new_rows n where n.deleted_at is null)`,

@@ -15,22 +15,29 @@ import { createRollupTriggers, dropRollupTriggers } from './0008_statistics_roll
  * day; the part-days at the ends of the range are counted from the patients, as the
  * statistics do (src/features/patients/pool-total.ts).
  *
+ * And author: a consultant's whole live pool in one row (day 0, group_key '#author_id'), for
+ * the list a consultant opens first, their own pool unfiltered: a busy consultant holds ~17k
+ * records at 1M (1.4 ms to count on PostgreSQL, against 0.15 ms for 1.7k at 10k). The
+ * triggers now also watch author_id. On SQLite the row is upserted by its consultant's writes
+ * only; on PostgreSQL writers append to patient_day_deltas as for every dimension, so two
+ * writers of one consultant's records never wait on each other's rollup row.
+ *
  * The triggers are recreated with the new dimension. The rollup is marked as built for no
  * zone, so the next start rebuilds it, new dimension included (rollup-sync.ts), and until then
  * neither the statistics nor the list read it.
  */
-export function poolStateCountsMigration(dialect: DialectName): Migration {
+export function poolCountsMigration(dialect: DialectName): Migration {
   return {
     async up(db: Kysely<any>) {
       await dropRollupTriggers(db, dialect);
-      await createRollupTriggers(db, dialect, ['none', 'channel', 'disease', 'doctor', 'advisory_way', 'state_channel']);
+      await createRollupTriggers(db, dialect, ['none', 'channel', 'disease', 'doctor', 'advisory_way', 'state_channel', 'author']);
       await sql`update patient_day_counts_zone set time_zone = null where id = 1`.execute(db);
     },
     async down(db: Kysely<any>) {
       await dropRollupTriggers(db, dialect);
       await createRollupTriggers(db, dialect, ['none', 'channel', 'disease', 'doctor', 'advisory_way']);
-      await sql`delete from patient_day_counts where dimension = 'state_channel'`.execute(db);
-      await sql`delete from patient_day_deltas where dimension = 'state_channel'`.execute(db);
+      await sql`delete from patient_day_counts where dimension in ('state_channel', 'author')`.execute(db);
+      await sql`delete from patient_day_deltas where dimension in ('state_channel', 'author')`.execute(db);
     },
   };
 }

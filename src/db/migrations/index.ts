@@ -11,7 +11,7 @@ import { performanceMigration } from './0007_performance.js';
 import { statisticsRollupMigration } from './0008_statistics_rollup.js';
 import { keywordSearchMigration } from './0009_keyword_search.js';
 import { keywordDigitGramsMigration } from './0010_keyword_digit_grams.js';
-import { poolStateCountsMigration } from './0011_pool_state_counts.js';
+import { poolCountsMigration } from './0011_pool_counts.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -29,7 +29,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0008_statistics_rollup': statisticsRollupMigration(dialect),
     '0009_keyword_search': keywordSearchMigration(dialect),
     '0010_keyword_digit_grams': keywordDigitGramsMigration(dialect),
-    '0011_pool_state_counts': poolStateCountsMigration(dialect),
+    '0011_pool_counts': poolCountsMigration(dialect),
   };
 }
 

@@ -17,10 +17,12 @@ function keysOf(filters: PatientListFilters): AddedKeys {
 }
 
 /**
- * The whole pool's list total from the statistics rollup: whole clinic days of the add-time
- * range summed from patient_day_counts, the part-days at its ends counted from the patients.
- * At a million patients the manager's usual list (one state, one channel, 90 days: ~18k
- * matches) reads ~90 rollup rows and a few hundred index entries instead of every match.
+ * A pool list's total from the statistics rollup, where it holds the answer:
+ * - state / channel / add-time range over the whole pool: whole clinic days of the range summed
+ *   from patient_day_counts, the part-days at its ends counted from the patients. At a million
+ *   patients the manager's usual list (one state, one channel, 90 days: ~18k matches) reads ~90
+ *   rollup rows and a few hundred index entries instead of every match;
+ * - a consultant's whole pool (their default view, ~17k records for a busy one at 1M): one row.
  */
 export class PoolTotals {
   constructor(
@@ -28,11 +30,13 @@ export class PoolTotals {
     private readonly timeZone: string,
   ) {}
 
-  /** null when the rollup cannot answer (a scope, a keyword, another filter, another zone): the caller counts. */
+  /** null when the rollup cannot answer (a keyword, other filters, another zone): the caller counts. */
   async total(scope: PatientScope, filters: PatientListFilters): Promise<number | null> {
-    if (scope.kind !== 'all') return null;
     const set = (Object.keys(filters) as (keyof PatientListFilters)[]).filter((name) => filters[name] !== undefined);
-    if (set.some((name) => !ROLLUP_FILTERS.has(name))) return null;
+    // A consultant's own pool unfiltered (their default view), or one consultant's: the author row.
+    const authorId = scope.kind === 'own' ? scope.authorId : filters.authorId;
+    if (authorId !== undefined && set.length === (scope.kind === 'own' ? 0 : 1)) return this.read({ dimension: 'author', key: `#${authorId}` }, null, [], null);
+    if (scope.kind !== 'all' || set.some((name) => !ROLLUP_FILTERS.has(name))) return null;
     const { addTimeFrom: from, addTimeTo: to } = filters;
     if (from === undefined && to === undefined) return this.read(keysOf(filters), null, [], null);
     if (from === undefined || to === undefined) return null;

@@ -25,8 +25,8 @@ export type RollupTables = {
 
 export type RollupDatabase = Database & RollupTables;
 export type RollupDimension = 'none' | 'channel' | 'disease' | 'doctor' | 'advisory_way';
-/** The pool list's dimension (0011): live patients by add day, state and channel. */
-type AddedDimension = 'none' | 'channel' | 'state_channel';
+/** The pool list's dimensions (0011): live patients by add day, state and channel; and by author, all days in one row. */
+type AddedDimension = 'none' | 'channel' | 'state_channel' | 'author';
 
 /** The rollup rows of a pool list's filters: one group_key, or every key that starts with `prefix`. */
 export type AddedKeys = { dimension: AddedDimension; key: string } | { dimension: AddedDimension; prefix: string };

@@ -46,6 +46,7 @@ export function utcOffsetPeriods(timeZone: string): OffsetPeriod[] {
 }
 
 // Must count exactly as the triggers of 0008 and 0011 do (test/statistics/rollup.test.ts compares them).
+// author is counted on day 0 (a consultant's whole pool in one row), every other dimension per clinic day.
 const DIMENSION_KEYS: [string, string][] = [
   ['none', "''"],
   ['channel', "coalesce('#' || m.media_from_id, '')"],
@@ -53,6 +54,7 @@ const DIMENSION_KEYS: [string, string][] = [
   ['doctor', "coalesce('#' || m.doctor_id, '')"],
   ['advisory_way', "coalesce('#' || m.advisory_way, '')"],
   ['state_channel', "'#' || m.state || coalesce('#' || m.media_from_id, '')"],
+  ['author', "coalesce('#' || m.author_id, '')"],
 ];
 
 /** The offset at `time` as a balanced CASE over the periods: a few comparisons per row, no lookup. */
@@ -65,7 +67,7 @@ function offsetCase(time: string, periods: OffsetPeriod[], low = 0, high = perio
 /** One INSERT … SELECT … GROUP BY per dimension (at a million patients faster than one over all five). */
 function rebuildStatements(periods: OffsetPeriod[]): string[] {
   const day = (time: string) => `(cast((${time} + ${offsetCase(time, periods)} + 86400000000) / 86400 as integer) - 1000000)`;
-  const keys = 'media_from_id, disease_id, doctor_id, advisory_way, state';
+  const keys = 'media_from_id, disease_id, doctor_id, advisory_way, state, author_id';
   const measures = [
     `select ${day('add_time')} as day, 1 as inquiries, case when state = 2 then 1 else 0 end as lost, 0 as appointments, 0 as arrivals, ` +
       `0 as spend_fen, ${keys} from patients where deleted_at is null`,
@@ -75,9 +77,9 @@ function rebuildStatements(periods: OffsetPeriod[]): string[] {
   return DIMENSION_KEYS.map(
     ([dimension, groupKey]) =>
       'insert into patient_day_counts (dimension, day, group_key, inquiries, lost, appointments, arrivals, spend_fen) ' +
-      `select '${dimension}', m.day, ${groupKey}, ` +
+      `select '${dimension}', ${dimension === 'author' ? '0' : 'm.day'}, ${groupKey}, ` +
       'sum(m.inquiries), sum(m.lost), sum(m.appointments), sum(m.arrivals), sum(m.spend_fen) ' +
-      `from (${measures}) m group by 2, 3 order by 2, 3`,
+      `from (${measures}) m ${dimension === 'author' ? 'group by 3 order by 3' : 'group by 2, 3 order by 2, 3'}`,
   );
 }
 
