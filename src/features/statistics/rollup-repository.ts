@@ -174,9 +174,11 @@ export class RollupRepository {
     days: { firstDay: number; lastDay: number } | null,
     edges: ((eb: ExpressionBuilder<Database, 'patients'>) => Expression<SqlBool>)[],
   ): Promise<AddedCount> {
+    // author rows all lie on day 0 (0011): naming it makes the lookup one key, not a scan of every consultant's row.
+    const dayRange = keys.dimension === 'author' ? { firstDay: 0, lastDay: 0 } : days;
     const rowsOf = (table: 'patient_day_counts' | 'patient_day_deltas') => {
       let rows = this.db.selectFrom(table).select('inquiries').where('dimension', '=', keys.dimension);
-      if (days) rows = rows.where('day', '>=', days.firstDay).where('day', '<=', days.lastDay);
+      if (dayRange) rows = rows.where('day', '>=', dayRange.firstDay).where('day', '<=', dayRange.lastDay);
       if ('key' in keys) return rows.where('group_key', '=', keys.key);
       // '$' follows '#': the keys '#0#…' lie in ['#0#', '#0$'), apart from '#1…' and '#10…'.
       return rows.where((eb) => eb.or([eb('group_key', '=', keys.prefix), eb.and([eb('group_key', '>=', `${keys.prefix}#`), eb('group_key', '<', `${keys.prefix}$`)])]));
