@@ -24,7 +24,10 @@ export interface TestServer {
  * The real app on a real database, listening on a real port: tests talk HTTP to it.
  * Rate limiting is off unless a test turns it on, so suites can make many requests.
  */
-export async function startTestServer(env: Record<string, string> = {}, options: { logStream?: NodeJS.WritableStream } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { logStream?: NodeJS.WritableStream; beforeMigrations?: (database: DatabaseHandle) => Promise<void> } = {},
+): Promise<TestServer> {
   const testDatabase: TestDatabase = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: testDatabase.url,
@@ -37,6 +40,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ...env,
   });
   const database = openDatabase(config.databaseUrl);
+  // An upgrade test fills the database as an older release would have, then the app migrates it.
+  await options.beforeMigrations?.(database);
   await migrateToLatest(database.db, database.dialect);
   const app = await buildApp({
     config,

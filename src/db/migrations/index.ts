@@ -34,9 +34,14 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
 }
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName): Promise<string[]> {
+  return migrateTo(db, dialect);
+}
+
+/** Up to and including `last` (default: all): upgrade tests build a database as an older release left it. */
+export async function migrateTo(db: Kysely<Database>, dialect: DialectName, last?: string): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
   const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = last === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(last);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }
