@@ -25,7 +25,7 @@ function row(context: WorkflowContext, scenario: string, fields: Partial<Measure
 /** Streams the whole pool out and counts what arrived; memory is the server's peak RSS. */
 export async function exportScenario(context: WorkflowContext, format: 'csv' | 'xlsx'): Promise<Measurement> {
   const started = Date.now();
-  const { result, peakBytes } = await measurePeakRss(context.serverPid, async () => {
+  const { result, peakBytes, startBytes } = await measurePeakRss(context.serverPid, async () => {
     const response = await fetch(`${context.url}${STAFF}/patient/export?token=${context.adminToken}&format=${format}`);
     let bytes = 0;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
@@ -34,7 +34,8 @@ export async function exportScenario(context: WorkflowContext, format: 'csv' | '
   const seconds = (Date.now() - started) / 1000;
   return row(context, `export ${format} (all rows)`, {
     errors: result.status === 200 ? 0 : 1,
-    ratio: `peak RSS ${Math.round(peakBytes / MB)} MB`,
+    // (+N): what the export added to the server's RSS when it began (after the load scenarios).
+    ratio: `peak RSS ${Math.round(peakBytes / MB)} MB (+${Math.round((peakBytes - startBytes) / MB)})`,
     target: 'RSS < 300 MB',
     met: result.status === 200 && peakBytes < PEAK_RSS_LIMIT,
     note: `${seconds.toFixed(1)} s, ${(result.bytes / MB).toFixed(0)} MB`,
