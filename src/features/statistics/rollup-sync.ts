@@ -64,7 +64,7 @@ function offsetCase(time: string, periods: OffsetPeriod[], low = 0, high = perio
   return `case when ${time} < ${periods[middle]!.fromUtc} then ${offsetCase(time, periods, low, middle - 1)} else ${offsetCase(time, periods, middle, high)} end`;
 }
 
-/** One INSERT … SELECT … GROUP BY per dimension (at a million patients faster than one over all five). */
+/** One INSERT … SELECT … GROUP BY per dimension (at a million patients faster than one over all of them). */
 function rebuildStatements(periods: OffsetPeriod[]): string[] {
   const day = (time: string) => `(cast((${time} + ${offsetCase(time, periods)} + 86400000000) / 86400 as integer) - 1000000)`;
   const keys = 'media_from_id, disease_id, doctor_id, advisory_way, state, author_id';
