@@ -236,11 +236,18 @@ describe.skipIf(!chromiumAvailable)('patient portal in Chromium', { timeout: 120
     await seeTitle(page, '我的预约');
     expect(await textOf(page.locator('.ant-card').filter({ hasText: tomorrow() }))).toContain('已预约');
     await screenshot(page, 'portal-desktop-appointments');
-    // The language switch by keyboard: focus, open, move to English, choose.
+    // The language switch by keyboard: focus, open, move to English, choose. The list sets its
+    // active option as it renders, so an arrow pressed at once may be taken before that (CI once
+    // chose 中文 so): move until English is the active option, then choose it.
     await page.getByRole('combobox', { name: '语言' }).focus();
     await page.keyboard.press('ArrowDown');
     await page.locator('.ant-select-item-option[title="English"]').waitFor();
-    await page.keyboard.press('ArrowDown');
+    const englishActive = page.locator('.ant-select-item-option-active[title="English"]');
+    for (let presses = 0; presses < 4 && !(await englishActive.isVisible()); presses += 1) {
+      await page.keyboard.press('ArrowDown');
+      await englishActive.waitFor({ timeout: 1_000 }).catch(() => undefined);
+    }
+    await englishActive.waitFor();
     await page.keyboard.press('Enter');
     await seeTitle(page, 'My appointments');
     expect(await textOf(page.getByRole('tab', { selected: true }))).toBe('Upcoming (2)');
