@@ -9,7 +9,7 @@ import { createRollupTriggers, dropRollupTriggers } from './0008_statistics_roll
  * 18k index entries at 1M against 174 at 10k, which put the list's p99 at 2.2-2.8x its 10k
  * figure on both databases.
  *
- * The statistics rollup (0008) gets one more dimension, state_channel: per clinic day of
+ * The statistics rollup (0008) gets two more dimensions. state_channel: per clinic day of
  * add_time, the live patients of each state and channel (group_key '#state#channel', or
  * '#state' without a channel). A total over whole days is then a sum of one small row per
  * day; the part-days at the ends of the range are counted from the patients, as the
@@ -22,9 +22,9 @@ import { createRollupTriggers, dropRollupTriggers } from './0008_statistics_roll
  * only; on PostgreSQL writers append to patient_day_deltas as for every dimension, so two
  * writers of one consultant's records never wait on each other's rollup row.
  *
- * The triggers are recreated with the new dimension. The rollup is marked as built for no
- * zone, so the next start rebuilds it, new dimension included (rollup-sync.ts), and until then
- * neither the statistics nor the list read it.
+ * The triggers are recreated with both. The rollup is marked as built for no zone, so the next
+ * start rebuilds it, new dimensions included (rollup-sync.ts), and until then neither the
+ * statistics nor the list read it (test/statistics/rollup-upgrade.test.ts).
  */
 export function poolCountsMigration(dialect: DialectName): Migration {
   return {
