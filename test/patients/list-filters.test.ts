@@ -71,6 +71,14 @@ describe('GET patient/ filters', () => {
     expect(await names({ reach_time_from: base + 500 })).toEqual(['once', 'twice']);
   });
 
+  it('answers an add-time range given the wrong way round, or at the limits, with what it holds (none, or all)', async () => {
+    const latest = 4_102_444_800;
+    expect(await names({ add_time_from: latest, add_time_to: 0 })).toEqual([]);
+    expect(await names({ add_time_from: latest, add_time_to: 0, state: 0, media_from_id: await catalogId(server, 'channels', '抖音') })).toEqual([]);
+    expect(await names({ add_time_from: base + 5, add_time_to: base + 4 })).toEqual([]);
+    expect((await names({ add_time_from: 0, add_time_to: latest })).length).toBe(Object.keys(named).length);
+  });
+
   it('tells first visits from return visits', async () => {
     expect(await names({ visit_type: 'first' })).toEqual(['once']);
     expect(await names({ visit_type: 'return' })).toEqual(['twice']);

@@ -29,6 +29,8 @@ interface Span {
  * counts the raw rows instead.
  */
 export function wholeDaysWithin(periods: OffsetPeriod[], from: number, to: number): WholeDays | null {
+  // An empty range has no day (and, ends far apart the wrong way round, no offset period to look in).
+  if (from > to) return null;
   const windowStart = from - DAYS_MARGIN_SECONDS;
   const windowEnd = to + DAYS_MARGIN_SECONDS;
   // The last period that starts at or before the window (binary search: New York has ~260).
