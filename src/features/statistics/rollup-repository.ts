@@ -184,16 +184,20 @@ export class RollupRepository {
       return rows.where((eb) => eb.or([eb('group_key', '=', keys.prefix), eb.and([eb('group_key', '>=', `${keys.prefix}#`), eb('group_key', '<', `${keys.prefix}$`)])]));
     };
     const wholeDays = this.db.selectFrom(rowsOf('patient_day_counts').unionAll(rowsOf('patient_day_deltas')).as('c')).select(sql<number>`coalesce(sum(inquiries), 0)`.as('n'));
+    // The edges are built for the patients of Database; this.db knows the rollup tables too.
     const db = this.db as unknown as Kysely<Database>;
     const parts = [wholeDays, ...edges.map((edge) => db.selectFrom('patients').select((eb) => eb.fn.countAll<number>().as('n')).where(edge))];
+    const total = sql<number | string>`${sql.join(
+      parts.map((part) => sql`(${part})`),
+      sql` + `,
+    )}`;
     const row = await this.db
       .selectFrom('patient_day_counts_zone')
-      .select(['time_zone', 'covered_from', 'covered_until'])
-      .select(parts.map((part, index) => part.$castTo<number>().as(`part_${index}`)) as never[])
+      .select(['time_zone', 'covered_from', 'covered_until', total.as('total')])
       .where('id', '=', 1)
       .executeTakeFirstOrThrow();
-    const cells = row as unknown as Record<string, number | string | null>;
-    return { zone: zoneOf(row), total: parts.reduce((sum, _part, index) => sum + Number(cells[`part_${index}`]), 0) };
+    // PostgreSQL's sums and counts are bigints, read as strings.
+    return { zone: zoneOf(row), total: Number(row.total) };
   }
 
   /** disease id -> department id (null: none), as the raw path's join to diseases sees it now. */
