@@ -21,7 +21,7 @@ import { validatorCompiler } from './http/validation.js';
 import { portalApi } from './portal-api.js';
 import { createCoreServices } from './services.js';
 import { staffApi } from './staff-api.js';
-import { createRateLimitRedis, RATE_LIMIT_REDIS_NAMESPACE } from './security/shared-rate-limit.js';
+import { createRateLimitRedis, RATE_LIMIT_REDIS_NAMESPACE, REDIS_STARTUP_WAIT_MS, whenConnected } from './security/shared-rate-limit.js';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -122,7 +122,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // With REDIS_URL every instance counts against one shared window; skipOnError keeps a
     // Redis outage from turning requests into errors (they pass unlimited meanwhile).
     const redis = config.redisUrl ? createRateLimitRedis(config.redisUrl, app.log) : undefined;
-    if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
+    if (redis) {
+      // A new instance would otherwise take its first requests before the client connects (no
+      // offline queue), uncounted; it waits for Redis briefly, and starts anyway if Redis is down.
+      app.addHook('onReady', () => whenConnected(redis, REDIS_STARTUP_WAIT_MS));
+      app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
+    }
     await app.register(rateLimit, {
       global: true,
       max: config.rateLimitPerMinute,

@@ -1,6 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 
+/** How long a starting instance waits for the rate limit's Redis before it serves (uncounted) anyway. */
+export const REDIS_STARTUP_WAIT_MS = 1_500;
+
 /** Prefix of every key the request rate limit writes to Redis (shared Redis servers stay tidy). */
 export const RATE_LIMIT_REDIS_NAMESPACE = 'carepool:rate-limit:';
 
@@ -33,4 +36,18 @@ export function createRateLimitRedis(url: string, log: FastifyBaseLogger): Redis
     down = false;
   });
   return redis;
+}
+
+/** Resolves once the client is connected, or after `ms` if it is not (Redis down: start anyway). */
+export function whenConnected(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+  });
 }
