@@ -236,18 +236,17 @@ describe.skipIf(!chromiumAvailable)('patient portal in Chromium', { timeout: 120
     await seeTitle(page, '我的预约');
     expect(await textOf(page.locator('.ant-card').filter({ hasText: tomorrow() }))).toContain('已预约');
     await screenshot(page, 'portal-desktop-appointments');
-    // The language switch by keyboard: focus, open, move to English, choose. The list sets its
-    // active option as it renders, so an arrow pressed at once may be taken before that (CI once
-    // chose 中文 so): move until English is the active option, then choose it.
+    // The language switch by keyboard: focus, open, move to English, choose. Where the opened
+    // list starts its active option, and whether it is still sliding in (so not yet "visible"),
+    // depends on timing: CI once chose 中文 after a fixed two arrows, and once waited for an
+    // English option that arrows had toggled away. So: read which option is active (present in
+    // the page whether or not it has finished appearing) and move until it is English.
     await page.getByRole('combobox', { name: '语言' }).focus();
     await page.keyboard.press('ArrowDown');
-    await page.locator('.ant-select-item-option[title="English"]').waitFor();
-    const englishActive = page.locator('.ant-select-item-option-active[title="English"]');
-    for (let presses = 0; presses < 4 && !(await englishActive.isVisible()); presses += 1) {
-      await page.keyboard.press('ArrowDown');
-      await englishActive.waitFor({ timeout: 1_000 }).catch(() => undefined);
-    }
-    await englishActive.waitFor();
+    const active = page.locator('.ant-select-item-option-active');
+    await active.waitFor({ state: 'attached' });
+    for (let presses = 0; presses < 4 && (await active.getAttribute('title')) !== 'English'; presses += 1) await page.keyboard.press('ArrowDown');
+    expect(await active.getAttribute('title')).toBe('English');
     await page.keyboard.press('Enter');
     await seeTitle(page, 'My appointments');
     expect(await textOf(page.getByRole('tab', { selected: true }))).toBe('Upcoming (2)');
