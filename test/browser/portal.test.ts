@@ -236,18 +236,22 @@ describe.skipIf(!chromiumAvailable)('patient portal in Chromium', { timeout: 120
     await seeTitle(page, '我的预约');
     expect(await textOf(page.locator('.ant-card').filter({ hasText: tomorrow() }))).toContain('已预约');
     await screenshot(page, 'portal-desktop-appointments');
-    // The language switch by keyboard: focus, open, move to English, choose. Where the opened
-    // list starts its active option, and whether it is still sliding in (so not yet "visible"),
-    // depends on timing: CI once chose 中文 after a fixed two arrows, and once waited for an
-    // English option that arrows had toggled away. So: read which option is active (present in
-    // the page whether or not it has finished appearing) and move until it is English.
-    await page.getByRole('combobox', { name: '语言' }).focus();
-    await page.keyboard.press('ArrowDown');
-    const active = page.locator('.ant-select-item-option-active');
-    await active.waitFor({ state: 'attached' });
-    for (let presses = 0; presses < 4 && (await active.getAttribute('title')) !== 'English'; presses += 1) await page.keyboard.press('ArrowDown');
+    // The language switch by keyboard: open, move to English, choose. In CI the arrows were
+    // sometimes taken before the list was open, or after the select had lost focus (then four
+    // arrows left 中文 active): every key goes to the select itself (locator.press focuses it
+    // first), it is opened until it reports itself expanded, and the arrows move until English
+    // is the active option of the open list.
+    const languages = page.getByRole('combobox', { name: '语言' });
+    const active = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option-active');
+    for (let step = 0; step < 8; step += 1) {
+      const open = (await languages.getAttribute('aria-expanded')) === 'true';
+      if (open && (await active.getAttribute('title', { timeout: 2_000 }).catch(() => null)) === 'English') break;
+      await languages.press('ArrowDown');
+      if (!open) await active.waitFor({ state: 'attached', timeout: 2_000 }).catch(() => undefined);
+    }
+    expect(await languages.getAttribute('aria-expanded')).toBe('true');
     expect(await active.getAttribute('title')).toBe('English');
-    await page.keyboard.press('Enter');
+    await languages.press('Enter');
     await seeTitle(page, 'My appointments');
     expect(await textOf(page.getByRole('tab', { selected: true }))).toBe('Upcoming (2)');
     expect(pageErrors).toEqual([]);
