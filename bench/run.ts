@@ -66,11 +66,11 @@ async function prepareSqlite(rows: number): Promise<Prepared> {
 }
 
 /** Runs statements that must not be inside a transaction (create/drop database) on the server's default database. */
-async function onPostgresServer(work: (client: pg.Client) => Promise<void>): Promise<void> {
+async function onPostgresServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: args['pg-url'] });
   await client.connect();
   try {
-    await work(client);
+    return await work(client);
   } finally {
     await client.end();
   }
@@ -80,7 +80,8 @@ async function onPostgresServer(work: (client: pg.Client) => Promise<void>): Pro
  * A generated PostgreSQL database per rows+seed+schema is kept as a template (as SQLite's
  * file is kept); each run gets a copy made with `create database ... template`, which at 1M
  * patients takes seconds instead of the generator's minutes. The manifest file beside the
- * SQLite cache says the template is complete: an interrupted generation is redone.
+ * SQLite cache says the template is complete: an interrupted generation is redone, and so is
+ * one on a server (--pg-url) that has no such template.
  */
 async function preparePostgres(rows: number): Promise<Prepared> {
   mkdirSync(dataDir, { recursive: true });
@@ -92,7 +93,9 @@ async function preparePostgres(rows: number): Promise<Prepared> {
     url.pathname = `/${database}`;
     return url.toString();
   };
-  if (!existsSync(manifestFile)) {
+  // The manifest is kept per machine, the template per server: another --pg-url needs its own.
+  const templateExists = await onPostgresServer(async (client) => (await client.query('select 1 from pg_database where datname = $1', [template])).rowCount === 1);
+  if (!existsSync(manifestFile) || !templateExists) {
     await onPostgresServer(async (client) => {
       await client.query(`drop database if exists ${template} with (force)`);
       await client.query(`create database ${template}`);
