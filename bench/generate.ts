@@ -41,7 +41,7 @@ export interface GeneratedManifest {
 
 export async function generate(url: string, rows: number, seed: number, log: (line: string) => void = console.log): Promise<GeneratedManifest> {
   const started = Date.now();
-  const database = openDatabase(url);
+  const database = openDatabase(url, { maintenance: true });
   await migrateToLatest(database.db, database.dialect);
   await database.close();
 
@@ -124,13 +124,13 @@ export async function generate(url: string, rows: number, seed: number, log: (li
   await triggers.restore();
   await writer.finish();
   const rollupStarted = Date.now();
-  const migrated = openDatabase(url);
+  const migrated = openDatabase(url, { maintenance: true });
   // The server's default zone: a server with another CLINIC_TIMEZONE rebuilds once when it starts.
   await syncRollup(migrated.db, migrated.dialect, process.env.CLINIC_TIMEZONE || 'Asia/Shanghai');
   await migrated.close();
   log(`  statistics rollup built in ${((Date.now() - rollupStarted) / 1000).toFixed(1)} s`);
   const keywordStarted = Date.now();
-  const keywordDatabase = openDatabase(url);
+  const keywordDatabase = openDatabase(url, { maintenance: true });
   await keywordDatabase.db.transaction().execute((trx) => rebuildKeywordSearch(trx, keywordDatabase.dialect));
   await keywordDatabase.close();
   log(`  keyword search index built in ${((Date.now() - keywordStarted) / 1000).toFixed(1)} s`);

@@ -1,7 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { openDatabase } from './db/database.js';
-import { migrateToLatest } from './db/migrations/index.js';
+import { migrateForService } from './db/migrations/index.js';
 import { ensureFirstAdministrator } from './features/staff-users/bootstrap.js';
 import { startHousekeeping } from './security/housekeeping.js';
 import { resolveJwtSecret } from './security/secret.js';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   }
 
   const database = openDatabase(config.databaseUrl);
-  const applied = await migrateToLatest(database.db, database.dialect);
+  const applied = await migrateForService(config.databaseUrl, database);
   const jwtSecret = resolveJwtSecret(config.jwtSecret, config.dataDir);
   const app = await buildApp({ config, database, jwtSecret });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');

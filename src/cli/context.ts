@@ -1,6 +1,6 @@
 import { type AppConfig, ConfigError, loadConfig, loadDotEnv } from '../config.js';
 import { type DatabaseHandle, openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrations/index.js';
+import { migrateForService } from '../db/migrations/index.js';
 
 /** Exit codes: 0 done, 1 the command failed, 2 wrong usage or configuration, 3 a needed tool is missing. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, missingTool: 3 } as const;
@@ -31,7 +31,7 @@ export function cliConfig(): AppConfig {
 export async function withMigratedDatabase<T>(config: AppConfig, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
   const database = openDatabase(config.databaseUrl);
   try {
-    await migrateToLatest(database.db, database.dialect);
+    await migrateForService(config.databaseUrl, database);
     return await work(database);
   } finally {
     await database.close();

@@ -26,10 +26,10 @@ type Command = (config: AppConfig, args: readonly string[]) => Promise<void>;
 
 async function migrate(config: AppConfig): Promise<void> {
   const { openDatabase } = await import('../db/database.js');
-  const { migrateToLatest } = await import('../db/migrations/index.js');
+  const { migrateForService } = await import('../db/migrations/index.js');
   const database = openDatabase(config.databaseUrl);
   try {
-    const applied = await migrateToLatest(database.db, database.dialect);
+    const applied = await migrateForService(config.databaseUrl, database);
     console.log(applied.length === 0 ? 'Database schema is up to date.' : `Applied: ${applied.join(', ')}`);
   } finally {
     await database.close();

@@ -58,16 +58,30 @@ function openSqlite(url: string): DatabaseHandle {
   return { db, dialect: 'sqlite', close, sqliteFile: file, ping: () => reader.ping() };
 }
 
-function openPostgres(url: string): DatabaseHandle {
+export interface OpenOptions {
+  /**
+   * For migrations and bulk rebuilds, not requests: PostgreSQL without the request timeouts,
+   * since building an index over a million patients takes longer than any request may (0010's
+   * GIN index ~30 s, 0012's gram lists 40 s), and on one connection.
+   */
+  maintenance?: boolean;
+}
+
+/** Bounds for a request's query; a maintenance connection has none. */
+const REQUEST_TIMEOUTS = {
+  // A query that runs away must not hold a request (and a pool slot) forever.
+  statement_timeout: 15_000,
+  // And if the server itself hangs (paused, network black hole), the client gives up too.
+  query_timeout: 20_000,
+};
+
+function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: options.maintenance ? 1 : 10,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
-    // A query that runs away must not hold a request (and a pool slot) forever.
-    statement_timeout: 15_000,
-    // And if the server itself hangs (paused, network black hole), the client gives up too.
-    query_timeout: 20_000,
+    ...(options.maintenance ? {} : REQUEST_TIMEOUTS),
     // Counts and Unix-second timestamps are int8; they fit a JS number.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
@@ -95,8 +109,8 @@ function openPostgres(url: string): DatabaseHandle {
   };
 }
 
-export function openDatabase(url: string): DatabaseHandle {
-  return url.startsWith('sqlite:') ? openSqlite(url) : openPostgres(url);
+export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
+  return url.startsWith('sqlite:') ? openSqlite(url) : openPostgres(url, options);
 }
 
 /** True for a unique-constraint violation on either dialect. */
