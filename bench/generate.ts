@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
-import { rebuildKeywordSearch } from '../src/db/migrations/0010_keyword_digit_grams.js';
+import { rebuildKeywordSearch } from '../src/db/migrations/0012_keyword_gram_lists.js';
 import { migrateToLatest } from '../src/db/migrations/index.js';
 import { syncRollup } from '../src/features/statistics/rollup-sync.js';
 import { hashPassword } from '../src/security/passwords.js';
@@ -132,6 +133,10 @@ export async function generate(url: string, rows: number, seed: number, log: (li
   const keywordStarted = Date.now();
   const keywordDatabase = openDatabase(url, { maintenance: true });
   await keywordDatabase.db.transaction().execute((trx) => rebuildKeywordSearch(trx, keywordDatabase.dialect));
+  if (keywordDatabase.dialect === 'postgres') {
+    // As autovacuum leaves them in service: the visibility map lets the gram lists be read by index alone.
+    await sql`vacuum (analyze) patient_keyword_digit_grams, patient_keyword_bigrams`.execute(keywordDatabase.db);
+  }
   await keywordDatabase.close();
   log(`  keyword search index built in ${((Date.now() - keywordStarted) / 1000).toFixed(1)} s`);
 

@@ -32,7 +32,8 @@ import type { DialectName } from '../database.js';
  * drop them and call rebuildKeywordSearch afterwards (bench/generate.ts).
  *
  * 0010 replaces the SQLite triggers and the bigram table (live patients only, in add_time
- * order), adds a table of digit grams and takes over rebuildKeywordSearch.
+ * order) and adds a table of digit grams; 0012 gives PostgreSQL both tables and holds
+ * rebuildKeywordSearch.
  */
 
 /**

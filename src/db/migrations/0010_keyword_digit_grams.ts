@@ -116,13 +116,9 @@ const POSTGRES_STATEMENTS = [
   `create index patients_keyword_digit_grams_idx on patients using gin (patient_keyword_digit_grams(${WATCHED.join(', ')}))`,
 ];
 
-/**
- * SQLite: fills every keyword structure from the patients rows, replacing what they held, for a
- * bulk load that ran without the triggers (bench/generate.ts); in a transaction. PostgreSQL:
- * nothing to do, its indexes are ordinary indexes of patients.
- */
-export async function rebuildKeywordSearch(executor: Kysely<any>, dialect: DialectName): Promise<void> {
-  if (dialect === 'sqlite') await runAll(executor, ["insert into patient_keyword_fts (patient_keyword_fts) values ('rebuild')", ...BUILD]);
+/** SQLite: fills every keyword structure from the patients rows (rebuildKeywordSearch of 0012). */
+export async function rebuildSqliteKeywordSearch(executor: Kysely<any>): Promise<void> {
+  await runAll(executor, ["insert into patient_keyword_fts (patient_keyword_fts) values ('rebuild')", ...BUILD]);
 }
 
 export function keywordDigitGramsMigration(dialect: DialectName): Migration {

@@ -12,6 +12,7 @@ import { statisticsRollupMigration } from './0008_statistics_rollup.js';
 import { keywordSearchMigration } from './0009_keyword_search.js';
 import { keywordDigitGramsMigration } from './0010_keyword_digit_grams.js';
 import { poolCountsMigration } from './0011_pool_counts.js';
+import { keywordGramListsMigration } from './0012_keyword_gram_lists.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -30,6 +31,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0009_keyword_search': keywordSearchMigration(dialect),
     '0010_keyword_digit_grams': keywordDigitGramsMigration(dialect),
     '0011_pool_counts': poolCountsMigration(dialect),
+    '0012_keyword_gram_lists': keywordGramListsMigration(dialect),
   };
 }
 

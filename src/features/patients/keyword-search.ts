@@ -10,19 +10,21 @@ import type { Database } from '../../db/schema.js';
  * trigrams found apart), never miss, so the answer is the same with or without them.
  *
  *   keyword (characters)             SQLite                      PostgreSQL
- *   4+ digits                        4-digit grams (0010)        4-digit grams (GIN, 0010)
+ *   4 digits                         digit gram table (0010)     digit gram table (0012)
+ *   5+ digits                        digit gram table (0010)     4-digit grams (GIN, 0010)
  *   3+ with a non-ASCII character    FTS5 trigrams               bigrams (GIN)
  *   3+ ASCII                         FTS5 trigrams               pg_trgm (GIN, 0007)
- *   2 with a non-ASCII character     bigram table                bigrams (GIN)
+ *   2 with a non-ASCII character     bigram table (0010)         bigram table (0012)
  *   2 ASCII, or 1                    scan                        scan
  *
  * A scan is left only where an index would not narrow much: one character, or two digits or
  * letters (any two digits occur in about a tenth of all phones).
  *
- * On SQLite, four digits and a two-character fragment with a non-ASCII character are each one
- * gram of a table that holds exactly the live patients containing it (0010): that list alone
- * is the answer, no LIKE is needed, and the list's total is counted from it (exactKeywordList).
- * On PostgreSQL four digits are one key of the digit-gram index, which alone decides too.
+ * Four digits and a two-character fragment with a non-ASCII character are each one gram of a
+ * table that holds exactly the live patients containing it, on both databases: that list
+ * alone is the answer, no LIKE is needed, and the list's total is counted from it
+ * (exactKeywordList). SQLite's bigrams are lower-cased, as its LIKE folds ASCII case;
+ * PostgreSQL's keep their case, as its LIKE does.
  */
 
 const KEYWORD_COLUMNS = ['name', 'tel', 'wechat', 'qq'] as const;
@@ -89,14 +91,14 @@ function inDigitGrams(keyword: string): Expression<SqlBool> {
 const hasDigitGrams = (grams: number[]) =>
   sql<SqlBool>`patient_keyword_digit_grams(${sql.join(KEYWORD_COLUMNS.map((column) => sql.ref(`patients.${column}`)))}) @> array[${sql.join(grams)}]::int[]`;
 
-/** SQLite: a gram list that holds exactly the live patients whose fields contain the keyword. */
+/** A gram list that holds exactly the live patients whose fields contain the keyword. */
 export interface ExactKeywordList {
   ids: RawBuilder<{ id: number }>;
   /** A page of ids by add_time then id: the list is kept in that order. */
   pageByAddTime(order: 'asc' | 'desc', limit: number, offset: number): RawBuilder<{ id: number }>;
 }
 
-/** One gram's list of a table keyed (gram, add_time, patient_id) (0010). */
+/** One gram's list of a table keyed (gram, add_time, patient_id) (0010, 0012). */
 function gramList(table: 'patient_keyword_bigrams' | 'patient_keyword_digit_grams', gram: RawBuilder<unknown>): ExactKeywordList {
   const list = sql`from ${sql.table(table)} where gram = ${gram}`;
   return {
@@ -108,12 +110,11 @@ function gramList(table: 'patient_keyword_bigrams' | 'patient_keyword_digit_gram
   };
 }
 
-/** SQLite: the gram list that holds exactly the keyword's patients (see the table above), if one does. */
+/** The gram list that holds exactly the keyword's patients (see the table above), if one does. */
 export function exactKeywordList(keyword: string, dialect: DialectName): ExactKeywordList | undefined {
-  if (dialect !== 'sqlite') return undefined;
   if (keyword.length === 4 && DIGITS_ONLY.test(keyword)) return gramList('patient_keyword_digit_grams', sql`${digitGram(keyword)}`);
   const characters = Array.from(keyword);
-  if (characters.length === 2 && characters.some(isWide)) return gramList('patient_keyword_bigrams', sql`lower(${keyword})`);
+  if (characters.length === 2 && characters.some(isWide)) return gramList('patient_keyword_bigrams', dialect === 'sqlite' ? sql`lower(${keyword})` : sql`${keyword}`);
   return undefined;
 }
 
@@ -159,7 +160,6 @@ function candidateConditions(eb: ExpressionBuilder<Database, 'patients'>, keywor
 export function keywordCondition(eb: ExpressionBuilder<Database, 'patients'>, keyword: string, dialect: DialectName): Expression<SqlBool> {
   const exact = exactKeywordList(keyword, dialect);
   if (exact) return sql<SqlBool>`${sql.ref('patients.id')} in (${exact.ids})`;
-  if (dialect === 'postgres' && keyword.length === 4 && DIGITS_ONLY.test(keyword)) return hasDigitGrams([digitGram(keyword)]);
   const contains = eb.or(likeAny(KEYWORD_COLUMNS, keyword));
   const candidates = candidateConditions(eb, keyword, dialect);
   return candidates.length === 0 ? contains : eb.and([...candidates, contains]);

@@ -130,9 +130,9 @@ export class PatientRepository {
   }
 
   /**
-   * A keyword alone, over the whole pool, that one gram list holds exactly (SQLite, 0010): the
+   * A keyword alone, over the whole pool, that one gram list holds exactly (0010, 0012): the
    * total is that list's length, with no patient row visited (at 1M, a last-4-digits total of
-   * ~750 matches 0.9 -> 0.08 ms), and the list is kept in add_time order, so is the page.
+   * ~750 matches: SQLite 0.9 -> 0.08 ms), and the list is kept in add_time order, so is the page.
    */
   private async listExact(exact: ExactKeywordList, paging: PatientListPaging, offset: number): Promise<{ rows: PatientListRow[]; total: number }> {
     const rows = await this.db
