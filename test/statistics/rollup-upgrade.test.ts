@@ -12,6 +12,7 @@ import { expectedRollup, livePatients, storedRollup } from './rollup-oracle.js';
  * A clinic upgrading to 0011 already has patients and a rollup built without the pool list's
  * dimensions (state_channel, author). 0011 marks the rollup as built for no zone, so the first
  * start rebuilds it; until then, and after, the list's totals must be the patient rows' count.
+ * 0012 then fills PostgreSQL's keyword gram lists from the same rows (SQLite's came with 0010).
  */
 
 const DAY = 86_400;
@@ -32,6 +33,7 @@ async function fillAsRelease0010(database: DatabaseHandle): Promise<void> {
     .executeTakeFirstOrThrow();
   const rows = Array.from({ length: 60 }, (_, index) => ({
     name: `升级${index}`,
+    tel: `1390000${String(index).padStart(4, '0')}`,
     add_time: NOW - (index % 30) * DAY - index * 97,
     state: index % 3,
     media_from_id: index % 4 === 3 ? null : channels[index % 3]!,
@@ -82,5 +84,16 @@ describe('upgrading a filled database to 0011 (pool list totals from the rollup)
       expect(response.status, JSON.stringify(response.body)).toBe(200);
       expect(response.body.total, JSON.stringify(query)).toBe(patients.filter(matches).length);
     }
+  });
+
+  it('finds the patients of before the upgrade by four digits and by two characters, the recycle bin left out', async () => {
+    const search = async (keyword: string) => {
+      const response = await server.http.get(`${STAFF}/patient/`, { query: { token: admin, keyword, page_size: 100 } });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      return { total: response.body.total, names: response.body.patients.map((patient: { name: string }) => patient.name) };
+    };
+    expect(await search('0012')).toEqual({ total: 1, names: ['升级12'] });
+    expect(await search('0019')).toEqual({ total: 0, names: [] }); // 升级19 is in the recycle bin
+    expect((await search('升级')).total).toBe(54);
   });
 });
