@@ -113,6 +113,22 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   return url.startsWith('sqlite:') ? openSqlite(url) : openPostgres(url, options);
 }
 
+/**
+ * Runs `work` (a migration, a rebuild over every patient) against the database at `url`, whose
+ * service handle is `db`: on PostgreSQL on a maintenance connection of its own, since on the
+ * request pool a long statement would be cut by the request timeouts; on SQLite on `db` itself,
+ * which has no such limits (and an in-memory database is only seen by its own handle).
+ */
+export async function onMaintenanceConnection<T>(url: string, db: Kysely<Database>, dialect: DialectName, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (dialect === 'sqlite') return work(db);
+  const maintenance = openPostgres(url, { maintenance: true });
+  try {
+    return await work(maintenance.db);
+  } finally {
+    await maintenance.close();
+  }
+}
+
 /** True for a unique-constraint violation on either dialect. */
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

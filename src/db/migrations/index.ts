@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
-import { type DatabaseHandle, type DialectName, openDatabase } from '../database.js';
+import { type DatabaseHandle, type DialectName, onMaintenanceConnection } from '../database.js';
 import type { Database } from '../schema.js';
 import { initialMigration } from './0001_initial.js';
 import { poolLifeMigration } from './0002_pool_life.js';
@@ -41,19 +41,12 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName
 
 /**
  * Brings the database of `database` (opened from `url`) to the latest schema, as a server or a
- * command does before its work. PostgreSQL migrates on a maintenance connection of its own: on
- * the request pool, a statement over a large pool (an index at a million patients) would be cut
- * by the request timeouts, and the upgrade would fail. SQLite has no such limits, and an
- * in-memory database is only seen by its own handle.
+ * command does before its work, on a maintenance connection: on the request pool, a statement
+ * over a large pool (an index at a million patients) would be cut by the request timeouts, and
+ * the upgrade would fail.
  */
 export async function migrateForService(url: string, database: DatabaseHandle): Promise<string[]> {
-  if (database.dialect === 'sqlite') return migrateToLatest(database.db, database.dialect);
-  const maintenance = openDatabase(url, { maintenance: true });
-  try {
-    return await migrateToLatest(maintenance.db, maintenance.dialect);
-  } finally {
-    await maintenance.close();
-  }
+  return onMaintenanceConnection(url, database.db, database.dialect, (db) => migrateToLatest(db, database.dialect));
 }
 
 /** Up to and including `last` (default: all): upgrade tests build a database as an older release left it. */
