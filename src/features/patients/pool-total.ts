@@ -1,5 +1,5 @@
-import { DAYS_MARGIN_SECONDS, wholeDaysWithin } from '../statistics/clinic-days.js';
-import type { AddedKeys, RollupRepository } from '../statistics/rollup-repository.js';
+import { partDays, wholeDaysWithin } from '../statistics/clinic-days.js';
+import { type AddedKeys, encodeKey, type RollupRepository, rollupAnswers } from '../statistics/rollup-repository.js';
 import { utcOffsetPeriods } from '../statistics/rollup-sync.js';
 import { filterConditions, type PatientListFilters, scopeCondition } from './repository.js';
 import type { PatientScope } from './scope.js';
@@ -10,10 +10,10 @@ const ROLLUP_FILTERS = new Set<keyof PatientListFilters>(['state', 'mediaFromId'
 function keysOf(filters: PatientListFilters): AddedKeys {
   const { state, mediaFromId } = filters;
   if (state !== undefined) {
-    const prefix = `#${state}`;
-    return mediaFromId === undefined ? { dimension: 'state_channel', prefix } : { dimension: 'state_channel', key: `${prefix}#${mediaFromId}` };
+    const prefix = encodeKey(state);
+    return mediaFromId === undefined ? { dimension: 'state_channel', prefix } : { dimension: 'state_channel', key: prefix + encodeKey(mediaFromId) };
   }
-  return mediaFromId === undefined ? { dimension: 'none', key: '' } : { dimension: 'channel', key: `#${mediaFromId}` };
+  return mediaFromId === undefined ? { dimension: 'none', key: '' } : { dimension: 'channel', key: encodeKey(mediaFromId) };
 }
 
 /**
@@ -35,29 +35,23 @@ export class PoolTotals {
     const set = (Object.keys(filters) as (keyof PatientListFilters)[]).filter((name) => filters[name] !== undefined);
     // A consultant's own pool unfiltered (their default view), or one consultant's: the author row.
     const authorId = scope.kind === 'own' ? scope.authorId : filters.authorId;
-    if (authorId !== undefined && set.length === (scope.kind === 'own' ? 0 : 1)) return this.read({ dimension: 'author', key: `#${authorId}` }, null, [], null);
+    if (authorId !== undefined && set.length === (scope.kind === 'own' ? 0 : 1)) return this.read({ dimension: 'author', key: encodeKey(authorId) }, null, []);
     if (scope.kind !== 'all' || set.some((name) => !ROLLUP_FILTERS.has(name))) return null;
     const { addTimeFrom: from, addTimeTo: to } = filters;
-    if (from === undefined && to === undefined) return this.read(keysOf(filters), null, [], null);
+    if (from === undefined && to === undefined) return this.read(keysOf(filters), null, []);
     if (from === undefined || to === undefined) return null;
     const days = wholeDaysWithin(utcOffsetPeriods(this.timeZone), from, to);
     if (!days) return null;
-    const edges: { from: number; to: number }[] = [];
-    if (days.start > from) edges.push({ from, to: days.start - 1 });
-    if (days.end < to) edges.push({ from: days.end + 1, to });
-    return this.read(keysOf(filters), days, edges.map((edge) => ({ ...filters, addTimeFrom: edge.from, addTimeTo: edge.to })), { from, to });
+    const edges = partDays(days, from, to).map((part) => ({ ...filters, addTimeFrom: part.from, addTimeTo: part.to }));
+    return this.read(keysOf(filters), days, edges, { from, to });
   }
 
-  private async read(keys: AddedKeys, days: { firstDay: number; lastDay: number } | null, edges: PatientListFilters[], range: { from: number; to: number } | null) {
+  private async read(keys: AddedKeys, days: { firstDay: number; lastDay: number } | null, edges: PatientListFilters[], range?: { from: number; to: number }) {
     const counted = await this.rollup.addedCount(
       keys,
       days,
       edges.map((edge) => (eb) => eb.and([scopeCondition(eb, { kind: 'all' }), ...filterConditions(eb, { ...edge, keyword: undefined })])),
     );
-    const { zone } = counted;
-    // Days are counted in the zone the rollup was built for, exact only inside its offsets' span.
-    if (!zone || zone.timeZone !== this.timeZone) return null;
-    if (range && (range.from - DAYS_MARGIN_SECONDS < zone.coveredFrom || range.to + DAYS_MARGIN_SECONDS >= zone.coveredUntil)) return null;
-    return counted.total;
+    return rollupAnswers(counted.zone, this.timeZone, range) ? counted.total : null;
   }
 }

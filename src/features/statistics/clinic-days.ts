@@ -70,3 +70,11 @@ export function wholeDaysWithin(periods: OffsetPeriod[], from: number, to: numbe
   const whole = { firstDay, lastDay, start: firstInstantOf(firstDay), end: firstInstantOf(lastDay + 1) - 1 };
   return whole.start >= from && whole.end <= to ? whole : null;
 }
+
+/** The instants of [from, to] outside its whole days (at most one stretch at each end): counted from the rows. */
+export function partDays(days: WholeDays, from: number, to: number): { from: number; to: number }[] {
+  const parts: { from: number; to: number }[] = [];
+  if (days.start > from) parts.push({ from, to: days.start - 1 });
+  if (days.end < to) parts.push({ from: days.end + 1, to });
+  return parts;
+}

@@ -1,5 +1,6 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { DAYS_MARGIN_SECONDS } from './clinic-days.js';
 import type { FunnelBucket } from './repository.js';
 
 /** The funnel figures of one day, dimension and group (migration 0008). */
@@ -85,6 +86,15 @@ function bucketIndex(starts: number[], low = 0, high = starts.length): string {
 /** group_key encoding of migration 0008: '' for no value, '#' + value otherwise. */
 export const encodeKey = (value: string | number): string => `#${value}`;
 const decodeKey = (groupKey: string): string | null => (groupKey === '' ? null : groupKey.slice(1));
+
+/**
+ * Whether sums read with `zone` answer for a clinic in `timeZone` over [from, to] (any day when
+ * no range): the rollup must count days in that zone, and is exact only inside its offsets' span.
+ */
+export function rollupAnswers(zone: RollupZone | null, timeZone: string, range?: { from: number; to: number }): boolean {
+  if (!zone || zone.timeZone !== timeZone) return false;
+  return !range || (range.from - DAYS_MARGIN_SECONDS >= zone.coveredFrom && range.to + DAYS_MARGIN_SECONDS < zone.coveredUntil);
+}
 
 type ZoneRow = Pick<RollupTables['patient_day_counts_zone'], 'time_zone' | 'covered_from' | 'covered_until'>;
 

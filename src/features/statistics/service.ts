@@ -3,10 +3,10 @@ import type { StaffPrincipal } from '../../http/request-context.js';
 import { fenToYuan } from '../patients/money.js';
 import { type PatientScope, scopeOf } from '../patients/scope.js';
 import { ClinicClock } from './clinic-clock.js';
-import { DAYS_MARGIN_SECONDS, wholeDaysWithin } from './clinic-days.js';
+import { partDays, wholeDaysWithin } from './clinic-days.js';
 import type { FunnelBucket, FunnelGroup, MeasureRow, ReportFilters, ReportRange, StatisticsRepository } from './repository.js';
 import { rollupPlan } from './rollup-plan.js';
-import type { RollupRepository } from './rollup-repository.js';
+import { type RollupRepository, rollupAnswers } from './rollup-repository.js';
 import { utcOffsetPeriods } from './rollup-sync.js';
 
 const DAY_SECONDS = 86_400;
@@ -112,17 +112,14 @@ export class StatisticsService {
     // Days in this clinic's zone; the sums come back with the rollup's zone, and are dropped if it differs.
     const days = wholeDaysWithin(utcOffsetPeriods(this.clock.timeZone), range.from, range.to);
     if (!days) return null;
-    const edges: ReportRange[] = [];
-    if (days.start > range.from) edges.push({ ...range, to: days.start - 1 });
-    if (days.end < range.to) edges.push({ ...range, from: days.end + 1 });
+    const edges: ReportRange[] = partDays(days, range.from, range.to).map((part) => ({ ...range, ...part }));
     const needsDepartments = plan.groupBy === 'department' || plan.departmentId !== undefined;
     const [{ zone, sums }, departments, edgeRows] = await Promise.all([
       this.rollup.sums(plan.dimension, days, bucket, plan.key),
       needsDepartments ? this.rollup.departmentOfDisease() : undefined,
       Promise.all(edges.map((edge) => this.fromPatients({ kind: 'all' }, filters, edge, bucket, group))),
     ]);
-    if (!zone || zone.timeZone !== this.clock.timeZone) return null;
-    if (range.from - DAYS_MARGIN_SECONDS < zone.coveredFrom || range.to + DAYS_MARGIN_SECONDS >= zone.coveredUntil) return null;
+    if (!rollupAnswers(zone, this.clock.timeZone, range)) return null;
     const departmentOf = (key: string | null) => (key === null ? null : (departments?.get(key) ?? null));
     const rows: FigureRow[] = edgeRows.flat();
     for (const sum of sums) {
