@@ -19,6 +19,7 @@ import { StaffAuthService } from './features/staff-auth/service.js';
 import { registerStaffUserRoutes } from './features/staff-users/routes.js';
 import { registerRoleRoutes } from './features/roles/routes.js';
 import { registerAuditRoutes } from './features/audit/routes.js';
+import { DeniedAccessRecorder } from './features/audit/denied-access.js';
 import { registerCatalogRoutes } from './features/catalogs/routes.js';
 import { registerStatisticsRoutes } from './features/statistics/routes.js';
 import { registerDashboardRoutes } from './features/dashboard/routes.js';
@@ -44,6 +45,7 @@ export async function staffApi(app: TypedApp, options: { core: CoreServices }): 
     await guard.authenticate(request);
     guardRequestInput(request, { dropEmptyFormFields: true });
   });
+  new DeniedAccessRecorder(core.db, core.audit).install(app);
 
   const patients = new PatientRepository(core.db, core.dialect);
   const references = new ReferenceRepository(core.db);

@@ -18,6 +18,7 @@ export interface Database {
   patients: PatientsTable;
   patient_accounts: PatientAccountsTable;
   audit_log: AuditLogTable;
+  audit_denials: AuditDenialsTable;
   visits: VisitsTable;
   follow_ups: FollowUpsTable;
   doctor_weekly_sessions: DoctorWeeklySessionsTable;
@@ -166,7 +167,8 @@ export interface PatientAccountsTable {
 }
 
 export type AuditActorType = 'staff' | 'patient' | 'anonymous' | 'system';
-export type AuditOutcome = 'success' | 'failure';
+/** denied: a staff request refused by a permission or scope check (403, or 404 on a record out of reach). */
+export type AuditOutcome = 'success' | 'failure' | 'denied';
 
 export interface AuditLogTable {
   id: Generated<number>;
@@ -185,6 +187,14 @@ export interface AuditLogTable {
   request_id: string | null;
   /** JSON text: changed fields (before/after, phones masked), reasons. */
   details: string | null;
+}
+
+/** Repeats of one staff account's denials on one route within one minute (see 0015). */
+export interface AuditDenialsTable {
+  actor_id: number;
+  route: string;
+  minute: number;
+  attempts: number;
 }
 
 /** One arrival at the clinic: the first visit or a return. */

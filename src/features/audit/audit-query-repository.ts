@@ -54,4 +54,29 @@ export class AuditQueryRepository {
       .executeTakeFirstOrThrow();
     return { rows, total: Number(counted.total) };
   }
+
+  /** Denial counts for the (actor, route, minute) buckets of access.denied rows (see DeniedAccessRecorder). */
+  async denialAttempts(buckets: DenialBucket[]): Promise<Map<string, number>> {
+    const attempts = new Map<string, number>();
+    if (buckets.length === 0) return attempts;
+    const rows = await this.db
+      .selectFrom('audit_denials')
+      .select(['actor_id', 'route', 'minute', 'attempts'])
+      .where((eb) =>
+        eb.or(buckets.map((bucket) => eb.and([eb('actor_id', '=', bucket.actorId), eb('route', '=', bucket.route), eb('minute', '=', bucket.minute)]))),
+      )
+      .execute();
+    for (const row of rows) attempts.set(denialKey({ actorId: row.actor_id, route: row.route, minute: Number(row.minute) }), Number(row.attempts));
+    return attempts;
+  }
 }
+
+/** One staff account's denials on one route within one minute. */
+export interface DenialBucket {
+  actorId: number;
+  route: string;
+  minute: number;
+}
+
+export const denialKey = (bucket: DenialBucket): string => `${bucket.actorId} ${bucket.minute} ${bucket.route}`;
+

@@ -49,7 +49,8 @@ export type AuditAction =
   | 'role.permissions_update'
   | 'catalog.create'
   | 'catalog.update'
-  | 'catalog.delete';
+  | 'catalog.delete'
+  | 'access.denied';
 
 /** Who acted, from where: taken from the request. */
 export interface AuditActor {

@@ -2,7 +2,7 @@ import { AppError } from '../../http/errors.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
-import { AuditQueryRepository } from './audit-query-repository.js';
+import { AuditQueryRepository, type DenialBucket, denialKey } from './audit-query-repository.js';
 import { AuditLogQuery, AuditLogResponse } from './schemas.js';
 
 function parseDetails(text: string | null): Record<string, unknown> | null {
@@ -15,6 +15,13 @@ function parseDetails(text: string | null): Record<string, unknown> | null {
   }
 }
 
+/** The (actor, route, minute) bucket an access.denied row stands for (see DeniedAccessRecorder). */
+function denialBucketOf(row: { action: string; actor_id: number | null }, details: Record<string, unknown> | null): DenialBucket | undefined {
+  if (row.action !== 'access.denied' || row.actor_id === null) return undefined;
+  if (typeof details?.route !== 'string' || typeof details.minute !== 'number') return undefined;
+  return { actorId: Number(row.actor_id), route: details.route, minute: details.minute };
+}
+
 /** The audit log is read-only over HTTP: no route changes or deletes an entry. */
 export function registerAuditRoutes(app: TypedApp, core: CoreServices): void {
   const repository = new AuditQueryRepository(core.db);
@@ -25,7 +32,10 @@ export function registerAuditRoutes(app: TypedApp, core: CoreServices): void {
       summary: 'The audit log (操作日志), newest first, filtered and paged',
       description:
         'Filters combine with AND. actor_id without actor_type means a staff user; target_id needs target_type (400). ' +
-        'from / to are Unix milliseconds (UTC), inclusive. Staff actors come with their username and display name.',
+        'from / to are Unix milliseconds (UTC), inclusive. Staff actors come with their username and display name. ' +
+        'A staff request refused by a permission check (403), or answered 404 for a record it named, is an `access.denied` ' +
+        'entry (outcome denied, details.route and status); repeats by one account on one route within a minute share one ' +
+        'entry, whose `attempts` counts them.',
       querystring: AuditLogQuery,
       response: withErrors('staff', { 200: AuditLogResponse }, [400, 401, 403]),
     },
@@ -51,7 +61,10 @@ export function registerAuditRoutes(app: TypedApp, core: CoreServices): void {
         },
         { page: q.page, pageSize: q.page_size },
       );
-      const entries = rows.map((row) => ({
+      const details = rows.map((row) => parseDetails(row.details));
+      const buckets = rows.map((row, index) => denialBucketOf(row, details[index] ?? null));
+      const attempts = await repository.denialAttempts(buckets.filter((bucket) => bucket !== undefined));
+      const entries = rows.map((row, index) => ({
         id: String(row.id),
         occurredAt: Number(row.occurred_at),
         time: new Date(Number(row.occurred_at)).toISOString(),
@@ -67,7 +80,8 @@ export function registerAuditRoutes(app: TypedApp, core: CoreServices): void {
         ip: row.ip,
         userAgent: row.user_agent,
         requestId: row.request_id,
-        details: parseDetails(row.details),
+        details: details[index] ?? null,
+        attempts: buckets[index] ? (attempts.get(denialKey(buckets[index])) ?? 1) : null,
       }));
       return { entries, total, page: q.page, pageSize: q.page_size };
     },

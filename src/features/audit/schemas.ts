@@ -17,7 +17,9 @@ export const AuditLogQuery = Type.Object({
   action: Type.Optional(Keyword(64, 'exact action, e.g. patient.read, staff_user.update')),
   target_type: Type.Optional(Keyword(32, 'e.g. patient, staff_user, role, department')),
   target_id: Type.Optional(Keyword(64, 'needs target_type')),
-  outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failure')])),
+  outcome: Type.Optional(
+    Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('denied')], { description: 'denied: refused by a permission or scope check' }),
+  ),
   from: Type.Optional(UnixMs('occurred at or after (Unix milliseconds, UTC)')),
   to: Type.Optional(UnixMs('occurred at or before (Unix milliseconds, UTC)')),
 });
@@ -41,6 +43,9 @@ export const AuditEntrySchema = Type.Object({
   userAgent: NullableString,
   requestId: NullableString,
   details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: 'changed fields, reasons (never secrets)' }),
+  attempts: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'access.denied only: how many times this account was refused on this route in that minute (one row stands for them all)',
+  }),
 });
 
 export const AuditLogResponse = Type.Object({
