@@ -91,6 +91,23 @@ describe.skipIf(!onPostgres)('three instances on one PostgreSQL database', () =>
     expect(attempts.every((attempt) => attempt.body.state_code === 42901)).toBe(true);
   });
 
+  it('25 password guesses sent at once over the instances: at most 5 are checked, on both APIs', { timeout: 60_000 }, async () => {
+    const { username } = await newStaffUser('right-password-1');
+    const patient = await registeredPatientToken(next());
+    const [staffAnswers, portalAnswers] = await Promise.all([
+      Promise.all(Array.from({ length: 25 }, (_, index) => call(next(), 'POST', `${STAFF}/token/`, { json: { username, password: `wrong-password-${index}` } }))),
+      Promise.all(Array.from({ length: 25 }, (_, index) => loginPatient(next(), patient.phone, `wrong-pass-${index}`))),
+    ]);
+    for (const answers of [staffAnswers, portalAnswers]) {
+      const statuses = answers.map((answer) => answer.status);
+      expect(statuses.filter((status) => status === 401).length, JSON.stringify(statuses)).toBeLessThanOrEqual(5);
+      expect(statuses.filter((status) => status === 401 || status === 429), JSON.stringify(statuses)).toHaveLength(25);
+    }
+    expect((await Promise.all(each().map((url) => loginPatient(url, patient.phone, patient.password)))).map((answer) => answer.status)).toEqual([429, 429, 429]);
+    const checked = (answers: { status: number }[]) => answers.filter((answer) => answer.status === 401).length;
+    console.log(`[faults] several instances (postgres): 25 concurrent guesses over ${servers.length} instances: staff ${checked(staffAnswers)} checked, portal ${checked(portalAnswers)} checked, the rest 429`);
+  });
+
   it('concurrent bookings spread over the instances never overbook a session', { timeout: 60_000 }, async () => {
     const capacity = 4;
     const { doctorId, date } = await doctorWithSession(servers[0]!.baseUrl, admin, 6, capacity);

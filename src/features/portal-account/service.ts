@@ -75,19 +75,17 @@ export class PortalAccountService {
   /** A wrong password and an unknown phone answer alike (status and message). */
   async login(phone: string, password: string, actor: AuditActor, now: number) {
     const keys = loginThrottleKeys('patient', phone, actor.ip ?? 'unknown');
-    await this.core.throttle.assertNotLocked([keys.account, keys.ip], now);
     const account = await this.accounts.findSignInByPhone(phone);
-    const matches = account ? await verifyPassword(account.password_hash, password) : await verifyAgainstNoAccount(password);
-    if (!account || !matches) {
-      const locked = await this.core.throttle.recordFailure([keys.account, keys.ip], now);
+    // An unknown phone costs one verification too, so timing does not tell who is registered.
+    const check = await this.core.throttle.checkSignIn(keys, now, () => (account ? verifyPassword(account.password_hash, password) : verifyAgainstNoAccount(password)));
+    if (!account || !check.matches) {
       const failedActor = { ...actor, type: 'anonymous' as const, id: null, label: maskPhone(phone) };
       await this.core.audit.record(failedActor, { action: 'portal.login_failed', targetType: 'patient', targetId: account?.patient_id, outcome: 'failure' });
-      for (const key of locked) {
-        await this.core.audit.record(failedActor, { action: 'portal.lockout', outcome: 'failure', details: { scope: key === keys.ip ? 'ip' : 'account' } });
+      for (const scope of check.locked) {
+        await this.core.audit.record(failedActor, { action: 'portal.lockout', outcome: 'failure', details: { scope } });
       }
       throw new AppError('wrong_password', LOGIN_FAILED_MESSAGE);
     }
-    await this.core.throttle.clear(keys.account);
     const issued = await this.core.tokens.issue('patient', account.id, now);
     await this.core.db.transaction().execute(async (trx) => {
       await this.core.sessions.create({ id: issued.sessionId, family: 'patient', subjectId: account.id, createdAt: now, expiresAt: issued.expiresAt }, trx);
@@ -112,10 +110,12 @@ export class PortalAccountService {
     const account = await this.accounts.findAccountById(principal.accountId);
     if (!account) throw new AppError('token_invalid', '登录已失效，请重新登录');
     const keys = loginThrottleKeys('patient', account.phone, actor.ip ?? 'unknown');
-    await this.core.throttle.assertNotLocked([keys.account], now);
-    if (!(await verifyPassword(account.password_hash, oldPassword))) {
-      await this.core.throttle.recordFailure([keys.account], now);
+    const check = await this.core.throttle.checkPasswordConfirmation(keys.account, now, () => verifyPassword(account.password_hash, oldPassword));
+    if (!check.matches) {
       await this.core.audit.record(actor, { action: 'portal.password_change', targetType: 'patient', targetId: principal.patientId, outcome: 'failure' });
+      for (const scope of check.locked) {
+        await this.core.audit.record(actor, { action: 'portal.lockout', outcome: 'failure', details: { scope, via: 'password_change' } });
+      }
       throw new AppError('invalid_value', '原密码错误', { extra: { field: 'old_password' } });
     }
     if (oldPassword === newPassword) throw new AppError('invalid_value', '新密码不能与原密码相同', { extra: { field: 'new_password' } });

@@ -13,7 +13,7 @@ export function registerStaffAuthRoutes(app: TypedApp, service: StaffAuthService
       summary: 'Sign in (seed 004): username + password -> token',
       description:
         'Errors: 40036 missing username/password, 40035 not in the allowed format, 46004 no such user, 46005 wrong password, ' +
-        '42901 locked after repeated failures (Retry-After), 40301 account disabled.',
+        '42901 locked after repeated failures, or while the last allowed checks are still in flight (Retry-After: what is left of the lock), 40301 account disabled.',
       body: LoginBody,
       response: withErrors('staff', { 200: TokenResponse }, [400, 401, 403, 429]),
     },

@@ -30,12 +30,11 @@ export class StaffAuthService {
 
   async login(username: string, password: string, actor: AuditActor, now: number): Promise<string> {
     const keys = loginThrottleKeys('staff', username, actor.ip ?? 'unknown');
-    await this.core.throttle.assertNotLocked([keys.account, keys.ip], now);
     const user = await this.repository.findByUsername(username);
-    const passwordMatches = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstNoAccount(password);
+    // An unknown username costs one verification too, so timing does not tell who exists.
+    const check = await this.core.throttle.checkSignIn(keys, now, () => (user ? verifyPassword(user.password_hash, password) : verifyAgainstNoAccount(password)));
 
-    if (!user || !passwordMatches) {
-      const locked = await this.core.throttle.recordFailure([keys.account, keys.ip], now);
+    if (!user || !check.matches) {
       const failedActor = { ...actor, type: 'anonymous' as const, id: null, label: username };
       await this.core.audit.record(failedActor, {
         action: 'staff.login_failed',
@@ -44,13 +43,12 @@ export class StaffAuthService {
         outcome: 'failure',
         details: { reason: user ? 'wrong_password' : 'no_such_user' },
       });
-      for (const key of locked) {
-        await this.core.audit.record(failedActor, { action: 'staff.lockout', outcome: 'failure', details: { scope: key === keys.ip ? 'ip' : 'account' } });
+      for (const scope of check.locked) {
+        await this.core.audit.record(failedActor, { action: 'staff.lockout', outcome: 'failure', details: { scope } });
       }
       throw new AppError(user ? 'wrong_password' : 'user_not_found');
     }
     if (user.is_active !== 1) throw new AppError('account_disabled');
-    await this.core.throttle.clear(keys.account);
     return this.issueSession(user.id, now, actor, 'staff.login');
   }
 

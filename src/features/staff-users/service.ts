@@ -121,13 +121,15 @@ export class StaffUserService {
    * lock, so a stolen token cannot be used to guess it); other sessions end, this one stays.
    */
   async changeOwnPassword(caller: StaffPrincipal, oldPassword: string, newPassword: string, actor: AuditActor, now: number): Promise<void> {
-    const keys = loginThrottleKeys('staff', caller.username, actor.ip ?? 'unknown');
-    await this.core.throttle.assertNotLocked([keys.account], now);
     const currentHash = await this.users.passwordHashOf(caller.id);
     if (!currentHash) throw new AppError('token_invalid');
-    if (!(await verifyPassword(currentHash, oldPassword))) {
-      await this.core.throttle.recordFailure([keys.account], now);
+    const keys = loginThrottleKeys('staff', caller.username, actor.ip ?? 'unknown');
+    const check = await this.core.throttle.checkPasswordConfirmation(keys.account, now, () => verifyPassword(currentHash, oldPassword));
+    if (!check.matches) {
       await this.core.audit.record(actor, { action: 'staff_user.password_change', targetType: 'staff_user', targetId: caller.id, outcome: 'failure', details: { reason: 'wrong_old_password' } });
+      for (const scope of check.locked) {
+        await this.core.audit.record(actor, { action: 'staff.lockout', outcome: 'failure', details: { scope, via: 'password_change' } });
+      }
       throw new AppError('invalid_value', '参数不合法: old_password（原密码错误）', { extra: { field: 'old_password' } });
     }
     const passwordHash = await hashPassword(newPassword);
