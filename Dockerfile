@@ -1,7 +1,7 @@
 # CarePool server image. Build: docker build -t carepool .
 # Run (SQLite): docker run -p 3000:3000 -v carepool-data:/data -e ADMIN_USERNAME=admin -e ADMIN_PASSWORD=... carepool
 
-# --- build: compile better-sqlite3, build the web UI, then drop dev dependencies ---
+# --- build: compile better-sqlite3, type-check and compile the server, build the web UI, then drop dev dependencies ---
 FROM node:20-bookworm-slim AS build
 # better-sqlite3 compiles with node-gyp when no prebuilt binary is reachable.
 RUN apt-get update \
@@ -27,9 +27,7 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --from=build --chown=root:root /app/package.json ./
-COPY --from=build --chown=root:root /app/src ./src
 COPY --from=build --chown=root:root /app/bin ./bin
-COPY --from=build --chown=root:root /app/scripts ./scripts
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
@@ -37,5 +35,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The server is the container's main process, so `docker stop`'s SIGTERM reaches its graceful
-# shutdown directly (npm in between would not forward it reliably). tsx runs the sources.
-CMD ["node", "--import", "tsx", "src/server.ts"]
+# shutdown directly (npm in between would not forward it reliably). Compiled JavaScript, no sources.
+CMD ["node", "dist/server/server.js"]

@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 /*
@@ -9,6 +10,16 @@ export interface ServerProcess {
   url: string;
   pid: number;
   stop(): Promise<void>;
+}
+
+
+/** The server as production runs it: compiled JavaScript under dist/server (see buildServer). */
+export const COMPILED_SERVER = fileURLToPath(new URL('../dist/server/server.js', import.meta.url));
+
+/** Compiles the server (incrementally: a second build with nothing changed takes about 2 s). */
+export function buildServer(): void {
+  const result = spawnSync('npm', ['run', 'build:server', '--silent'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build:server failed');
 }
 
 /**
@@ -30,7 +41,8 @@ export async function startServer(entry: string, env: Record<string, string>, re
 }
 
 async function startOnPort(entry: string, env: Record<string, string>, readyPath: string, port: number): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // Compiled JavaScript runs as production runs it; a TypeScript entry (the bare baseline route) through tsx.
+  const child: ChildProcess = spawn(process.execPath, entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     // Logs go to /dev/null: the logger still does all its work, the terminal stays readable.
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { type GeneratedManifest, generate } from './generate.js';
 import { load, type Measurement } from './load.js';
-import { startServer } from './processes.js';
+import { buildServer, COMPILED_SERVER, startServer } from './processes.js';
 import { renderTable } from './report.js';
 import { type HttpScenario, httpScenarios, listPath, portalLogin, staffLogin, totalFound } from './scenarios.js';
 import { type BookingCheck, bookingBurstScenario, exportScenario, importScenario, loginStormScenario, type WorkflowContext } from './workflows.js';
@@ -134,7 +134,7 @@ function bookingCheck(url: string): BookingCheck {
 async function withServer<T>(prepared: Prepared, work: (url: string, pid: number) => Promise<T>): Promise<T> {
   const serverDataDir = path.join(dataDir, `server-${process.pid}`);
   mkdirSync(serverDataDir, { recursive: true });
-  const server = await startServer('src/server.ts', {
+  const server = await startServer(COMPILED_SERVER, {
     DATABASE_URL: prepared.url, DATA_DIR: serverDataDir, LOG_LEVEL, RATE_LIMIT_PER_MINUTE: '0', JWT_SECRET: randomBytes(32).toString('hex'),
   }, '/healthz');
   try {
@@ -258,6 +258,7 @@ async function benchDatabase(database: string, results: Measurement[]): Promise<
 
 async function main(): Promise<void> {
   const started = Date.now();
+  buildServer();
   const results: Measurement[] = [];
   for (const database of databases) {
     if (database !== 'sqlite' && database !== 'postgres') throw new Error(`--db must be sqlite or postgres (got ${database})`);

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// `npx carepool <command>`: runs the TypeScript CLI through tsx (a runtime dependency),
-// the same way `npm start` runs the server, so there is no separate build to keep in step.
-import { register } from 'tsx/esm/api';
+// `npx carepool <command>`: the operations CLI, compiled with the server (dist/server).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/index.ts');
+const entry = new URL('../dist/server/cli/index.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('carepool: no server build in dist/server. Run "npm run build" (npm start and npm run cli do it when needed).');
+  process.exit(2);
+}
+await import(entry.href);

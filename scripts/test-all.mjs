@@ -48,7 +48,7 @@ function runPhase(dialect, phase) {
   const result = spawnSync(
     'npx',
     ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...phase.args, ...passThrough],
-    { stdio: 'inherit', env: { ...process.env, TEST_DB: dialect, TEST_DATABASE_URL: postgresUrl, SKIP_WEB_BUILD: '1' } },
+    { stdio: 'inherit', env: { ...process.env, TEST_DB: dialect, TEST_DATABASE_URL: postgresUrl, SKIP_WEB_BUILD: '1', SKIP_SERVER_BUILD: '1' } },
   );
   let passed = 0;
   let failed = 0;
@@ -74,11 +74,16 @@ function runSuite(dialect) {
   return total;
 }
 
-// The browser tests need the current web UI: built once here, not once per phase.
-if (process.env.SKIP_WEB_BUILD !== '1') {
-  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (build.status !== 0) {
-    console.error('web UI build failed');
+// Tests that start the server as a process (faults, CLI, shutdown) run the compiled server, and the
+// browser tests the current web UI: both are built once here, not once per phase.
+const builds = [
+  { skip: 'SKIP_SERVER_BUILD', name: 'server build', args: ['tsc', '-p', 'tsconfig.build.json'] },
+  { skip: 'SKIP_WEB_BUILD', name: 'web UI build', args: ['vite', 'build', '--logLevel', 'warn'] },
+];
+for (const build of builds) {
+  if (process.env[build.skip] === '1') continue;
+  if (spawnSync('npx', build.args, { stdio: 'inherit' }).status !== 0) {
+    console.error(`${build.name} failed`);
     process.exit(1);
   }
 }

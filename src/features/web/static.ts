@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-export const WEB_BUILD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web');
+/** The folder holding package.json: this file runs from src/ (tests, tsx) or from dist/server/ (production). */
+function projectRoot(): string {
+  let folder = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(folder, 'package.json')) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+  return folder;
+}
+
+export const WEB_BUILD_DIR = path.join(projectRoot(), 'dist', 'web');
 
 /** Paths that belong to the APIs and operations: never answered with the web page. */
 const NON_UI_PREFIXES = ['/back_end/', '/patient', '/docs', '/uploads/', '/healthz', '/metrics', '/assets/'];

@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { COMPILED_SERVER } from '../../support/compiled-server.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, TEST_JWT_SECRET } from '../../support/server.js';
 import { call } from './client.js';
 
 /**
- * The real server as its own OS process (`node --import tsx src/server.ts`, what `npx tsx`
- * runs, minus the npm wrapper, so a SIGKILL hits the server itself and not a parent that
- * would leave it orphaned). Fault tests kill it, restart it and run several side by side.
+ * The real server as its own OS process, as production runs it (`node dist/server/server.js`,
+ * without the npm wrapper, so a SIGKILL hits the server itself and not a parent that would leave
+ * it orphaned). Fault tests kill it, restart it and run several side by side.
  */
 export interface SpawnedServer {
   readonly port: number;
@@ -91,7 +92,7 @@ class ServerProcess implements SpawnedServer {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const child = spawn(process.execPath, [COMPILED_SERVER], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
