@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { likeContains } from '../../src/features/patients/repository.js';
 import { maskPhone } from '../../src/features/patients/wire.js';
-import { createStaffUser, DEFAULT_ROLE, STAFF, staffLogin } from '../support/fixtures.js';
+import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { createRole } from '../statistics/support.js';
 import { csvOf, downloadExport } from '../transfer/support.js';
@@ -279,5 +280,26 @@ describe('registering and editing a tel, for a caller who sees phones masked', (
     const response = await server.http.patch(`${STAFF}/patient/${id}`, { json: { token: clerk.token, tel: '13500000124' } });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect((await lookupAudits(clerk.id)).map((row) => [row.details.tel, row.details.purpose, row.target_id])).toEqual([['135****0124', 'update', String(id)]]);
+  });
+
+  it('keeps the count of a tel change refused with 409 (another portal account holds the number)', async () => {
+    const clerk = await freshClerk();
+    const holder = await registerAndLoginPatient(server.http, '13600000777', '端账号甲');
+    const other = await registerAndLoginPatient(server.http, '13600000778', '端账号乙');
+    const refused = await server.http.patch(`${STAFF}/patient/${holder.patientId}`, { json: { token: clerk.token, tel: other.phone } });
+    expect(refused.status).toBe(409);
+    const audits = await lookupAudits(clerk.id);
+    expect(audits.map((row) => [row.details.tel, row.details.purpose, row.outcome])).toEqual([['136****0778', 'update', 'success']]);
+  });
+});
+
+describe('PHONE_LOOKUP_DAILY_LIMIT', () => {
+  it('defaults to 100 a day, takes 0 (no whole-number lookups), and refuses anything but a whole number', () => {
+    expect(loadConfig({}).phoneLookupDailyLimit).toBe(100);
+    expect(loadConfig({ PHONE_LOOKUP_DAILY_LIMIT: '0' }).phoneLookupDailyLimit).toBe(0);
+    for (const value of ['-1', 'ten', '1.5']) {
+      expect(() => loadConfig({ PHONE_LOOKUP_DAILY_LIMIT: value }), value).toThrow(ConfigError);
+      expect(() => loadConfig({ PHONE_LOOKUP_DAILY_LIMIT: value }), value).toThrow('PHONE_LOOKUP_DAILY_LIMIT');
+    }
   });
 });
