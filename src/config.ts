@@ -28,6 +28,8 @@ export interface AppConfig {
   clinicTimezone: string;
   /** Patients may cancel until `daysBefore` days before the session date at `minuteOfDay` clinic time. */
   bookingCancelCutoff: { daysBefore: number; minuteOfDay: number };
+  /** Whole phone numbers one staff account without patients:view_full_phone may look up per clinic day. */
+  phoneLookupDailyLimit: number;
 }
 
 interface VariableSpec<T> {
@@ -184,6 +186,12 @@ export const configVariables = {
       return { daysBefore: Number(match[1]), minuteOfDay: Number(match[2]) * 60 + Number(match[3]) };
     },
   },
+  PHONE_LOOKUP_DAILY_LIMIT: {
+    description:
+      'Whole phone numbers a staff account that sees phones masked may look up per clinic day (search, duplicate check, registration, edit, export, import); 0 = none',
+    sensitive: false,
+    parse: integer('PHONE_LOOKUP_DAILY_LIMIT', 100, 0, 1_000_000),
+  },
 } satisfies Record<string, VariableSpec<unknown>>;
 
 type Environment = Record<string, string | undefined>;
@@ -217,5 +225,6 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     metricsToken: v.METRICS_TOKEN.parse(env.METRICS_TOKEN),
     clinicTimezone: v.CLINIC_TIMEZONE.parse(env.CLINIC_TIMEZONE),
     bookingCancelCutoff: v.BOOKING_CANCEL_CUTOFF.parse(env.BOOKING_CANCEL_CUTOFF),
+    phoneLookupDailyLimit: v.PHONE_LOOKUP_DAILY_LIMIT.parse(env.PHONE_LOOKUP_DAILY_LIMIT),
   };
 }

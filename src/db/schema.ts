@@ -10,6 +10,7 @@ export interface Database {
   staff_users: StaffUsersTable;
   auth_sessions: AuthSessionsTable;
   login_throttle: LoginThrottleTable;
+  phone_lookups: PhoneLookupsTable;
   departments: DepartmentsTable;
   diseases: DiseasesTable;
   doctors: DoctorsTable;
@@ -74,6 +75,14 @@ export interface LoginThrottleTable {
   failures: number;
   window_started_at: number;
   locked_until: number | null;
+}
+
+/** Whole-phone-number lookups by one staff account that sees phones masked, per clinic day (0014). */
+export interface PhoneLookupsTable {
+  staff_id: number;
+  /** YYYY-MM-DD in the clinic's calendar. */
+  day: string;
+  lookups: number;
 }
 
 export interface DepartmentsTable {

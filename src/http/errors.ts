@@ -25,6 +25,7 @@ export type AppErrorCode =
   | 'unsupported_media_type'
   | 'too_many_attempts'
   | 'rate_limited'
+  | 'phone_lookup_limited'
   | 'service_unavailable'
   | 'internal';
 
@@ -57,6 +58,12 @@ export const errorCatalogue: Record<AppErrorCode, ErrorDefinition> = {
   unsupported_media_type: { status: 415, stateCode: 41501, message: '不支持的内容类型', description: 'the Content-Type is not accepted by this route' },
   too_many_attempts: { status: 429, stateCode: 42901, message: '登录失败次数过多，请稍后再试', description: 'login locked for a while after repeated failures' },
   rate_limited: { status: 429, stateCode: 42902, message: '请求过于频繁，请稍后再试', description: 'request rate limit exceeded' },
+  phone_lookup_limited: {
+    status: 429,
+    stateCode: 42903,
+    message: '今日查询完整手机号的次数已达上限，请明天再试',
+    description: 'the daily cap on whole-phone-number lookups by a caller who sees phones masked (PHONE_LOOKUP_DAILY_LIMIT); Retry-After: the next clinic day',
+  },
   service_unavailable: { status: 503, stateCode: 50301, message: '服务暂时不可用，请稍后再试', description: 'the database is unreachable' },
   internal: { status: 500, stateCode: 50001, message: '服务器内部错误', description: 'unexpected server error (details only in the log)' },
 };

@@ -22,6 +22,7 @@ export type AuditAction =
   | 'patient.follow_up'
   | 'patient.export'
   | 'patient.import'
+  | 'patient.phone_lookup'
   | 'portal.register'
   | 'portal.login'
   | 'portal.login_failed'

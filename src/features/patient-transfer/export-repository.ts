@@ -2,7 +2,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { filterConditions, type PatientListFilters, scopeCondition } from '../patients/repository.js';
-import type { PatientScope } from '../patients/scope.js';
+import type { PatientScope, PhoneVisibility } from '../patients/scope.js';
 
 /** One exported record: the pool row with catalog and author names instead of ids. */
 export interface ExportRecord {
@@ -43,10 +43,11 @@ export class ExportRepository {
     private readonly dialect: DialectName,
   ) {}
 
-  async *pages(scope: PatientScope, filters: PatientListFilters, pageSize = EXPORT_BATCH_SIZE): AsyncGenerator<ExportRecord[]> {
+  /** `phones`: what of a tel the keyword may match, the caller's (patients/scope.ts), as in the list. */
+  async *pages(scope: PatientScope, filters: PatientListFilters, phones: PhoneVisibility = 'masked', pageSize = EXPORT_BATCH_SIZE): AsyncGenerator<ExportRecord[]> {
     let afterId = 0;
     for (;;) {
-      const page = await this.page(scope, filters, afterId, pageSize);
+      const page = await this.page(scope, filters, phones, afterId, pageSize);
       if (page.length === 0) return;
       yield page;
       if (page.length < pageSize) return;
@@ -58,13 +59,13 @@ export class ExportRepository {
     }
   }
 
-  private page(scope: PatientScope, filters: PatientListFilters, afterId: number, pageSize: number): Promise<ExportRecord[]> {
+  private page(scope: PatientScope, filters: PatientListFilters, phones: PhoneVisibility, afterId: number, pageSize: number): Promise<ExportRecord[]> {
     return (
       this.db
         .selectFrom('patients')
         // The filter is applied before the joins so it is typed (and indexed) on patients alone.
         .where((eb: ExpressionBuilder<Database, 'patients'>) =>
-          eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters, this.dialect), eb('patients.id', '>', afterId)]),
+          eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters, this.dialect, phones), eb('patients.id', '>', afterId)]),
         )
         .leftJoin('channels', 'channels.id', 'patients.media_from_id')
         .leftJoin('diseases', 'diseases.id', 'patients.disease_id')

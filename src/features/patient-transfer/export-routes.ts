@@ -3,7 +3,8 @@ import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
-import { canSeeFullPhone, scopeOf } from '../patients/scope.js';
+import { PhoneLookups } from '../patients/phone-lookups.js';
+import { canSeeFullPhone, phoneVisibilityOf, scopeOf } from '../patients/scope.js';
 import { ClinicClock } from '../statistics/clinic-clock.js';
 import { csvStream, xlsxStream } from './export-format.js';
 import { ExportRepository } from './export-repository.js';
@@ -37,6 +38,7 @@ async function primed<T>(source: AsyncGenerator<T>): Promise<AsyncGenerator<T>> 
 export function registerExportRoutes(app: TypedApp, core: CoreServices): void {
   const repository = new ExportRepository(core.db, core.dialect);
   const clock = new ClinicClock(core.config.clinicTimezone);
+  const phoneLookups = new PhoneLookups(core);
 
   app.get('/patient/export', {
     // A HEAD would run the export (and its audit) only to drop the body.
@@ -49,9 +51,11 @@ export function registerExportRoutes(app: TypedApp, core: CoreServices): void {
         'in id order, read in keyset pages of 1000 and streamed, so memory stays flat for any row count. Catalog and ' +
         'author names instead of ids; times in the clinic calendar; tel masked without patients:view_full_phone. CSV is ' +
         'UTF-8 with a BOM (Excel) and cells starting with = + - @ get a leading apostrophe. The export is audited ' +
-        '(patient.export, with the filters) before the first row is read; the row count is not known then.',
+        '(patient.export, with the filters) before the first row is read; the row count is not known then. keyword ' +
+        'matches the tel as in GET patient/: without patients:view_full_phone only as shown, or the whole number as a ' +
+        'counted, audited lookup (429, 42903, past the daily cap).',
       querystring: ExportQuery,
-      response: withErrors('staff', { 200: Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: 'the file (text/csv or xlsx), streamed' }) }, [400, 401, 403]),
+      response: withErrors('staff', { 200: Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: 'the file (text/csv or xlsx), streamed' }) }, [400, 401, 403, 429]),
     },
     config: { access: 'patients:export' },
     handler: async (request, reply) => {
@@ -59,13 +63,15 @@ export function registerExportRoutes(app: TypedApp, core: CoreServices): void {
       const scope = scopeOf(staff);
       const query = request.query;
       const options = { showFullPhone: canSeeFullPhone(staff), clock: new CachedDateTimeText(clock) };
+      const now = nowSeconds();
+      await phoneLookups.reserveKeyword(staff, auditActorOf(request), query.keyword, 'export', now);
       await core.audit.record(auditActorOf(request), {
         action: 'patient.export',
         targetType: 'patient',
         details: { format: query.format, filters: filterSummary(query), scope: scope.kind, phonesMasked: !options.showFullPhone },
       });
-      const pages = await primed(repository.pages(scope, patientFiltersOf(query)));
-      const stamp = clock.dateTimeText(nowSeconds()).replace(/[-: ]/g, '').replace(/^(\d{8})/, '$1-');
+      const pages = await primed(repository.pages(scope, patientFiltersOf(query), phoneVisibilityOf(staff)));
+      const stamp = clock.dateTimeText(now).replace(/[-: ]/g, '').replace(/^(\d{8})/, '$1-');
       const fileName = `patients-${stamp}.${query.format}`;
       reply
         .header('content-type', CONTENT_TYPE[query.format])

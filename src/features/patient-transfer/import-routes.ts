@@ -59,11 +59,13 @@ export function registerImportRoutes(app: TypedApp, core: CoreServices): void {
         "caller's visible record gets the file's non-empty profile fields; never tel, times or state). A commit with " +
         'any problem writes nothing and answers 400 (40001) with `importReport`; otherwise all rows are written in one ' +
         'transaction with the caller as author, audited as patient.import. Imported 已到 rows carry reach_time but no ' +
-        'visit history (historic data).',
+        'visit history (historic data). Without patients:view_full_phone every distinct phone of the file\'s valid rows is a ' +
+        'whole-number lookup (a pool duplicate confirms it), counted against the caller\'s daily cap before any is looked up ' +
+        'and audited as patient.phone_lookup: a file with more than the day has left is refused whole with 429 (42903, Retry-After).',
       consumes: ['multipart/form-data'],
       querystring: ImportQuery,
       body: ImportFormBody,
-      response: withErrors('staff', { 200: Type.Object({ importReport: ImportReportSchema }) }, [400, 401, 403, 409, 413, 415]),
+      response: withErrors('staff', { 200: Type.Object({ importReport: ImportReportSchema }) }, [400, 401, 403, 409, 413, 415, 429]),
     },
     config: { access: 'patients:import' },
     handler: async (request) => {

@@ -5,6 +5,7 @@ import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../audit/audit-repository.js';
+import { PhoneLookups } from '../patients/phone-lookups.js';
 import { canSeeFullPhone, type PatientScope, scopeOf } from '../patients/scope.js';
 import { maskPhone } from '../patients/wire.js';
 import type { ClinicClock } from '../statistics/clinic-clock.js';
@@ -92,11 +93,15 @@ function refusal(tally: Tally, options: ImportOptions): AppError {
  * wait for it; between batches they still get the event loop.
  */
 export class ImportService {
+  private readonly phoneLookups: PhoneLookups;
+
   constructor(
     private readonly core: CoreServices,
     private readonly repository: ImportRepository,
     private readonly clock: ClinicClock,
-  ) {}
+  ) {
+    this.phoneLookups = new PhoneLookups(core);
+  }
 
   async run(staff: StaffPrincipal, actor: AuditActor, file: Buffer, options: ImportOptions, now: number): Promise<ImportReport> {
     const showFullPhone = canSeeFullPhone(staff);
@@ -106,6 +111,10 @@ export class ImportService {
       catalogs: await this.repository.catalogs(),
       shownTel: (tel: string) => (showFullPhone ? tel : maskPhone(tel)),
     };
+    // Each pool duplicate the report (or a commit's counts) shows confirms a whole number: for a
+    // caller who sees phones masked, the file's phones are lookups, counted all at once before
+    // any is looked up, or the whole file is refused (429).
+    if (!showFullPhone) await this.phoneLookups.reserve(staff, actor, { purpose: 'import', tels: await this.phonesOf(file, base.catalogs) }, now);
     const survey = await this.read(file, { ...base, db: this.core.db, write: null });
     if (options.mode === 'dry_run') return reportOf(survey, options, false);
     if (survey.errorCount > 0) throw refusal(survey, options);
@@ -134,6 +143,25 @@ export class ImportService {
       );
       return result;
     });
+  }
+
+  /** The distinct tels of the sheet's valid rows: the ones the reads below look up in the pool. */
+  private async phonesOf(file: Buffer, catalogs: Catalogs): Promise<Set<string>> {
+    const sheet = await readSheet(file);
+    try {
+      const columns = mapColumns(sheet.header);
+      const tels = new Set<string>();
+      let rows = 0;
+      for await (const row of sheet.rows) {
+        const { candidate } = validateRow(row, columns, catalogs, this.clock);
+        if (candidate?.tel) tels.add(candidate.tel);
+        // As the reads below do: other requests get the event loop between batches.
+        if ((rows += 1) % IMPORT_BATCH_SIZE === 0) await nextTurn();
+      }
+      return tels;
+    } finally {
+      await sheet.close();
+    }
   }
 
   /** One read of the sheet: every row validated; a repeated tel within the file keeps its first valid row. */

@@ -1,6 +1,8 @@
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
+import { isWholePhoneNumber, maskedTel } from './phone-visibility.js';
+import type { PhoneVisibility } from './scope.js';
 
 /*
  * The list's keyword: a patient matches when the keyword is contained in name, tel, wechat or
@@ -25,6 +27,18 @@ import type { Database } from '../../db/schema.js';
  * alone is the answer, no LIKE is needed, and the list's total is counted from it
  * (exactKeywordList). SQLite's bigrams are lower-cased, as its LIKE folds ASCII case;
  * PostgreSQL's keep their case, as its LIKE does.
+ *
+ * A caller who sees phones masked (PhoneVisibility 'masked', the default) searches the tel only
+ * as it is shown, 138****5678, or by a whole number, equal to the tel (a lookup the service has
+ * counted): a part of the hidden digits would otherwise answer whether a guessed prefix is right
+ * (issue 14). name, wechat and qq are shown, and searched as above. The same indexes still
+ * choose the rows: they hold a superset of what the shown text matches (a keyword without an
+ * asterisk lies in the tel's shown digits, so the tel holds it; one with an asterisk holds the
+ * shown last four in its longest run of 4+ digits), and the shown-text condition decides. So
+ * four digits read their gram list (hundreds of rows at a million patients) and filter it, where
+ * the list alone would count every tel that holds them anywhere. A keyword with an asterisk and no
+ * run of four digits (139****) is a scan. Two characters with a non-ASCII one stay exact: a tel
+ * is always a mobile number (every write path checks it), so it never holds such a pair.
  */
 
 const KEYWORD_COLUMNS = ['name', 'tel', 'wechat', 'qq'] as const;
@@ -111,8 +125,11 @@ function gramList(table: 'patient_keyword_bigrams' | 'patient_keyword_digit_gram
 }
 
 /** The gram list that holds exactly the keyword's patients (see the table above), if one does. */
-export function exactKeywordList(keyword: string, dialect: DialectName): ExactKeywordList | undefined {
-  if (keyword.length === 4 && DIGITS_ONLY.test(keyword)) return gramList('patient_keyword_digit_grams', sql`${digitGram(keyword)}`);
+export function exactKeywordList(keyword: string, dialect: DialectName, phones: PhoneVisibility = 'masked'): ExactKeywordList | undefined {
+  if (keyword.length === 4 && DIGITS_ONLY.test(keyword)) {
+    // Every tel holding the digits anywhere: for a masked caller, candidates only (maskedCandidates).
+    return phones === 'full' ? gramList('patient_keyword_digit_grams', sql`${digitGram(keyword)}`) : undefined;
+  }
   const characters = Array.from(keyword);
   if (characters.length === 2 && characters.some(isWide)) return gramList('patient_keyword_bigrams', dialect === 'sqlite' ? sql`lower(${keyword})` : sql`${keyword}`);
   return undefined;
@@ -123,7 +140,8 @@ export function exactKeywordList(keyword: string, dialect: DialectName): ExactKe
  * than a scan or a common trigram: a number of 4+ digits, or a fragment of 2+ characters with
  * a non-ASCII one (bigrams; trigrams on SQLite).
  */
-export function keywordNarrows(keyword: string): boolean {
+export function keywordNarrows(keyword: string, phones: PhoneVisibility = 'masked'): boolean {
+  if (phones === 'masked' && keyword.includes('*')) return longestDigitRun(keyword) !== undefined;
   if (DIGITS_ONLY.test(keyword)) return true;
   const characters = Array.from(keyword);
   return characters.length >= 2 && characters.some(isWide);
@@ -157,9 +175,44 @@ function candidateConditions(eb: ExpressionBuilder<Database, 'patients'>, keywor
   return [eb.or(KEYWORD_COLUMNS.map((column) => eb.and(trigrams.flatMap((trigram) => likeAny([column], trigram)))))];
 }
 
-export function keywordCondition(eb: ExpressionBuilder<Database, 'patients'>, keyword: string, dialect: DialectName): Expression<SqlBool> {
-  const exact = exactKeywordList(keyword, dialect);
-  if (exact) return sql<SqlBool>`${sql.ref('patients.id')} in (${exact.ids})`;
+const inList = (list: ExactKeywordList) => sql<SqlBool>`${sql.ref('patients.id')} in (${list.ids})`;
+
+/** The longest run of 4+ digits in a keyword, if any: the digit grams can narrow by it. */
+function longestDigitRun(keyword: string): string | undefined {
+  const runs = keyword.match(/[0-9]{4,}/g) ?? [];
+  return runs.reduce<string | undefined>((longest, run) => (longest === undefined || run.length > longest.length ? run : longest), undefined);
+}
+
+/** Rows that hold at least the patients a masked caller's keyword matches (see the note above). */
+function maskedCandidates(eb: ExpressionBuilder<Database, 'patients'>, keyword: string, dialect: DialectName): Expression<SqlBool>[] {
+  const fragment = keyword.includes('*') ? longestDigitRun(keyword) : keyword;
+  if (fragment === undefined) return [];
+  const list = exactKeywordList(fragment, dialect, 'full');
+  return list ? [inList(list)] : candidateConditions(eb, fragment, dialect);
+}
+
+/** A masked caller's match on the tel: the whole number, or the text the list shows. */
+function shownTelCondition(eb: ExpressionBuilder<Database, 'patients'>, keyword: string): Expression<SqlBool> {
+  if (isWholePhoneNumber(keyword)) return eb('patients.tel', '=', keyword);
+  const shown = sql<SqlBool>`${maskedTel} like ${likeContains(keyword)} escape '\\'`;
+  // Without an asterisk the keyword lies in the tel's shown digits, so the tel holds it too, and
+  // PostgreSQL's trigram index on tel can answer that part.
+  return keyword.includes('*') ? shown : eb.and([...likeAny(['tel'], keyword), shown]);
+}
+
+export function keywordCondition(
+  eb: ExpressionBuilder<Database, 'patients'>,
+  keyword: string,
+  dialect: DialectName,
+  phones: PhoneVisibility = 'masked',
+): Expression<SqlBool> {
+  const exact = exactKeywordList(keyword, dialect, phones);
+  if (exact) return inList(exact);
+  if (phones === 'masked') {
+    const matches = eb.or([...likeAny(['name', 'wechat', 'qq'], keyword), shownTelCondition(eb, keyword)]);
+    const candidates = maskedCandidates(eb, keyword, dialect);
+    return candidates.length === 0 ? matches : eb.and([...candidates, matches]);
+  }
   const contains = eb.or(likeAny(KEYWORD_COLUMNS, keyword));
   const candidates = candidateConditions(eb, keyword, dialect);
   return candidates.length === 0 ? contains : eb.and([...candidates, contains]);

@@ -36,15 +36,17 @@ export function registerPatientRecordRoutes(app: TypedApp, records: PatientRecor
       description:
         'At least one of tel / wechat / qq / name (44001 otherwise); a record matching any of them is listed with `matchedOn`. ' +
         'Only live records the caller may see; tel masked as in the list. At most 50 listed, `total` counts all. ' +
-        'POST patient/ still refuses an exact tel with 409 unless allow_duplicate=true.',
+        'Without patients:view_full_phone, tel matches the whole number (a lookup audited as patient.phone_lookup and capped ' +
+        'per account and clinic day: 429, 42903, with Retry-After, past PHONE_LOOKUP_DAILY_LIMIT) or the masked text as shown ' +
+        '(139****8442). POST patient/ still refuses an exact tel with 409 unless allow_duplicate=true.',
       querystring: DuplicatesQuery,
-      response: withErrors('staff', { 200: DuplicatesResponse }, [400, 401, 403]),
+      response: withErrors('staff', { 200: DuplicatesResponse }, [400, 401, 403, 429]),
     },
     config: { access: VIEW },
     handler: async (request) => {
       const staff = staffOf(request);
       const { tel, wechat, qq, name } = request.query;
-      const { rows, total } = await records.duplicates(staff, { tel, wechat, qq, name });
+      const { rows, total } = await records.duplicates(staff, { tel, wechat, qq, name }, auditActorOf(request), nowSeconds());
       const showFullPhone = canSeeFullPhone(staff);
       return { duplicates: rows.map(({ row, matchedOn }) => ({ ...toWirePatient(row, { showFullPhone }), matchedOn })), total };
     },
@@ -80,10 +82,11 @@ export function registerPatientRecordRoutes(app: TypedApp, records: PatientRecor
         'state 1 or reach_time is an arrival (patients:confirm_arrival) and records the first visit; a record that already has visits ' +
         'answers 409 for a new reach_time (return visits go through POST patient/:id/arrival). A field without its permission: 403 (48001) ' +
         'naming it (`field`, `fields`), nothing written. Validation as on create. A tel change on a record with a portal account ' +
-        'changes the login phone too (409 when another account holds it).',
+        'changes the login phone too (409 when another account holds it). Without patients:view_full_phone a new tel is a ' +
+        'whole-number lookup, counted and audited as in GET patient/ (429, 42903, past the daily cap).',
       params: PatientIdParams,
       body: UpdatePatientBody,
-      response: withErrors('staff', { 200: PatientDetailResponse }, [400, 401, 403, 404, 409]),
+      response: withErrors('staff', { 200: PatientDetailResponse }, [400, 401, 403, 404, 409, 429]),
     },
     config: { access: ANY_FIELD_PERMISSION },
     handler: async (request) => {

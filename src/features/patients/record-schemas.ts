@@ -40,7 +40,13 @@ export const UpdatePatientBody = Type.Partial(
 
 export const DuplicatesQuery = Type.Object({
   token: StaffTokenField,
-  tel: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'exact tel' })),
+  tel: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 20,
+      description: 'exact tel; without patients:view_full_phone the whole number (a counted lookup) or the tel as shown (139****8442)',
+    }),
+  ),
   wechat: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'exact wechat' })),
   qq: Type.Optional(Type.String({ minLength: 1, maxLength: 12, description: 'exact qq' })),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'exact name' })),

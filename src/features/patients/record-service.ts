@@ -6,8 +6,10 @@ import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../audit/audit-repository.js';
 import type { PatientRecordRepository } from './record-repository.js';
+import { PhoneLookups } from './phone-lookups.js';
+import { isWholePhoneNumber } from './phone-visibility.js';
 import type { DuplicateProbe, PatientRepository } from './repository.js';
-import { scopeOf } from './scope.js';
+import { phoneVisibilityOf, scopeOf } from './scope.js';
 import { maskPhone } from './wire.js';
 
 const DUPLICATES_LISTED = 50;
@@ -16,6 +18,7 @@ const DUPLICATES_LISTED = 50;
 export class PatientRecordService {
   private readonly appointments: AppointmentRepository;
   private readonly schedules: ScheduleRepository;
+  private readonly phoneLookups: PhoneLookups;
 
   constructor(
     private readonly core: CoreServices,
@@ -24,6 +27,7 @@ export class PatientRecordService {
   ) {
     this.appointments = new AppointmentRepository(core.db);
     this.schedules = new ScheduleRepository(core.db);
+    this.phoneLookups = new PhoneLookups(core);
   }
 
   /** Reading a patient's record is access to health data: every successful read is audited. */
@@ -34,17 +38,29 @@ export class PatientRecordService {
     return row;
   }
 
-  async duplicates(staff: StaffPrincipal, probe: DuplicateProbe) {
+  /**
+   * Without the full-phone permission a tel matches by its whole number (a counted lookup) or as
+   * it is shown (139****8442), like the list's keyword.
+   */
+  async duplicates(staff: StaffPrincipal, probe: DuplicateProbe, actor: AuditActor, now: number) {
     const scope = scopeOf(staff);
     if (Object.values(probe).every((value) => value === undefined)) {
       throw new AppError('parameter_missing', '缺少参数: tel、wechat、qq、name 至少提供一个');
     }
-    const { rows, total } = await this.patients.duplicates(probe, scope, DUPLICATES_LISTED);
+    const phones = phoneVisibilityOf(staff);
+    if (probe.tel !== undefined && isWholePhoneNumber(probe.tel)) {
+      await this.phoneLookups.reserve(staff, actor, { purpose: 'duplicates', tels: [probe.tel] }, now);
+    }
+    const { rows, total } = await this.patients.duplicates(probe, scope, DUPLICATES_LISTED, phones);
+    const telMatches = (tel: string | null) =>
+      tel !== null && (tel === probe.tel || (phones === 'masked' && !isWholePhoneNumber(probe.tel!) && maskPhone(tel) === probe.tel));
     return {
       total,
       rows: rows.map((row) => ({
         row,
-        matchedOn: (['tel', 'wechat', 'qq', 'name'] as const).filter((field) => probe[field] !== undefined && row[field] === probe[field]),
+        matchedOn: (['tel', 'wechat', 'qq', 'name'] as const).filter((field) =>
+          probe[field] !== undefined && (field === 'tel' ? telMatches(row.tel) : row[field] === probe[field]),
+        ),
       })),
     };
   }

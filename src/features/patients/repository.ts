@@ -2,7 +2,8 @@ import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql
 import type { DialectName } from '../../db/database.js';
 import type { Database, NewPatientRow, PatientRow } from '../../db/schema.js';
 import { type ExactKeywordList, exactKeywordList, keywordCondition, keywordNarrows } from './keyword-search.js';
-import type { PatientScope } from './scope.js';
+import { isWholePhoneNumber, maskedTel } from './phone-visibility.js';
+import type { PatientScope, PhoneVisibility } from './scope.js';
 
 export { likeContains } from './keyword-search.js';
 
@@ -49,10 +50,18 @@ export function scopeCondition(eb: ExpressionBuilder<Database, 'patients'>, scop
   return scope.kind === 'all' ? live : eb.and([live, eb('patients.author_id', '=', scope.authorId)]);
 }
 
-/** Filters without a keyword (statistics) need no dialect; the keyword's indexes differ per database. */
+/**
+ * Filters without a keyword (statistics) need no dialect; the keyword's indexes differ per database,
+ * and what of a tel it may match depends on the caller (`phones`, scope.ts).
+ */
 export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, filters: PatientListFilters & { keyword?: undefined }): Expression<SqlBool>[];
-export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, filters: PatientListFilters, dialect: DialectName): Expression<SqlBool>[];
-export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, filters: PatientListFilters, dialect?: DialectName): Expression<SqlBool>[] {
+export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, filters: PatientListFilters, dialect: DialectName, phones?: PhoneVisibility): Expression<SqlBool>[];
+export function filterConditions(
+  eb: ExpressionBuilder<Database, 'patients'>,
+  filters: PatientListFilters,
+  dialect?: DialectName,
+  phones: PhoneVisibility = 'masked',
+): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [];
   if (filters.state !== undefined) conditions.push(eb('patients.state', '=', filters.state));
   if (filters.mediaFromId !== undefined) conditions.push(eb('patients.media_from_id', '=', filters.mediaFromId));
@@ -75,7 +84,7 @@ export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, fi
   const keyword = filters.keyword?.trim();
   if (keyword) {
     if (!dialect) throw new Error('filterConditions: a keyword needs the dialect');
-    conditions.push(keywordCondition(eb, keyword, dialect));
+    conditions.push(keywordCondition(eb, keyword, dialect, phones));
   }
   return conditions;
 }
@@ -107,14 +116,23 @@ export class PatientRepository {
     return db.insertInto('patients').values(values).returningAll().executeTakeFirstOrThrow();
   }
 
-  /** `knownTotal`: the total when the caller has it already (PoolTotals, from the rollup). */
-  async list(scope: PatientScope, filters: PatientListFilters, paging: PatientListPaging, knownTotal?: number): Promise<{ rows: PatientListRow[]; total: number }> {
-    const where: Where = (eb) => eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters, this.dialect)]);
+  /**
+   * `phones`: what of a tel the keyword may match, the caller's (scope.ts). `knownTotal`: the
+   * total when the caller has it already (PoolTotals, from the rollup).
+   */
+  async list(
+    scope: PatientScope,
+    filters: PatientListFilters,
+    paging: PatientListPaging,
+    options: { phones?: PhoneVisibility; knownTotal?: number } = {},
+  ): Promise<{ rows: PatientListRow[]; total: number }> {
+    const { phones = 'masked', knownTotal } = options;
+    const where: Where = (eb) => eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters, this.dialect, phones)]);
     const offset = (paging.page - 1) * paging.pageSize;
     const keyword = filters.keyword?.trim();
-    const exact = scope.kind === 'all' && keyword && onlyTheKeyword(filters) ? exactKeywordList(keyword, this.dialect) : undefined;
+    const exact = scope.kind === 'all' && keyword && onlyTheKeyword(filters) ? exactKeywordList(keyword, this.dialect, phones) : undefined;
     if (exact) return this.listExact(exact, paging, offset);
-    if (keyword && keywordNarrows(keyword)) return this.listNarrowed(where, paging, offset);
+    if (keyword && keywordNarrows(keyword, phones)) return this.listNarrowed(where, paging, offset);
     // The page is chosen on ids and sort keys only, then its rows are read: a filter that
     // matches many patients would otherwise sort all of their whole rows for 20 of them
     // (measured at 1M on SQLite on a last-4-digits search, before it had its own paths:
@@ -189,13 +207,27 @@ export class PatientRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Live records in scope matching any of the probe's exact values, newest first. */
-  async duplicates(probe: DuplicateProbe, scope: PatientScope, limit: number): Promise<{ rows: PatientRow[]; total: number }> {
+  /** The tel shown as `shown` (139****8442): read from the gram list of its last four digits, not a scan. */
+  private shownTelEquals(eb: ExpressionBuilder<Database, 'patients'>, shown: string): Expression<SqlBool> {
+    const lastFour = shown.slice(-4);
+    const list = /^[0-9]{4}$/.test(lastFour) ? exactKeywordList(lastFour, this.dialect, 'full') : undefined;
+    const equals = eb(maskedTel, '=', shown);
+    return list ? eb.and([sql<SqlBool>`${sql.ref('patients.id')} in (${list.ids})`, equals]) : equals;
+  }
+
+  /**
+   * Live records in scope matching any of the probe's exact values, newest first. A caller who
+   * sees phones masked matches a tel by its whole number (a lookup the service has counted) or by
+   * the masked text the list shows, never by anything else of the hidden digits.
+   */
+  async duplicates(probe: DuplicateProbe, scope: PatientScope, limit: number, phones: PhoneVisibility = 'masked'): Promise<{ rows: PatientRow[]; total: number }> {
     const where = (eb: ExpressionBuilder<Database, 'patients'>) => {
       const matches: Expression<SqlBool>[] = [];
       for (const field of ['tel', 'wechat', 'qq', 'name'] as const) {
         const value = probe[field];
-        if (value !== undefined) matches.push(eb(`patients.${field}`, '=', value));
+        if (value === undefined) continue;
+        if (field === 'tel' && phones === 'masked' && !isWholePhoneNumber(value)) matches.push(this.shownTelEquals(eb, value));
+        else matches.push(eb(`patients.${field}`, '=', value));
       }
       return eb.and([scopeCondition(eb, scope), eb.or(matches)]);
     };

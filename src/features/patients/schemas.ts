@@ -68,7 +68,12 @@ export const CatalogFilterFields = {
 
 /** Every filter of GET patient/ (also GET patient/export): one definition, so they cannot drift. */
 export const PatientFilterFields = {
-  keyword: Type.Optional(Type.String({ maxLength: 50, description: 'part of name, tel, wechat or qq' })),
+  keyword: Type.Optional(
+    Type.String({
+      maxLength: 50,
+      description: 'part of name, tel, wechat or qq; without patients:view_full_phone, of the tel only as shown (139****8442) or the whole number (a counted lookup)',
+    }),
+  ),
   state: Type.Optional(PatientStateSchema),
   ...CatalogFilterFields,
   add_time_from: Type.Optional(UnixSeconds('add_time >= this')),

@@ -14,3 +14,12 @@ export function scopeOf(staff: StaffPrincipal): PatientScope {
 }
 
 export const canSeeFullPhone = (staff: StaffPrincipal): boolean => staff.permissions.has('patients:view_full_phone');
+
+/**
+ * What of a tel a caller may search by: 'full', any part of it; 'masked', only what the list
+ * shows (138****5678) or a whole number typed in one piece, a counted lookup (phone-lookups.ts).
+ * Repositories take 'masked' when not told: a forgotten argument narrows a search, never leaks.
+ */
+export type PhoneVisibility = 'full' | 'masked';
+
+export const phoneVisibilityOf = (staff: StaffPrincipal): PhoneVisibility => (canSeeFullPhone(staff) ? 'full' : 'masked');

@@ -5,10 +5,11 @@ import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../audit/audit-repository.js';
 import type { ReferenceRepository, ReferenceTable } from '../catalogs/reference-repository.js';
+import { PhoneLookups } from './phone-lookups.js';
 import type { PoolTotals } from './pool-total.js';
 import type { PatientListFilters, PatientListPaging, PatientRepository } from './repository.js';
 import type { CreatePatientBody } from './schemas.js';
-import { scopeOf } from './scope.js';
+import { phoneVisibilityOf, scopeOf } from './scope.js';
 import { maskPhone } from './wire.js';
 
 type CreatePatientInput = Static<typeof CreatePatientBody>;
@@ -20,17 +21,22 @@ const references: { field: 'disease_id' | 'media_from_id' | 'doctor_id'; table: 
 ];
 
 export class PatientService {
+  private readonly phoneLookups: PhoneLookups;
+
   constructor(
     private readonly core: CoreServices,
     private readonly patients: PatientRepository,
     private readonly referenceRepository: ReferenceRepository,
     private readonly poolTotals: PoolTotals,
-  ) {}
+  ) {
+    this.phoneLookups = new PhoneLookups(core);
+  }
 
-  async list(staff: StaffPrincipal, filters: PatientListFilters, paging: PatientListPaging) {
+  async list(staff: StaffPrincipal, filters: PatientListFilters, paging: PatientListPaging, actor: AuditActor, now: number) {
     const scope = scopeOf(staff);
+    await this.phoneLookups.reserveKeyword(staff, actor, filters.keyword, 'list', now);
     const total = await this.poolTotals.total(scope, filters);
-    return this.patients.list(scope, filters, paging, total ?? undefined);
+    return this.patients.list(scope, filters, paging, { phones: phoneVisibilityOf(staff), knownTotal: total ?? undefined });
   }
 
   async create(staff: StaffPrincipal, input: CreatePatientInput, actor: AuditActor, now: number): Promise<PatientRow> {
@@ -44,8 +50,11 @@ export class PatientService {
       }
     }
     const scope = scopeOf(staff);
+    const checksTel = Boolean(input.tel) && input.allow_duplicate !== true;
+    // The 409 below answers whether the tel is in the pool: for a masked caller, a counted lookup.
+    if (checksTel) await this.phoneLookups.reserve(staff, actor, { purpose: 'create', tels: [input.tel!] }, now);
     return this.core.db.transaction().execute(async (trx) => {
-      if (input.tel && input.allow_duplicate !== true) {
+      if (checksTel && input.tel) {
         const existing = await this.patients.idsWithTel(input.tel, { kind: 'all' }, trx);
         if (existing.length > 0) {
           // The id is shown only when the caller could open that record anyway.

@@ -10,6 +10,7 @@ import { ReferenceRepository, type ReferenceTable } from '../catalogs/reference-
 import type { PermissionKey } from '../permissions/catalogue.js';
 import { recordArrival } from '../visits/record-arrival.js';
 import { fenToYuan, yuanToFen } from './money.js';
+import { PhoneLookups } from './phone-lookups.js';
 import type { PatientDetailRow, PatientRecordRepository } from './record-repository.js';
 import type { UpdatePatientBody } from './record-schemas.js';
 import { scopeOf } from './scope.js';
@@ -82,18 +83,26 @@ function describeChanges(before: PatientRow, input: UpdateInput, changed: Update
 
 export class PatientUpdateService {
   private readonly references: ReferenceRepository;
+  private readonly phoneLookups: PhoneLookups;
 
   constructor(
     private readonly core: CoreServices,
     private readonly records: PatientRecordRepository,
   ) {
     this.references = new ReferenceRepository(core.db);
+    this.phoneLookups = new PhoneLookups(core);
   }
 
   async update(staff: StaffPrincipal, id: number, input: UpdateInput, actor: AuditActor, now: number): Promise<PatientDetailRow> {
     const scope = scopeOf(staff);
     if (!(Object.keys(input) as (keyof UpdateInput)[]).some((key) => key !== 'token' && input[key] !== undefined)) {
       throw new AppError('parameter_missing', '缺少参数: 至少提供一个要修改的字段');
+    }
+    // For a masked caller a new tel is a lookup: whether it is unchanged, or held by another portal
+    // account (409), tells about a number the caller cannot see. Counted before the transaction, so
+    // the count stands when the edit is refused.
+    if (typeof input.tel === 'string' && staff.permissions.has(PLAIN_FIELD_PERMISSION.tel)) {
+      await this.phoneLookups.reserve(staff, actor, { purpose: 'update', tels: [input.tel], targetId: id }, now);
     }
     try {
       return await this.core.db.transaction().execute(async (trx) => {
