@@ -89,7 +89,8 @@ export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccoun
         tags: ['portal: account'],
         summary: `Edit the profile (seed 000; ${method === 'PUT' ? 'PUT as sent by clients in the field' : 'PATCH as documented'})`,
         description:
-          'phone and name are required; other fields are optional (absent = unchanged, null = cleared). ' +
+          'phone and name are required; other fields are optional: absent = unchanged, null or "" = not set (stored as null, ' +
+          'as forms send an empty input); only a present, wrong value answers 400 naming the field. ' +
           'Fields outside the list (id, role ...) are ignored. A phone held by another account answers 409. ' +
           'Staff see the same record.',
         security: [{ bearerAuth: [] }],

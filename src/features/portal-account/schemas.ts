@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable } from '../../http/schemas.js';
+import { Clearable, Nullable } from '../../http/schemas.js';
 import { MOBILE_PATTERN } from '../patients/schemas.js';
 
 
@@ -39,11 +39,11 @@ export const ProfileUpdateBody = Type.Object(
   {
     phone: Phone,
     name: PersonName,
-    gender: Type.Optional(Nullable(Gender)),
-    birth_date: Type.Optional(Nullable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, a real date, not in the future' }))),
-    address: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    medical_history: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
-    avatar_url: Type.Optional(Nullable(Type.String({ maxLength: 512, pattern: AVATAR_URL_PATTERN }))),
+    gender: Type.Optional(Clearable(Gender)),
+    birth_date: Type.Optional(Clearable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, a real date, not in the future' }))),
+    address: Type.Optional(Clearable(Type.String({ maxLength: 200 }))),
+    medical_history: Type.Optional(Clearable(Type.String({ maxLength: 2000 }))),
+    avatar_url: Type.Optional(Clearable(Type.String({ maxLength: 512, pattern: AVATAR_URL_PATTERN }))),
   },
   { additionalProperties: false },
 );

@@ -2,6 +2,7 @@ import type { Static } from 'typebox';
 import { isUniqueViolation } from '../../db/database.js';
 import type { PatientUpdate } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
+import { emptyAsNull } from '../../http/schemas.js';
 import type { PatientPrincipal, PatientProfileRow } from '../../http/request-context.js';
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
@@ -132,7 +133,8 @@ export class PortalAccountService {
     return profileView(principal.profile);
   }
 
-  async updateProfile(principal: PatientPrincipal, input: Static<typeof ProfileUpdateBody>, actor: AuditActor, now: number) {
+  async updateProfile(principal: PatientPrincipal, body: Static<typeof ProfileUpdateBody>, actor: AuditActor, now: number) {
+    const input = withEmptyAsNull(body);
     if (input.birth_date && !isPlausibleBirthDate(input.birth_date)) {
       throw new AppError('invalid_value', '参数不合法: birth_date（须为真实日期，且不晚于今天）', { extra: { field: 'birth_date' } });
     }
@@ -166,6 +168,19 @@ export class PortalAccountService {
     if (!saved) throw new AppError('not_found');
     return profileView(saved);
   }
+}
+
+/** "" in an optional field means "not set", like null (see Clearable): both are stored as null. */
+function withEmptyAsNull(body: Static<typeof ProfileUpdateBody>) {
+  return {
+    phone: body.phone,
+    name: body.name,
+    gender: emptyAsNull(body.gender),
+    birth_date: emptyAsNull(body.birth_date),
+    address: emptyAsNull(body.address),
+    medical_history: emptyAsNull(body.medical_history),
+    avatar_url: emptyAsNull(body.avatar_url),
+  };
 }
 
 function profileView(row: PatientProfileRow) {
