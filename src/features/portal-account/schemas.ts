@@ -7,7 +7,11 @@ export const Phone = Type.String({ pattern: MOBILE_PATTERN, description: 'mainla
 export const Password = Type.String({ minLength: 8, maxLength: 128, description: '8 to 128 characters' });
 export const PersonName = Type.String({ minLength: 1, maxLength: 50 });
 export const Gender = Type.Unsafe<'male' | 'female'>({ type: 'string', enum: ['male', 'female'], description: 'male or female' });
-/** Uploaded avatars are served under /uploads/avatars/; anything else must be an http(s) URL. */
+/**
+ * The shapes an avatar_url may have on the wire: an uploaded file's path, or an http(s) URL,
+ * which records may hold from before 0013 and which may only be resent unchanged (the service
+ * decides; see AvatarFiles). Anything else is refused by the schema.
+ */
 export const AVATAR_URL_PATTERN = '^(https?://[^\\s<>"]{1,500}|/uploads/avatars/[A-Za-z0-9._-]{1,100})$';
 
 export const RegisterBody = Type.Object({ phone: Phone, password: Password, name: PersonName }, { additionalProperties: false });
@@ -43,7 +47,15 @@ export const ProfileUpdateBody = Type.Object(
     birth_date: Type.Optional(Clearable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, a real date, not in the future' }))),
     address: Type.Optional(Clearable(Type.String({ maxLength: 200 }))),
     medical_history: Type.Optional(Clearable(Type.String({ maxLength: 2000 }))),
-    avatar_url: Type.Optional(Clearable(Type.String({ maxLength: 512, pattern: AVATAR_URL_PATTERN }))),
+    avatar_url: Type.Optional(
+      Clearable(
+        Type.String({
+          maxLength: 512,
+          pattern: AVATAR_URL_PATTERN,
+          description: 'the avatar_url POST /patient/avatar answered (a file stored for this patient), or the value the profile already has',
+        }),
+      ),
+    ),
   },
   { additionalProperties: false },
 );

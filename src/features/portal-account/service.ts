@@ -8,6 +8,7 @@ import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../audit/audit-repository.js';
+import type { AvatarFiles } from '../avatars/avatar-files.js';
 import type { ReferenceRepository } from '../catalogs/reference-repository.js';
 import type { PatientRepository } from '../patients/repository.js';
 import { maskPhone } from '../patients/wire.js';
@@ -35,6 +36,7 @@ export class PortalAccountService {
     private readonly accounts: PortalAccountRepository,
     private readonly patients: PatientRepository,
     private readonly referenceRepository: ReferenceRepository,
+    private readonly avatars: AvatarFiles,
   ) {}
 
   /**
@@ -146,24 +148,28 @@ export class PortalAccountService {
     if (input.medical_history !== undefined) changes.medical_history = input.medical_history;
     if (input.avatar_url !== undefined) changes.avatar_url = input.avatar_url;
 
+    let releasedAvatars: string[];
     try {
-      await this.core.db.transaction().execute(async (trx) => {
+      releasedAvatars = await this.core.db.transaction().execute(async (trx) => {
         if (input.phone !== before.phone) {
           const holder = await this.accounts.findByPhone(input.phone, trx);
           if (holder && holder.id !== principal.accountId) throw phoneTaken();
           await this.accounts.updateAccountPhone(principal.accountId, input.phone, now, trx);
         }
+        const released = input.avatar_url === undefined ? [] : await this.avatars.checkProfileValue(principal.patientId, input.avatar_url, trx);
         await this.accounts.updatePatient(principal.patientId, changes, trx);
         await this.core.audit.record(
           actor,
           { action: 'portal.profile_update', targetType: 'patient', targetId: principal.patientId, details: describeChanges(before, input) },
           trx,
         );
+        return released;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw phoneTaken();
       throw error;
     }
+    await this.avatars.removeReleased(releasedAvatars);
     const saved = await this.accounts.findProfile(principal.patientId);
     if (!saved) throw new AppError('not_found');
     return profileView(saved);
