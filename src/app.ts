@@ -150,7 +150,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   webPage = await registerWebUi(app, deps.webBuildDir);
   const core = createCoreServices(config, database.db, database.dialect, deps.jwtSecret);
   registerHealthRoutes(app, database);
-  registerAvatarFileRoute(app, config.dataDir);
+  registerAvatarFileRoute(app, core);
   await app.register(staffApi, { prefix: STAFF_PREFIX, core });
   await app.register(portalApi, { prefix: PORTAL_PREFIX, core });
   return app;

@@ -1,5 +1,6 @@
 import { guardRequestInput } from './http/body-guard.js';
 import type { TypedApp } from './http/typed-app.js';
+import { createAvatarFiles } from './features/avatars/avatar-files.js';
 import { ReferenceRepository } from './features/catalogs/reference-repository.js';
 import { PatientRepository } from './features/patients/repository.js';
 import { PatientGuard } from './features/portal-account/guard.js';
@@ -29,7 +30,7 @@ export async function portalApi(app: TypedApp, options: { core: CoreServices }):
 
   registerPortalAccountRoutes(
     app,
-    new PortalAccountService(core, accounts, new PatientRepository(core.db, core.dialect), new ReferenceRepository(core.db)),
+    new PortalAccountService(core, accounts, new PatientRepository(core.db, core.dialect), new ReferenceRepository(core.db), createAvatarFiles(core).files),
   );
   await registerPortalBooking(app, core);
 }

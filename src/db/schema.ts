@@ -26,6 +26,7 @@ export interface Database {
   doctor_session_exceptions: DoctorSessionExceptionsTable;
   session_counters: SessionCountersTable;
   appointments: AppointmentsTable;
+  avatar_files: AvatarFilesTable;
 }
 
 export interface RolesTable {
@@ -296,8 +297,20 @@ export interface AppointmentsTable {
   updated_at: number;
 }
 
+/**
+ * Avatar files the server stored (0013), by the name under /uploads/avatars/, and whose they
+ * are: a patient may show only their own, and replacing an avatar deletes only their own.
+ */
+export interface AvatarFilesTable {
+  file_name: string;
+  /** null once the record is purged: the file is no longer served and awaits deletion. */
+  patient_id: number | null;
+  created_at: number;
+}
+
 export type PatientRow = Selectable<PatientsTable>;
 export type NewPatientRow = Insertable<PatientsTable>;
 export type PatientUpdate = Updateable<PatientsTable>;
 export type StaffUserRow = Selectable<StaffUsersTable>;
 export type NewAuditRow = Insertable<AuditLogTable>;
+

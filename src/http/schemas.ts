@@ -18,15 +18,59 @@ export const PortalErrorSchema = Type.Object(
   { additionalProperties: true },
 );
 
+type SchemaNode = Record<string, unknown>;
+
+/** The values an enum, a const or a union of literals allows, with their JSON types; undefined when not a list. */
+function listedValues(schema: SchemaNode): { values: unknown[]; types?: string[] } | undefined {
+  if ('const' in schema) return { values: [schema.const] };
+  if (Array.isArray(schema.enum)) return { values: schema.enum };
+  const branches = schema.anyOf as SchemaNode[] | undefined;
+  if (!Array.isArray(branches) || branches.length === 0 || !branches.every((branch) => 'const' in branch)) return undefined;
+  const types = branches.every((branch) => typeof branch.type === 'string') ? [...new Set(branches.map((branch) => branch.type as string))] : undefined;
+  return { values: branches.map((branch) => branch.const), ...(types ? { types } : {}) };
+}
+
 /**
  * A value or null, as `type: [T, "null"]` rather than `anyOf`: with type coercion on
  * (form bodies), Ajv would otherwise turn a refused value such as 0 into null through the
- * null branch and accept it. Works for single-type schemas (string, integer, number).
+ * null branch and accept it. `enum` and `const` are checked on their own, whatever `type`
+ * says, so a list of allowed values (an enum, a const, a union of literals) gets null added
+ * to it: `type: ["string","null"], enum: ["male","female"]` would still refuse null.
+ * Anything else without a type (a union of objects ...) falls back to `anyOf` with a null branch.
  */
 export function Nullable<T extends TSchema>(schema: T) {
-  const { type, ...rest } = schema as unknown as { type?: unknown } & Record<string, unknown>;
-  if (typeof type !== 'string') return Type.Unsafe<Static<T> | null>({ anyOf: [schema, { type: 'null' }] });
-  return Type.Unsafe<Static<T> | null>({ ...rest, type: [type, 'null'] });
+  const { type, const: _const, enum: _enum, anyOf, ...rest } = schema as unknown as SchemaNode;
+  const listed = listedValues(schema as unknown as SchemaNode);
+  const types = typeof type === 'string' ? [type] : Array.isArray(type) ? (type as string[]) : listed?.types;
+  if ((anyOf !== undefined || !types) && !listed) return Type.Unsafe<Static<T> | null>({ anyOf: [schema, { type: 'null' }] });
+  const nullable: SchemaNode = { ...rest };
+  if (types) nullable.type = [...new Set([...types, 'null'])];
+  if (listed) nullable.enum = [...new Set([...listed.values, null])];
+  return Type.Unsafe<Static<T> | null>(nullable);
+}
+
+/**
+ * An optional field the client may leave empty: its value, or null or "" (what forms and
+ * front ends send for an empty input), both meaning "not set"; the service stores either as
+ * null (`emptyAsNull`). Only a present, wrong value is an error. For string schemas whose
+ * constraints are a length limit, a pattern or a list of values.
+ */
+export function Clearable<T extends TSchema>(schema: T) {
+  const nullable = Nullable(schema) as unknown as SchemaNode;
+  if (!(nullable.type as string[] | undefined)?.includes('string') || Number(nullable.minLength ?? 0) > 0 || nullable.anyOf) {
+    throw new Error('Clearable takes a string schema limited by maxLength, pattern or a list of values');
+  }
+  const cleared: SchemaNode = { ...nullable };
+  if (Array.isArray(cleared.enum)) cleared.enum = [...new Set([...cleared.enum, ''])];
+  if (typeof cleared.pattern === 'string') cleared.pattern = `^$|(?:${cleared.pattern})`;
+  const description = typeof cleared.description === 'string' ? `${cleared.description}; ` : '';
+  cleared.description = `${description}null or "": not set`;
+  return Type.Unsafe<Static<T> | '' | null>(cleared);
+}
+
+/** "" of a Clearable field is stored as null, like null itself. */
+export function emptyAsNull<T>(value: T | ''): T | null {
+  return value === '' ? null : value;
 }
 
 /** 2100-01-01: a Unix-seconds value beyond it is a milliseconds mix-up, not a date. */

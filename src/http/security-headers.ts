@@ -11,11 +11,14 @@ import helmet from 'helmet';
  * no per-header validation of node's setHeader).
  */
 const middleware = helmet({
-  // The API answers JSON; the CSP suits the docs page and the web UI build.
+  // The API answers JSON; the CSP suits the docs page and the web UI build. Images only from
+  // this server (avatars under /uploads/avatars/) and data: (antd's inline icons): no page
+  // loads an image from elsewhere, and an external URL in a record must not become a
+  // tracking pixel on a staff or patient page.
   contentSecurityPolicy: {
     directives: {
       defaultSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:', 'https:'],
+      imgSrc: ["'self'", 'data:'],
       styleSrc: ["'self'", "'unsafe-inline'"],
       scriptSrc: ["'self'"],
     },

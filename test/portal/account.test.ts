@@ -115,10 +115,10 @@ describe('GET /patient and PATCH|PUT /patient/patient_manage (seed 000)', () => 
     await server.http.patch('/patient/patient_manage', { bearer: patient.token, json: { phone: patient.phone, name: 'A', address: '上海' } });
     const put = await server.http.put('/patient/patient_manage', {
       bearer: patient.token,
-      json: { phone: patient.phone, name: 'B', id: 1, role: 'admin', avatar_url: '/uploads/avatars/abc.png' },
+      json: { phone: patient.phone, name: 'B', id: 1, role: 'admin', gender: 'male' },
     });
     expect(put.status).toBe(200);
-    expect(put.body.data).toMatchObject({ name: 'B', address: '上海', avatar_url: '/uploads/avatars/abc.png' });
+    expect(put.body.data).toMatchObject({ name: 'B', address: '上海', gender: 'male' });
     const login = await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } });
     expect(login.body.data).toMatchObject({ id: patient.patientId, role: 'patient' });
   });

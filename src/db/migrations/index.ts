@@ -13,6 +13,7 @@ import { keywordSearchMigration } from './0009_keyword_search.js';
 import { keywordDigitGramsMigration } from './0010_keyword_digit_grams.js';
 import { poolCountsMigration } from './0011_pool_counts.js';
 import { keywordGramListsMigration } from './0012_keyword_gram_lists.js';
+import { avatarFilesMigration } from './0013_avatar_files.js';
 import { phoneLookupsMigration } from './0014_phone_lookups.js';
 import { auditDenialsMigration } from './0015_audit_denials.js';
 
@@ -34,6 +35,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0010_keyword_digit_grams': keywordDigitGramsMigration(dialect),
     '0011_pool_counts': poolCountsMigration(dialect),
     '0012_keyword_gram_lists': keywordGramListsMigration(dialect),
+    '0013_avatar_files': avatarFilesMigration(),
     '0014_phone_lookups': phoneLookupsMigration(dialect),
     '0015_audit_denials': auditDenialsMigration(),
   };

@@ -8,13 +8,14 @@ import { portalSuccessSchema, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
 import { PortalAccountRepository } from '../portal-account/repository.js';
-import { AVATAR_MAX_BYTES, AvatarStorage, detectImageType } from './storage.js';
+import { createAvatarFiles } from './avatar-files.js';
+import { AVATAR_FILE_PATTERN, AVATAR_MAX_BYTES, detectImageType } from './storage.js';
 
 const tooLarge = () => new AppError('payload_too_large', '头像文件不能超过 2 MB');
 
 /** POST /patient/avatar, in its own scope so that multipart parsing exists for this route only. */
 export async function registerAvatarUploadRoute(app: TypedApp, core: CoreServices): Promise<void> {
-  const storage = new AvatarStorage(core.config.dataDir);
+  const { files, storage } = createAvatarFiles(core);
   const accounts = new PortalAccountRepository(core.db);
   await app.register(async (scope: TypedApp) => {
     await scope.register(multipart, { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 5, parts: 6 } });
@@ -26,7 +27,8 @@ export async function registerAvatarUploadRoute(app: TypedApp, core: CoreService
           'PNG, JPEG or WebP, recognised from the file\'s first bytes (the name and declared type are ignored): anything else 400. ' +
           'At most 2 MB (413). Stored under DATA_DIR/uploads/avatars/ with a random name and served publicly at the returned ' +
           'avatar_url (/uploads/avatars/<random>.<ext>; unguessable, so an <img> needs no token). The profile\'s avatar_url is set ' +
-          'to it and the previous uploaded file is removed.',
+          'to it and the patient\'s previous uploaded file is deleted; never a file stored for anyone else. This is the only way ' +
+          'to set an avatar: PUT|PATCH /patient/patient_manage takes no external URL.',
         security: [{ bearerAuth: [] }],
         consumes: ['multipart/form-data'],
         response: withErrors('portal', { 200: portalSuccessSchema(Type.Object({ avatar_url: Type.String() })) }, [400, 401, 413, 415]),
@@ -49,11 +51,12 @@ export async function registerAvatarUploadRoute(app: TypedApp, core: CoreService
         const extension = detectImageType(bytes);
         if (!extension) throw new AppError('invalid_value', '仅支持 PNG、JPEG、WebP 格式的图片', { extra: { field: 'file' } });
         const saved = await storage.save(bytes, extension);
-        let previous: string | null = null;
+        let released: string[] = [];
         try {
           await core.db.transaction().execute(async (trx) => {
-            previous = await accounts.avatarUrlOf(principal.patientId, trx);
-            await accounts.updatePatient(principal.patientId, { avatar_url: saved.url, updated_at: nowSeconds() }, trx);
+            const now = nowSeconds();
+            released = await files.adoptUpload(principal.patientId, saved.fileName, now, trx);
+            await accounts.updatePatient(principal.patientId, { avatar_url: saved.url, updated_at: now }, trx);
             await core.audit.record(
               auditActorOf(request),
               { action: 'portal.avatar_upload', targetType: 'patient', targetId: principal.patientId, details: { file: saved.fileName, bytes: bytes.length, type: extension } },
@@ -64,7 +67,9 @@ export async function registerAvatarUploadRoute(app: TypedApp, core: CoreService
           await storage.remove(saved.url);
           throw error;
         }
-        if (previous !== saved.url) await storage.remove(previous);
+        await files.removeReleased(released);
+        // Purged records' files go here: the purge (patients feature) marks them, an upload has the disk at hand.
+        await files.sweepPurged().catch((error: unknown) => request.log.warn({ err: error }, 'avatar sweep failed; the next upload retries'));
         return portalOk({ avatar_url: saved.url }, '头像已更新');
       },
     });
@@ -72,18 +77,19 @@ export async function registerAvatarUploadRoute(app: TypedApp, core: CoreService
 }
 
 /** GET /uploads/avatars/:file: public, fixed name pattern, type from the stored extension, never sniffed. */
-export function registerAvatarFileRoute(app: FastifyInstance, dataDir: string): void {
-  const storage = new AvatarStorage(dataDir);
+export function registerAvatarFileRoute(app: FastifyInstance, core: CoreServices): void {
+  const { files, storage } = createAvatarFiles(core);
   app.get('/uploads/avatars/:file', {
     schema: {
       tags: ['portal: account'],
       summary: 'An uploaded avatar image (public; the name is 128 random bits)',
+      description: 'Only files stored for a patient record (recycle bin included) are served: not after the record is purged.',
       params: Type.Object({ file: Type.String({ maxLength: 100 }) }),
     },
     config: { access: 'public' },
     handler: async (request, reply) => {
       const { file } = request.params as { file: string };
-      const found = await storage.read(file);
+      const found = AVATAR_FILE_PATTERN.test(file) && (await files.isServed(file)) ? await storage.read(file) : undefined;
       if (!found) throw new AppError('not_found', '文件不存在');
       return reply
         .header('content-type', found.contentType)

@@ -11,6 +11,13 @@ export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
 export const AVATAR_URL_PREFIX = '/uploads/avatars/';
 export const AVATAR_FILE_PATTERN = /^[a-f0-9]{32}\.(png|jpg|webp)$/;
 
+/** The stored file an avatar URL names (/uploads/avatars/<name>), or null for any other value. */
+export function storedFileName(url: string): string | null {
+  if (!url.startsWith(AVATAR_URL_PREFIX)) return null;
+  const fileName = url.slice(AVATAR_URL_PREFIX.length);
+  return AVATAR_FILE_PATTERN.test(fileName) ? fileName : null;
+}
+
 export type AvatarExtension = 'png' | 'jpg' | 'webp';
 
 export const CONTENT_TYPE_BY_EXTENSION: Record<AvatarExtension, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
@@ -53,9 +60,14 @@ export class AvatarStorage {
 
   /** Best effort: removes a file we stored earlier (a replaced avatar, or one whose save failed). */
   async remove(url: string | null): Promise<void> {
-    if (!url?.startsWith(AVATAR_URL_PREFIX)) return;
-    const fileName = url.slice(AVATAR_URL_PREFIX.length);
-    if (!AVATAR_FILE_PATTERN.test(fileName)) return;
-    await unlink(path.join(this.folder, fileName)).catch(() => undefined);
+    const fileName = url === null ? null : storedFileName(url);
+    if (fileName !== null) await this.removeAll([fileName]);
+  }
+
+  /** Best effort: removes stored files by name; a name outside the pattern is never touched. */
+  async removeAll(fileNames: readonly string[]): Promise<void> {
+    for (const fileName of fileNames) {
+      if (AVATAR_FILE_PATTERN.test(fileName)) await unlink(path.join(this.folder, fileName)).catch(() => undefined);
+    }
   }
 }

@@ -68,11 +68,6 @@ export class PortalAccountRepository {
     return this.profileOf(patientId);
   }
 
-  async avatarUrlOf(patientId: number, db: Executor): Promise<string | null> {
-    const row = await db.selectFrom('patients').select('avatar_url').where('id', '=', patientId).executeTakeFirst();
-    return row?.avatar_url ?? null;
-  }
-
   /**
    * The pool record a new portal account attaches to: the newest live record with that
    * tel that has no account yet (one record per person).

@@ -89,8 +89,13 @@ export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccoun
         tags: ['portal: account'],
         summary: `Edit the profile (seed 000; ${method === 'PUT' ? 'PUT as sent by clients in the field' : 'PATCH as documented'})`,
         description:
-          'phone and name are required; other fields are optional (absent = unchanged, null = cleared). ' +
+          'phone and name are required; other fields are optional: absent = unchanged, null or "" = not set (stored as null, ' +
+          'as forms send an empty input); only a present, wrong value answers 400 naming the field. ' +
           'Fields outside the list (id, role ...) are ignored. A phone held by another account answers 409. ' +
+          'avatar_url: avatars are uploaded with POST /patient/avatar, which sets avatar_url itself. Here it may only be ' +
+          "cleared, resent unchanged, or set to a file the server stored for this patient; another patient's file, a name " +
+          'never stored and any external URL answer 400 naming avatar_url (an external image would let whoever runs its ' +
+          'server see every page that shows it). Clearing or replacing the avatar deletes the patient\'s previous file. ' +
           'Staff see the same record.',
         security: [{ bearerAuth: [] }],
         body: ProfileUpdateBody,

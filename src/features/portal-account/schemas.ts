@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable } from '../../http/schemas.js';
+import { Clearable, Nullable } from '../../http/schemas.js';
 import { MOBILE_PATTERN } from '../patients/schemas.js';
 
 
@@ -7,7 +7,11 @@ export const Phone = Type.String({ pattern: MOBILE_PATTERN, description: 'mainla
 export const Password = Type.String({ minLength: 8, maxLength: 128, description: '8 to 128 characters' });
 export const PersonName = Type.String({ minLength: 1, maxLength: 50 });
 export const Gender = Type.Unsafe<'male' | 'female'>({ type: 'string', enum: ['male', 'female'], description: 'male or female' });
-/** Uploaded avatars are served under /uploads/avatars/; anything else must be an http(s) URL. */
+/**
+ * The shapes an avatar_url may have on the wire: an uploaded file's path, or an http(s) URL,
+ * which records may hold from before 0013 and which may only be resent unchanged (the service
+ * decides; see AvatarFiles). Anything else is refused by the schema.
+ */
 export const AVATAR_URL_PATTERN = '^(https?://[^\\s<>"]{1,500}|/uploads/avatars/[A-Za-z0-9._-]{1,100})$';
 
 export const RegisterBody = Type.Object({ phone: Phone, password: Password, name: PersonName }, { additionalProperties: false });
@@ -39,11 +43,19 @@ export const ProfileUpdateBody = Type.Object(
   {
     phone: Phone,
     name: PersonName,
-    gender: Type.Optional(Nullable(Gender)),
-    birth_date: Type.Optional(Nullable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, a real date, not in the future' }))),
-    address: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    medical_history: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
-    avatar_url: Type.Optional(Nullable(Type.String({ maxLength: 512, pattern: AVATAR_URL_PATTERN }))),
+    gender: Type.Optional(Clearable(Gender)),
+    birth_date: Type.Optional(Clearable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, a real date, not in the future' }))),
+    address: Type.Optional(Clearable(Type.String({ maxLength: 200 }))),
+    medical_history: Type.Optional(Clearable(Type.String({ maxLength: 2000 }))),
+    avatar_url: Type.Optional(
+      Clearable(
+        Type.String({
+          maxLength: 512,
+          pattern: AVATAR_URL_PATTERN,
+          description: 'the avatar_url POST /patient/avatar answered (a file stored for this patient), or the value the profile already has',
+        }),
+      ),
+    ),
   },
   { additionalProperties: false },
 );

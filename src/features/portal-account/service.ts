@@ -2,11 +2,13 @@ import type { Static } from 'typebox';
 import { isUniqueViolation } from '../../db/database.js';
 import type { PatientUpdate } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
+import { emptyAsNull } from '../../http/schemas.js';
 import type { PatientPrincipal, PatientProfileRow } from '../../http/request-context.js';
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../audit/audit-repository.js';
+import type { AvatarFiles } from '../avatars/avatar-files.js';
 import type { ReferenceRepository } from '../catalogs/reference-repository.js';
 import type { PatientRepository } from '../patients/repository.js';
 import { maskPhone } from '../patients/wire.js';
@@ -34,6 +36,7 @@ export class PortalAccountService {
     private readonly accounts: PortalAccountRepository,
     private readonly patients: PatientRepository,
     private readonly referenceRepository: ReferenceRepository,
+    private readonly avatars: AvatarFiles,
   ) {}
 
   /**
@@ -132,7 +135,8 @@ export class PortalAccountService {
     return profileView(principal.profile);
   }
 
-  async updateProfile(principal: PatientPrincipal, input: Static<typeof ProfileUpdateBody>, actor: AuditActor, now: number) {
+  async updateProfile(principal: PatientPrincipal, body: Static<typeof ProfileUpdateBody>, actor: AuditActor, now: number) {
+    const input = withEmptyAsNull(body);
     if (input.birth_date && !isPlausibleBirthDate(input.birth_date)) {
       throw new AppError('invalid_value', '参数不合法: birth_date（须为真实日期，且不晚于今天）', { extra: { field: 'birth_date' } });
     }
@@ -144,28 +148,45 @@ export class PortalAccountService {
     if (input.medical_history !== undefined) changes.medical_history = input.medical_history;
     if (input.avatar_url !== undefined) changes.avatar_url = input.avatar_url;
 
+    let releasedAvatars: string[];
     try {
-      await this.core.db.transaction().execute(async (trx) => {
+      releasedAvatars = await this.core.db.transaction().execute(async (trx) => {
         if (input.phone !== before.phone) {
           const holder = await this.accounts.findByPhone(input.phone, trx);
           if (holder && holder.id !== principal.accountId) throw phoneTaken();
           await this.accounts.updateAccountPhone(principal.accountId, input.phone, now, trx);
         }
+        const released = input.avatar_url === undefined ? [] : await this.avatars.checkProfileValue(principal.patientId, input.avatar_url, trx);
         await this.accounts.updatePatient(principal.patientId, changes, trx);
         await this.core.audit.record(
           actor,
           { action: 'portal.profile_update', targetType: 'patient', targetId: principal.patientId, details: describeChanges(before, input) },
           trx,
         );
+        return released;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw phoneTaken();
       throw error;
     }
+    await this.avatars.removeReleased(releasedAvatars);
     const saved = await this.accounts.findProfile(principal.patientId);
     if (!saved) throw new AppError('not_found');
     return profileView(saved);
   }
+}
+
+/** "" in an optional field means "not set", like null (see Clearable): both are stored as null. */
+function withEmptyAsNull(body: Static<typeof ProfileUpdateBody>) {
+  return {
+    phone: body.phone,
+    name: body.name,
+    gender: emptyAsNull(body.gender),
+    birth_date: emptyAsNull(body.birth_date),
+    address: emptyAsNull(body.address),
+    medical_history: emptyAsNull(body.medical_history),
+    avatar_url: emptyAsNull(body.avatar_url),
+  };
 }
 
 function profileView(row: PatientProfileRow) {

@@ -13,6 +13,12 @@ import { ProfileForm } from './ProfileForm';
 type AvatarEnvelope = paths['/patient/avatar']['post']['responses'][200]['content']['application/json'];
 const MAX_AVATAR_BYTES = 2 * 1024 * 1024;
 
+/**
+ * Only avatars this server stored are shown: a record may still hold an external URL from
+ * before uploads were the only way (the CSP refuses such images too), shown as no avatar.
+ */
+const shownAvatar = (url: string | null): string | undefined => (url?.startsWith('/uploads/avatars/') ? url : undefined);
+
 export function ProfilePage() {
   const { t } = useTranslation('portal');
   const { client, call, token, signIn } = usePortalSession();
@@ -111,7 +117,7 @@ function AvatarBlock({ url, onUploaded }: { url: string | null; onUploaded: (url
 
   return (
     <Space size="middle" align="center" wrap>
-      <Avatar size={72} src={url ?? undefined} icon={url ? undefined : <UserOutlined />} alt={t('profile.avatarAlt')} />
+      <Avatar size={72} src={shownAvatar(url)} icon={shownAvatar(url) ? undefined : <UserOutlined />} alt={t('profile.avatarAlt')} />
       <Space direction="vertical" size={4}>
         <Upload
           accept="image/png,image/jpeg,image/webp"
