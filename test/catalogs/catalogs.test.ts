@@ -91,6 +91,28 @@ describe('departments and diseases', () => {
 });
 
 describe('doctors, channels, advisory ways', () => {
+  it("a doctor's wrong department or title is refused, never taken for \"clear it\"; null or \"\" clears", async () => {
+    const created = await server.http.post(`${STAFF}/doctors/`, { json: { token: admin, name: '孙医生', department_id: 2, title: '主任医师' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.doctor.id as string;
+    const wrong = [
+      { json: { token: admin, department_id: 0 } },
+      { json: { token: admin, department_id: false } },
+      { form: { token: admin, department_id: '0' } },
+      { json: { token: admin, title: '主任\n医师' } },
+    ];
+    for (const body of wrong) {
+      const response = await server.http.patch(`${STAFF}/doctors/${id}`, body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body.state_code).toBe(40001);
+    }
+    const unchanged = (await server.http.get(`${STAFF}/doctors/`, { query: { token: admin } })).body.doctors.find((d: { id: string }) => d.id === id);
+    expect(unchanged).toMatchObject({ departmentId: '2', title: '主任医师' });
+    const cleared = await server.http.patch(`${STAFF}/doctors/${id}`, { json: { token: admin, department_id: null, title: '', specialty: '' } });
+    expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
+    expect(cleared.body.doctor).toMatchObject({ departmentId: null, title: null, specialty: null });
+  });
+
   it('manages doctors and refuses deleting one a patient refers to', async () => {
     const created = await server.http.post(`${STAFF}/doctors/`, { json: { token: admin, name: '赵医生', department_id: 1, title: '主治医师', specialty: '<b>痤疮</b>' } });
     expect(created.status).toBe(201);

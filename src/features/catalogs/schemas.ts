@@ -1,8 +1,7 @@
 import { type TSchema, Type } from 'typebox';
-import { RecordId, StaffTokenField } from '../../http/schemas.js';
-import { SingleLineName } from '../staff-users/schemas.js';
+import { Clearable, Nullable, RecordId, StaffTokenField } from '../../http/schemas.js';
+import { SINGLE_LINE_PATTERN, SingleLineName } from '../staff-users/schemas.js';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const SortOrder = Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'position in lists (ascending); new entries go last when omitted' });
 const IsActive = Type.Boolean({ description: 'false: kept on old records, no longer offered for new ones' });
 const CatalogName = SingleLineName(32, '名称');
@@ -61,8 +60,9 @@ export const DiseaseUpdateBody = Type.Object({
   is_active: Type.Optional(IsActive),
 });
 
-const DoctorTitle = Nullable(SingleLineName(32, '职称'));
-const DoctorSpecialty = Nullable(Type.String({ maxLength: 500, description: '擅长' }));
+// The shared Nullable and Clearable: a union with null would let coercion turn a wrong value (0, false, "0") into null.
+const DoctorTitle = Clearable(Type.String({ maxLength: 32, pattern: SINGLE_LINE_PATTERN, description: '职称' }));
+const DoctorSpecialty = Clearable(Type.String({ maxLength: 500, description: '擅长' }));
 export const DoctorCreateBody = Type.Object({
   token: StaffTokenField,
   name: CatalogName,

@@ -36,7 +36,7 @@ export function catalogValuesFrom(body: {
     sort_order: body.sort_order,
     is_active: body.is_active === undefined ? undefined : body.is_active ? 1 : 0,
     department_id: body.department_id,
-    title: typeof body.title === 'string' ? body.title.trim() : body.title,
+    title: typeof body.title === 'string' ? body.title.trim() || null : body.title,
     specialty: typeof body.specialty === 'string' ? body.specialty.trim() || null : body.specialty,
   };
 }

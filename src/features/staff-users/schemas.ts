@@ -3,9 +3,11 @@ import { RecordId, StaffTokenField } from '../../http/schemas.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../security/passwords.js';
 import { USERNAME_PATTERN } from '../staff-auth/schemas.js';
 
-/** A single-line name shown to people: no control characters (they break lists and exports), not blank. */
-export const SingleLineName = (maxLength: number, description: string) =>
-  Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$', description });
+/** One line of text with at least one visible character: no control characters (they break lists and exports). */
+export const SINGLE_LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$';
+
+/** A single-line name shown to people, not blank. */
+export const SingleLineName = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, pattern: SINGLE_LINE_PATTERN, description });
 
 
 export const IdParams = Type.Object({ id: RecordId('id') });
