@@ -51,6 +51,8 @@ describe("another patient's avatar file", () => {
     const served = await fetchAvatar(server, victimUrl);
     expect(served.status).toBe(200);
     expect(served.bytes.equals(victimBytes)).toBe(true);
+    // A patient's photo: the browser may keep it, no shared cache (a proxy would go on serving it after a purge).
+    expect(served.cacheControl).toMatch(/^private\b/);
     expect(await profileOf(victim.token)).toMatchObject({ avatar_url: victimUrl });
   });
 

@@ -26,7 +26,7 @@ export const avatarFolder = (server: TestServer): string => path.join(server.con
 export const avatarFileExists = (server: TestServer, url: string): boolean => existsSync(path.join(avatarFolder(server), url.split('/').at(-1)!));
 
 /** What a browser gets for the avatar URL: the status and, when served, the bytes. */
-export async function fetchAvatar(server: TestServer, url: string): Promise<{ status: number; bytes: Buffer }> {
+export async function fetchAvatar(server: TestServer, url: string): Promise<{ status: number; bytes: Buffer; cacheControl: string | null }> {
   const response = await fetch(`${server.baseUrl}${url}`);
-  return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
+  return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()), cacheControl: response.headers.get('cache-control') };
 }

@@ -94,7 +94,9 @@ export function registerAvatarFileRoute(app: FastifyInstance, core: CoreServices
       return reply
         .header('content-type', found.contentType)
         .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'public, max-age=31536000, immutable')
+        // A patient's photo is personal data: the browser may keep it (the name never changes content),
+        // a shared proxy may not, or it would go on serving it after the record is purged.
+        .header('cache-control', 'private, max-age=86400')
         .header('content-security-policy', "default-src 'none'")
         .send(found.bytes);
     },
