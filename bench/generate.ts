@@ -5,12 +5,10 @@ import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
 import { rebuildKeywordSearch } from '../src/db/migrations/0012_keyword_gram_lists.js';
 import { migrateToLatest } from '../src/db/migrations/index.js';
-import { syncRollup } from '../src/features/statistics/rollup-sync.js';
+import { syncRollup } from '../src/features/rollup/rollup-sync.js';
 import { hashPassword } from '../src/security/passwords.js';
 import { type BulkWriter, openBulkWriter } from './bulk-writer.js';
-import {
-  CONSULTANT_PASSWORD, consultantCountFor, consultantUsername, FOLLOW_UP_COLUMNS, PATIENT_COLUMNS, PatientFactory, VISIT_COLUMNS,
-} from './data-model.js';
+import { CONSULTANT_PASSWORD, consultantCountFor, consultantUsername, FOLLOW_UP_COLUMNS, PATIENT_COLUMNS, PatientFactory, VISIT_COLUMNS } from './data-model.js';
 
 /*
  * Fills an empty CarePool database with N realistic patients (default 1,000,000):

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppConfig } from './config.js';
 import type { DialectName } from './db/database.js';
 import type { Database } from './db/schema.js';
-import { AuditRepository } from './features/audit/audit-repository.js';
+import { AuditRepository } from './domain/audit.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import { SessionRepository } from './security/session-repository.js';
 import { TokenService } from './security/tokens.js';

@@ -7,7 +7,7 @@ import { PatientRepository } from './features/patients/repository.js';
 import { registerPatientRoutes } from './features/patients/routes.js';
 import { PatientService } from './features/patients/service.js';
 import { PoolTotals } from './features/patients/pool-total.js';
-import { RollupRepository } from './features/statistics/rollup-repository.js';
+import { RollupRepository } from './features/rollup/rollup-repository.js';
 import { registerPatientPoolRoutes } from './features/patients/pool-routes.js';
 import { registerFollowUpRoutes } from './features/follow-ups/routes.js';
 import { registerVisitRoutes } from './features/visits/routes.js';

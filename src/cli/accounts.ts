@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config.js';
-import { AuditRepository } from '../features/audit/audit-repository.js';
+import { AuditRepository } from '../domain/audit.js';
 import { StaffAuthRepository } from '../features/staff-auth/repository.js';
 import { insertStaffUser } from '../features/staff-users/repository.js';
 import { loginThrottleKeys } from '../security/login-throttle.js';

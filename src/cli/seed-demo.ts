@@ -1,10 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AppConfig } from '../config.js';
 import type { Database, SessionPeriod } from '../db/schema.js';
-import { type AuditActor, AuditRepository } from '../features/audit/audit-repository.js';
+import { type AuditActor, AuditRepository } from '../domain/audit.js';
 import { AppointmentRepository } from '../features/appointments/repository.js';
 import { AppointmentService } from '../features/appointments/service.js';
-import { addDays, ClinicCalendar, weekdayOf } from '../features/schedules/clinic-calendar.js';
+import { addDays, ClinicCalendar, weekdayOf } from '../domain/clinic-time/clinic-calendar.js';
 import { ScheduleRepository } from '../features/schedules/repository.js';
 import { insertStaffUser } from '../features/staff-users/repository.js';
 import { recordArrival } from '../features/visits/record-arrival.js';

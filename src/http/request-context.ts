@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { AuditActor } from '../features/audit/audit-repository.js';
-import type { PermissionKey } from '../features/permissions/catalogue.js';
+import type { AuditActor } from '../domain/audit.js';
+import type { PermissionKey } from '../domain/permissions.js';
 
 export interface StaffPrincipal {
   id: number;

@@ -1,4 +1,4 @@
-import type { PermissionKey } from '../features/permissions/catalogue.js';
+import type { PermissionKey } from '../domain/permissions.js';
 
 /**
  * What a route requires, declared on the route itself and checked by one hook per family:

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { addDays, ClinicCalendar } from '../../src/features/schedules/clinic-calendar.js';
+import { addDays, ClinicCalendar } from '../../src/domain/clinic-time/clinic-calendar.js';
 import { STAFF, unixNow } from '../support/fixtures.js';
 import type { TestServer } from '../support/server.js';
 

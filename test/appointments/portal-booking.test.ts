@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { weekdayOf } from '../../src/features/schedules/clinic-calendar.js';
+import { weekdayOf } from '../../src/domain/clinic-time/clinic-calendar.js';
 import { registerAndLoginPatient, staffLogin, unixNow } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { addSession, book, calendar, clinicToday, createDoctor, daysFromToday, setWeekly } from './helpers.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, ClinicCalendar } from '../../src/features/schedules/clinic-calendar.js';
+import { addDays, ClinicCalendar } from '../../src/domain/clinic-time/clinic-calendar.js';
 import { createPatientBody, createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin, uniquePhone, unixNow } from '../support/fixtures.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../support/server.js';
 import { chromiumAvailable, launchBrowser, newContext, PHONE_VIEWPORT, screenshot } from './support/browser.js';

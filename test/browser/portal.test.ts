@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, ClinicCalendar } from '../../src/features/schedules/clinic-calendar.js';
+import { addDays, ClinicCalendar } from '../../src/domain/clinic-time/clinic-calendar.js';
 import { STAFF, staffLogin, uniquePhone, unixNow } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { chromiumAvailable, DESKTOP_VIEWPORT, launchBrowser, newContext, PHONE_VIEWPORT, screenshot } from './support/browser.js';

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { SessionFamily } from '../../src/db/schema.js';
-import { allPermissionKeys } from '../../src/features/permissions/catalogue.js';
+import { allPermissionKeys } from '../../src/domain/permissions.js';
 import { SessionRepository } from '../../src/security/session-repository.js';
 import { TokenService } from '../../src/security/tokens.js';
 import { addSession, book, createDoctor, daysFromToday, setWeekly } from '../appointments/helpers.js';

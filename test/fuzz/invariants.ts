@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
-import { isPermissionKey } from '../../src/features/permissions/catalogue.js';
+import { isPermissionKey } from '../../src/domain/permissions.js';
 
 /**
  * Facts about the stored data that every write path keeps, whatever input it was given.

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildKeywordSearch } from '../../src/db/migrations/0012_keyword_gram_lists.js';
-import { likeContains } from '../../src/features/patients/repository.js';
+import { likeContains } from '../../src/domain/sql.js';
 import { testDialect } from '../support/database.js';
 import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';

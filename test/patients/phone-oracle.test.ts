@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { likeContains } from '../../src/features/patients/repository.js';
-import { maskPhone } from '../../src/features/patients/wire.js';
+import { likeContains } from '../../src/domain/sql.js';
+import { maskPhone } from '../../src/domain/phone.js';
 import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { createRole } from '../statistics/support.js';

@@ -1,4 +1,4 @@
-import { effectivePermissions, type PermissionKey } from '../../src/features/permissions/catalogue.js';
+import { effectivePermissions, type PermissionKey } from '../../src/domain/permissions.js';
 import type { RouteAccess } from '../../src/http/route-config.js';
 import type { RouteTableEntry } from '../../src/http/route-table.js';
 import { PORTAL_PREFIX, STAFF_PREFIX } from '../../src/http/envelopes.js';

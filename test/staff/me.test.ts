@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allPermissionKeys } from '../../src/features/permissions/catalogue.js';
+import { allPermissionKeys } from '../../src/domain/permissions.js';
 import { startTestServer, ADMIN_USERNAME, type TestServer } from '../support/server.js';
 import { STAFF, staffLogin } from '../support/fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClinicClock } from '../../src/features/statistics/clinic-clock.js';
+import { ClinicClock } from '../../src/domain/clinic-time/clinic-clock.js';
 
 /*
  * ClinicClock remembers its last day's periods and its last offset segments (the dashboard asks

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClinicClock } from '../../src/features/statistics/clinic-clock.js';
+import { ClinicClock } from '../../src/domain/clinic-time/clinic-clock.js';
 import { createStaffUser, DEFAULT_ROLE, STAFF, staffLogin, unixNow } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { createPatient, createRole, recordTestArrival } from './support.js';

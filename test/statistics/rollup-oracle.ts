@@ -1,4 +1,4 @@
-import type { ClinicClock } from '../../src/features/statistics/clinic-clock.js';
+import type { ClinicClock } from '../../src/domain/clinic-time/clinic-clock.js';
 import type { TestServer } from '../support/server.js';
 
 /*

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { migrateTo } from '../../src/db/migrations/index.js';
-import { ClinicClock } from '../../src/features/statistics/clinic-clock.js';
-import { syncRollup } from '../../src/features/statistics/rollup-sync.js';
+import { ClinicClock } from '../../src/domain/clinic-time/clinic-clock.js';
+import { syncRollup } from '../../src/features/rollup/rollup-sync.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { DEFAULT_ROLE, STAFF, staffLogin } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';

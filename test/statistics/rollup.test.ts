@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClinicClock } from '../../src/features/statistics/clinic-clock.js';
-import type { RollupTables } from '../../src/features/statistics/rollup-repository.js';
-import { compactRollup, rebuildRollup, syncRollup } from '../../src/features/statistics/rollup-sync.js';
-import { addDays } from '../../src/features/schedules/clinic-calendar.js';
+import { ClinicClock } from '../../src/domain/clinic-time/clinic-clock.js';
+import type { RollupTables } from '../../src/features/rollup/rollup-repository.js';
+import { compactRollup, rebuildRollup, syncRollup } from '../../src/features/rollup/rollup-sync.js';
+import { addDays } from '../../src/domain/clinic-time/clinic-calendar.js';
 import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin, uniquePhone, unixNow } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { addSession, createDoctor } from '../appointments/helpers.js';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { type AuditActor, AuditRepository } from '../../src/features/audit/audit-repository.js';
+import { type AuditActor, AuditRepository } from '../../src/domain/audit.js';
 import { recordArrival } from '../../src/features/visits/record-arrival.js';
 import { STAFF, unixNow } from '../support/fixtures.js';
 import type { TestServer } from '../support/server.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CachedDateTimeText } from '../../src/features/patient-transfer/export-time.js';
-import { ClinicClock } from '../../src/features/statistics/clinic-clock.js';
+import { ClinicClock } from '../../src/domain/clinic-time/clinic-clock.js';
 
 /*
  * The export's hour-cached clock must write exactly what ClinicClock writes, including

@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffLogin } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { catalogId } from '../statistics/support.js';
-import {
-  clinicTime, clinicToday, csvUpload, exceljsTempFiles, FULL_HEADER, inlineStringsXlsx, visibleCounts, xlsxUpload,
-} from './import-support.js';
+import { clinicTime, clinicToday, csvUpload, exceljsTempFiles, FULL_HEADER, inlineStringsXlsx, visibleCounts, xlsxUpload } from './import-support.js';
 import { uploadImport } from './support.js';
 
 /*

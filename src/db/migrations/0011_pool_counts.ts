@@ -1,6 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { DialectName } from '../database.js';
-import { createRollupTriggers, dropRollupTriggers } from './0008_statistics_rollup.js';
+import { createRollupTriggers, dropRollupTriggers } from '../rollup-definition.js';
 
 /*
  * The pool list's total at a million patients (issue 6). The list a manager opens most, one

@@ -3,7 +3,7 @@ import type { CoreServices } from '../../services.js';
 import { registerAvatarUploadRoute } from '../avatars/routes.js';
 import { PortalCatalogRepository } from '../portal-catalog/repository.js';
 import { registerPortalCatalogRoutes } from '../portal-catalog/routes.js';
-import { ClinicCalendar } from '../schedules/clinic-calendar.js';
+import { ClinicCalendar } from '../../domain/clinic-time/clinic-calendar.js';
 import { ScheduleRepository } from '../schedules/repository.js';
 import { registerPortalSessionRoutes, registerStaffScheduleRoutes } from '../schedules/routes.js';
 import { ScheduleService } from '../schedules/service.js';

@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AppointmentSource, AppointmentStatus, Database } from '../../db/schema.js';
-import type { PatientScope } from '../patients/scope.js';
+import { livePatient, type PatientScope } from '../../domain/patient-scope.js';
 import type { SessionSlotKey } from '../schedules/repository.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -60,7 +60,7 @@ export class AppointmentRepository {
       .innerJoin('patients as p', 'p.id', 'ap.patient_id')
       .select(STAFF_COLUMNS)
       .where('ap.id', '=', appointmentId)
-      .where('p.deleted_at', 'is', null)
+      .where((eb) => livePatient(eb, 'p'))
       .$if(scope.kind === 'own', (qb) => qb.where('p.author_id', '=', authorIdOf(scope)!))
       .executeTakeFirst();
   }
@@ -70,7 +70,7 @@ export class AppointmentRepository {
       .innerJoin('patients as p', 'p.id', 'ap.patient_id')
       .select(STAFF_COLUMNS)
       .where('ap.patient_id', '=', patientId)
-      .where('p.deleted_at', 'is', null)
+      .where((eb) => livePatient(eb, 'p'))
       .$if(scope.kind === 'own', (qb) => qb.where('p.author_id', '=', authorIdOf(scope)!))
       .orderBy('ap.start_time', 'desc')
       .orderBy('ap.id', 'desc')
@@ -84,7 +84,7 @@ export class AppointmentRepository {
       .select(STAFF_COLUMNS)
       .where('ap.doctor_id', '=', doctorId)
       .where('ap.session_date', '=', date)
-      .where('p.deleted_at', 'is', null)
+      .where((eb) => livePatient(eb, 'p'))
       .$if(scope.kind === 'own', (qb) => qb.where('p.author_id', '=', authorIdOf(scope)!))
       .orderBy('ap.start_time')
       .orderBy('ap.id')
@@ -110,7 +110,7 @@ export class AppointmentRepository {
       .selectFrom('patients as p')
       .select(['p.id', 'p.name', 'p.tel'])
       .where('p.id', '=', patientId)
-      .where('p.deleted_at', 'is', null)
+      .where((eb) => livePatient(eb, 'p'))
       .$if(scope.kind === 'own', (qb) => qb.where('p.author_id', '=', authorIdOf(scope)!))
       .executeTakeFirst();
   }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { auditActorOf } from '../../http/request-context.js';
-import type { AuditRepository } from './audit-repository.js';
+import type { AuditRepository } from '../../domain/audit.js';
 
 const MINUTE_MS = 60_000;
 

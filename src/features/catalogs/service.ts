@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../audit/audit-repository.js';
+import type { AuditActor } from '../../domain/audit.js';
 import { isForeignKeyViolation } from '../../db/database.js';
 import type { CatalogKind, CatalogRepository, CatalogRow, CatalogValues, DiseaseRow } from './catalog-repository.js';
 

@@ -2,8 +2,8 @@ import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { precompiled } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import { isLatestContactOfItsAuthor } from '../follow-ups/repository.js';
-import { scopeCondition } from '../patients/repository.js';
-import type { PatientScope } from '../patients/scope.js';
+import { scopeCondition } from '../../domain/patient-scope.js';
+import type { PatientScope } from '../../domain/patient-scope.js';
 
 type TimeColumn = 'add_time' | 'order_time' | 'reach_time';
 

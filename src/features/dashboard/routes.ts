@@ -3,9 +3,9 @@ import { nowSeconds, type StaffPrincipal, staffOf } from '../../http/request-con
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
-import type { PatientScope } from '../patients/scope.js';
+import type { PatientScope } from '../../domain/patient-scope.js';
 import { StatisticsRepository } from '../statistics/repository.js';
-import { RollupRepository } from '../statistics/rollup-repository.js';
+import { RollupRepository } from '../rollup/rollup-repository.js';
 import { StatisticsService } from '../statistics/service.js';
 import { DashboardRepository } from './repository.js';
 

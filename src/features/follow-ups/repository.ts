@@ -1,6 +1,6 @@
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { PatientScope } from '../patients/scope.js';
+import { livePatient, type PatientScope } from '../../domain/patient-scope.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -88,7 +88,7 @@ export class FollowUpRepository {
       .innerJoin('patients as p', 'p.id', 'f.patient_id')
       .where('f.staff_id', '=', staffId)
       .where('f.next_follow_up_date', '<=', today)
-      .where('p.deleted_at', 'is', null)
+      .where((eb) => livePatient(eb, 'p'))
       .where(isLatestContactOfItsAuthor);
     if (scope.kind === 'own') base = base.where('p.author_id', '=', scope.authorId);
     const rows = await base

@@ -2,10 +2,10 @@ import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
-import type { PermissionKey } from '../permissions/catalogue.js';
+import type { PermissionKey } from '../../domain/permissions.js';
 import { PatientIdParams } from '../patients/record-schemas.js';
-import { canSeeFullPhone } from '../patients/scope.js';
-import { maskPhone } from '../patients/wire.js';
+import { canSeeFullPhone } from '../../domain/patient-scope.js';
+import { maskPhone } from '../../domain/phone.js';
 import { FollowUpRepository, type FollowUpRow } from './repository.js';
 import { CreateFollowUpBody, DueFollowUpListResponse, FollowUpListResponse, FollowUpResponse, PagingQuery } from './schemas.js';
 import { FollowUpService } from './service.js';

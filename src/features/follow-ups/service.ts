@@ -2,9 +2,9 @@ import type { Static } from 'typebox';
 import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../audit/audit-repository.js';
+import type { AuditActor } from '../../domain/audit.js';
 import { PatientRecordRepository } from '../patients/record-repository.js';
-import { scopeOf } from '../patients/scope.js';
+import { scopeOf } from '../../domain/patient-scope.js';
 import type { FollowUpRepository, FollowUpRow } from './repository.js';
 import type { CreateFollowUpBody } from './schemas.js';
 

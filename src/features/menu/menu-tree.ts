@@ -1,4 +1,4 @@
-import type { PermissionKey } from '../permissions/catalogue.js';
+import type { PermissionKey } from '../../domain/permissions.js';
 
 /**
  * The back office's menu, in the seed's shape. Each entry is shown when the user holds

@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox';
 import { staffOf } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { PermissionKey } from '../permissions/catalogue.js';
+import type { PermissionKey } from '../../domain/permissions.js';
 import { menuFor } from './menu-tree.js';
 
 const MenuLeafSchema = Type.Object({ id: Type.String(), title: Type.String(), name: Type.String(), url: Type.String() });

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { fenToYuan } from '../patients/money.js';
-import { maskPhone } from '../patients/wire.js';
+import { fenToYuan } from '../../domain/money.js';
+import { maskPhone } from '../../domain/phone.js';
 import type { ExportRecord } from './export-repository.js';
 import type { DateTimeText } from './export-time.js';
 import { xlsxBytes } from './xlsx-writer.js';

@@ -1,8 +1,9 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { filterConditions, type PatientListFilters, scopeCondition } from '../patients/repository.js';
-import type { PatientScope, PhoneVisibility } from '../patients/scope.js';
+import type { PatientListFilters } from '../../domain/patient-filters.js';
+import { type PatientScope, type PhoneVisibility, scopeCondition } from '../../domain/patient-scope.js';
+import { patientConditions } from '../patients/repository.js';
 
 /** One exported record: the pool row with catalog and author names instead of ids. */
 export interface ExportRecord {
@@ -65,7 +66,7 @@ export class ExportRepository {
         .selectFrom('patients')
         // The filter is applied before the joins so it is typed (and indexed) on patients alone.
         .where((eb: ExpressionBuilder<Database, 'patients'>) =>
-          eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters, this.dialect, phones), eb('patients.id', '>', afterId)]),
+          eb.and([scopeCondition(eb, scope), ...patientConditions(eb, filters, this.dialect, phones), eb('patients.id', '>', afterId)]),
         )
         .leftJoin('channels', 'channels.id', 'patients.media_from_id')
         .leftJoin('diseases', 'diseases.id', 'patients.disease_id')

@@ -4,12 +4,12 @@ import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
 import { PhoneLookups } from '../patients/phone-lookups.js';
-import { canSeeFullPhone, phoneVisibilityOf, scopeOf } from '../patients/scope.js';
-import { ClinicClock } from '../statistics/clinic-clock.js';
+import { canSeeFullPhone, phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
+import { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 import { csvStream, xlsxStream } from './export-format.js';
 import { ExportRepository } from './export-repository.js';
 import { CachedDateTimeText } from './export-time.js';
-import { patientFiltersOf } from '../patients/schemas.js';
+import { patientFiltersOf } from '../../domain/patient-filters.js';
 import { ExportQuery } from './schemas.js';
 
 const CONTENT_TYPE = {

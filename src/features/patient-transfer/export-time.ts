@@ -1,4 +1,4 @@
-import type { ClinicClock } from '../statistics/clinic-clock.js';
+import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 
 /** What the export needs of the clinic clock. */
 export interface DateTimeText {

@@ -1,6 +1,6 @@
 import { type Compilable, CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { PatientScope } from '../patients/scope.js';
+import { livePatient, type PatientScope } from '../../domain/patient-scope.js';
 import { type CatalogEntry, type Catalogs, IMPORT_PROFILE_FIELDS, type ImportCandidate } from './import-rows.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -128,7 +128,7 @@ export class ImportRepository {
 
   private lookupStatement(): Shaped {
     this.lookup ??= shaped(IMPORT_BATCH_SIZE, (markers) =>
-      this.db.selectFrom('patients').select(['id', 'tel', 'author_id']).where('tel', 'in', markers).where('deleted_at', 'is', null).orderBy('id', 'desc'),
+      this.db.selectFrom('patients').select(['id', 'tel', 'author_id']).where('tel', 'in', markers).where((eb) => livePatient(eb)).orderBy('id', 'desc'),
     );
     return this.lookup;
   }
@@ -161,7 +161,7 @@ export class ImportRepository {
           .updateTable('patients')
           .set({ ...Object.fromEntries(given.map((field, index) => [field, markers[index]])), updated_at: markers[given.length] } as never)
           .where('id', '=', markers[given.length + 1] as never)
-          .where('deleted_at', 'is', null);
+          .where((eb) => livePatient(eb));
         return scope === 'own' ? query.where('author_id', '=', markers[given.length + 2] as never) : query;
       });
       this.updates.set(key, statement);

@@ -5,7 +5,7 @@ import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
-import { ClinicClock } from '../statistics/clinic-clock.js';
+import { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 import { ImportRepository } from './import-repository.js';
 import { type ImportOptions, ImportService } from './import-service.js';
 import { ImportFormBody, ImportQuery, ImportReportSchema } from './schemas.js';

@@ -1,6 +1,6 @@
 import { AppError } from '../../http/errors.js';
-import { MOBILE_PATTERN } from '../patients/schemas.js';
-import type { ClinicClock } from '../statistics/clinic-clock.js';
+import { MOBILE_PATTERN } from '../../domain/phone.js';
+import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 import type { RawCell, SheetRow } from './import-reader.js';
 import { MAX_UNIX_SECONDS } from '../../http/schemas.js';
 

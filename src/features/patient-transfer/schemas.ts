@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { StaffTokenField } from '../../http/schemas.js';
-import { PatientFilterFields } from '../patients/schemas.js';
+import { PatientFilterFields } from '../../domain/patient-filters.js';
 
 /** The patient list's filters (GET patient/), same names and meaning, plus the file format. */
 export const ExportQuery = Type.Object({

@@ -1,8 +1,9 @@
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { isWholePhoneNumber, maskedTel } from './phone-visibility.js';
-import type { PhoneVisibility } from './scope.js';
+import { likeContains } from '../../domain/sql.js';
+import { isWholePhoneNumber, maskedTel } from '../../domain/phone.js';
+import type { PhoneVisibility } from '../../domain/patient-scope.js';
 
 /*
  * The list's keyword: a patient matches when the keyword is contained in name, tel, wechat or
@@ -45,8 +46,6 @@ const KEYWORD_COLUMNS = ['name', 'tel', 'wechat', 'qq'] as const;
 /** PostgreSQL: a longer fragment's first few non-ASCII bigrams already narrow to a handful of rows. */
 const MAX_BIGRAMS = 3;
 
-/** `%` and `_` typed by a user are literal characters, not wildcards. */
-export const likeContains = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const isWide = (character: string): boolean => character.codePointAt(0)! > 0x7f;
 

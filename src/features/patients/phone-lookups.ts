@@ -1,12 +1,12 @@
 import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../audit/audit-repository.js';
-import { ClinicClock } from '../statistics/clinic-clock.js';
+import type { AuditActor } from '../../domain/audit.js';
+import { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 import { PhoneLookupRepository } from './phone-lookup-repository.js';
-import { isWholePhoneNumber } from './phone-visibility.js';
-import { canSeeFullPhone } from './scope.js';
-import { maskPhone } from './wire.js';
+import { isWholePhoneNumber } from '../../domain/phone.js';
+import { canSeeFullPhone } from '../../domain/patient-scope.js';
+import { maskPhone } from '../../domain/phone.js';
 
 /** Where a whole number was looked up: the audit row says it. */
 export type PhoneLookupPurpose = 'list' | 'export' | 'duplicates' | 'create' | 'update' | 'import';

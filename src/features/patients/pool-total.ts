@@ -1,8 +1,9 @@
-import { partDays, wholeDaysWithin } from '../statistics/clinic-days.js';
-import { type AddedKeys, encodeKey, type RollupRepository, rollupAnswers } from '../statistics/rollup-repository.js';
-import { utcOffsetPeriods } from '../statistics/rollup-sync.js';
-import { filterConditions, type PatientListFilters, scopeCondition } from './repository.js';
-import type { PatientScope } from './scope.js';
+import { partDays, wholeDaysWithin } from '../rollup/clinic-days.js';
+import { type AddedKeys, encodeKey, type RollupRepository, rollupAnswers } from '../rollup/rollup-repository.js';
+import { utcOffsetPeriods } from '../rollup/offset-periods.js';
+import { filterConditions, type PatientListFilters } from '../../domain/patient-filters.js';
+import { scopeCondition } from '../../domain/patient-scope.js';
+import type { PatientScope } from '../../domain/patient-scope.js';
 
 /** The filters the rollup's add-day counts answer (0011); anything else is counted from the patients. */
 const ROLLUP_FILTERS = new Set<keyof PatientListFilters>(['state', 'mediaFromId', 'addTimeFrom', 'addTimeTo']);

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, PatientRow, PatientUpdate } from '../../db/schema.js';
-import { scopeCondition } from './repository.js';
-import type { PatientScope } from './scope.js';
+import { inRecycleBin, livePatient, scopeCondition } from '../../domain/patient-scope.js';
+import type { PatientScope } from '../../domain/patient-scope.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -41,7 +41,7 @@ export class PatientRecordRepository {
         'author.display_name as author_name',
       ])
       .where('patients.id', '=', id)
-      .where('patients.deleted_at', 'is', null);
+      .where((eb) => livePatient(eb));
     if (scope.kind === 'own') query = query.where('patients.author_id', '=', scope.authorId);
     return query.executeTakeFirst();
   }
@@ -64,13 +64,13 @@ export class PatientRecordRepository {
 
   /** A record in the recycle bin, if the scope allows it. */
   findDeleted(id: number, scope: PatientScope, db: Executor = this.db) {
-    let query = db.selectFrom('patients').selectAll().where('id', '=', id).where('deleted_at', 'is not', null);
+    let query = db.selectFrom('patients').selectAll().where('id', '=', id).where((eb) => inRecycleBin(eb));
     if (scope.kind === 'own') query = query.where('author_id', '=', scope.authorId);
     return query.executeTakeFirst();
   }
 
   async listDeleted(scope: PatientScope, paging: { page: number; pageSize: number }) {
-    let base = this.db.selectFrom('patients').where('patients.deleted_at', 'is not', null);
+    let base = this.db.selectFrom('patients').where((eb) => inRecycleBin(eb));
     if (scope.kind === 'own') base = base.where('patients.author_id', '=', scope.authorId);
     const rows = await base
       .leftJoin('staff_users as deleter', 'deleter.id', 'patients.deleted_by')

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable, StaffTokenField } from '../../http/schemas.js';
-import { YUAN_PATTERN } from './money.js';
+import { YUAN_PATTERN } from '../../domain/money.js';
 import { RecordId as Id } from '../../http/schemas.js';
 import { CreatePatientBody, WirePatientSchema } from './schemas.js';
 

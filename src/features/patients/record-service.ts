@@ -4,13 +4,13 @@ import { ScheduleRepository } from '../schedules/repository.js';
 import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../audit/audit-repository.js';
+import type { AuditActor } from '../../domain/audit.js';
 import type { PatientRecordRepository } from './record-repository.js';
 import { PhoneLookups } from './phone-lookups.js';
-import { isWholePhoneNumber } from './phone-visibility.js';
+import { isWholePhoneNumber } from '../../domain/phone.js';
 import type { DuplicateProbe, PatientRepository } from './repository.js';
-import { phoneVisibilityOf, scopeOf } from './scope.js';
-import { maskPhone } from './wire.js';
+import { phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
+import { maskPhone } from '../../domain/phone.js';
 
 const DUPLICATES_LISTED = 50;
 

@@ -3,7 +3,7 @@ import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { PatientDetailResponse, PatientIdParams, PurgedPatientResponse, RecycleBinQuery, RecycleBinResponse } from './record-schemas.js';
 import type { PatientRecordService } from './record-service.js';
-import { canSeeFullPhone } from './scope.js';
+import { canSeeFullPhone } from '../../domain/patient-scope.js';
 import { toWireDeletedPatient, toWirePatientDetail } from './wire.js';
 
 const TAGS = ['staff: patients (recycle bin)'];

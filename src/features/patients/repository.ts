@@ -2,33 +2,14 @@ import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql
 import type { DialectName } from '../../db/database.js';
 import type { Database, NewPatientRow, PatientRow } from '../../db/schema.js';
 import { type ExactKeywordList, exactKeywordList, keywordCondition, keywordNarrows } from './keyword-search.js';
-import { isWholePhoneNumber, maskedTel } from './phone-visibility.js';
-import type { PatientScope, PhoneVisibility } from './scope.js';
+import { isWholePhoneNumber, maskedTel } from '../../domain/phone.js';
+import { filterConditions, type PatientListFilters } from '../../domain/patient-filters.js';
+import { type PatientScope, type PhoneVisibility, scopeCondition } from '../../domain/patient-scope.js';
 
-export { likeContains } from './keyword-search.js';
+export { likeContains } from '../../domain/sql.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
-export interface PatientListFilters {
-  keyword?: string;
-  state?: number;
-  mediaFromId?: number;
-  diseaseId?: number;
-  doctorId?: number;
-  /** Any disease of this department. */
-  departmentId?: number;
-  /** The consultant who registered the patient. */
-  authorId?: number;
-  advisoryWay?: string;
-  addTimeFrom?: number;
-  addTimeTo?: number;
-  orderTimeFrom?: number;
-  orderTimeTo?: number;
-  reachTimeFrom?: number;
-  reachTimeTo?: number;
-  /** first: exactly one visit; return: more than one. */
-  visitType?: 'first' | 'return';
-}
 
 /** Exact values to look for in the duplicate check; any one matching counts. */
 export interface DuplicateProbe {
@@ -45,47 +26,22 @@ export interface PatientListPaging {
   order: 'asc' | 'desc';
 }
 
-export function scopeCondition(eb: ExpressionBuilder<Database, 'patients'>, scope: PatientScope): Expression<SqlBool> {
-  const live = eb('patients.deleted_at', 'is', null);
-  return scope.kind === 'all' ? live : eb.and([live, eb('patients.author_id', '=', scope.authorId)]);
-}
+
 
 /**
- * Filters without a keyword (statistics) need no dialect; the keyword's indexes differ per database,
- * and what of a tel it may match depends on the caller (`phones`, scope.ts).
+ * The list's and the export's conditions: the shared filters (domain/patient-filters.ts) and the
+ * keyword's search, whose indexes differ per database and whose match on a tel depends on what
+ * of it the caller may see (`phones`).
  */
-export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, filters: PatientListFilters & { keyword?: undefined }): Expression<SqlBool>[];
-export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, filters: PatientListFilters, dialect: DialectName, phones?: PhoneVisibility): Expression<SqlBool>[];
-export function filterConditions(
+export function patientConditions(
   eb: ExpressionBuilder<Database, 'patients'>,
   filters: PatientListFilters,
-  dialect?: DialectName,
+  dialect: DialectName,
   phones: PhoneVisibility = 'masked',
 ): Expression<SqlBool>[] {
-  const conditions: Expression<SqlBool>[] = [];
-  if (filters.state !== undefined) conditions.push(eb('patients.state', '=', filters.state));
-  if (filters.mediaFromId !== undefined) conditions.push(eb('patients.media_from_id', '=', filters.mediaFromId));
-  if (filters.diseaseId !== undefined) conditions.push(eb('patients.disease_id', '=', filters.diseaseId));
-  if (filters.doctorId !== undefined) conditions.push(eb('patients.doctor_id', '=', filters.doctorId));
-  if (filters.departmentId !== undefined) {
-    const departmentId = filters.departmentId;
-    conditions.push(eb('patients.disease_id', 'in', eb.selectFrom('diseases').select('diseases.id').where('diseases.department_id', '=', departmentId)));
-  }
-  if (filters.authorId !== undefined) conditions.push(eb('patients.author_id', '=', filters.authorId));
-  if (filters.advisoryWay !== undefined) conditions.push(eb('patients.advisory_way', '=', filters.advisoryWay));
-  if (filters.addTimeFrom !== undefined) conditions.push(eb('patients.add_time', '>=', filters.addTimeFrom));
-  if (filters.addTimeTo !== undefined) conditions.push(eb('patients.add_time', '<=', filters.addTimeTo));
-  if (filters.orderTimeFrom !== undefined) conditions.push(eb('patients.order_time', '>=', filters.orderTimeFrom));
-  if (filters.orderTimeTo !== undefined) conditions.push(eb('patients.order_time', '<=', filters.orderTimeTo));
-  if (filters.reachTimeFrom !== undefined) conditions.push(eb('patients.reach_time', '>=', filters.reachTimeFrom));
-  if (filters.reachTimeTo !== undefined) conditions.push(eb('patients.reach_time', '<=', filters.reachTimeTo));
-  if (filters.visitType === 'first') conditions.push(eb('patients.visit_count', '=', 1));
-  if (filters.visitType === 'return') conditions.push(eb('patients.visit_count', '>', 1));
+  const conditions = filterConditions(eb, filters);
   const keyword = filters.keyword?.trim();
-  if (keyword) {
-    if (!dialect) throw new Error('filterConditions: a keyword needs the dialect');
-    conditions.push(keywordCondition(eb, keyword, dialect, phones));
-  }
+  if (keyword) conditions.push(keywordCondition(eb, keyword, dialect, phones));
   return conditions;
 }
 
@@ -127,7 +83,7 @@ export class PatientRepository {
     options: { phones?: PhoneVisibility; knownTotal?: number } = {},
   ): Promise<{ rows: PatientListRow[]; total: number }> {
     const { phones = 'masked', knownTotal } = options;
-    const where: Where = (eb) => eb.and([scopeCondition(eb, scope), ...filterConditions(eb, filters, this.dialect, phones)]);
+    const where: Where = (eb) => eb.and([scopeCondition(eb, scope), ...patientConditions(eb, filters, this.dialect, phones)]);
     const offset = (paging.page - 1) * paging.pageSize;
     const keyword = filters.keyword?.trim();
     const exact = scope.kind === 'all' && keyword && onlyTheKeyword(filters) ? exactKeywordList(keyword, this.dialect, phones) : undefined;

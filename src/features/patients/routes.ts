@@ -2,8 +2,9 @@ import { Type } from 'typebox';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { CreatePatientBody, PatientListQuery, patientFiltersOf, PatientListResponse, WirePatientSchema } from './schemas.js';
-import { canSeeFullPhone } from './scope.js';
+import { CreatePatientBody, PatientListQuery, PatientListResponse, WirePatientSchema } from './schemas.js';
+import { patientFiltersOf } from '../../domain/patient-filters.js';
+import { canSeeFullPhone } from '../../domain/patient-scope.js';
 import type { PatientService } from './service.js';
 import { toWirePatient } from './wire.js';
 

@@ -1,13 +1,11 @@
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
+import { PatientFilterFields, PatientStateSchema } from '../../domain/patient-filters.js';
+import { MOBILE_PATTERN } from '../../domain/phone.js';
 import { Nullable, RecordId, StaffTokenField, UnixSeconds } from '../../http/schemas.js';
-import type { PatientListFilters } from './repository.js';
 
-export const MOBILE_PATTERN = '^1[3-9]\\d{9}$';
 const Id = RecordId;
 const Text = (maxLength: number, description: string) => Type.String({ maxLength, description });
 
-/** Pool states: 0 未到 (not arrived), 1 已到 (arrived), 2 流失 (lost). */
-export const PatientStateSchema = Type.Integer({ minimum: 0, maximum: 2, description: '0 未到, 1 已到, 2 流失' });
 
 /** The seed's POST patient/ fields (snake_case in, camelCase out). */
 export const CreatePatientBody = Type.Object({
@@ -55,66 +53,6 @@ export const WirePatientSchema = Type.Object({
   area: Nullable(Type.String()),
   remarks: Nullable(Type.String()),
 });
-
-/** The dimension filters shared by the list, the export and the statistics. */
-export const CatalogFilterFields = {
-  media_from_id: Type.Optional(Id('channel')),
-  disease_id: Type.Optional(Id('disease')),
-  department_id: Type.Optional(Id('department: patients with any disease of it')),
-  doctor_id: Type.Optional(Id('doctor')),
-  author_id: Type.Optional(Id('consultant who registered the patient')),
-  advisory_way: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: '咨询方式, exact' })),
-};
-
-/** Every filter of GET patient/ (also GET patient/export): one definition, so they cannot drift. */
-export const PatientFilterFields = {
-  keyword: Type.Optional(
-    Type.String({
-      maxLength: 50,
-      description: 'part of name, tel, wechat or qq; without patients:view_full_phone, of the tel only as shown (139****8442) or the whole number (a counted lookup)',
-    }),
-  ),
-  state: Type.Optional(PatientStateSchema),
-  ...CatalogFilterFields,
-  add_time_from: Type.Optional(UnixSeconds('add_time >= this')),
-  add_time_to: Type.Optional(UnixSeconds('add_time <= this')),
-  order_time_from: Type.Optional(UnixSeconds('order_time >= this')),
-  order_time_to: Type.Optional(UnixSeconds('order_time <= this')),
-  reach_time_from: Type.Optional(UnixSeconds('reach_time >= this')),
-  reach_time_to: Type.Optional(UnixSeconds('reach_time <= this')),
-  visit_type: Type.Optional(
-    Type.Union([Type.Literal('first'), Type.Literal('return')], { description: 'first: exactly one visit; return: more than one' }),
-  ),
-};
-
-const CatalogFilterQuery = Type.Object(CatalogFilterFields);
-const PatientFilterQuery = Type.Object(PatientFilterFields);
-
-export function catalogFiltersOf(q: Static<typeof CatalogFilterQuery>) {
-  return {
-    mediaFromId: q.media_from_id,
-    diseaseId: q.disease_id,
-    departmentId: q.department_id,
-    doctorId: q.doctor_id,
-    authorId: q.author_id,
-    advisoryWay: q.advisory_way,
-  };
-}
-
-export function patientFiltersOf(q: Static<typeof PatientFilterQuery>): PatientListFilters {
-  return {
-    keyword: q.keyword,
-    state: q.state,
-    ...catalogFiltersOf(q),
-    addTimeFrom: q.add_time_from,
-    addTimeTo: q.add_time_to,
-    orderTimeFrom: q.order_time_from,
-    orderTimeTo: q.order_time_to,
-    reachTimeFrom: q.reach_time_from,
-    reachTimeTo: q.reach_time_to,
-    visitType: q.visit_type,
-  };
-}
 
 export const PatientListQuery = Type.Object({
   token: StaffTokenField,

@@ -3,14 +3,15 @@ import type { PatientRow } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../audit/audit-repository.js';
+import type { AuditActor } from '../../domain/audit.js';
 import type { ReferenceRepository, ReferenceTable } from '../catalogs/reference-repository.js';
 import { PhoneLookups } from './phone-lookups.js';
 import type { PoolTotals } from './pool-total.js';
-import type { PatientListFilters, PatientListPaging, PatientRepository } from './repository.js';
+import type { PatientListFilters } from '../../domain/patient-filters.js';
+import type { PatientListPaging, PatientRepository } from './repository.js';
 import type { CreatePatientBody } from './schemas.js';
-import { phoneVisibilityOf, scopeOf } from './scope.js';
-import { maskPhone } from './wire.js';
+import { phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
+import { maskPhone } from '../../domain/phone.js';
 
 type CreatePatientInput = Static<typeof CreatePatientBody>;
 

@@ -1,12 +1,7 @@
+import { maskPhone } from '../../domain/phone.js';
 import type { PatientRow } from '../../db/schema.js';
-import { fenToYuan } from './money.js';
+import { fenToYuan } from '../../domain/money.js';
 import type { PatientListRow } from './repository.js';
-
-/** 13812345678 -> 138****5678. Anything that is not 11 characters is masked whole but its ends. */
-export function maskPhone(tel: string): string {
-  if (tel.length >= 7) return `${tel.slice(0, 3)}****${tel.slice(-4)}`;
-  return '****';
-}
 
 const asText = (value: number | null): string | null => (value === null ? null : String(value));
 

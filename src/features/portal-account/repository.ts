@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { precompiled } from '../../db/precompiled.js';
 import type { Database, PatientUpdate } from '../../db/schema.js';
+import { livePatient } from '../../domain/patient-scope.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -23,7 +24,7 @@ export class PortalAccountRepository {
         .where('s.id', '=', sessionId)
         .where('s.family', '=', 'patient')
         .where('s.revoked_at', 'is', null)
-        .where('p.deleted_at', 'is', null),
+        .where((eb) => livePatient(eb, 'p')),
     );
     this.profileOf = precompiled(db, (query, patientId: number) =>
       query
@@ -50,7 +51,7 @@ export class PortalAccountRepository {
       .innerJoin('patients as p', 'p.id', 'a.patient_id')
       .select(['a.id', 'a.patient_id', 'a.password_hash', 'p.name'])
       .where('a.phone', '=', phone)
-      .where('p.deleted_at', 'is', null)
+      .where((eb) => livePatient(eb, 'p'))
       .executeTakeFirst();
   }
 
@@ -78,7 +79,7 @@ export class PortalAccountRepository {
       .leftJoin('patient_accounts as a', 'a.patient_id', 'p.id')
       .select('p.id')
       .where('p.tel', '=', tel)
-      .where('p.deleted_at', 'is', null)
+      .where((eb) => livePatient(eb, 'p'))
       .where('a.id', 'is', null)
       .orderBy('p.id', 'desc')
       .limit(1)

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Clearable, Nullable } from '../../http/schemas.js';
-import { MOBILE_PATTERN } from '../patients/schemas.js';
+import { MOBILE_PATTERN } from '../../domain/phone.js';
 
 
 export const Phone = Type.String({ pattern: MOBILE_PATTERN, description: 'mainland mobile number, also the login' });

@@ -7,11 +7,11 @@ import type { PatientPrincipal, PatientProfileRow } from '../../http/request-con
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../audit/audit-repository.js';
+import type { AuditActor } from '../../domain/audit.js';
 import type { AvatarFiles } from '../avatars/avatar-files.js';
 import type { ReferenceRepository } from '../catalogs/reference-repository.js';
 import type { PatientRepository } from '../patients/repository.js';
-import { maskPhone } from '../patients/wire.js';
+import { maskPhone } from '../../domain/phone.js';
 import type { PortalAccountRepository } from './repository.js';
 import type { ProfileUpdateBody } from './schemas.js';
 

@@ -1,4 +1,4 @@
-import { isPermissionKey, type PermissionKey, permissionTree } from '../permissions/catalogue.js';
+import { isPermissionKey, type PermissionKey, permissionTree } from '../../domain/permissions.js';
 
 export interface PermissionTreeNode {
   key: string;

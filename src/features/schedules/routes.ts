@@ -3,21 +3,9 @@ import { portalOk } from '../../http/envelopes.js';
 import { auditActorOf, nowSeconds, type StaffPrincipal, staffOf } from '../../http/request-context.js';
 import { portalSuccessSchema, StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { canSeeFullPhone, type PatientScope } from '../patients/scope.js';
-import { maskPhone } from '../patients/wire.js';
-import {
-  DoctorIdParams,
-  ExceptionBody,
-  ExceptionParams,
-  ExceptionResponse,
-  PortalSessionsData,
-  PortalSessionsQuery,
-  ScheduleResponse,
-  StaffScheduleParams,
-  StaffScheduleQuery,
-  WeeklySessionBody,
-  WeeklySlotParams,
-} from './schemas.js';
+import { canSeeFullPhone, type PatientScope } from '../../domain/patient-scope.js';
+import { maskPhone } from '../../domain/phone.js';
+import { DoctorIdParams, ExceptionBody, ExceptionParams, ExceptionResponse, PortalSessionsData, PortalSessionsQuery, ScheduleResponse, StaffScheduleParams, StaffScheduleQuery, WeeklySessionBody, WeeklySlotParams } from './schemas.js';
 import type { ScheduleService } from './service.js';
 
 const exceptionWire = (row: { id: number; session_date: string; period: 'morning' | 'afternoon'; kind: string; capacity: number | null; reason: string | null }) => ({

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../http/errors.js';
 import type { RouteAccess } from '../../http/route-config.js';
 import type { TokenService } from '../../security/tokens.js';
-import { effectivePermissions, type PermissionKey } from '../permissions/catalogue.js';
+import { effectivePermissions, type PermissionKey } from '../../domain/permissions.js';
 import type { StaffAuthRepository } from './repository.js';
 
 /**

@@ -2,7 +2,7 @@ import { staffOf } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
-import { allPermissionKeys } from '../permissions/catalogue.js';
+import { allPermissionKeys } from '../../domain/permissions.js';
 import { RoleRepository } from '../roles/repository.js';
 import { MeResponse } from './schemas.js';
 

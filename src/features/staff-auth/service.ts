@@ -2,7 +2,7 @@ import { AppError } from '../../http/errors.js';
 import { verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../audit/audit-repository.js';
+import type { AuditActor } from '../../domain/audit.js';
 import type { StaffAuthRepository } from './repository.js';
 
 /** Sign-in, token refresh (rotation) and sign-out for staff. */

@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, type Kysely, sql, type SqlBool, type Transaction, type Updateable } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database, StaffUsersTable } from '../../db/schema.js';
-import { likeContains } from '../patients/repository.js';
+import { likeContains } from '../../domain/sql.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 

@@ -3,18 +3,7 @@ import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
 import { StaffUserRepository, type StaffUserView } from './repository.js';
-import {
-  ChangeOwnPasswordBody,
-  CreateStaffBody,
-  DeletedResponse,
-  IdParams,
-  PasswordChangedResponse,
-  ResetPasswordBody,
-  StaffListQuery,
-  StaffListResponse,
-  StaffUserResponse,
-  UpdateStaffBody,
-} from './schemas.js';
+import { ChangeOwnPasswordBody, CreateStaffBody, DeletedResponse, IdParams, PasswordChangedResponse, ResetPasswordBody, StaffListQuery, StaffListResponse, StaffUserResponse, UpdateStaffBody } from './schemas.js';
 import { StaffUserService } from './service.js';
 
 const TAG = 'staff: accounts';

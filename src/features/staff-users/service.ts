@@ -7,8 +7,8 @@ import type { StaffPrincipal } from '../../http/request-context.js';
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyPassword } from '../../security/passwords.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../audit/audit-repository.js';
-import { effectivePermissions } from '../permissions/catalogue.js';
+import type { AuditActor } from '../../domain/audit.js';
+import { effectivePermissions } from '../../domain/permissions.js';
 import { ADMINISTRATOR_ROLE_KEY, type StaffUserListFilters, type StaffUserRepository, type StaffUserView } from './repository.js';
 import type { CreateStaffBody, UpdateStaffBody } from './schemas.js';
 

@@ -1,9 +1,10 @@
 import { type ExpressionBuilder, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { filterConditions, type PatientListFilters, scopeCondition } from '../patients/repository.js';
-import type { PatientScope } from '../patients/scope.js';
-import type { OffsetSegment } from './clinic-clock.js';
+import { filterConditions, type PatientListFilters } from '../../domain/patient-filters.js';
+import { scopeCondition } from '../../domain/patient-scope.js';
+import type { PatientScope } from '../../domain/patient-scope.js';
+import type { OffsetSegment } from '../../domain/clinic-time/clinic-clock.js';
 
 export type FunnelBucket = 'day' | 'month' | 'year';
 export type FunnelGroup = 'channel' | 'disease' | 'department' | 'doctor' | 'consultant' | 'advisory_way' | 'none';

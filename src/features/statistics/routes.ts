@@ -4,10 +4,10 @@ import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
 import { StatisticsRepository } from './repository.js';
-import { RollupRepository } from './rollup-repository.js';
-import { startRollupCompaction, syncRollup } from './rollup-sync.js';
+import { RollupRepository } from '../rollup/rollup-repository.js';
+import { startRollupCompaction, syncRollup } from '../rollup/rollup-sync.js';
 import { ConsultantRankQuery, ConsultantRankResponse, FunnelQuery, FunnelResponse } from './schemas.js';
-import { catalogFiltersOf } from '../patients/schemas.js';
+import { catalogFiltersOf } from '../../domain/patient-filters.js';
 import { StatisticsService } from './service.js';
 
 const SCOPE_NOTE =

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Nullable, StaffTokenField, UnixSeconds } from '../../http/schemas.js';
-import { CatalogFilterFields } from '../patients/schemas.js';
+import { CatalogFilterFields } from '../../domain/patient-filters.js';
 
 export const FunnelQuery = Type.Object({
   token: StaffTokenField,

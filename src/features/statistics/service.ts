@@ -1,13 +1,13 @@
 import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
-import { fenToYuan } from '../patients/money.js';
-import { type PatientScope, scopeOf } from '../patients/scope.js';
-import { ClinicClock } from './clinic-clock.js';
-import { partDays, wholeDaysWithin } from './clinic-days.js';
+import { fenToYuan } from '../../domain/money.js';
+import { type PatientScope, scopeOf } from '../../domain/patient-scope.js';
+import { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
+import { partDays, wholeDaysWithin } from '../rollup/clinic-days.js';
 import type { FunnelBucket, FunnelGroup, MeasureRow, ReportFilters, ReportRange, StatisticsRepository } from './repository.js';
 import { rollupPlan } from './rollup-plan.js';
-import { type RollupRepository, rollupAnswers } from './rollup-repository.js';
-import { utcOffsetPeriods } from './rollup-sync.js';
+import { type RollupRepository, rollupAnswers } from '../rollup/rollup-repository.js';
+import { utcOffsetPeriods } from '../rollup/offset-periods.js';
 
 const DAY_SECONDS = 86_400;
 /** Longest range per bucket size: keeps one answer to a few thousand rows at most. */

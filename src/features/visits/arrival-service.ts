@@ -1,10 +1,10 @@
 import { AppError } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../http/request-context.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../audit/audit-repository.js';
+import type { AuditActor } from '../../domain/audit.js';
 import { ReferenceRepository } from '../catalogs/reference-repository.js';
 import { PatientRecordRepository } from '../patients/record-repository.js';
-import { scopeOf } from '../patients/scope.js';
+import { scopeOf } from '../../domain/patient-scope.js';
 import { recordArrival } from './record-arrival.js';
 import { VisitRepository } from './repository.js';
 

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
-import type { AuditActor, AuditRepository } from '../audit/audit-repository.js';
+import type { AuditActor, AuditRepository } from '../../domain/audit.js';
 import { VisitRepository } from './repository.js';
 
 export interface ArrivalInput {

@@ -2,9 +2,9 @@ import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { CoreServices } from '../../services.js';
-import { fenToYuan, yuanToFen } from '../patients/money.js';
+import { fenToYuan, yuanToFen } from '../../domain/money.js';
 import { PatientIdParams } from '../patients/record-schemas.js';
-import type { PermissionKey } from '../permissions/catalogue.js';
+import type { PermissionKey } from '../../domain/permissions.js';
 import { ArrivalService } from './arrival-service.js';
 import type { VisitHistoryRow } from './repository.js';
 import { ArrivalBody, VisitListResponse, VisitResponse } from './schemas.js';

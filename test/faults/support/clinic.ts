@@ -1,4 +1,4 @@
-import { addDays, ClinicCalendar } from '../../../src/features/schedules/clinic-calendar.js';
+import { addDays, ClinicCalendar } from '../../../src/domain/clinic-time/clinic-calendar.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from '../../support/server.js';
 import { call, type CallResult } from './client.js';
 

@@ -1,11 +1,14 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { DAYS_MARGIN_SECONDS } from './clinic-days.js';
-import type { FunnelBucket } from './repository.js';
+import type { RollupDimension as Dimension } from '../../db/rollup-definition.js';
+
+/** Time buckets a report sums days into. */
+export type RollupBucket = 'day' | 'month' | 'year';
 
 /** The funnel figures of one day, dimension and group (migration 0008). */
 interface DayFigureRow {
-  dimension: RollupDimension | AddedDimension;
+  dimension: Dimension;
   day: number;
   group_key: string;
   inquiries: number;
@@ -25,9 +28,10 @@ export type RollupTables = {
 };
 
 export type RollupDatabase = Database & RollupTables;
-export type RollupDimension = 'none' | 'channel' | 'disease' | 'doctor' | 'advisory_way';
+/** The statistics' dimensions: one catalog value each, per clinic day. */
+export type RollupDimension = Extract<Dimension, 'none' | 'channel' | 'disease' | 'doctor' | 'advisory_way'>;
 /** The pool list's dimensions (0011): live patients by add day, state and channel; and by author, all days in one row. */
-type AddedDimension = 'none' | 'channel' | 'state_channel' | 'author';
+type AddedDimension = Extract<Dimension, 'none' | 'channel' | 'state_channel' | 'author'>;
 
 /** The rollup rows of a pool list's filters: one group_key, or every key that starts with `prefix`. */
 export type AddedKeys = { dimension: AddedDimension; key: string } | { dimension: AddedDimension; prefix: string };
@@ -121,7 +125,7 @@ export class RollupRepository {
   async sums(
     dimension: RollupDimension,
     days: { firstDay: number; lastDay: number },
-    bucket: FunnelBucket | null,
+    bucket: RollupBucket | null,
     key?: string,
   ): Promise<{ zone: RollupZone | null; sums: RollupSum[] }> {
     const buckets = bucket === null || bucket === 'day' ? null : bucketsOf(days.firstDay, days.lastDay, bucket);

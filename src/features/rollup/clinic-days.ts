@@ -1,4 +1,4 @@
-import type { OffsetPeriod } from './rollup-sync.js';
+import type { OffsetPeriod } from './offset-periods.js';
 
 const DAY_SECONDS = 86_400;
 /** Offsets stay within a day of UTC, so three days around a range hold every instant of its days. */

@@ -1,5 +1,5 @@
 import type { SessionPeriod } from '../../db/schema.js';
-import { ClinicClock } from '../statistics/clinic-clock.js';
+import { ClinicClock } from './clinic-clock.js';
 
 /**
  * Dates and times in the clinic's calendar (CLINIC_TIMEZONE). Session dates are plain

@@ -1,7 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { ClinicClock } from './clinic-clock.js';
+import { rollupRebuildStatements } from '../../db/rollup-definition.js';
+import { COVERED_FROM, COVERED_UNTIL, type OffsetPeriod, utcOffsetPeriods } from './offset-periods.js';
 import type { RollupDatabase, RollupTables } from './rollup-repository.js';
 
 /*
@@ -13,49 +14,10 @@ import type { RollupDatabase, RollupTables } from './rollup-repository.js';
  * PostgreSQL also folds patient_day_deltas into patient_day_counts every few seconds.
  */
 
-/** The offsets are exact (from Intl) for instants in [COVERED_FROM, COVERED_UNTIL); reports outside read raw rows. */
-const COVERED_FROM = 0;
-const COVERED_UNTIL = Date.UTC(2100, 0, 1) / 1000;
-/** The first period reaches back to any instant, so the triggers always find an offset. */
-const EARLIEST = Number.MIN_SAFE_INTEGER;
 const INSERT_BATCH = 500;
 /** pg advisory lock: one writer of patient_day_counts at a time (compaction, rebuild). */
 const ROLLUP_LOCK = 8_008_001;
 const COMPACT_EVERY_MS = 5_000;
-
-export interface OffsetPeriod {
-  fromUtc: number;
-  offsetSeconds: number;
-}
-
-const periodsByZone = new Map<string, OffsetPeriod[]>();
-
-/** CLINIC_TIMEZONE's UTC offsets as periods (each until the next one's start), computed once per zone. */
-export function utcOffsetPeriods(timeZone: string): OffsetPeriod[] {
-  let periods = periodsByZone.get(timeZone);
-  if (!periods) {
-    periods = [];
-    let fromUtc = EARLIEST;
-    for (const segment of new ClinicClock(timeZone).offsetSegments(COVERED_FROM, COVERED_UNTIL)) {
-      periods.push({ fromUtc, offsetSeconds: segment.offsetSeconds });
-      if (segment.until !== null) fromUtc = segment.until;
-    }
-    periodsByZone.set(timeZone, periods);
-  }
-  return periods;
-}
-
-// Must count exactly as the triggers of 0008 and 0011 do (test/statistics/rollup.test.ts compares them).
-// author is counted on day 0 (a consultant's whole pool in one row), every other dimension per clinic day.
-const DIMENSION_KEYS: [string, string][] = [
-  ['none', "''"],
-  ['channel', "coalesce('#' || m.media_from_id, '')"],
-  ['disease', "coalesce('#' || m.disease_id, '')"],
-  ['doctor', "coalesce('#' || m.doctor_id, '')"],
-  ['advisory_way', "coalesce('#' || m.advisory_way, '')"],
-  ['state_channel', "'#' || m.state || coalesce('#' || m.media_from_id, '')"],
-  ['author', "coalesce('#' || m.author_id, '')"],
-];
 
 /** The offset at `time` as a balanced CASE over the periods: a few comparisons per row, no lookup. */
 function offsetCase(time: string, periods: OffsetPeriod[], low = 0, high = periods.length - 1): string {
@@ -64,24 +26,8 @@ function offsetCase(time: string, periods: OffsetPeriod[], low = 0, high = perio
   return `case when ${time} < ${periods[middle]!.fromUtc} then ${offsetCase(time, periods, low, middle - 1)} else ${offsetCase(time, periods, middle, high)} end`;
 }
 
-/** One INSERT … SELECT … GROUP BY per dimension (at a million patients faster than one over all of them). */
-function rebuildStatements(periods: OffsetPeriod[]): string[] {
-  const day = (time: string) => `(cast((${time} + ${offsetCase(time, periods)} + 86400000000) / 86400 as integer) - 1000000)`;
-  const keys = 'media_from_id, disease_id, doctor_id, advisory_way, state, author_id';
-  const measures = [
-    `select ${day('add_time')} as day, 1 as inquiries, case when state = 2 then 1 else 0 end as lost, 0 as appointments, 0 as arrivals, ` +
-      `0 as spend_fen, ${keys} from patients where deleted_at is null`,
-    `select ${day('order_time')}, 0, 0, 1, 0, 0, ${keys} from patients where deleted_at is null and order_time is not null`,
-    `select ${day('reach_time')}, 0, 0, 0, 1, spend_fen, ${keys} from patients where deleted_at is null and reach_time is not null`,
-  ].join(' union all ');
-  return DIMENSION_KEYS.map(
-    ([dimension, groupKey]) =>
-      'insert into patient_day_counts (dimension, day, group_key, inquiries, lost, appointments, arrivals, spend_fen) ' +
-      `select '${dimension}', ${dimension === 'author' ? '0' : 'm.day'}, ${groupKey}, ` +
-      'sum(m.inquiries), sum(m.lost), sum(m.appointments), sum(m.arrivals), sum(m.spend_fen) ' +
-      `from (${measures}) m ${dimension === 'author' ? 'group by 3 order by 3' : 'group by 2, 3 order by 2, 3'}`,
-  );
-}
+/** Clinic-local day number of a Unix-seconds column, by the offset CASE (floor division, also before 1970). */
+const dayOf = (periods: OffsetPeriod[]) => (time: string) => `(cast((${time} + ${offsetCase(time, periods)} + 86400000000) / 86400 as integer) - 1000000)`;
 
 async function isCurrent(db: Kysely<RollupDatabase> | Transaction<RollupDatabase>, timeZone: string, periods: OffsetPeriod[]): Promise<boolean> {
   const zone = await db.selectFrom('patient_day_counts_zone').selectAll().where('id', '=', 1).executeTakeFirst();
@@ -103,7 +49,7 @@ export async function rebuildRollup(trx: Transaction<RollupDatabase>, timeZone: 
     await trx.insertInto('clinic_utc_offsets').values(batch).execute();
   }
   await trx.deleteFrom('patient_day_counts').execute();
-  for (const statement of rebuildStatements(periods)) await sql.raw(statement).execute(trx);
+  for (const statement of rollupRebuildStatements(dayOf(periods))) await sql.raw(statement).execute(trx);
   await trx
     .updateTable('patient_day_counts_zone')
     .set({ time_zone: timeZone, covered_from: COVERED_FROM, covered_until: COVERED_UNTIL, rebuilt_at: now })

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AuditActorType, AuditOutcome, Database } from '../../db/schema.js';
+import type { AuditActorType, AuditOutcome, Database } from '../db/schema.js';
 
 /**
  * Typed audit events. The log is append-only: this repository inserts and reads, nothing

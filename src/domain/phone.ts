@@ -1,5 +1,13 @@
 import { type RawBuilder, sql } from 'kysely';
-import { MOBILE_PATTERN } from './schemas.js';
+
+/** A mainland China mobile number: the pool's tel and the portal's login phone. */
+export const MOBILE_PATTERN = '^1[3-9]\\d{9}$';
+
+/** 13812345678 -> 138****5678. Anything that is not 11 characters is masked whole but its ends. */
+export function maskPhone(tel: string): string {
+  if (tel.length >= 7) return `${tel.slice(0, 3)}****${tel.slice(-4)}`;
+  return '****';
+}
 
 const WHOLE_NUMBER = new RegExp(MOBILE_PATTERN);
 
@@ -7,7 +15,7 @@ const WHOLE_NUMBER = new RegExp(MOBILE_PATTERN);
 export const isWholePhoneNumber = (text: string): boolean => WHOLE_NUMBER.test(text);
 
 /**
- * maskPhone(patients.tel) in SQL (wire.ts): what a caller without the full-phone permission
+ * maskPhone(patients.tel) in SQL: what a caller without the full-phone permission
  * sees, and so all of the tel such a caller's search may match. Null without a tel.
  */
 export const maskedTel: RawBuilder<string | null> = sql<string | null>`(case
