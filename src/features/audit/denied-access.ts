@@ -21,16 +21,19 @@ const TARGET_TYPE_BY_SEGMENT: Record<string, string> = {
 };
 
 /**
- * A staff request refused by a permission check (403), or answered 404 for a record it named
- * (another consultant's patient answers 404 so that ids do not leak): a clinic investigating a
- * leak needs to see who tried. The 404 of a record that does not exist is recorded too: probing
- * ids is worth seeing, and telling the two apart here would be the oracle the 404 avoids.
+ * A staff request refused by a permission check (403), or answered 404 for a record it named by
+ * a caller whose view of the pool is scoped to their own patients (another consultant's patient
+ * answers 404 so that ids do not leak): a clinic investigating a leak needs to see who tried. Such
+ * a caller's 404 on a record that does not exist is recorded too: probing ids is worth seeing, and
+ * telling the two apart here would be the oracle the 404 avoids. A caller who sees every patient
+ * gets 404 only for what is not there: no denial.
  */
 function deniedTarget(request: FastifyRequest, reply: FastifyReply): { targetType: string | undefined; targetId: string | undefined } | undefined {
   const params = (request.params ?? {}) as Record<string, unknown>;
   const id = params.id;
   const namedRecord = id !== undefined && id !== null && String(id) !== '';
-  if (reply.statusCode !== 403 && !(reply.statusCode === 404 && namedRecord)) return undefined;
+  const scopedView = !request.staff?.permissions.has('patients:view_all');
+  if (reply.statusCode !== 403 && !(reply.statusCode === 404 && namedRecord && scopedView)) return undefined;
   const routeUrl = request.routeOptions.url ?? '';
   const segment = routeUrl.replace(/^\/back_end\/api\/v1\//, '').split('/')[0] ?? '';
   return { targetType: namedRecord ? (TARGET_TYPE_BY_SEGMENT[segment] ?? segment) : undefined, targetId: namedRecord ? String(id).slice(0, 64) : undefined };
