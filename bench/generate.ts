@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
-import { rebuildKeywordSearch } from '../src/db/migrations/0012_keyword_gram_lists.js';
+import { rebuildKeywordSearch } from '../src/db/keyword-index.js';
 import { migrateToLatest } from '../src/db/migrations/index.js';
 import { syncRollup } from '../src/features/rollup/rollup-sync.js';
 import { hashPassword } from '../src/security/passwords.js';

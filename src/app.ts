@@ -6,10 +6,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
-import { registerHealthRoutes } from './features/health/routes.js';
-import { registerMetrics } from './features/metrics/routes.js';
-import { isWebUiRequest, registerWebUi } from './features/web/static.js';
-import { registerAvatarFileRoute } from './features/avatars/routes.js';
+import { compose } from './composition.js';
+import { registerHealthRoutes } from './features/health/index.js';
+import { registerMetrics } from './features/metrics/index.js';
+import { registerAvatarFileRoute } from './features/portal-account/index.js';
+import { isWebUiRequest, registerWebUi } from './features/web/index.js';
 import { PORTAL_PREFIX, STAFF_PREFIX } from './http/envelopes.js';
 import { answerClientError } from './http/client-errors.js';
 import { answerFrameworkError, installErrorHandling } from './http/error-handler.js';
@@ -19,7 +20,6 @@ import { installRouteTable } from './http/route-table.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { validatorCompiler } from './http/validation.js';
 import { portalApi } from './portal-api.js';
-import { createCoreServices } from './services.js';
 import { staffApi } from './staff-api.js';
 import { createRateLimitRedis, RATE_LIMIT_REDIS_NAMESPACE, REDIS_STARTUP_WAIT_MS, whenConnected } from './security/shared-rate-limit.js';
 
@@ -148,10 +148,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   webPage = await registerWebUi(app, deps.webBuildDir);
-  const core = createCoreServices(config, database.db, database.dialect, deps.jwtSecret);
+  const composition = compose(config, database, deps.jwtSecret, app.log);
+  // The background jobs run while the app does: those that must precede the first request finish before it is ready.
+  app.addHook('onReady', () => composition.jobs.start());
+  app.addHook('onClose', () => composition.jobs.stop());
   registerHealthRoutes(app, database);
-  registerAvatarFileRoute(app, core);
-  await app.register(staffApi, { prefix: STAFF_PREFIX, core });
-  await app.register(portalApi, { prefix: PORTAL_PREFIX, core });
+  registerAvatarFileRoute(app, composition.portal.avatars);
+  await app.register(staffApi, { prefix: STAFF_PREFIX, ...composition.staff });
+  await app.register(portalApi, { prefix: PORTAL_PREFIX, ...composition.portal });
   return app;
 }

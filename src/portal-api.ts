@@ -1,36 +1,25 @@
+import type { PortalComposition } from './composition.js';
+import { registerPortalBookingRoutes } from './features/booking/index.js';
+import { registerAvatarUploadRoute, registerPortalAccountRoutes } from './features/portal-account/index.js';
+import { registerPortalCatalogRoutes } from './features/portal-catalog/index.js';
 import { guardRequestInput } from './http/body-guard.js';
 import type { TypedApp } from './http/typed-app.js';
-import { createAvatarFiles } from './features/avatars/avatar-files.js';
-import { ReferenceRepository } from './features/catalogs/reference-repository.js';
-import { PatientRepository } from './features/patients/repository.js';
-import { PatientGuard } from './features/portal-account/guard.js';
-import { PortalAccountRepository } from './features/portal-account/repository.js';
-import { registerPortalAccountRoutes } from './features/portal-account/routes.js';
-import { PortalAccountService } from './features/portal-account/service.js';
-import type { CoreServices } from './services.js';
-import { registerPortalBooking } from './features/appointments/register.js';
 
 /** The patient portal API (seed 000), mounted at /patient. JSON bodies only. */
-export async function portalApi(app: TypedApp, options: { core: CoreServices }): Promise<void> {
-  const { core } = options;
-
+export async function portalApi(app: TypedApp, portal: PortalComposition): Promise<void> {
   app.addHook('onRoute', (route) => {
     if (route.config?.access === undefined) {
       throw new Error(`Portal route ${String(route.method)} ${route.url} declares no access (config.access)`);
     }
   });
-
-  const accounts = new PortalAccountRepository(core.db);
-  const guard = new PatientGuard(core.tokens, accounts);
   app.addHook('preValidation', async (request) => {
     // Authenticate first: a caller without a valid token learns nothing about the input it sent.
-    await guard.authenticate(request);
+    await portal.guard.authenticate(request);
     guardRequestInput(request, { dropEmptyFormFields: false });
   });
 
-  registerPortalAccountRoutes(
-    app,
-    new PortalAccountService(core, accounts, new PatientRepository(core.db, core.dialect), new ReferenceRepository(core.db), createAvatarFiles(core).files),
-  );
-  await registerPortalBooking(app, core);
+  registerPortalAccountRoutes(app, portal.accounts);
+  await registerAvatarUploadRoute(app, portal.avatars);
+  registerPortalCatalogRoutes(app, portal.catalog, portal.booking.schedules);
+  registerPortalBookingRoutes(app, portal.booking);
 }

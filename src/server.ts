@@ -2,8 +2,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateForService } from './db/migrations/index.js';
-import { ensureFirstAdministrator } from './features/staff-users/bootstrap.js';
-import { startHousekeeping } from './security/housekeeping.js';
+import { ensureFirstAdministrator } from './features/staff-users/index.js';
 import { resolveJwtSecret } from './security/secret.js';
 
 /** Under Kubernetes' default 30 s grace period; docker-compose.yml sets stop_grace_period: 30s (Docker's default is 10 s). */
@@ -29,7 +28,6 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, database, jwtSecret });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');
   await ensureFirstAdministrator(database.db, config, app.log);
-  const stopHousekeeping = startHousekeeping(database.db, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -43,7 +41,6 @@ async function main(): Promise<void> {
     }, SHUTDOWN_TIMEOUT_MS).unref();
     let exitCode = 0;
     try {
-      stopHousekeeping();
       // Node closes idle keep-alive sockets once, when close() starts; a request still in
       // flight then leaves its socket idle and open for keepAliveTimeout (72 s), which would
       // hold close() until the timeout above. Keep reaping idle sockets while draining.

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import { AuditRepository } from '../domain/audit.js';
-import { StaffAuthRepository } from '../features/staff-auth/repository.js';
-import { insertStaffUser } from '../features/staff-users/repository.js';
+import { StaffAuthRepository } from '../features/staff-auth/index.js';
+import { administratorRoleId, insertStaffUser } from '../features/staff-users/index.js';
 import { loginThrottleKeys } from '../security/login-throttle.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../security/passwords.js';
 import { SessionRepository } from '../security/session-repository.js';
@@ -47,7 +47,7 @@ export async function createAdmin(config: AppConfig, args: readonly string[]): P
       username,
       displayName: username,
       passwordHash: await hashPassword(secret.password),
-      roleId: await repository.administratorRoleId(),
+      roleId: await administratorRoleId(db),
       now,
     });
     await new AuditRepository(db).record(SYSTEM_ACTOR, { action: 'staff_user.create', targetType: 'staff_user', targetId: id, details: { username, via: 'cli' } });

@@ -2,14 +2,12 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AppConfig } from '../config.js';
 import type { Database, SessionPeriod } from '../db/schema.js';
 import { type AuditActor, AuditRepository } from '../domain/audit.js';
-import { AppointmentRepository } from '../features/appointments/repository.js';
-import { AppointmentService } from '../features/appointments/service.js';
+import { AppointmentRepository, AppointmentService, ScheduleRepository } from '../features/booking/index.js';
 import { addDays, ClinicCalendar, weekdayOf } from '../domain/clinic-time/clinic-calendar.js';
-import { ScheduleRepository } from '../features/schedules/repository.js';
-import { insertStaffUser } from '../features/staff-users/repository.js';
-import { recordArrival } from '../features/visits/record-arrival.js';
+import { insertStaffUser } from '../features/staff-users/index.js';
+import { recordArrival } from '../features/visits/index.js';
 import { hashPassword } from '../security/passwords.js';
-import { createCoreServices } from '../services.js';
+import { createCoreServices } from '../composition.js';
 import { between, DEMO_PASSWORD, DEMO_STAFF, demoPatient, followUpNote, pick, type Random, seededRandom } from './demo-data.js';
 import { CliError, parseOptions, unixNow, withMigratedDatabase } from './context.js';
 
@@ -113,7 +111,7 @@ async function createPatients(trx: Transaction<Database>, catalog: Catalog, staf
 /** A dozen bookings in the next two weeks through the real booking service (capacity, audit). */
 async function bookAppointments(db: Kysely<Database>, config: AppConfig, open: { id: number; doctorId: number }[], frontDesk: number, random: Random, now: number) {
   // Tokens are never issued here: the core services only need some secret to construct.
-  const core = createCoreServices(config, db, config.databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres', 'seed-demo-does-not-sign-tokens-0123456789');
+  const core = createCoreServices(config, { db, dialect: config.databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres' }, 'seed-demo-does-not-sign-tokens-0123456789');
   const calendar = new ClinicCalendar(config.clinicTimezone);
   const schedules = new ScheduleRepository(db);
   const service = new AppointmentService(core, new AppointmentRepository(db), schedules, calendar);

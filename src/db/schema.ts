@@ -1,9 +1,12 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 
 /**
  * Table types shared by both dialects. Times are Unix seconds (bigint columns parsed to
  * number), booleans are 0/1 integers so the same SQL runs on SQLite and PostgreSQL.
  */
+/** Where a repository method runs: the database, or the caller's transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
 export interface Database {
   roles: RolesTable;
   role_permissions: RolePermissionsTable;

@@ -1,7 +1,7 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
-import type { StaffPrincipal } from '../http/request-context.js';
+import type { StaffPrincipal } from './principals.js';
 
 /**
  * Which patients a caller may see. Every repository query that returns patient data takes

@@ -92,3 +92,6 @@ export function effectivePermissions(granted: Iterable<string>): ReadonlySet<Per
   }
   return effective;
 }
+
+/** The built-in administrator role (roles.builtin_key): it cannot be deleted or lose role management. */
+export const ADMINISTRATOR_ROLE_KEY = 'administrator';

@@ -1,34 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditActor } from '../domain/audit.js';
-import type { PermissionKey } from '../domain/permissions.js';
-
-export interface StaffPrincipal {
-  id: number;
-  username: string;
-  displayName: string;
-  roleId: number;
-  permissions: ReadonlySet<PermissionKey>;
-  sessionId: string;
-}
-
-/** The portal profile's stored fields (see PortalAccountRepository). */
-export interface PatientProfileRow {
-  phone: string;
-  name: string;
-  sex: number | null;
-  address: string | null;
-  avatar_url: string | null;
-  birth_date: string | null;
-  medical_history: string | null;
-}
-
-export interface PatientPrincipal {
-  accountId: number;
-  patientId: number;
-  sessionId: string;
-  /** The profile as read with the session, at the start of this request. */
-  profile: Readonly<PatientProfileRow>;
-}
+import type { PatientPrincipal, StaffPrincipal } from '../domain/principals.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

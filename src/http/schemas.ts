@@ -82,6 +82,24 @@ export const UnixSeconds = (description: string) => Type.Integer({ minimum: 0, m
 /** A row id: positive and within a 32-bit integer column, so it never overflows a query. */
 export const RecordId = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
 
+/** `:id` of any record route. */
+export const IdParams = Type.Object({ id: RecordId('id') });
+
+/** What a DELETE answers. */
+export const DeletedResponse = Type.Object({ deleted: Type.Boolean(), id: Type.String() });
+
+/** One line of text with at least one visible character: no control characters (they break lists and exports). */
+export const SINGLE_LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$';
+
+/** A single-line name shown to people, not blank. */
+export const SingleLineName = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, pattern: SINGLE_LINE_PATTERN, description });
+
+/** A staff username: the sign-in name, also in the staff list. */
+export const USERNAME_PATTERN = '^[A-Za-z0-9_]{3,32}$';
+
+/** `:id` of a patient route is an integer: `patient/abc` answers 400, not 404. */
+export const PatientIdParams = Type.Object({ id: RecordId('patient id') });
+
 export const StaffTokenField = Type.Optional(
   Type.String({ maxLength: 4096, description: 'staff token; `Authorization: Bearer` works too' }),
 );

@@ -1,7 +1,5 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database } from '../db/schema.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import { type Kysely, sql } from 'kysely';
+import type { Database, Executor } from '../db/schema.js';
 
 /** What a granted reservation needs to settle later. */
 export interface ReservedSlot {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildKeywordSearch } from '../../src/db/migrations/0012_keyword_gram_lists.js';
+import { rebuildKeywordSearch } from '../../src/db/keyword-index.js';
 import { likeContains } from '../../src/domain/sql.js';
 import { testDialect } from '../support/database.js';
 import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';

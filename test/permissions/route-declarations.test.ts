@@ -4,7 +4,7 @@ import { PORTAL_PREFIX, STAFF_PREFIX } from '../../src/http/envelopes.js';
 import type { TypedApp } from '../../src/http/typed-app.js';
 import { validatorCompiler } from '../../src/http/validation.js';
 import { portalApi } from '../../src/portal-api.js';
-import { createCoreServices } from '../../src/services.js';
+import { compose } from '../../src/composition.js';
 import { staffApi } from '../../src/staff-api.js';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 
@@ -20,17 +20,16 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 const families = [
-  { name: 'staff', plugin: staffApi, prefix: STAFF_PREFIX },
-  { name: 'portal', plugin: portalApi, prefix: PORTAL_PREFIX },
+  { name: 'staff', prefix: STAFF_PREFIX, mount: (scope: TypedApp, app: FastifyInstance) => staffApi(scope, compose(server.config, server.database, TEST_JWT_SECRET, app.log).staff) },
+  { name: 'portal', prefix: PORTAL_PREFIX, mount: (scope: TypedApp, app: FastifyInstance) => portalApi(scope, compose(server.config, server.database, TEST_JWT_SECRET, app.log).portal) },
 ] as const;
 
 async function appWithExtraRoute(family: (typeof families)[number], config: Record<string, unknown>): Promise<FastifyInstance> {
-  const core = createCoreServices(server.config, server.database.db, server.database.dialect, TEST_JWT_SECRET);
   const app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
   await app.register(
     async (scope) => {
-      await family.plugin(scope as unknown as TypedApp, { core });
+      await family.mount(scope as unknown as TypedApp, app);
       scope.get('/extra-route', { config }, async () => ({ leaked: true }));
     },
     { prefix: family.prefix },

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { DialectName } from '../database.js';
+import { firstSqliteKeywordIndex, runAll, WATCHED } from '../keyword-index.js';
 
 /*
  * Indexes for the patient list's keyword (issue 6): a keyword matches when it is contained in
@@ -40,62 +41,6 @@ import type { DialectName } from '../database.js';
  * SQLite triggers cannot use a recursive CTE, so character positions come from a table. The
  * write paths accept at most 50 characters in these fields; this covers twenty times that.
  */
-const SQLITE_POSITIONS = 1000;
-export const WATCHED = ['name', 'tel', 'wechat', 'qq'] as const;
-
-/**
- * SQLite: the bigrams (gram, patient_id) of the row `row`: new or old in a trigger, or every
- * row of patients (`from` 'patients r cross join '). json_each turns the four values into rows.
- */
-export const sqliteBigramsOf = (row: string, from = '') =>
-  `select lower(substr(v.value, p.n, 2)) as gram, ${row}.id as patient_id ` +
-  `from ${from}json_each(json_array(${WATCHED.map((column) => `${row}.${column}`).join(', ')})) v ` +
-  // cross join fixes the loop order: positions inside, read as a range of its primary key.
-  'cross join patient_keyword_positions p on p.n < length(v.value) ' +
-  // More bytes than characters: the value has a non-ASCII character (phones and qq never do).
-  'where length(cast(v.value as blob)) > length(v.value) ' +
-  'and (unicode(substr(v.value, p.n, 1)) > 127 or unicode(substr(v.value, p.n + 1, 1)) > 127)';
-
-/** Creating the tables, filling them from patients (also a rebuild), creating the triggers. */
-interface Statements {
-  tables: string[];
-  build: string[];
-  triggers: string[];
-}
-
-export const ftsValues = (row: string) => `${row}.id, ${WATCHED.map((column) => `${row}.${column}`).join(', ')}`;
-
-function sqliteStatements(): Statements {
-  const changed = WATCHED.map((column) => `old.${column} is not new.${column}`).join(' or ');
-  const addNew =
-    `insert into patient_keyword_fts (rowid, ${WATCHED.join(', ')}) values (${ftsValues('new')}); ` +
-    `insert or ignore into patient_keyword_bigrams (gram, patient_id) ${sqliteBigramsOf('new')};`;
-  // External content: FTS5 removes a row by the values it indexed, which are the old ones.
-  const removeOld =
-    `insert into patient_keyword_fts (patient_keyword_fts, rowid, ${WATCHED.join(', ')}) values ('delete', ${ftsValues('old')}); ` +
-    `delete from patient_keyword_bigrams where patient_id = old.id and gram in (select gram from (${sqliteBigramsOf('old')}));`;
-  return {
-    tables: [
-      'create table if not exists patient_keyword_positions (n integer primary key)',
-      `insert or ignore into patient_keyword_positions (n) with recursive s(n) as (select 1 union all select n + 1 from s where n < ${SQLITE_POSITIONS}) select n from s`,
-      'create table if not exists patient_keyword_bigrams (gram text not null, patient_id integer not null, primary key (gram, patient_id)) without rowid',
-      // Nothing here ranks or needs positions: no token counts (columnsize=0), rowids only
-      // (detail=none, a third of the size; a query ANDs trigrams, LIKE decides).
-      `create virtual table if not exists patient_keyword_fts using fts5(${WATCHED.join(', ')}, content='patients', content_rowid='id', tokenize='trigram', columnsize=0, detail='none')`,
-    ],
-    build: [
-      "insert into patient_keyword_fts (patient_keyword_fts) values ('rebuild')",
-      'delete from patient_keyword_bigrams',
-      `insert or ignore into patient_keyword_bigrams (gram, patient_id) ${sqliteBigramsOf('r', 'patients r cross join ')}`,
-    ],
-    triggers: [
-      `create trigger if not exists patients_keyword_insert after insert on patients for each row begin ${addNew} end`,
-      `create trigger if not exists patients_keyword_update after update of ${WATCHED.join(', ')} on patients for each row when ${changed} begin ${removeOld} ${addNew} end`,
-      `create trigger if not exists patients_keyword_delete after delete on patients for each row begin ${removeOld} end`,
-    ],
-  };
-}
-
 /** PostgreSQL: the bigrams of a patient's four values, as an array a GIN index can hold. */
 const POSTGRES_BIGRAMS_FUNCTION =
   `create function patient_keyword_bigrams(${WATCHED.map((column) => `${column} text`).join(', ')}) returns text[] ` +
@@ -111,15 +56,11 @@ const POSTGRES_STATEMENTS = [
   `create index patients_keyword_bigrams_idx on patients using gin (patient_keyword_bigrams(${WATCHED.join(', ')}))`,
 ];
 
-export async function runAll(executor: Kysely<any>, statements: string[]): Promise<void> {
-  for (const statement of statements) await sql.raw(statement).execute(executor);
-}
-
 export function keywordSearchMigration(dialect: DialectName): Migration {
   return {
     async up(db: Kysely<any>) {
       if (dialect === 'postgres') return runAll(db, POSTGRES_STATEMENTS);
-      const statements = sqliteStatements();
+      const statements = firstSqliteKeywordIndex();
       // PostgreSQL runs each migration in a transaction; SQLite's migrator does not, and the
       // build must not stop half-way (a table without its triggers would go stale). The
       // statements may also run twice (a crash after this commit, before the migration is

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { DialectName } from '../database.js';
-import { ftsValues, keywordSearchMigration, runAll, sqliteBigramsOf, WATCHED } from './0009_keyword_search.js';
+import { firstSqliteKeywordIndex, ftsValues, runAll, SQLITE_GRAM_LISTS_BUILD, sqliteBigramsOf, sqliteDigitGramsOf, WATCHED } from '../keyword-index.js';
 
 /*
  * SQLite keyword search at a million patients, second step (issue 6). One list request (page +
@@ -40,20 +40,6 @@ import { ftsValues, keywordSearchMigration, runAll, sqliteBigramsOf, WATCHED } f
  * its count 2.5 -> 0.75 ms in PostgreSQL; a full phone's count 1.0 -> 0.2 ms.
  */
 
-const FOUR_DIGITS = '[0-9][0-9][0-9][0-9]';
-
-/**
- * The 4-digit runs (gram, add_time, patient_id) of the four fields of `row`: new or old in a
- * trigger, or every row of `from`. A gram is kept as the integer of its four digits (leading
- * zeros do not matter at a fixed length: half the bytes of the text). The first test skips,
- * once per value, the names and ids without such a run.
- */
-const sqliteDigitGramsOf = (row: string, from = '') =>
-  `select cast(substr(v.value, p.n, 4) as integer) as gram, ${row}.add_time as add_time, ${row}.id as patient_id ` +
-  `from ${from}json_each(json_array(${WATCHED.map((column) => `${row}.${column}`).join(', ')})) v ` +
-  `cross join patient_keyword_positions p on p.n <= length(v.value) - 3 ` +
-  `where v.value glob '*${FOUR_DIGITS}*' and substr(v.value, p.n, 4) glob '${FOUR_DIGITS}'`;
-
 /** Only a live row's grams are kept, with its add_time. */
 const liveNewBigrams = `select gram, new.add_time, patient_id from (${sqliteBigramsOf('new')}) where new.deleted_at is null`;
 const liveNewDigitGrams = `${sqliteDigitGramsOf('new')} and new.deleted_at is null`;
@@ -73,17 +59,6 @@ const TABLES = [
   'drop table if exists patient_keyword_bigrams',
   'create table patient_keyword_bigrams (gram text not null, add_time integer not null, patient_id integer not null, primary key (gram, add_time, patient_id)) without rowid',
   'create table if not exists patient_keyword_digit_grams (gram integer not null, add_time integer not null, patient_id integer not null, primary key (gram, add_time, patient_id)) without rowid',
-];
-
-const LIVE_PATIENTS = '(select * from patients where deleted_at is null) r cross join ';
-
-const BUILD = [
-  'delete from patient_keyword_bigrams',
-  'insert or ignore into patient_keyword_bigrams (gram, add_time, patient_id) select b.gram, p.add_time, b.patient_id ' +
-    `from (${sqliteBigramsOf('r', LIVE_PATIENTS)}) b join patients p on p.id = b.patient_id`,
-  'delete from patient_keyword_digit_grams',
-  // In key order: appended to the B-tree instead of inserted all over it.
-  `insert or ignore into patient_keyword_digit_grams (gram, add_time, patient_id) ${sqliteDigitGramsOf('r', LIVE_PATIENTS)} order by 1, 2, 3`,
 ];
 
 const fieldsChanged = WATCHED.map((column) => `old.${column} is not new.${column}`).join(' or ');
@@ -116,17 +91,12 @@ const POSTGRES_STATEMENTS = [
   `create index patients_keyword_digit_grams_idx on patients using gin (patient_keyword_digit_grams(${WATCHED.join(', ')}))`,
 ];
 
-/** SQLite: fills every keyword structure from the patients rows (rebuildKeywordSearch of 0012). */
-export async function rebuildSqliteKeywordSearch(executor: Kysely<any>): Promise<void> {
-  await runAll(executor, ["insert into patient_keyword_fts (patient_keyword_fts) values ('rebuild')", ...BUILD]);
-}
-
 export function keywordDigitGramsMigration(dialect: DialectName): Migration {
   return {
     async up(db: Kysely<any>) {
       if (dialect === 'postgres') return runAll(db, POSTGRES_STATEMENTS);
       // One transaction, as in 0009: a table without its triggers would go stale.
-      await db.transaction().execute((trx) => runAll(trx, [...DROP_TRIGGERS, ...TABLES, ...BUILD, ...CREATE_TRIGGERS]));
+      await db.transaction().execute((trx) => runAll(trx, [...DROP_TRIGGERS, ...TABLES, ...SQLITE_GRAM_LISTS_BUILD, ...CREATE_TRIGGERS]));
     },
     async down(db: Kysely<any>) {
       if (dialect === 'postgres') {
@@ -137,8 +107,9 @@ export function keywordDigitGramsMigration(dialect: DialectName): Migration {
         // 0009's bigram table had the key (gram, patient_id).
         await runAll(trx, [...DROP_TRIGGERS, 'drop table if exists patient_keyword_digit_grams', 'drop table if exists patient_keyword_bigrams']);
       });
-      // 0009's up creates what is missing (its triggers, its bigram table) and fills the bigrams of every row.
-      await keywordSearchMigration(dialect).up(db);
+      // Back to 0009's shape: it creates what is missing (its triggers, its bigram table) and fills the bigrams of every row.
+      const first = firstSqliteKeywordIndex();
+      await db.transaction().execute((trx) => runAll(trx, [...first.tables, ...first.build, ...first.triggers]));
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { DialectName } from '../database.js';
-import { runAll, WATCHED } from './0009_keyword_search.js';
-import { rebuildSqliteKeywordSearch } from './0010_keyword_digit_grams.js';
+import { fields, insertGramsOf, POSTGRES_GRAM_LISTS_BUILD, runAll, WATCHED } from '../keyword-index.js';
 
 /*
  * PostgreSQL keyword search at a million patients, third step (issue 6): SQLite's gram lists of
@@ -36,8 +35,6 @@ import { rebuildSqliteKeywordSearch } from './0010_keyword_digit_grams.js';
  * fragment up to three bigrams, which they intersect before any row is read.
  */
 
-const fields = (row: string) => WATCHED.map((column) => `${row}.${column}`).join(', ');
-
 /** The distinct pairs with a non-ASCII character of the four values, case kept. */
 const PAIRS_FUNCTION =
   `create or replace function patient_keyword_pairs(${WATCHED.map((column) => `${column} text`).join(', ')}) returns text[] ` +
@@ -55,23 +52,6 @@ const KEYS = [
   'alter table patient_keyword_digit_grams add primary key (gram, add_time, patient_id)',
   'alter table patient_keyword_bigrams add primary key (gram, add_time, patient_id)',
 ];
-
-/**
- * The live rows of `rows` (a table or a transition table, aliased r) into both lists; a build
- * inserts in key order, appending to the key instead of inserting all over it.
- */
-const insertGramsOf = (rows: string, inKeyOrder = false) => {
-  const order = inKeyOrder ? ' order by g, r.add_time, r.id' : '';
-  return [
-    `insert into patient_keyword_digit_grams (add_time, gram, patient_id) select r.add_time, g, r.id ` +
-      `from ${rows} r cross join unnest(patient_keyword_digit_grams(${fields('r')})) g where r.deleted_at is null${order}`,
-    `insert into patient_keyword_bigrams (add_time, patient_id, gram) select r.add_time, r.id, g ` +
-      `from ${rows} r cross join unnest(patient_keyword_pairs(${fields('r')})) g where r.deleted_at is null${order}`,
-  ];
-};
-
-/** The pool's per-statement limit is for requests; a million patients take longer. */
-const BUILD = ['set local statement_timeout = 0', 'truncate patient_keyword_digit_grams, patient_keyword_bigrams', ...insertGramsOf('patients', true)];
 
 const TRIGGER_FUNCTIONS = [
   `create or replace function patients_keyword_lists_insert() returns trigger language plpgsql as $$ begin ` +
@@ -108,21 +88,11 @@ const DROP = [
   'drop function if exists patient_keyword_pairs(text, text, text, text)',
 ];
 
-/**
- * Fills every keyword structure from the patients rows, replacing what they held, after a bulk
- * load that ran without the triggers (bench/generate.ts); in a transaction. PostgreSQL's GIN
- * indexes are ordinary indexes of patients and need nothing.
- */
-export async function rebuildKeywordSearch(executor: Kysely<any>, dialect: DialectName): Promise<void> {
-  if (dialect === 'sqlite') return rebuildSqliteKeywordSearch(executor);
-  await runAll(executor, BUILD);
-}
-
 export function keywordGramListsMigration(dialect: DialectName): Migration {
   return {
     async up(db: Kysely<any>) {
       // SQLite has had these lists since 0010. PostgreSQL runs a migration in one transaction.
-      if (dialect === 'postgres') await runAll(db, [PAIRS_FUNCTION, ...TABLES, ...BUILD, ...KEYS, ...TRIGGER_FUNCTIONS, ...TRIGGERS]);
+      if (dialect === 'postgres') await runAll(db, [PAIRS_FUNCTION, ...TABLES, ...POSTGRES_GRAM_LISTS_BUILD, ...KEYS, ...TRIGGER_FUNCTIONS, ...TRIGGERS]);
     },
     async down(db: Kysely<any>) {
       if (dialect === 'postgres') await runAll(db, DROP);

@@ -1,8 +1,7 @@
 import { AppError } from '../../http/errors.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { CoreServices } from '../../services.js';
-import { AuditQueryRepository, type DenialBucket, denialKey } from './audit-query-repository.js';
+import { type AuditQueryRepository, type DenialBucket, denialKey } from './audit-query-repository.js';
 import { AuditLogQuery, AuditLogResponse } from './schemas.js';
 
 function parseDetails(text: string | null): Record<string, unknown> | null {
@@ -23,9 +22,7 @@ function denialBucketOf(row: { action: string; actor_id: number | null }, detail
 }
 
 /** The audit log is read-only over HTTP: no route changes or deletes an entry. */
-export function registerAuditRoutes(app: TypedApp, core: CoreServices): void {
-  const repository = new AuditQueryRepository(core.db);
-
+export function registerAuditRoutes(app: TypedApp, repository: AuditQueryRepository): void {
   app.get('/logs', {
     schema: {
       tags: ['staff: audit log'],

@@ -1,7 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { AdvisoryWaysTable, ChannelsTable, Database, DepartmentsTable, DiseasesTable, DoctorsTable } from '../../db/schema.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { AdvisoryWaysTable, ChannelsTable, Database, DepartmentsTable, DiseasesTable, DoctorsTable, Executor } from '../../db/schema.js';
 
 export type CatalogKind = 'department' | 'disease' | 'doctor' | 'channel' | 'advisory_way';
 

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { auditActorOf } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { DeletedResponse, IdParams } from '../staff-users/schemas.js';
+import { DeletedResponse, IdParams } from '../../http/schemas.js';
 import type { DepartmentRow, DiseaseRow } from './catalog-repository.js';
 import { DepartmentSchema, DepartmentTreeSchema, DiseaseCreateBody, DiseaseSchema, DiseaseUpdateBody, IncludeInactiveQuery, NamedEntryCreateBody, NamedEntryUpdateBody } from './schemas.js';
 import type { CatalogService } from './service.js';

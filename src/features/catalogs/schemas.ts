@@ -1,6 +1,6 @@
 import { type TSchema, Type } from 'typebox';
 import { Clearable, Nullable, RecordId, StaffTokenField } from '../../http/schemas.js';
-import { SINGLE_LINE_PATTERN, SingleLineName } from '../staff-users/schemas.js';
+import { SINGLE_LINE_PATTERN, SingleLineName } from '../../http/schemas.js';
 
 const SortOrder = Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'position in lists (ascending); new entries go last when omitted' });
 const IsActive = Type.Boolean({ description: 'false: kept on old records, no longer offered for new ones' });

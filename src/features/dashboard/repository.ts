@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { precompiled } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
-import { isLatestContactOfItsAuthor } from '../follow-ups/repository.js';
+import { isLatestContactOfItsAuthor } from '../follow-ups/index.js';
 import { scopeCondition } from '../../domain/patient-scope.js';
 import type { PatientScope } from '../../domain/patient-scope.js';
 

@@ -1,13 +1,11 @@
 import { Type } from 'typebox';
-import { nowSeconds, type StaffPrincipal, staffOf } from '../../http/request-context.js';
+import { nowSeconds, staffOf } from '../../http/request-context.js';
+import { type StaffPrincipal } from '../../domain/principals.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { CoreServices } from '../../services.js';
 import type { PatientScope } from '../../domain/patient-scope.js';
-import { StatisticsRepository } from '../statistics/repository.js';
-import { RollupRepository } from '../rollup/rollup-repository.js';
-import { StatisticsService } from '../statistics/service.js';
-import { DashboardRepository } from './repository.js';
+import type { StatisticsService } from '../statistics/index.js';
+import type { DashboardRepository } from './repository.js';
 
 const Count = (description: string) => Type.Integer({ minimum: 0, description });
 const PeriodFigures = Type.Object({
@@ -38,9 +36,7 @@ const DashboardResponse = Type.Object({
 const dashboardScope = (staff: StaffPrincipal): PatientScope =>
   staff.permissions.has('patients:view_all') ? { kind: 'all' } : { kind: 'own', authorId: staff.id };
 
-export function registerDashboardRoutes(app: TypedApp, core: CoreServices): void {
-  const repository = new DashboardRepository(core.db);
-  const statistics = new StatisticsService(new StatisticsRepository(core.db, core.dialect), new RollupRepository(core.db), core.config.clinicTimezone);
+export function registerDashboardRoutes(app: TypedApp, repository: DashboardRepository, statistics: StatisticsService): void {
   const clock = statistics.clock;
 
   app.get('/dashboard', {

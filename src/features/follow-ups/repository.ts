@@ -1,8 +1,6 @@
-import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Database, Executor } from '../../db/schema.js';
 import { livePatient, type PatientScope } from '../../domain/patient-scope.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface NewFollowUp {
   patientId: number;

@@ -1,14 +1,13 @@
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { CoreServices } from '../../services.js';
 import type { PermissionKey } from '../../domain/permissions.js';
-import { PatientIdParams } from '../patients/record-schemas.js';
+import { PatientIdParams } from '../../http/schemas.js';
 import { canSeeFullPhone } from '../../domain/patient-scope.js';
 import { maskPhone } from '../../domain/phone.js';
-import { FollowUpRepository, type FollowUpRow } from './repository.js';
+import type { FollowUpRow } from './repository.js';
 import { CreateFollowUpBody, DueFollowUpListResponse, FollowUpListResponse, FollowUpResponse, PagingQuery } from './schemas.js';
-import { FollowUpService } from './service.js';
+import type { FollowUpService } from './service.js';
 
 const TAGS = ['staff: follow-ups (回访)'];
 const VIEW: PermissionKey[] = ['patients:view_own', 'patients:view_all'];
@@ -27,9 +26,7 @@ function toWireFollowUp(row: FollowUpRow) {
   };
 }
 
-export function registerFollowUpRoutes(app: TypedApp, core: CoreServices): void {
-  const service = new FollowUpService(core, new FollowUpRepository(core.db));
-
+export function registerFollowUpRoutes(app: TypedApp, service: FollowUpService): void {
   app.post('/patient/:id/follow-ups', {
     schema: {
       tags: TAGS,

@@ -1,9 +1,9 @@
 import type { Static } from 'typebox';
 import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../http/request-context.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import { PatientRecordRepository } from '../patients/record-repository.js';
+import type { VisiblePatients } from '../../domain/visible-patients.js';
 import { scopeOf } from '../../domain/patient-scope.js';
 import type { FollowUpRepository, FollowUpRow } from './repository.js';
 import type { CreateFollowUpBody } from './schemas.js';
@@ -17,14 +17,12 @@ export function clinicToday(timeZone: string, now: Date = new Date()): string {
 }
 
 export class FollowUpService {
-  private readonly patients: PatientRecordRepository;
 
   constructor(
     private readonly core: CoreServices,
     private readonly followUps: FollowUpRepository,
-  ) {
-    this.patients = new PatientRecordRepository(core.db);
-  }
+    private readonly patients: VisiblePatients,
+  ) {}
 
   async create(staff: StaffPrincipal, patientId: number, input: Static<typeof CreateFollowUpBody>, actor: AuditActor, now: number): Promise<FollowUpRow> {
     const scope = scopeOf(staff);
@@ -32,7 +30,7 @@ export class FollowUpService {
       throw new AppError('invalid_value', '参数不合法: contact_time（回访时间不能晚于当前时间）', { extra: { field: 'contact_time' } });
     }
     return this.core.db.transaction().execute(async (trx) => {
-      if (!(await this.patients.findLive(patientId, scope, trx))) throw new AppError('not_found');
+      if (!(await this.patients.includes(patientId, scope, trx))) throw new AppError('not_found');
       const row = await this.followUps.insert(
         {
           patientId,
@@ -61,7 +59,7 @@ export class FollowUpService {
   }
 
   async timeline(staff: StaffPrincipal, patientId: number, paging: { page: number; pageSize: number }) {
-    if (!(await this.patients.findLive(patientId, scopeOf(staff)))) throw new AppError('not_found');
+    if (!(await this.patients.includes(patientId, scopeOf(staff)))) throw new AppError('not_found');
     return this.followUps.listForPatient(patientId, paging);
   }
 

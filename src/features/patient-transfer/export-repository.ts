@@ -3,7 +3,7 @@ import type { DialectName } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { PatientListFilters } from '../../domain/patient-filters.js';
 import { type PatientScope, type PhoneVisibility, scopeCondition } from '../../domain/patient-scope.js';
-import { patientConditions } from '../patients/repository.js';
+import { patientConditions } from '../patients/index.js';
 
 /** One exported record: the pool row with catalog and author names instead of ids. */
 export interface ExportRecord {

@@ -2,12 +2,12 @@ import { Type } from 'typebox';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { CoreServices } from '../../services.js';
-import { PhoneLookups } from '../patients/phone-lookups.js';
+import type { AuditRepository } from '../../domain/audit.js';
+import type { PhoneLookups } from '../patients/index.js';
 import { canSeeFullPhone, phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
-import { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
+import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 import { csvStream, xlsxStream } from './export-format.js';
-import { ExportRepository } from './export-repository.js';
+import type { ExportRepository } from './export-repository.js';
 import { CachedDateTimeText } from './export-time.js';
 import { patientFiltersOf } from '../../domain/patient-filters.js';
 import { ExportQuery } from './schemas.js';
@@ -35,11 +35,14 @@ async function primed<T>(source: AsyncGenerator<T>): Promise<AsyncGenerator<T>> 
   })();
 }
 
-export function registerExportRoutes(app: TypedApp, core: CoreServices): void {
-  const repository = new ExportRepository(core.db, core.dialect);
-  const clock = new ClinicClock(core.config.clinicTimezone);
-  const phoneLookups = new PhoneLookups(core);
+export interface ExportDependencies {
+  audit: AuditRepository;
+  repository: ExportRepository;
+  clock: ClinicClock;
+  phoneLookups: PhoneLookups;
+}
 
+export function registerExportRoutes(app: TypedApp, { audit, repository, clock, phoneLookups }: ExportDependencies): void {
   app.get('/patient/export', {
     // A HEAD would run the export (and its audit) only to drop the body.
     exposeHeadRoute: false,
@@ -65,7 +68,7 @@ export function registerExportRoutes(app: TypedApp, core: CoreServices): void {
       const options = { showFullPhone: canSeeFullPhone(staff), clock: new CachedDateTimeText(clock) };
       const now = nowSeconds();
       await phoneLookups.reserveKeyword(staff, auditActorOf(request), query.keyword, 'export', now);
-      await core.audit.record(auditActorOf(request), {
+      await audit.record(auditActorOf(request), {
         action: 'patient.export',
         targetType: 'patient',
         details: { format: query.format, filters: filterSummary(query), scope: scope.kind, phonesMasked: !options.showFullPhone },

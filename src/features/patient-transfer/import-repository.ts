@@ -1,9 +1,8 @@
-import { type Compilable, CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { bindShape, type CompiledShape, compileShape } from '../../db/precompiled.js';
+import type { Database, Executor } from '../../db/schema.js';
 import { livePatient, type PatientScope } from '../../domain/patient-scope.js';
 import { type CatalogEntry, type Catalogs, IMPORT_PROFILE_FIELDS, type ImportCandidate } from './import-rows.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
  * Rows an import reads, looks up and writes at a time. One INSERT of 500 rows x 20 columns binds
@@ -33,25 +32,6 @@ export interface ExistingTel {
   authorId: number | null;
 }
 
-/**
- * A statement of fixed shape compiled by Kysely once, from marker values: each run only fills the
- * parameter list (slot i of the list takes value number slots[i] of the run). Building Kysely's
- * query nodes for 10,000 values per batch was most of an import's garbage.
- */
-interface Shaped {
-  sql: string;
-  slots: number[];
-}
-
-function shaped(size: number, build: (markers: string[]) => Compilable<unknown>): Shaped {
-  const markers = Array.from({ length: size }, (_, index) => `\u0000import-value-${index}`);
-  const compiled = build(markers).compile();
-  const slotOf = new Map(markers.map((marker, index) => [marker, index]));
-  const slots = compiled.parameters.map((value) => slotOf.get(value as string) ?? -1);
-  if (slots.includes(-1) || new Set(slots).size !== size) throw new Error('import statement: every value must be bound exactly once');
-  return { sql: compiled.sql, slots };
-}
-
 function byName(rows: { id: number; name: string; is_active: number; department_id?: number | null }[]): Map<string, CatalogEntry[]> {
   const map = new Map<string, CatalogEntry[]>();
   for (const row of rows) {
@@ -62,9 +42,9 @@ function byName(rows: { id: number; name: string; is_active: number; department_
 }
 
 export class ImportRepository {
-  private lookup: Shaped | undefined;
-  private readonly inserts = new Map<number, Shaped>();
-  private readonly updates = new Map<string, Shaped>();
+  private lookup: CompiledShape | undefined;
+  private readonly inserts = new Map<number, CompiledShape>();
+  private readonly updates = new Map<string, CompiledShape>();
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -94,7 +74,7 @@ export class ImportRepository {
       const values = Array.from({ length: IMPORT_BATCH_SIZE }, (_, index) => chunk[Math.min(index, chunk.length - 1)]);
       const statement = this.lookupStatement();
       const result = await db.executeQuery<{ id: number; tel: string; author_id: number | null }>(
-        CompiledQuery.raw(statement.sql, statement.slots.map((slot) => values[slot])),
+        CompiledQuery.raw(statement.sql, bindShape(statement, (slot) => values[slot])),
       );
       for (const row of result.rows) found.push({ id: row.id, tel: row.tel, authorId: row.author_id });
     }
@@ -108,7 +88,7 @@ export class ImportRepository {
     for (let start = 0; start < rows.length; ) {
       const size = INSERT_SIZES.find((candidate) => candidate <= rows.length - start)!;
       const statement = this.insertStatement(size);
-      const parameters = statement.slots.map((slot) => valueOf(rows[start + Math.floor(slot / width)]!, slot % width));
+      const parameters = bindShape(statement, (slot) => valueOf(rows[start + Math.floor(slot / width)]!, slot % width));
       await trx.executeQuery(CompiledQuery.raw(statement.sql, parameters));
       start += size;
     }
@@ -122,22 +102,22 @@ export class ImportRepository {
     const given = IMPORT_PROFILE_FIELDS.filter((field) => candidate[field] !== null);
     const statement = this.updateStatement(scope.kind, given);
     const values = [...given.map((field) => candidate[field]), now, id, scope.kind === 'own' ? scope.authorId : null];
-    const result = await trx.executeQuery(CompiledQuery.raw(statement.sql, statement.slots.map((slot) => values[slot])));
+    const result = await trx.executeQuery(CompiledQuery.raw(statement.sql, bindShape(statement, (slot) => values[slot])));
     return Number(result.numAffectedRows) === 1;
   }
 
-  private lookupStatement(): Shaped {
-    this.lookup ??= shaped(IMPORT_BATCH_SIZE, (markers) =>
+  private lookupStatement(): CompiledShape {
+    this.lookup ??= compileShape(IMPORT_BATCH_SIZE, (markers) =>
       this.db.selectFrom('patients').select(['id', 'tel', 'author_id']).where('tel', 'in', markers).where((eb) => livePatient(eb)).orderBy('id', 'desc'),
     );
     return this.lookup;
   }
 
-  private insertStatement(rows: number): Shaped {
+  private insertStatement(rows: number): CompiledShape {
     let statement = this.inserts.get(rows);
     if (!statement) {
       const width = INSERTED_COLUMNS.length;
-      statement = shaped(rows * width, (markers) =>
+      statement = compileShape(rows * width, (markers) =>
         this.db.insertInto('patients').values(
           Array.from({ length: rows }, (_, row) => Object.fromEntries(INSERTED_COLUMNS.map((column, index) => [column, markers[row * width + index]]))) as never,
         ),
@@ -152,11 +132,11 @@ export class ImportRepository {
    * given columns are assigned: an assigned column wakes the triggers that watch it (`after
    * update of`), changed or not.
    */
-  private updateStatement(scope: PatientScope['kind'], given: readonly (typeof IMPORT_PROFILE_FIELDS)[number][]): Shaped {
+  private updateStatement(scope: PatientScope['kind'], given: readonly (typeof IMPORT_PROFILE_FIELDS)[number][]): CompiledShape {
     const key = `${scope}:${given.join(',')}`;
     let statement = this.updates.get(key);
     if (!statement) {
-      statement = shaped(given.length + (scope === 'own' ? 3 : 2), (markers) => {
+      statement = compileShape(given.length + (scope === 'own' ? 3 : 2), (markers) => {
         const query = this.db
           .updateTable('patients')
           .set({ ...Object.fromEntries(given.map((field, index) => [field, markers[index]])), updated_at: markers[given.length] } as never)

@@ -4,10 +4,7 @@ import { AppError } from '../../http/errors.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { CoreServices } from '../../services.js';
-import { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
-import { ImportRepository } from './import-repository.js';
-import { type ImportOptions, ImportService } from './import-service.js';
+import type { ImportOptions, ImportService } from './import-service.js';
 import { ImportFormBody, ImportQuery, ImportReportSchema } from './schemas.js';
 
 const MODES = new Set(['dry_run', 'commit']);
@@ -38,9 +35,7 @@ function optionsOf(query: { mode?: string; on_duplicate?: string }, fields: Reco
   return { mode: mode as ImportOptions['mode'], onDuplicate: onDuplicate as ImportOptions['onDuplicate'] };
 }
 
-export function registerImportRoutes(app: TypedApp, core: CoreServices): void {
-  const service = new ImportService(core, new ImportRepository(core.db), new ClinicClock(core.config.clinicTimezone));
-
+export function registerImportRoutes(app: TypedApp, service: ImportService): void {
   app.post('/patient/import', {
     schema: {
       tags: ['staff: patients'],

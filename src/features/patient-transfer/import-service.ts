@@ -1,11 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { Database, Executor } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../http/request-context.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import { PhoneLookups } from '../patients/phone-lookups.js';
+import type { PhoneLookups } from '../patients/index.js';
 import { canSeeFullPhone, type PatientScope, scopeOf } from '../../domain/patient-scope.js';
 import { maskPhone } from '../../domain/phone.js';
 import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
@@ -24,8 +24,6 @@ export interface ImportOptions {
 }
 
 type Duplicate = ImportReport['duplicates'][number];
-type Executor = Kysely<Database> | Transaction<Database>;
-
 /** What one read of the sheet found (and, in the commit's read, wrote): counts complete, lists capped. */
 interface Tally {
   format: 'csv' | 'xlsx';
@@ -93,15 +91,12 @@ function refusal(tally: Tally, options: ImportOptions): AppError {
  * wait for it; between batches they still get the event loop.
  */
 export class ImportService {
-  private readonly phoneLookups: PhoneLookups;
-
   constructor(
     private readonly core: CoreServices,
     private readonly repository: ImportRepository,
     private readonly clock: ClinicClock,
-  ) {
-    this.phoneLookups = new PhoneLookups(core);
-  }
+    private readonly phoneLookups: PhoneLookups,
+  ) {}
 
   async run(staff: StaffPrincipal, actor: AuditActor, file: Buffer, options: ImportOptions, now: number): Promise<ImportReport> {
     const showFullPhone = canSeeFullPhone(staff);

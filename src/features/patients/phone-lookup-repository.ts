@@ -1,7 +1,5 @@
-import { type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import { type Kysely, type SqlBool, sql } from 'kysely';
+import type { Database, Executor } from '../../db/schema.js';
 
 /** Each staff account's whole-phone-number lookups per clinic day (0014). */
 export class PhoneLookupRepository {

@@ -1,9 +1,9 @@
 import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../http/request-context.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
-import { PhoneLookupRepository } from './phone-lookup-repository.js';
+import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
+import type { PhoneLookupRepository } from './phone-lookup-repository.js';
 import { isWholePhoneNumber } from '../../domain/phone.js';
 import { canSeeFullPhone } from '../../domain/patient-scope.js';
 import { maskPhone } from '../../domain/phone.js';
@@ -25,13 +25,11 @@ const AUDIT_TELS_LISTED = 100;
  * refusal is audited too. A caller who sees full phones is neither counted nor audited here.
  */
 export class PhoneLookups {
-  private readonly repository: PhoneLookupRepository;
-  private readonly clock: ClinicClock;
-
-  constructor(private readonly core: CoreServices) {
-    this.repository = new PhoneLookupRepository(core.db);
-    this.clock = new ClinicClock(core.config.clinicTimezone);
-  }
+  constructor(
+    private readonly core: CoreServices,
+    private readonly repository: PhoneLookupRepository,
+    private readonly clock: ClinicClock,
+  ) {}
 
   /** A keyword that is a whole number is a lookup for such a caller (keyword-search.ts matches it on the tel). */
   async reserveKeyword(staff: StaffPrincipal, actor: AuditActor, keyword: string | undefined, purpose: 'list' | 'export', now: number): Promise<void> {

@@ -1,6 +1,4 @@
-import { partDays, wholeDaysWithin } from '../rollup/clinic-days.js';
-import { type AddedKeys, encodeKey, type RollupRepository, rollupAnswers } from '../rollup/rollup-repository.js';
-import { utcOffsetPeriods } from '../rollup/offset-periods.js';
+import { type AddedKeys, encodeKey, partDays, type RollupRepository, rollupAnswers, utcOffsetPeriods, wholeDaysWithin } from '../rollup/index.js';
 import { filterConditions, type PatientListFilters } from '../../domain/patient-filters.js';
 import { scopeCondition } from '../../domain/patient-scope.js';
 import type { PatientScope } from '../../domain/patient-scope.js';

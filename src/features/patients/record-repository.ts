@@ -1,9 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, PatientRow, PatientUpdate } from '../../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database, Executor, PatientRow, PatientUpdate } from '../../db/schema.js';
 import { inRecycleBin, livePatient, scopeCondition } from '../../domain/patient-scope.js';
 import type { PatientScope } from '../../domain/patient-scope.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
  * One pool record at a time: the detail read with every catalog name joined in, edits,

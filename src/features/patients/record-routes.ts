@@ -2,7 +2,8 @@ import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { PermissionKey } from '../../domain/permissions.js';
-import { DeletedPatientResponse, DuplicatesQuery, DuplicatesResponse, PatientDetailResponse, PatientIdParams, UpdatePatientBody } from './record-schemas.js';
+import { DeletedPatientResponse, DuplicatesQuery, DuplicatesResponse, PatientDetailResponse, UpdatePatientBody } from './record-schemas.js';
+import { PatientIdParams } from '../../http/schemas.js';
 import type { PatientRecordService } from './record-service.js';
 import { canSeeFullPhone } from '../../domain/patient-scope.js';
 import type { PatientUpdateService } from './update-service.js';

@@ -1,15 +1,10 @@
 import { Type } from 'typebox';
 import { Nullable, StaffTokenField } from '../../http/schemas.js';
-import { YUAN_PATTERN } from '../../domain/money.js';
-import { RecordId as Id } from '../../http/schemas.js';
+import { YuanField } from '../../domain/money.js';
 import { CreatePatientBody, WirePatientSchema } from './schemas.js';
 
-/** `:id` is an integer: `patient/abc` answers 400, not 404. */
-export const PatientIdParams = Type.Object({ id: Id('patient id') });
 
 
-export const YuanField = (description: string) =>
-  Type.String({ pattern: YUAN_PATTERN, description: `${description} (yuan, at most 2 decimals, e.g. "1280.50")` });
 
 export const WirePatientDetailSchema = Type.Object({
   ...WirePatientSchema.properties,

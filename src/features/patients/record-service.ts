@@ -1,12 +1,11 @@
 import { isForeignKeyViolation } from '../../db/database.js';
-import { AppointmentRepository } from '../appointments/repository.js';
-import { ScheduleRepository } from '../schedules/repository.js';
+import type { PatientBookings } from '../booking/index.js';
 import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../http/request-context.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
 import type { PatientRecordRepository } from './record-repository.js';
-import { PhoneLookups } from './phone-lookups.js';
+import type { PhoneLookups } from './phone-lookups.js';
 import { isWholePhoneNumber } from '../../domain/phone.js';
 import type { DuplicateProbe, PatientRepository } from './repository.js';
 import { phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
@@ -16,19 +15,13 @@ const DUPLICATES_LISTED = 50;
 
 /** One pool record: the audited detail read, the duplicate report, and the recycle bin. */
 export class PatientRecordService {
-  private readonly appointments: AppointmentRepository;
-  private readonly schedules: ScheduleRepository;
-  private readonly phoneLookups: PhoneLookups;
-
   constructor(
     private readonly core: CoreServices,
     private readonly patients: PatientRepository,
     private readonly records: PatientRecordRepository,
-  ) {
-    this.appointments = new AppointmentRepository(core.db);
-    this.schedules = new ScheduleRepository(core.db);
-    this.phoneLookups = new PhoneLookups(core);
-  }
+    private readonly bookings: PatientBookings,
+    private readonly phoneLookups: PhoneLookups,
+  ) {}
 
   /** Reading a patient's record is access to health data: every successful read is audited. */
   async detail(staff: StaffPrincipal, id: number, actor: AuditActor) {
@@ -108,15 +101,9 @@ export class PatientRecordService {
       return await this.core.db.transaction().execute(async (trx) => {
         const row = await this.records.findDeleted(id, scope, trx);
         if (!row) throw new AppError('not_found', '回收站中没有该客户');
-        let placesReleased = 0;
-        for (const slot of await this.appointments.bookedSlotsOf(id, trx)) {
-          const counter = await this.schedules.lockCounter(slot, trx);
-          await this.schedules.releasePlaces(counter.id, slot.places, trx);
-          placesReleased += slot.places;
-        }
         // Before the visits: an arrived appointment points at its visit.
-        const appointmentsDeleted = await this.appointments.deleteAllOf(id, trx);
-        const removed = { ...(await this.records.purge(id, trx)), appointmentsDeleted, placesReleased };
+        const bookings = await this.bookings.removeAllOf(id, trx);
+        const removed = { ...(await this.records.purge(id, trx)), ...bookings };
         await this.core.audit.record(
           actor,
           { action: 'patient.purge', targetType: 'patient', targetId: id, details: { tel: row.tel && maskPhone(row.tel), ...removed } },

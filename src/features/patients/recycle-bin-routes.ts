@@ -1,7 +1,8 @@
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { PatientDetailResponse, PatientIdParams, PurgedPatientResponse, RecycleBinQuery, RecycleBinResponse } from './record-schemas.js';
+import { PatientDetailResponse, PurgedPatientResponse, RecycleBinQuery, RecycleBinResponse } from './record-schemas.js';
+import { PatientIdParams } from '../../http/schemas.js';
 import type { PatientRecordService } from './record-service.js';
 import { canSeeFullPhone } from '../../domain/patient-scope.js';
 import { toWireDeletedPatient, toWirePatientDetail } from './wire.js';

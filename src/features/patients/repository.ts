@@ -1,14 +1,10 @@
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../../db/database.js';
-import type { Database, NewPatientRow, PatientRow } from '../../db/schema.js';
+import type { Database, Executor, NewPatientRow, PatientRow } from '../../db/schema.js';
 import { type ExactKeywordList, exactKeywordList, keywordCondition, keywordNarrows } from './keyword-search.js';
 import { isWholePhoneNumber, maskedTel } from '../../domain/phone.js';
 import { filterConditions, type PatientListFilters } from '../../domain/patient-filters.js';
 import { type PatientScope, type PhoneVisibility, scopeCondition } from '../../domain/patient-scope.js';
-
-export { likeContains } from '../../domain/sql.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 
 /** Exact values to look for in the duplicate check; any one matching counts. */

@@ -1,11 +1,11 @@
 import type { Static } from 'typebox';
 import type { PatientRow } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../http/request-context.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import type { ReferenceRepository, ReferenceTable } from '../catalogs/reference-repository.js';
-import { PhoneLookups } from './phone-lookups.js';
+import type { ReferenceRepository, ReferenceTable } from '../catalogs/index.js';
+import type { PhoneLookups } from './phone-lookups.js';
 import type { PoolTotals } from './pool-total.js';
 import type { PatientListFilters } from '../../domain/patient-filters.js';
 import type { PatientListPaging, PatientRepository } from './repository.js';
@@ -22,16 +22,13 @@ const references: { field: 'disease_id' | 'media_from_id' | 'doctor_id'; table: 
 ];
 
 export class PatientService {
-  private readonly phoneLookups: PhoneLookups;
-
   constructor(
     private readonly core: CoreServices,
     private readonly patients: PatientRepository,
     private readonly referenceRepository: ReferenceRepository,
     private readonly poolTotals: PoolTotals,
-  ) {
-    this.phoneLookups = new PhoneLookups(core);
-  }
+    private readonly phoneLookups: PhoneLookups,
+  ) {}
 
   async list(staff: StaffPrincipal, filters: PatientListFilters, paging: PatientListPaging, actor: AuditActor, now: number) {
     const scope = scopeOf(staff);

@@ -3,14 +3,14 @@ import type { Static } from 'typebox';
 import { isUniqueViolation } from '../../db/database.js';
 import type { Database, PatientRow, PatientUpdate } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../http/request-context.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import { ReferenceRepository, type ReferenceTable } from '../catalogs/reference-repository.js';
+import type { ReferenceRepository, ReferenceTable } from '../catalogs/index.js';
 import type { PermissionKey } from '../../domain/permissions.js';
-import { recordArrival } from '../visits/record-arrival.js';
+import { recordArrival } from '../visits/index.js';
 import { fenToYuan, yuanToFen } from '../../domain/money.js';
-import { PhoneLookups } from './phone-lookups.js';
+import type { PhoneLookups } from './phone-lookups.js';
 import type { PatientDetailRow, PatientRecordRepository } from './record-repository.js';
 import type { UpdatePatientBody } from './record-schemas.js';
 import { scopeOf } from '../../domain/patient-scope.js';
@@ -82,16 +82,12 @@ function describeChanges(before: PatientRow, input: UpdateInput, changed: Update
 }
 
 export class PatientUpdateService {
-  private readonly references: ReferenceRepository;
-  private readonly phoneLookups: PhoneLookups;
-
   constructor(
     private readonly core: CoreServices,
     private readonly records: PatientRecordRepository,
-  ) {
-    this.references = new ReferenceRepository(core.db);
-    this.phoneLookups = new PhoneLookups(core);
-  }
+    private readonly references: ReferenceRepository,
+    private readonly phoneLookups: PhoneLookups,
+  ) {}
 
   async update(staff: StaffPrincipal, id: number, input: UpdateInput, actor: AuditActor, now: number): Promise<PatientDetailRow> {
     const scope = scopeOf(staff);

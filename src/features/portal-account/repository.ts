@@ -1,9 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { precompiled } from '../../db/precompiled.js';
-import type { Database, PatientUpdate } from '../../db/schema.js';
+import type { Database, Executor, PatientUpdate } from '../../db/schema.js';
 import { livePatient } from '../../domain/patient-scope.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /** The profile as the patient sees it (GET /patient): their pool record and login phone. */
 const PROFILE_COLUMNS = ['a.phone', 'p.name', 'p.sex', 'p.address', 'p.avatar_url', 'p.birth_date', 'p.medical_history'] as const;

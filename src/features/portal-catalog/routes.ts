@@ -4,7 +4,7 @@ import { nowSeconds } from '../../http/request-context.js';
 import { portalSuccessSchema, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { addDays, BOOKING_HORIZON_DAYS } from '../../domain/clinic-time/clinic-calendar.js';
-import type { ScheduleService } from '../schedules/service.js';
+import type { ScheduleService } from '../booking/index.js';
 import type { PortalCatalogRepository } from './repository.js';
 import { DepartmentData, DoctorData, DoctorListQuery } from './schemas.js';
 

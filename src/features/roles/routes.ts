@@ -1,11 +1,10 @@
 import { auditActorOf, nowSeconds } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { CoreServices } from '../../services.js';
-import { DeletedResponse, IdParams } from '../staff-users/schemas.js';
-import { RoleRepository, type RoleView } from './repository.js';
+import { DeletedResponse, IdParams } from '../../http/schemas.js';
+import type { RoleView } from './repository.js';
 import { PermissionTreeResponse, RoleListResponse, RoleNameBody, RoleResponse, UpdatePermissionsBody } from './schemas.js';
-import { RoleService } from './service.js';
+import type { RoleService } from './service.js';
 
 const TAG = 'staff: roles';
 
@@ -17,9 +16,7 @@ const toWireRole = (role: RoleView) => ({
   createdAt: String(role.created_at),
 });
 
-export function registerRoleRoutes(app: TypedApp, core: CoreServices): void {
-  const service = new RoleService(core, new RoleRepository(core.db));
-
+export function registerRoleRoutes(app: TypedApp, service: RoleService): void {
   app.get('/roles', {
     schema: { tags: [TAG], summary: 'Roles with the number of accounts holding each', querystring: StaffTokenOnly, response: withErrors('staff', { 200: RoleListResponse }, [401, 403]) },
     config: { access: 'staff:roles' },

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { StaffTokenField } from '../../http/schemas.js';
-import { SingleLineName } from '../staff-users/schemas.js';
+import { SingleLineName } from '../../http/schemas.js';
 
 export const RoleSchema = Type.Object({
   id: Type.String(),

@@ -2,7 +2,7 @@ import { isUniqueViolation } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import { ADMINISTRATOR_ROLE_KEY } from '../staff-users/repository.js';
+import { ADMINISTRATOR_ROLE_KEY } from '../../domain/permissions.js';
 import { isForeignKeyViolation } from '../../db/database.js';
 import { normalizePermissionKeys, permissionTreeFor } from './permission-tree.js';
 import type { RoleRepository, RoleView } from './repository.js';

@@ -1,18 +1,15 @@
 import { staffOf } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { CoreServices } from '../../services.js';
 import { allPermissionKeys } from '../../domain/permissions.js';
-import { RoleRepository } from '../roles/repository.js';
+import type { RoleRepository } from '../roles/index.js';
 import { MeResponse } from './schemas.js';
 
 /**
  * Who the caller is and what the role permits, so a client can hide the controls it may not
  * use; the API enforces every permission regardless.
  */
-export function registerMeRoutes(app: TypedApp, core: CoreServices): void {
-  const roles = new RoleRepository(core.db);
-
+export function registerMeRoutes(app: TypedApp, roles: RoleRepository): void {
   app.get('/me', {
     schema: {
       tags: ['staff: token'],

@@ -52,14 +52,4 @@ export class StaffAuthRepository {
     const rows = await this.db.selectFrom('role_permissions').select('permission_key').where('role_id', '=', roleId).execute();
     return { version: role.version, keys: rows.map((row) => row.permission_key) };
   }
-
-  async countUsers(): Promise<number> {
-    const row = await this.db.selectFrom('staff_users').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-    return Number(row.count);
-  }
-
-  async administratorRoleId(): Promise<number> {
-    const row = await this.db.selectFrom('roles').select('id').where('builtin_key', '=', 'administrator').executeTakeFirstOrThrow();
-    return row.id;
-  }
 }

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
+import { USERNAME_PATTERN } from '../../http/schemas.js';
 
-export const USERNAME_PATTERN = '^[A-Za-z0-9_]{3,32}$';
 
 export const LoginBody = Type.Object({
   username: Type.String({ pattern: USERNAME_PATTERN, description: '3 to 32 letters, digits or underscores' }),

@@ -3,8 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../../config.js';
 import { isUniqueViolation } from '../../db/database.js';
 import { hashPassword } from '../../security/passwords.js';
-import { StaffAuthRepository } from '../staff-auth/repository.js';
-import { insertStaffUser } from './repository.js';
+import { administratorRoleId, countStaffUsers, insertStaffUser } from './repository.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
@@ -13,8 +12,7 @@ import type { Database } from '../../db/schema.js';
  * ADMIN_USERNAME / ADMIN_PASSWORD, or `admin` with a random password shown once.
  */
 export async function ensureFirstAdministrator(db: Kysely<Database>, config: AppConfig, log: FastifyBaseLogger): Promise<void> {
-  const repository = new StaffAuthRepository(db);
-  if ((await repository.countUsers()) > 0) return;
+  if ((await countStaffUsers(db)) > 0) return;
   const username = config.adminUsername ?? 'admin';
   const generated = config.adminPassword === undefined;
   const password = config.adminPassword ?? randomBytes(12).toString('base64url');
@@ -24,7 +22,7 @@ export async function ensureFirstAdministrator(db: Kysely<Database>, config: App
       username,
       displayName: '系统管理员',
       passwordHash: await hashPassword(password),
-      roleId: await repository.administratorRoleId(),
+      roleId: await administratorRoleId(db),
       now,
     });
   } catch (error) {

@@ -1,11 +1,9 @@
 import { type ExpressionBuilder, type Kysely, sql, type SqlBool, type Transaction, type Updateable } from 'kysely';
 import type { DialectName } from '../../db/database.js';
-import type { Database, StaffUsersTable } from '../../db/schema.js';
+import { ADMINISTRATOR_ROLE_KEY } from '../../domain/permissions.js';
+import type { Database, Executor, StaffUsersTable } from '../../db/schema.js';
 import { likeContains } from '../../domain/sql.js';
 
-type Executor = Kysely<Database> | Transaction<Database>;
-
-export const ADMINISTRATOR_ROLE_KEY = 'administrator';
 
 export interface StaffUserListFilters {
   roleId?: number;
@@ -44,6 +42,18 @@ export interface NewStaffUser {
   passwordHash: string;
   roleId: number;
   now: number;
+}
+
+/** How many staff accounts exist: none means a first start (see bootstrap.ts). */
+export async function countStaffUsers(db: Executor): Promise<number> {
+  const row = await db.selectFrom('staff_users').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** The built-in administrator role, which first administrators get. */
+export async function administratorRoleId(db: Executor): Promise<number> {
+  const row = await db.selectFrom('roles').select('id').where('builtin_key', '=', 'administrator').executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /** The one insert of a staff account: the API, the first-start bootstrap, the CLI and demo data use it. */

@@ -1,10 +1,10 @@
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { CoreServices } from '../../services.js';
-import { StaffUserRepository, type StaffUserView } from './repository.js';
-import { ChangeOwnPasswordBody, CreateStaffBody, DeletedResponse, IdParams, PasswordChangedResponse, ResetPasswordBody, StaffListQuery, StaffListResponse, StaffUserResponse, UpdateStaffBody } from './schemas.js';
-import { StaffUserService } from './service.js';
+import type { StaffUserView } from './repository.js';
+import { ChangeOwnPasswordBody, CreateStaffBody, PasswordChangedResponse, ResetPasswordBody, StaffListQuery, StaffListResponse, StaffUserResponse, UpdateStaffBody } from './schemas.js';
+import { DeletedResponse, IdParams } from '../../http/schemas.js';
+import type { StaffUserService } from './service.js';
 
 const TAG = 'staff: accounts';
 
@@ -22,9 +22,7 @@ export function toWireStaffUser(user: StaffUserView) {
   };
 }
 
-export function registerStaffUserRoutes(app: TypedApp, core: CoreServices): void {
-  const service = new StaffUserService(core, new StaffUserRepository(core.db, core.dialect));
-
+export function registerStaffUserRoutes(app: TypedApp, service: StaffUserService): void {
   // Registered before `staff/:id` routes for readability; the router prefers the static path anyway.
   app.put('/staff/me/password', {
     schema: {

@@ -1,16 +1,10 @@
 import { Type } from 'typebox';
-import { RecordId, StaffTokenField } from '../../http/schemas.js';
+import { RecordId, SingleLineName, StaffTokenField, USERNAME_PATTERN } from '../../http/schemas.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../security/passwords.js';
-import { USERNAME_PATTERN } from '../staff-auth/schemas.js';
-
-/** One line of text with at least one visible character: no control characters (they break lists and exports). */
-export const SINGLE_LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$';
-
-/** A single-line name shown to people, not blank. */
-export const SingleLineName = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, pattern: SINGLE_LINE_PATTERN, description });
 
 
-export const IdParams = Type.Object({ id: RecordId('id') });
+
+
 
 const Password = (description: string) => Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description });
 
@@ -69,5 +63,4 @@ export const ChangeOwnPasswordBody = Type.Object({
   new_password: Password('8 to 128 characters'),
 });
 
-export const DeletedResponse = Type.Object({ deleted: Type.Boolean(), id: Type.String() });
 export const PasswordChangedResponse = Type.Object({ changed: Type.Boolean() });

@@ -3,13 +3,14 @@ import type { Kysely, Transaction, Updateable } from 'kysely';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/database.js';
 import type { Database, StaffUsersTable } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../http/request-context.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyPassword } from '../../security/passwords.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
 import { effectivePermissions } from '../../domain/permissions.js';
-import { ADMINISTRATOR_ROLE_KEY, type StaffUserListFilters, type StaffUserRepository, type StaffUserView } from './repository.js';
+import { ADMINISTRATOR_ROLE_KEY } from '../../domain/permissions.js';
+import { type StaffUserListFilters, type StaffUserRepository, type StaffUserView } from './repository.js';
 import type { CreateStaffBody, UpdateStaffBody } from './schemas.js';
 
 const usernameTaken = () => new AppError('conflict', '用户名已存在');

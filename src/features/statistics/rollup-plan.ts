@@ -1,5 +1,5 @@
 import type { FunnelGroup, ReportFilters } from './repository.js';
-import { encodeKey, type RollupDimension } from '../rollup/rollup-repository.js';
+import { encodeKey, type RollupDimension } from '../rollup/index.js';
 
 /** Which rollup rows answer a report, and how their keys become the report's groups. */
 export interface RollupPlan {

@@ -1,14 +1,9 @@
-import { onMaintenanceConnection } from '../../db/database.js';
 import { staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { CoreServices } from '../../services.js';
-import { StatisticsRepository } from './repository.js';
-import { RollupRepository } from '../rollup/rollup-repository.js';
-import { startRollupCompaction, syncRollup } from '../rollup/rollup-sync.js';
 import { ConsultantRankQuery, ConsultantRankResponse, FunnelQuery, FunnelResponse } from './schemas.js';
 import { catalogFiltersOf } from '../../domain/patient-filters.js';
-import { StatisticsService } from './service.js';
+import type { StatisticsService } from './service.js';
 
 const SCOPE_NOTE =
   'Callers without patients:view_all count only the patients they registered; deleted records never count. ' +
@@ -16,22 +11,7 @@ const SCOPE_NOTE =
   'so the inquiries total equals the total of GET patient/?add_time_from=from&add_time_to=to under the same filters. ';
 
 /** 数据中心: the funnel and the consultant rank. */
-export function registerStatisticsRoutes(app: TypedApp, core: CoreServices): void {
-  const service = new StatisticsService(new StatisticsRepository(core.db, core.dialect), new RollupRepository(core.db), core.config.clinicTimezone);
-
-  // Before the first request: the rollup must count days in this CLINIC_TIMEZONE (rebuilt once after 0008 or a zone change).
-  let stopCompaction = async () => {};
-  app.addHook('onReady', async () => {
-    const started = Date.now();
-    // A rebuild counts every patient: 7.4 s at 1M on PostgreSQL, past the request timeouts at a few million.
-    const rebuilt = await onMaintenanceConnection(core.config.databaseUrl, core.db, core.dialect, (db) => syncRollup(db, core.dialect, core.config.clinicTimezone));
-    if (rebuilt) {
-      app.log.info({ timeZone: core.config.clinicTimezone, ms: Date.now() - started }, 'statistics rollup rebuilt');
-    }
-    stopCompaction = startRollupCompaction(core.db, core.dialect, (error) => app.log.warn({ err: error }, 'statistics rollup compaction failed; retrying'));
-  });
-  app.addHook('onClose', () => stopCompaction());
-
+export function registerStatisticsRoutes(app: TypedApp, service: StatisticsService): void {
   app.get('/statistics/funnel', {
     schema: {
       tags: ['staff: statistics'],

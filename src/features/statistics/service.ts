@@ -1,13 +1,11 @@
 import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../http/request-context.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
 import { fenToYuan } from '../../domain/money.js';
 import { type PatientScope, scopeOf } from '../../domain/patient-scope.js';
-import { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
-import { partDays, wholeDaysWithin } from '../rollup/clinic-days.js';
+import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
+import { partDays, type RollupRepository, rollupAnswers, utcOffsetPeriods, wholeDaysWithin } from '../rollup/index.js';
 import type { FunnelBucket, FunnelGroup, MeasureRow, ReportFilters, ReportRange, StatisticsRepository } from './repository.js';
 import { rollupPlan } from './rollup-plan.js';
-import { type RollupRepository, rollupAnswers } from '../rollup/rollup-repository.js';
-import { utcOffsetPeriods } from '../rollup/offset-periods.js';
 
 const DAY_SECONDS = 86_400;
 /** Longest range per bucket size: keeps one answer to a few thousand rows at most. */
@@ -72,15 +70,11 @@ const NO_GROUP_LABEL: Record<FunnelGroup, string> = {
 };
 
 export class StatisticsService {
-  readonly clock: ClinicClock;
-
   constructor(
     private readonly repository: StatisticsRepository,
     private readonly rollup: RollupRepository,
-    timeZone: string,
-  ) {
-    this.clock = new ClinicClock(timeZone);
-  }
+    readonly clock: ClinicClock,
+  ) {}
 
   private range(from: number, to: number, bucket: FunnelBucket | null): ReportRange {
     if (from > to) throw new AppError('invalid_value', '参数不合法: from（开始时间不能晚于结束时间）', { extra: { field: 'from' } });

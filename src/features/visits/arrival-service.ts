@@ -1,24 +1,21 @@
 import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../http/request-context.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
 import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import { ReferenceRepository } from '../catalogs/reference-repository.js';
-import { PatientRecordRepository } from '../patients/record-repository.js';
+import type { ReferenceRepository } from '../catalogs/index.js';
 import { scopeOf } from '../../domain/patient-scope.js';
+import type { VisiblePatients } from '../../domain/visible-patients.js';
 import { recordArrival } from './record-arrival.js';
-import { VisitRepository } from './repository.js';
+import type { VisitRepository } from './repository.js';
 
 /** Arrivals confirmed on the pool record, and the visit history, both within the caller's scope. */
 export class ArrivalService {
-  private readonly patients: PatientRecordRepository;
-  private readonly visits: VisitRepository;
-  private readonly references: ReferenceRepository;
-
-  constructor(private readonly core: CoreServices) {
-    this.patients = new PatientRecordRepository(core.db);
-    this.visits = new VisitRepository(core.db);
-    this.references = new ReferenceRepository(core.db);
-  }
+  constructor(
+    private readonly core: CoreServices,
+    private readonly visits: VisitRepository,
+    private readonly references: ReferenceRepository,
+    private readonly patients: VisiblePatients,
+  ) {}
 
   async confirm(
     staff: StaffPrincipal,
@@ -29,7 +26,7 @@ export class ArrivalService {
   ) {
     const scope = scopeOf(staff);
     return this.core.db.transaction().execute(async (trx) => {
-      if (!(await this.patients.findLive(patientId, scope, trx))) throw new AppError('not_found');
+      if (!(await this.patients.includes(patientId, scope, trx))) throw new AppError('not_found');
       if (input.doctorId !== null && !(await this.references.isActive('doctors', input.doctorId, trx))) {
         throw new AppError('invalid_value', '参数不合法: doctor_id（不存在或已停用）', { extra: { field: 'doctor_id' } });
       }
@@ -45,7 +42,7 @@ export class ArrivalService {
   }
 
   async history(staff: StaffPrincipal, patientId: number) {
-    if (!(await this.patients.findLive(patientId, scopeOf(staff)))) throw new AppError('not_found');
+    if (!(await this.patients.includes(patientId, scopeOf(staff)))) throw new AppError('not_found');
     return this.visits.listForPatient(patientId);
   }
 }

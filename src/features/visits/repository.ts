@@ -1,7 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import { sql, type Kysely } from 'kysely';
+import type { Database, Executor } from '../../db/schema.js';
 
 /** Visits (arrivals) and the pool-record counters they keep up to date. */
 export class VisitRepository {

@@ -1,11 +1,10 @@
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { CoreServices } from '../../services.js';
 import { fenToYuan, yuanToFen } from '../../domain/money.js';
-import { PatientIdParams } from '../patients/record-schemas.js';
+import { PatientIdParams } from '../../http/schemas.js';
 import type { PermissionKey } from '../../domain/permissions.js';
-import { ArrivalService } from './arrival-service.js';
+import type { ArrivalService } from './arrival-service.js';
 import type { VisitHistoryRow } from './repository.js';
 import { ArrivalBody, VisitListResponse, VisitResponse } from './schemas.js';
 
@@ -30,9 +29,7 @@ function toWireVisit(row: VisitHistoryRow) {
   };
 }
 
-export function registerVisitRoutes(app: TypedApp, core: CoreServices): void {
-  const service = new ArrivalService(core);
-
+export function registerVisitRoutes(app: TypedApp, service: ArrivalService): void {
   app.post('/patient/:id/arrival', {
     schema: {
       tags: TAGS,

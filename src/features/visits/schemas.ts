@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable, StaffTokenField } from '../../http/schemas.js';
-import { YuanField } from '../patients/record-schemas.js';
+import { YuanField } from '../../domain/money.js';
 import { RecordId as Id, UnixSeconds } from '../../http/schemas.js';
 
 export const ArrivalBody = Type.Object({

@@ -1,7 +1,7 @@
-import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
-import type { TypedApp } from '../../http/typed-app.js';
-import { canSeeFullPhone, scopeOf } from '../../domain/patient-scope.js';
+import { auditActorOf, nowSeconds, staffOf } from '../../../http/request-context.js';
+import { StaffTokenOnly, withErrors } from '../../../http/schemas.js';
+import type { TypedApp } from '../../../http/typed-app.js';
+import { canSeeFullPhone, scopeOf } from '../../../domain/patient-scope.js';
 import type { ScheduleService } from '../schedules/service.js';
 import type { AppointmentRepository } from './repository.js';
 import { AppointmentIdParams, DayListQuery, DayListResponse, PatientAppointmentsQuery, StaffAppointmentListResponse, StaffAppointmentResponse, StaffArriveBody, StaffBookBody, StaffCancelBody } from './schemas.js';

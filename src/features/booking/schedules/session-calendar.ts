@@ -1,5 +1,5 @@
-import type { SessionExceptionKind, SessionPeriod } from '../../db/schema.js';
-import { addDays, type ClinicCalendar, SESSION_PERIODS, weekdayOf } from '../../domain/clinic-time/clinic-calendar.js';
+import type { SessionExceptionKind, SessionPeriod } from '../../../db/schema.js';
+import { addDays, type ClinicCalendar, SESSION_PERIODS, weekdayOf } from '../../../domain/clinic-time/clinic-calendar.js';
 
 /**
  * Which dated sessions a doctor holds, worked out in memory from three batch reads

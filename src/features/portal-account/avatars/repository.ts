@@ -1,9 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DialectName } from '../../db/database.js';
-import { precompiled } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { DialectName } from '../../../db/database.js';
+import { precompiled } from '../../../db/precompiled.js';
+import type { Database, Executor } from '../../../db/schema.js';
 
 /** Stored avatar files and whose they are (avatar_files, 0013). */
 export class AvatarFileRepository {

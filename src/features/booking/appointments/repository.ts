@@ -1,9 +1,7 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { AppointmentSource, AppointmentStatus, Database } from '../../db/schema.js';
-import { livePatient, type PatientScope } from '../../domain/patient-scope.js';
+import { type Kysely, sql } from 'kysely';
+import type { AppointmentSource, AppointmentStatus, Database, Executor } from '../../../db/schema.js';
+import { livePatient, type PatientScope } from '../../../domain/patient-scope.js';
 import type { SessionSlotKey } from '../schedules/repository.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /** Live records in the caller's scope: consultants (own) see only patients they registered. */
 const authorIdOf = (scope: PatientScope): number | undefined => (scope.kind === 'own' ? scope.authorId : undefined);

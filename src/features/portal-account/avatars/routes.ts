@@ -1,23 +1,27 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { portalOk } from '../../http/envelopes.js';
-import { AppError } from '../../http/errors.js';
-import { auditActorOf, nowSeconds, patientOf } from '../../http/request-context.js';
-import { portalSuccessSchema, withErrors } from '../../http/schemas.js';
-import type { TypedApp } from '../../http/typed-app.js';
-import type { CoreServices } from '../../services.js';
-import { PortalAccountRepository } from '../portal-account/repository.js';
-import { createAvatarFiles } from './avatar-files.js';
-import { AVATAR_FILE_PATTERN, AVATAR_MAX_BYTES, detectImageType } from './storage.js';
+import { portalOk } from '../../../http/envelopes.js';
+import { AppError } from '../../../http/errors.js';
+import { auditActorOf, nowSeconds, patientOf } from '../../../http/request-context.js';
+import { portalSuccessSchema, withErrors } from '../../../http/schemas.js';
+import type { TypedApp } from '../../../http/typed-app.js';
+import type { CoreServices } from '../../../services.js';
+import type { PortalAccountRepository } from '../repository.js';
+import type { AvatarFiles } from './avatar-files.js';
+import { AVATAR_FILE_PATTERN, AVATAR_MAX_BYTES, type AvatarStorage, detectImageType } from './storage.js';
 
 const tooLarge = () => new AppError('payload_too_large', '头像文件不能超过 2 MB');
 
 /** POST /patient/avatar, in its own scope so that multipart parsing exists for this route only. */
-export async function registerAvatarUploadRoute(app: TypedApp, core: CoreServices): Promise<void> {
-  const { files, storage } = createAvatarFiles(core);
-  const accounts = new PortalAccountRepository(core.db);
-  await app.register(async (scope: TypedApp) => {
+export interface AvatarDependencies {
+  core: CoreServices;
+  files: AvatarFiles;
+  storage: AvatarStorage;
+  accounts: PortalAccountRepository;
+}
+
+export async function registerAvatarUploadRoute(app: TypedApp, { core, files, storage, accounts }: AvatarDependencies): Promise<void> {  await app.register(async (scope: TypedApp) => {
     await scope.register(multipart, { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 5, parts: 6 } });
     scope.post('/avatar', {
       schema: {
@@ -77,9 +81,7 @@ export async function registerAvatarUploadRoute(app: TypedApp, core: CoreService
 }
 
 /** GET /uploads/avatars/:file: public, fixed name pattern, type from the stored extension, never sniffed. */
-export function registerAvatarFileRoute(app: FastifyInstance, core: CoreServices): void {
-  const { files, storage } = createAvatarFiles(core);
-  app.get('/uploads/avatars/:file', {
+export function registerAvatarFileRoute(app: FastifyInstance, { files, storage }: Pick<AvatarDependencies, 'files' | 'storage'>): void {  app.get('/uploads/avatars/:file', {
     schema: {
       tags: ['portal: account'],
       summary: 'An uploaded avatar image (public; the name is 128 random bits)',

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable, RecordId, StaffTokenField } from '../../http/schemas.js';
+import { Nullable, RecordId, StaffTokenField } from '../../../http/schemas.js';
 import { Period, SessionDate } from '../schedules/schemas.js';
 
 const Status = Type.Union([Type.Literal('booked'), Type.Literal('cancelled'), Type.Literal('arrived'), Type.Literal('missed')]);

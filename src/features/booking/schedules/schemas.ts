@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable, RecordId, StaffTokenField } from '../../http/schemas.js';
+import { Nullable, RecordId, StaffTokenField } from '../../../http/schemas.js';
 
 const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 export const SessionDate = (description: string) => Type.String({ pattern: DATE_PATTERN, description: `${description} (YYYY-MM-DD, clinic calendar)` });

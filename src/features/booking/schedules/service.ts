@@ -1,11 +1,11 @@
-import { isUniqueViolation } from '../../db/database.js';
-import type { SessionPeriod } from '../../db/schema.js';
-import { AppError } from '../../http/errors.js';
-import type { CoreServices } from '../../services.js';
+import { isUniqueViolation } from '../../../db/database.js';
+import type { SessionPeriod } from '../../../db/schema.js';
+import { AppError } from '../../../http/errors.js';
+import type { CoreServices } from '../../../services.js';
 import type { AppointmentRepository } from '../appointments/repository.js';
-import type { AuditActor } from '../../domain/audit.js';
-import type { PatientScope } from '../../domain/patient-scope.js';
-import { addDays, BOOKING_HORIZON_DAYS, type ClinicCalendar, daysBetween, isCalendarDate } from '../../domain/clinic-time/clinic-calendar.js';
+import type { AuditActor } from '../../../domain/audit.js';
+import type { PatientScope } from '../../../domain/patient-scope.js';
+import { addDays, BOOKING_HORIZON_DAYS, type ClinicCalendar, daysBetween, isCalendarDate } from '../../../domain/clinic-time/clinic-calendar.js';
 import type { ScheduleRepository } from './repository.js';
 import { datedSessions } from './session-calendar.js';
 

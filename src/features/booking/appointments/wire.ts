@@ -1,4 +1,4 @@
-import { maskPhone } from '../../domain/phone.js';
+import { maskPhone } from '../../../domain/phone.js';
 import type { OwnedAppointmentRow, StaffAppointmentRow } from './repository.js';
 
 const asText = (value: number | null): string | null => (value === null ? null : String(value));

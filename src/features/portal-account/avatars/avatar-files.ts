@@ -1,9 +1,8 @@
 import type { Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import { AppError } from '../../http/errors.js';
-import type { CoreServices } from '../../services.js';
-import { AvatarFileRepository } from './repository.js';
-import { AVATAR_URL_PREFIX, AvatarStorage, storedFileName } from './storage.js';
+import type { Database } from '../../../db/schema.js';
+import { AppError } from '../../../http/errors.js';
+import type { AvatarFileRepository } from './repository.js';
+import { AVATAR_URL_PREFIX, type AvatarStorage, storedFileName } from './storage.js';
 
 /** How many files of purged records one sweep deletes: a sweep rides on an upload and stays short. */
 const SWEEP_BATCH = 50;
@@ -61,9 +60,4 @@ export class AvatarFiles {
   isServed(fileName: string): Promise<boolean> {
     return this.repository.isServed(fileName);
   }
-}
-
-export function createAvatarFiles(core: CoreServices): { files: AvatarFiles; storage: AvatarStorage } {
-  const storage = new AvatarStorage(core.config.dataDir);
-  return { files: new AvatarFiles(new AvatarFileRepository(core.db, core.dialect), storage), storage };
 }

@@ -1,7 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database, SessionExceptionKind, SessionPeriod } from '../../db/schema.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { Database, Executor, SessionExceptionKind, SessionPeriod } from '../../../db/schema.js';
 
 export interface SessionSlotKey {
   doctorId: number;

@@ -1,7 +1,7 @@
-import { portalOk } from '../../http/envelopes.js';
-import { auditActorOf, nowSeconds, patientOf } from '../../http/request-context.js';
-import { portalSuccessSchema, withErrors } from '../../http/schemas.js';
-import type { TypedApp } from '../../http/typed-app.js';
+import { portalOk } from '../../../http/envelopes.js';
+import { auditActorOf, nowSeconds, patientOf } from '../../../http/request-context.js';
+import { portalSuccessSchema, withErrors } from '../../../http/schemas.js';
+import type { TypedApp } from '../../../http/typed-app.js';
 import { AppointmentIdParams, PortalAppointmentData, PortalAppointmentList, PortalBookBody } from './schemas.js';
 import type { AppointmentService } from './service.js';
 import { toPortalAppointment } from './wire.js';

@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
-import { portalOk } from '../../http/envelopes.js';
-import { auditActorOf, nowSeconds, type StaffPrincipal, staffOf } from '../../http/request-context.js';
-import { portalSuccessSchema, StaffTokenOnly, withErrors } from '../../http/schemas.js';
-import type { TypedApp } from '../../http/typed-app.js';
-import { canSeeFullPhone, type PatientScope } from '../../domain/patient-scope.js';
-import { maskPhone } from '../../domain/phone.js';
+import { portalOk } from '../../../http/envelopes.js';
+import { auditActorOf, nowSeconds, staffOf } from '../../../http/request-context.js';
+import { type StaffPrincipal } from '../../../domain/principals.js';
+import { portalSuccessSchema, StaffTokenOnly, withErrors } from '../../../http/schemas.js';
+import type { TypedApp } from '../../../http/typed-app.js';
+import { canSeeFullPhone, type PatientScope } from '../../../domain/patient-scope.js';
+import { maskPhone } from '../../../domain/phone.js';
 import { DoctorIdParams, ExceptionBody, ExceptionParams, ExceptionResponse, PortalSessionsData, PortalSessionsQuery, ScheduleResponse, StaffScheduleParams, StaffScheduleQuery, WeeklySessionBody, WeeklySlotParams } from './schemas.js';
 import type { ScheduleService } from './service.js';
 

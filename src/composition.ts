@@ -1,0 +1,167 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppConfig } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import { AuditRepository } from './domain/audit.js';
+import { ClinicCalendar } from './domain/clinic-time/clinic-calendar.js';
+import { ClinicClock } from './domain/clinic-time/clinic-clock.js';
+import { VisiblePatients } from './domain/visible-patients.js';
+import { AuditQueryRepository, DeniedAccessRecorder } from './features/audit/index.js';
+import { AppointmentRepository, AppointmentService, type BookingServices, PatientBookings, ScheduleRepository, ScheduleService } from './features/booking/index.js';
+import { CatalogRepository, CatalogService, ReferenceRepository } from './features/catalogs/index.js';
+import { DashboardRepository } from './features/dashboard/index.js';
+import { FollowUpRepository, FollowUpService } from './features/follow-ups/index.js';
+import { ExportRepository, ImportRepository, ImportService, type PatientTransferServices } from './features/patient-transfer/index.js';
+import { PatientRecordRepository, PatientRecordService, PatientRepository, PatientService, type PatientServices, PatientUpdateService, PhoneLookupRepository, PhoneLookups, PoolTotals } from './features/patients/index.js';
+import { type AvatarDependencies, AvatarFileRepository, AvatarFiles, AvatarStorage, PatientGuard, PortalAccountRepository, PortalAccountService } from './features/portal-account/index.js';
+import { PortalCatalogRepository } from './features/portal-catalog/index.js';
+import { RoleRepository, RoleService } from './features/roles/index.js';
+import { RollupRepository, rollupJobs } from './features/rollup/index.js';
+import { StaffAuthRepository, StaffAuthService, StaffGuard } from './features/staff-auth/index.js';
+import { StaffUserRepository, StaffUserService } from './features/staff-users/index.js';
+import { StatisticsRepository, StatisticsService } from './features/statistics/index.js';
+import { ArrivalService, VisitRepository } from './features/visits/index.js';
+import { BackgroundJobs, periodicJob } from './jobs.js';
+import { LoginThrottle } from './security/login-throttle.js';
+import { SessionRepository } from './security/session-repository.js';
+import { TokenService } from './security/tokens.js';
+import type { CoreServices } from './services.js';
+
+const HOUR_MS = 3_600_000;
+
+/** The services every feature may use (the CLI's commands build them too, without the rest of the app). */
+export function createCoreServices(config: AppConfig, database: Pick<DatabaseHandle, 'db' | 'dialect'>, jwtSecret: string): CoreServices {
+  const { db, dialect } = database;
+  return {
+    config,
+    db,
+    dialect,
+    tokens: new TokenService(jwtSecret, config.tokenTtlSeconds),
+    sessions: new SessionRepository(db),
+    throttle: new LoginThrottle(db),
+    audit: new AuditRepository(db),
+  };
+}
+
+/** What the staff API's routes are given (src/staff-api.ts mounts them). */
+export interface StaffComposition {
+  guard: StaffGuard;
+  auth: StaffAuthService;
+  roleRepository: RoleRepository;
+  deniedAccess: DeniedAccessRecorder;
+  patients: PatientServices;
+  followUps: FollowUpService;
+  arrivals: ArrivalService;
+  statistics: StatisticsService;
+  dashboard: DashboardRepository;
+  transfer: PatientTransferServices;
+  staffUsers: StaffUserService;
+  roles: RoleService;
+  auditLog: AuditQueryRepository;
+  catalogs: CatalogService;
+  booking: BookingServices;
+}
+
+/** What the portal's routes are given (src/portal-api.ts mounts them). */
+export interface PortalComposition {
+  guard: PatientGuard;
+  accounts: PortalAccountService;
+  avatars: AvatarDependencies;
+  catalog: PortalCatalogRepository;
+  booking: BookingServices;
+}
+
+export interface Composition {
+  core: CoreServices;
+  staff: StaffComposition;
+  portal: PortalComposition;
+  jobs: BackgroundJobs;
+}
+
+/**
+ * The composition root: every repository and service of the app is built here, once, and handed
+ * to the routes that use it; the background jobs are listed here too. Features never build one
+ * another's parts (they receive them), so what depends on what is read off this one file.
+ */
+export function compose(config: AppConfig, database: DatabaseHandle, jwtSecret: string, log: FastifyBaseLogger): Composition {
+  const { db, dialect } = database;
+  const core = createCoreServices(config, database, jwtSecret);
+  const { sessions, throttle } = core;
+  // One clock and one calendar: each keeps a cache of its last answers (every dashboard asks the same day).
+  const clock = new ClinicClock(config.clinicTimezone);
+  const calendar = new ClinicCalendar(config.clinicTimezone);
+
+  const references = new ReferenceRepository(db);
+  const visiblePatients = new VisiblePatients(db);
+  const rollup = new RollupRepository(db);
+  const roleRepository = new RoleRepository(db);
+
+  const scheduleRepository = new ScheduleRepository(db);
+  const appointmentRepository = new AppointmentRepository(db);
+  const booking: BookingServices = {
+    schedules: new ScheduleService(core, scheduleRepository, appointmentRepository, calendar),
+    appointments: new AppointmentService(core, appointmentRepository, scheduleRepository, calendar),
+    appointmentRepository,
+  };
+
+  const patientRepository = new PatientRepository(db, dialect);
+  const patientRecords = new PatientRecordRepository(db);
+  const phoneLookups = new PhoneLookups(core, new PhoneLookupRepository(db), clock);
+  const patients: PatientServices = {
+    pool: new PatientService(core, patientRepository, references, new PoolTotals(rollup, config.clinicTimezone), phoneLookups),
+    records: new PatientRecordService(core, patientRepository, patientRecords, new PatientBookings(appointmentRepository, scheduleRepository), phoneLookups),
+    updates: new PatientUpdateService(core, patientRecords, references, phoneLookups),
+  };
+
+  const staffAuthRepository = new StaffAuthRepository(db);
+  const staff: StaffComposition = {
+    guard: new StaffGuard(core.tokens, staffAuthRepository),
+    auth: new StaffAuthService(core, staffAuthRepository),
+    roleRepository,
+    deniedAccess: new DeniedAccessRecorder(db, core.audit),
+    patients,
+    followUps: new FollowUpService(core, new FollowUpRepository(db), visiblePatients),
+    arrivals: new ArrivalService(core, new VisitRepository(db), references, visiblePatients),
+    statistics: new StatisticsService(new StatisticsRepository(db, dialect), rollup, clock),
+    dashboard: new DashboardRepository(db),
+    transfer: {
+      exporting: { audit: core.audit, repository: new ExportRepository(db, dialect), clock, phoneLookups },
+      importing: new ImportService(core, new ImportRepository(db), clock, phoneLookups),
+    },
+    staffUsers: new StaffUserService(core, new StaffUserRepository(db, dialect)),
+    roles: new RoleService(core, roleRepository),
+    auditLog: new AuditQueryRepository(db),
+    catalogs: new CatalogService(core, new CatalogRepository(db)),
+    booking,
+  };
+
+  const portalAccounts = new PortalAccountRepository(db);
+  const avatarStorage = new AvatarStorage(config.dataDir);
+  const avatarFiles = new AvatarFiles(new AvatarFileRepository(db, dialect), avatarStorage);
+  const portal: PortalComposition = {
+    guard: new PatientGuard(core.tokens, portalAccounts),
+    accounts: new PortalAccountService(core, portalAccounts, patientRepository, references, avatarFiles),
+    avatars: { core, files: avatarFiles, storage: avatarStorage, accounts: portalAccounts },
+    catalog: new PortalCatalogRepository(db),
+    booking,
+  };
+
+  const jobs = new BackgroundJobs(
+    [
+      ...rollupJobs(database, config.databaseUrl, config.clinicTimezone, log),
+      // Security tables stay small, and purged patients' avatar files leave the disk.
+      periodicJob(
+        'housekeeping',
+        HOUR_MS,
+        [
+          { name: 'expiredSessions', run: (now) => sessions.purgeExpired(now) },
+          { name: 'staleThrottleRows', run: (now) => throttle.purgeStale(now) },
+          { name: 'purgedAvatarFiles', run: () => avatarFiles.sweepPurged() },
+        ],
+        log,
+      ),
+    ],
+    log,
+  );
+
+  return { core, staff, portal, jobs };
+}

@@ -1,0 +1,2 @@
+/** /healthz for load balancers and orchestrators. */
+export { registerHealthRoutes } from './routes.js';
