@@ -1,7 +1,17 @@
 // autocannon ships no types; the slice of its programmatic API the bench uses.
 declare module 'autocannon' {
-  interface Histogram { average: number; p50: number; p99: number; max: number }
-  interface Request { method?: string; path?: string; headers?: Record<string, string>; body?: string }
+  interface Histogram {
+    average: number;
+    p50: number;
+    p99: number;
+    max: number;
+  }
+  interface Request {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
   interface Options {
     url: string;
     connections?: number;

@@ -21,7 +21,9 @@ const databaseUrl = process.env.BASELINE_DATABASE_URL;
 if (databaseUrl) {
   const database = openDatabase(databaseUrl);
   app.addHook('onClose', () => database.close());
-  const patientById = precompiled(database.db, (db, id: number) => db.selectFrom('patients').selectAll().where('id', '=', id));
+  const patientById = precompiled(database.db, (db, id: number) =>
+    db.selectFrom('patients').selectAll().where('id', '=', id),
+  );
   app.get('/row', async () => ({ row: await patientById(1) }));
 }
 await app.listen({ port: config.port, host: config.host });

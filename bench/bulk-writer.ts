@@ -29,15 +29,21 @@ class SqliteBulkWriter implements BulkWriter {
     connection.pragma('cache_size = -200000');
   }
 
-  async begin() { this.connection.exec('begin'); }
-  async commit() { this.connection.exec('commit'); }
+  async begin() {
+    this.connection.exec('begin');
+  }
+  async commit() {
+    this.connection.exec('commit');
+  }
 
   async insert(table: string, columns: readonly string[], rows: unknown[][]) {
     const key = `${table}:${rows.length}`;
     let statement = this.statements.get(key);
     if (!statement) {
       const tuple = `(${columns.map(() => '?').join(',')})`;
-      statement = this.connection.prepare(`insert into ${table} (${columns.join(',')}) values ${Array(rows.length).fill(tuple).join(',')}`);
+      statement = this.connection.prepare(
+        `insert into ${table} (${columns.join(',')}) values ${Array(rows.length).fill(tuple).join(',')}`,
+      );
       this.statements.set(key, statement);
     }
     statement.run(rows.flat());
@@ -49,7 +55,9 @@ class SqliteBulkWriter implements BulkWriter {
   }
 
   async dropIndexes(table: string) {
-    const rows = this.connection.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null").all(table) as { name: string; sql: string }[];
+    const rows = this.connection
+      .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null")
+      .all(table) as { name: string; sql: string }[];
     for (const row of rows) this.connection.exec(`drop index "${row.name}"`);
     return rows.map((row) => row.sql);
   }
@@ -58,7 +66,9 @@ class SqliteBulkWriter implements BulkWriter {
     for (const definition of definitions) this.connection.exec(definition);
   }
 
-  async syncIdentity() { /* AUTOINCREMENT keeps sqlite_sequence at the largest explicit id by itself. */ }
+  async syncIdentity() {
+    /* AUTOINCREMENT keeps sqlite_sequence at the largest explicit id by itself. */
+  }
 
   async finish() {
     this.connection.pragma('wal_checkpoint(TRUNCATE)');
@@ -69,13 +79,20 @@ class SqliteBulkWriter implements BulkWriter {
 class PostgresBulkWriter implements BulkWriter {
   constructor(private readonly client: pg.Client) {}
 
-  async begin() { await this.client.query('begin'); }
-  async commit() { await this.client.query('commit'); }
+  async begin() {
+    await this.client.query('begin');
+  }
+  async commit() {
+    await this.client.query('commit');
+  }
 
   async insert(table: string, columns: readonly string[], rows: unknown[][]) {
     const params: unknown[] = [];
     const tuples = rows.map((row) => `(${row.map((value) => (params.push(value), `$${params.length}`)).join(',')})`);
-    await this.client.query({ text: `insert into ${table} (${columns.join(',')}) values ${tuples.join(',')}`, values: params });
+    await this.client.query({
+      text: `insert into ${table} (${columns.join(',')}) values ${tuples.join(',')}`,
+      values: params,
+    });
   }
 
   async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -98,7 +115,9 @@ class PostgresBulkWriter implements BulkWriter {
   }
 
   async syncIdentity(table: string) {
-    await this.client.query(`select setval(pg_get_serial_sequence('${table}', 'id'), (select coalesce(max(id), 1) from ${table}))`);
+    await this.client.query(
+      `select setval(pg_get_serial_sequence('${table}', 'id'), (select coalesce(max(id), 1) from ${table}))`,
+    );
   }
 
   async finish() {

@@ -35,10 +35,63 @@ const DOCTOR_WEIGHTS = [30, 25, 15, 20, 10];
 const ADVISORY_WAYS = ['电话', '微信', 'QQ', '在线咨询', '到院咨询'];
 const ADVISORY_WAY_WEIGHTS = [35, 40, 5, 15, 5];
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈';
-const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰玉萍红梅华建国志新海波宁欣怡子涵浩宇晨雨佳琪思嘉博文俊鹏飞云龙';
-const AREAS = ['北京', '上海', '广州', '深圳', '杭州', '南京', '成都', '武汉', '西安', '重庆', '苏州', '天津', '长沙', '郑州', '东莞'];
-const MOBILE_PREFIXES = ['138', '139', '137', '136', '135', '150', '151', '152', '158', '159', '186', '187', '188', '189', '130', '131', '132', '155', '156', '185', '176', '177', '180', '181', '133', '153', '199'];
-const CONTENTS = ['咨询治疗费用', '想了解治疗周期', '询问专家出诊时间', '复诊咨询', '朋友推荐过来了解', '网上看到广告咨询', '咨询医保报销'];
+const GIVEN =
+  '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰玉萍红梅华建国志新海波宁欣怡子涵浩宇晨雨佳琪思嘉博文俊鹏飞云龙';
+const AREAS = [
+  '北京',
+  '上海',
+  '广州',
+  '深圳',
+  '杭州',
+  '南京',
+  '成都',
+  '武汉',
+  '西安',
+  '重庆',
+  '苏州',
+  '天津',
+  '长沙',
+  '郑州',
+  '东莞',
+];
+const MOBILE_PREFIXES = [
+  '138',
+  '139',
+  '137',
+  '136',
+  '135',
+  '150',
+  '151',
+  '152',
+  '158',
+  '159',
+  '186',
+  '187',
+  '188',
+  '189',
+  '130',
+  '131',
+  '132',
+  '155',
+  '156',
+  '185',
+  '176',
+  '177',
+  '180',
+  '181',
+  '133',
+  '153',
+  '199',
+];
+const CONTENTS = [
+  '咨询治疗费用',
+  '想了解治疗周期',
+  '询问专家出诊时间',
+  '复诊咨询',
+  '朋友推荐过来了解',
+  '网上看到广告咨询',
+  '咨询医保报销',
+];
 const FOLLOW_UP_CONTENTS = ['电话回访，考虑中', '已加微信，约下周到院', '未接通', '患者表示费用偏高', '确认到院时间'];
 
 const DAY = 86_400;
@@ -65,12 +118,50 @@ export function telOf(index: number, prefix: string): string {
 
 export type PatientTuple = unknown[];
 export const PATIENT_COLUMNS = [
-  'id', 'name', 'sex', 'age', 'tel', 'wechat', 'qq', 'add_time', 'order_time', 'reach_time', 'disease_id', 'author_id',
-  'state', 'media_from_id', 'doctor_id', 'advisory_way', 'advisory_content', 'area', 'remarks', 'deleted_at', 'deleted_by',
-  'spend_fen', 'visit_count', 'created_at', 'updated_at',
+  'id',
+  'name',
+  'sex',
+  'age',
+  'tel',
+  'wechat',
+  'qq',
+  'add_time',
+  'order_time',
+  'reach_time',
+  'disease_id',
+  'author_id',
+  'state',
+  'media_from_id',
+  'doctor_id',
+  'advisory_way',
+  'advisory_content',
+  'area',
+  'remarks',
+  'deleted_at',
+  'deleted_by',
+  'spend_fen',
+  'visit_count',
+  'created_at',
+  'updated_at',
 ] as const;
-export const VISIT_COLUMNS = ['patient_id', 'doctor_id', 'visit_time', 'is_first_visit', 'spend_fen', 'recorded_by', 'created_at'] as const;
-export const FOLLOW_UP_COLUMNS = ['patient_id', 'staff_id', 'contact_time', 'way', 'content', 'next_follow_up_date', 'created_at'] as const;
+export const VISIT_COLUMNS = [
+  'patient_id',
+  'doctor_id',
+  'visit_time',
+  'is_first_visit',
+  'spend_fen',
+  'recorded_by',
+  'created_at',
+] as const;
+export const FOLLOW_UP_COLUMNS = [
+  'patient_id',
+  'staff_id',
+  'contact_time',
+  'way',
+  'content',
+  'next_follow_up_date',
+  'created_at',
+] as const;
 
 export interface GeneratedPatient {
   patient: PatientTuple;
@@ -88,7 +179,12 @@ export class PatientFactory {
   private readonly start: number;
   private readonly step: number;
 
-  constructor(seed: number, private readonly shape: GeneratorShape, private readonly firstConsultantId: number, private readonly adminId: number) {
+  constructor(
+    seed: number,
+    private readonly shape: GeneratorShape,
+    private readonly firstConsultantId: number,
+    private readonly adminId: number,
+  ) {
     this.random = seededRandom(seed);
     this.start = shape.until - YEARS_OF_HISTORY * 365 * DAY;
     this.step = (shape.until - this.start) / shape.rows;
@@ -135,21 +231,50 @@ export class PatientFactory {
       const contacts = 1 + this.integer(2);
       for (let contact = 0; contact < contacts; contact += 1) {
         const time = addTime + DAY * (contact + 1) + this.integer(8 * 3600);
-        const next = contact === contacts - 1 && this.random() < 0.5 ? new Date((time + 3 * DAY) * 1000).toISOString().slice(0, 10) : null;
-        followUps.push([id, author, time, ADVISORY_WAYS[this.pickWay(this.random())], FOLLOW_UP_CONTENTS[this.integer(FOLLOW_UP_CONTENTS.length)], next, time]);
+        const next =
+          contact === contacts - 1 && this.random() < 0.5
+            ? new Date((time + 3 * DAY) * 1000).toISOString().slice(0, 10)
+            : null;
+        followUps.push([
+          id,
+          author,
+          time,
+          ADVISORY_WAYS[this.pickWay(this.random())],
+          FOLLOW_UP_CONTENTS[this.integer(FOLLOW_UP_CONTENTS.length)],
+          next,
+          time,
+        ]);
       }
     }
     const hasTel = this.random() < 0.97;
     const deleted = this.random() < 0.01;
     const updatedAt = reachTime ?? orderTime ?? addTime;
     const patient: PatientTuple = [
-      id, this.nameOf(), this.integer(2), 18 + this.integer(55),
+      id,
+      this.nameOf(),
+      this.integer(2),
+      18 + this.integer(55),
       hasTel ? telOf(index, MOBILE_PREFIXES[this.integer(MOBILE_PREFIXES.length)]!) : null,
       this.random() < 0.3 ? `wx${100_000 + this.integer(9_000_000)}` : null,
       this.random() < 0.15 ? String(100_000 + this.integer(2_000_000_000)) : null,
-      addTime, orderTime, reachTime, this.pickDisease(this.random()) + 1, author, state, channel, doctor,
-      ADVISORY_WAYS[this.pickWay(this.random())], CONTENTS[this.integer(CONTENTS.length)], AREAS[this.integer(AREAS.length)], null,
-      deleted ? updatedAt + DAY : null, deleted ? this.adminId : null, spend, visitCount, addTime, updatedAt,
+      addTime,
+      orderTime,
+      reachTime,
+      this.pickDisease(this.random()) + 1,
+      author,
+      state,
+      channel,
+      doctor,
+      ADVISORY_WAYS[this.pickWay(this.random())],
+      CONTENTS[this.integer(CONTENTS.length)],
+      AREAS[this.integer(AREAS.length)],
+      null,
+      deleted ? updatedAt + DAY : null,
+      deleted ? this.adminId : null,
+      spend,
+      visitCount,
+      addTime,
+      updatedAt,
     ];
     return { patient, visits, followUps };
   }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
 import { rebuildKeywordSearch } from '../src/db/keyword-index.js';
@@ -8,7 +8,15 @@ import { migrateToLatest } from '../src/db/migrations/index.js';
 import { syncRollup } from '../src/features/rollup/rollup-sync.js';
 import { hashPassword } from '../src/security/passwords.js';
 import { type BulkWriter, openBulkWriter } from './bulk-writer.js';
-import { CONSULTANT_PASSWORD, consultantCountFor, consultantUsername, FOLLOW_UP_COLUMNS, PATIENT_COLUMNS, PatientFactory, VISIT_COLUMNS } from './data-model.js';
+import {
+  CONSULTANT_PASSWORD,
+  consultantCountFor,
+  consultantUsername,
+  FOLLOW_UP_COLUMNS,
+  PATIENT_COLUMNS,
+  PatientFactory,
+  VISIT_COLUMNS,
+} from './data-model.js';
 
 /*
  * Fills an empty CarePool database with N realistic patients (default 1,000,000):
@@ -38,7 +46,12 @@ export interface GeneratedManifest {
   seconds: number;
 }
 
-export async function generate(url: string, rows: number, seed: number, log: (line: string) => void = console.log): Promise<GeneratedManifest> {
+export async function generate(
+  url: string,
+  rows: number,
+  seed: number,
+  log: (line: string) => void = console.log,
+): Promise<GeneratedManifest> {
   const started = Date.now();
   const database = openDatabase(url, { maintenance: true });
   await migrateToLatest(database.db, database.dialect);
@@ -49,7 +62,9 @@ export async function generate(url: string, rows: number, seed: number, log: (li
   const patients = counted?.patients ?? 0;
   if (Number(patients) > 0) throw new Error(`${url} already holds patients; the generator fills an empty database`);
 
-  const roles = await writer.query<{ id: number; name: string; builtin_key: string | null }>('select id, name, builtin_key from roles');
+  const roles = await writer.query<{ id: number; name: string; builtin_key: string | null }>(
+    'select id, name, builtin_key from roles',
+  );
   const adminRole = roles.find((role) => role.builtin_key === 'administrator')!.id;
   const consultantRole = roles.find((role) => role.name === '咨询客服')!.id;
   // One hash for everyone: argon2 is deliberately slow, a million-row load must not pay it per user.
@@ -58,14 +73,34 @@ export async function generate(url: string, rows: number, seed: number, log: (li
   const consultants = consultantCountFor(rows);
 
   await writer.begin();
-  const staffColumns = ['id', 'username', 'display_name', 'password_hash', 'role_id', 'is_active', 'created_at', 'updated_at'];
-  await writer.insert('staff_users', staffColumns, [[1, 'bench_admin', '压测管理员', passwordHash, adminRole, 1, until, until]]);
+  const staffColumns = [
+    'id',
+    'username',
+    'display_name',
+    'password_hash',
+    'role_id',
+    'is_active',
+    'created_at',
+    'updated_at',
+  ];
+  await writer.insert('staff_users', staffColumns, [
+    [1, 'bench_admin', '压测管理员', passwordHash, adminRole, 1, until, until],
+  ]);
   const usernames: string[] = [];
   for (let first = 0; first < consultants; first += BATCH) {
     const batch: unknown[][] = [];
     for (let index = first; index < Math.min(consultants, first + BATCH); index += 1) {
       usernames.push(consultantUsername(index));
-      batch.push([index + 2, consultantUsername(index), `咨询${index + 1}号`, passwordHash, consultantRole, 1, until, until]);
+      batch.push([
+        index + 2,
+        consultantUsername(index),
+        `咨询${index + 1}号`,
+        passwordHash,
+        consultantRole,
+        1,
+        until,
+        until,
+      ]);
     }
     await writer.insert('staff_users', staffColumns, batch);
   }
@@ -104,17 +139,23 @@ export async function generate(url: string, rows: number, seed: number, log: (li
     }
     await writer.begin();
     await writer.insert('patients', PATIENT_COLUMNS, patientBatch);
-    for (let offset = 0; offset < visitBatch.length; offset += BATCH) await writer.insert('visits', VISIT_COLUMNS, visitBatch.slice(offset, offset + BATCH));
+    for (let offset = 0; offset < visitBatch.length; offset += BATCH)
+      await writer.insert('visits', VISIT_COLUMNS, visitBatch.slice(offset, offset + BATCH));
     for (let offset = 0; offset < followUpBatch.length; offset += BATCH) {
       await writer.insert('follow_ups', FOLLOW_UP_COLUMNS, followUpBatch.slice(offset, offset + BATCH));
     }
     await writer.commit();
     visitCount += visitBatch.length;
     followUpCount += followUpBatch.length;
-    if ((first / BATCH) % 100 === 99) log(`  ${first + BATCH} patients, ${Math.round((first + BATCH) / ((Date.now() - started) / 1000))} rows/s`);
+    if ((first / BATCH) % 100 === 99)
+      log(`  ${first + BATCH} patients, ${Math.round((first + BATCH) / ((Date.now() - started) / 1000))} rows/s`);
   }
   await writer.begin();
-  await writer.insert('patient_accounts', ['patient_id', 'phone', 'password_hash', 'created_at', 'updated_at'], accounts);
+  await writer.insert(
+    'patient_accounts',
+    ['patient_id', 'phone', 'password_hash', 'created_at', 'updated_at'],
+    accounts,
+  );
   await writer.commit();
   for (const table of ['patients', 'visits', 'follow_ups']) await writer.syncIdentity(table);
   const indexStarted = Date.now();
@@ -139,11 +180,21 @@ export async function generate(url: string, rows: number, seed: number, log: (li
   log(`  keyword search index built in ${((Date.now() - keywordStarted) / 1000).toFixed(1)} s`);
 
   const seconds = (Date.now() - started) / 1000;
-  log(`generated ${rows} patients, ${visitCount} visits, ${followUpCount} follow-ups, ${consultants} consultants in ${seconds.toFixed(1)} s (${Math.round(rows / seconds)} patients/s)`);
+  log(
+    `generated ${rows} patients, ${visitCount} visits, ${followUpCount} follow-ups, ${consultants} consultants in ${seconds.toFixed(1)} s (${Math.round(rows / seconds)} patients/s)`,
+  );
   return {
-    rows, seed, consultants, password: CONSULTANT_PASSWORD, adminUsername: 'bench_admin', consultantUsernames: usernames,
+    rows,
+    seed,
+    consultants,
+    password: CONSULTANT_PASSWORD,
+    adminUsername: 'bench_admin',
+    consultantUsernames: usernames,
     portalPhones: accounts.map((account) => account[1] as string),
-    search: search!, busyConsultant: usernames[0]!, until, seconds,
+    search: search!,
+    busyConsultant: usernames[0]!,
+    until,
+    seconds,
   };
 }
 
@@ -153,16 +204,30 @@ async function suspendTriggers(writer: BulkWriter, url: string): Promise<{ resto
     await writer.query('alter table patients disable trigger user');
     return { restore: async () => void (await writer.query('alter table patients enable trigger user')) };
   }
-  const triggers = await writer.query<{ name: string; sql: string }>("select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'patients'");
+  const triggers = await writer.query<{ name: string; sql: string }>(
+    "select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'patients'",
+  );
   for (const trigger of triggers) await writer.query(`drop trigger "${trigger.name}"`);
-  return { restore: async () => { for (const trigger of triggers) await writer.query(trigger.sql); } };
+  return {
+    restore: async () => {
+      for (const trigger of triggers) await writer.query(trigger.sql);
+    },
+  };
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { url: { type: 'string' }, rows: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '42' }, manifest: { type: 'string' } },
+    options: {
+      url: { type: 'string' },
+      rows: { type: 'string', default: '1000000' },
+      seed: { type: 'string', default: '42' },
+      manifest: { type: 'string' },
+    },
   });
-  if (!values.url) throw new Error('usage: tsx bench/generate.ts --url sqlite:./file.db|postgres://… [--rows 1000000] [--seed 42] [--manifest out.json]');
+  if (!values.url)
+    throw new Error(
+      'usage: tsx bench/generate.ts --url sqlite:./file.db|postgres://… [--rows 1000000] [--seed 42] [--manifest out.json]',
+    );
   const manifest = await generate(values.url, Number(values.rows), Number(values.seed));
   if (values.manifest) writeFileSync(values.manifest, JSON.stringify(manifest, null, 2));
 }

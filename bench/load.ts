@@ -31,7 +31,9 @@ export interface LoadOptions {
  * autocannon through its programmatic API. Errors = transport errors + timeouts + any
  * non-2xx answer: every scenario sends valid requests, so anything else is a failure.
  */
-export async function load(options: LoadOptions): Promise<Pick<Measurement, 'requestsPerSecond' | 'p50' | 'p99' | 'errors'>> {
+export async function load(
+  options: LoadOptions,
+): Promise<Pick<Measurement, 'requestsPerSecond' | 'p50' | 'p99' | 'errors'>> {
   const run = (duration: number) =>
     autocannon({
       url: options.url + options.path,

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /*
  * The servers under test run as separate processes (never in the load generator's), spawned
@@ -11,7 +11,6 @@ export interface ServerProcess {
   pid: number;
   stop(): Promise<void>;
 }
-
 
 /** The server as production runs it: compiled JavaScript under dist/server (see buildServer). */
 export const COMPILED_SERVER = fileURLToPath(new URL('../dist/server/server.js', import.meta.url));
@@ -30,7 +29,11 @@ export function buildServer(): void {
 const randomPort = (): number => 20_000 + Math.floor(Math.random() * 12_000);
 const START_ATTEMPTS = 3;
 
-export async function startServer(entry: string, env: Record<string, string>, readyPath: string): Promise<ServerProcess> {
+export async function startServer(
+  entry: string,
+  env: Record<string, string>,
+  readyPath: string,
+): Promise<ServerProcess> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await startOnPort(entry, env, readyPath, randomPort());
@@ -40,7 +43,12 @@ export async function startServer(entry: string, env: Record<string, string>, re
   }
 }
 
-async function startOnPort(entry: string, env: Record<string, string>, readyPath: string, port: number): Promise<ServerProcess> {
+async function startOnPort(
+  entry: string,
+  env: Record<string, string>,
+  readyPath: string,
+  port: number,
+): Promise<ServerProcess> {
   // Compiled JavaScript runs as production runs it; a TypeScript entry (the bare baseline route) through tsx.
   const child: ChildProcess = spawn(process.execPath, entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -55,7 +63,9 @@ async function startOnPort(entry: string, env: Record<string, string>, readyPath
     if (child.exitCode !== null) throw new Error(`${entry} exited (${child.exitCode}): ${stderr}`);
     try {
       if ((await fetch(url + readyPath)).status < 500) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) throw new Error(`${entry} did not start in 60 s: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
@@ -78,7 +88,10 @@ function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 }
 
 /** Peak RSS while `work` runs: the kernel's high-water mark, reset first (clear_refs 5). */
-export async function measurePeakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakBytes: number; startBytes: number }> {
+export async function measurePeakRss<T>(
+  pid: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; peakBytes: number; startBytes: number }> {
   const startBytes = statusField(pid, 'VmRSS');
   let sampled = startBytes;
   let resetWorked = true;

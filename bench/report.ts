@@ -2,8 +2,22 @@ import type { Measurement } from './load.js';
 
 /** The one table `npm run bench` prints (Markdown, so it pastes into the README as is). */
 export function renderTable(results: Measurement[]): string {
-  const header = ['scenario', 'database', 'rows', 'connections', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'ratio / measure', 'target', 'ok', 'note'];
-  const cell = (value: number | string | null | undefined) => (value === null || value === undefined ? '' : String(value));
+  const header = [
+    'scenario',
+    'database',
+    'rows',
+    'connections',
+    'requests/s',
+    'p50 ms',
+    'p99 ms',
+    'errors',
+    'ratio / measure',
+    'target',
+    'ok',
+    'note',
+  ];
+  const cell = (value: number | string | null | undefined) =>
+    value === null || value === undefined ? '' : String(value);
   const lines = results.map((result) => [
     result.scenario,
     result.database,

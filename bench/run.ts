@@ -10,7 +10,14 @@ import { load, type Measurement } from './load.js';
 import { buildServer, COMPILED_SERVER, startServer } from './processes.js';
 import { renderTable } from './report.js';
 import { type HttpScenario, httpScenarios, listPath, portalLogin, staffLogin, totalFound } from './scenarios.js';
-import { type BookingCheck, bookingBurstScenario, exportScenario, importScenario, loginStormScenario, type WorkflowContext } from './workflows.js';
+import {
+  type BookingCheck,
+  bookingBurstScenario,
+  exportScenario,
+  importScenario,
+  loginStormScenario,
+  type WorkflowContext,
+} from './workflows.js';
 
 /*
  * npm run bench [-- --quick] [-- --db sqlite|postgres] [-- --rows 1000000] [-- --seed 42]
@@ -41,11 +48,20 @@ const databases = args.db ? [args.db] : ['sqlite', 'postgres'];
 const dataDir = path.resolve('bench/.data');
 const LOG_LEVEL = process.env.LOG_LEVEL ?? 'info';
 const log = (line: string) => console.log(`[bench] ${line}`);
-const onlyWords = args.only?.split(',').map((word) => word.trim().toLowerCase()).filter(Boolean) ?? [];
+const onlyWords =
+  args.only
+    ?.split(',')
+    .map((word) => word.trim().toLowerCase())
+    .filter(Boolean) ?? [];
 /** Whether a scenario of this name runs (--only narrows a run to some scenarios while tuning). */
-const selected = (name: string) => onlyWords.length === 0 || onlyWords.some((word) => name.toLowerCase().includes(word));
+const selected = (name: string) =>
+  onlyWords.length === 0 || onlyWords.some((word) => name.toLowerCase().includes(word));
 
-interface Prepared { url: string; manifest: GeneratedManifest; cleanup(): Promise<void> }
+interface Prepared {
+  url: string;
+  manifest: GeneratedManifest;
+  cleanup(): Promise<void>;
+}
 
 /** A pristine generated SQLite file per rows+seed, copied for each run (runs write to it). */
 async function prepareSqlite(rows: number): Promise<Prepared> {
@@ -62,7 +78,13 @@ async function prepareSqlite(rows: number): Promise<Prepared> {
   const runFile = path.join(dataDir, `run-${process.pid}-${rows}.db`);
   copyFileSync(cached, runFile);
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as GeneratedManifest;
-  return { url: `sqlite:${runFile}`, manifest, cleanup: async () => { for (const suffix of ['', '-wal', '-shm']) rmSync(runFile + suffix, { force: true }); } };
+  return {
+    url: `sqlite:${runFile}`,
+    manifest,
+    cleanup: async () => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(runFile + suffix, { force: true });
+    },
+  };
 }
 
 /** Runs statements that must not be inside a transaction (create/drop database) on the server's default database. */
@@ -94,7 +116,9 @@ async function preparePostgres(rows: number): Promise<Prepared> {
     return url.toString();
   };
   // The manifest is kept per machine, the template per server: another --pg-url needs its own.
-  const templateExists = await onPostgresServer(async (client) => (await client.query('select 1 from pg_database where datname = $1', [template])).rowCount === 1);
+  const templateExists = await onPostgresServer(
+    async (client) => (await client.query('select 1 from pg_database where datname = $1', [template])).rowCount === 1,
+  );
   if (!existsSync(manifestFile) || !templateExists) {
     await onPostgresServer(async (client) => {
       await client.query(`drop database if exists ${template} with (force)`);
@@ -111,7 +135,10 @@ async function preparePostgres(rows: number): Promise<Prepared> {
   return {
     url: urlOf(name),
     manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as GeneratedManifest,
-    cleanup: () => onPostgresServer(async (client) => { await client.query(`drop database if exists ${name} with (force)`); }),
+    cleanup: () =>
+      onPostgresServer(async (client) => {
+        await client.query(`drop database if exists ${name} with (force)`);
+      }),
   };
 }
 
@@ -124,7 +151,12 @@ function bookingCheck(url: string): BookingCheck {
           (select count(*) from appointments a where a.doctor_id = c.doctor_id and a.session_date = c.session_date
              and a.period = c.period and a.status <> 'cancelled') as live
         from session_counters c where c.session_date = ${date}`.execute(database.db);
-      return rows.map((row) => ({ doctorId: Number(row.doctor_id), period: row.period, live: Number(row.live), counter: Number(row.counter) }));
+      return rows.map((row) => ({
+        doctorId: Number(row.doctor_id),
+        period: row.period,
+        live: Number(row.live),
+        counter: Number(row.counter),
+      }));
     } finally {
       await database.close();
     }
@@ -134,9 +166,17 @@ function bookingCheck(url: string): BookingCheck {
 async function withServer<T>(prepared: Prepared, work: (url: string, pid: number) => Promise<T>): Promise<T> {
   const serverDataDir = path.join(dataDir, `server-${process.pid}`);
   mkdirSync(serverDataDir, { recursive: true });
-  const server = await startServer(COMPILED_SERVER, {
-    DATABASE_URL: prepared.url, DATA_DIR: serverDataDir, LOG_LEVEL, RATE_LIMIT_PER_MINUTE: '0', JWT_SECRET: randomBytes(32).toString('hex'),
-  }, '/healthz');
+  const server = await startServer(
+    COMPILED_SERVER,
+    {
+      DATABASE_URL: prepared.url,
+      DATA_DIR: serverDataDir,
+      LOG_LEVEL,
+      RATE_LIMIT_PER_MINUTE: '0',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+    },
+    '/healthz',
+  );
   try {
     return await work(server.url, server.pid);
   } finally {
@@ -162,8 +202,17 @@ async function loadScenario(url: string, scenario: HttpScenario) {
 
 async function benchDatabase(database: string, results: Measurement[]): Promise<void> {
   const prepare = database === 'sqlite' ? prepareSqlite : preparePostgres;
-  const measure = (rows: number, name: string, outcome: Awaited<ReturnType<typeof load>>, connections = 10): Measurement => ({
-    scenario: name, database, rows, connections, ...outcome,
+  const measure = (
+    rows: number,
+    name: string,
+    outcome: Awaited<ReturnType<typeof load>>,
+    connections = 10,
+  ): Measurement => ({
+    scenario: name,
+    database,
+    rows,
+    connections,
+    ...outcome,
   });
 
   // The small database: only the scenarios whose target compares sizes.
@@ -171,11 +220,17 @@ async function benchDatabase(database: string, results: Measurement[]): Promise<
   const smallP99 = new Map<string, number>();
   try {
     await withServer(small, async (url) => {
-      const scenarios = httpScenarios(small.manifest, await tokensFor(url, small.manifest)).filter((scenario) => scenario.scaled && selected(scenario.name));
+      const scenarios = httpScenarios(small.manifest, await tokensFor(url, small.manifest)).filter(
+        (scenario) => scenario.scaled && selected(scenario.name),
+      );
       for (const scenario of scenarios) {
         const { outcome, found, emptyAnswer } = await loadScenario(url, scenario);
         smallP99.set(scenario.name, outcome.p99 ?? 0);
-        results.push({ ...measure(smallRows, scenario.name, outcome), ...(found === undefined ? {} : { note: `finds ${found}` }), ...(emptyAnswer ? { met: false } : {}) });
+        results.push({
+          ...measure(smallRows, scenario.name, outcome),
+          ...(found === undefined ? {} : { note: `finds ${found}` }),
+          ...(emptyAnswer ? { met: false } : {}),
+        });
         log(`${database} ${smallRows} ${scenario.name}: p99 ${outcome.p99} ms`);
       }
     });
@@ -193,7 +248,11 @@ async function benchDatabase(database: string, results: Measurement[]): Promise<
       results.push(measure(0, 'bare Fastify route (baseline)', outcome));
       const oneRow = await load({ url: baselineServer.url, path: '/row', connections: 10, duration });
       const share = (oneRow.requestsPerSecond ?? 0) / Math.max(1, baselineRps);
-      results.push({ ...measure(largeRows, 'bare route + one row read (ceiling)', oneRow), ratio: `${(share * 100).toFixed(0)}% of bare`, note: 'what any route reading one row can reach' });
+      results.push({
+        ...measure(largeRows, 'bare route + one row read (ceiling)', oneRow),
+        ratio: `${(share * 100).toFixed(0)}% of bare`,
+        note: 'what any route reading one row can reach',
+      });
     } finally {
       await baselineServer.stop();
     }
@@ -205,28 +264,61 @@ async function benchDatabase(database: string, results: Measurement[]): Promise<
         if (found !== undefined) row.note = `finds ${found}`;
         if (scenario.versusBaseline) {
           const share = (outcome.requestsPerSecond ?? 0) / Math.max(1, baselineRps);
-          Object.assign(row, { ratio: `${(share * 100).toFixed(0)}% of bare`, target: `>= ${scenario.versusBaseline * 100}%`, met: share >= scenario.versusBaseline });
+          Object.assign(row, {
+            ratio: `${(share * 100).toFixed(0)}% of bare`,
+            target: `>= ${scenario.versusBaseline * 100}%`,
+            met: share >= scenario.versusBaseline,
+          });
         } else if (scenario.scaled) {
           const ratio = (outcome.p99 ?? 0) / Math.max(1, smallP99.get(scenario.name) ?? 1);
-          Object.assign(row, { ratio: `p99 x${ratio.toFixed(2)} vs ${smallRows / 1000}k`, target: `<= ${scenario.scaled}x`, met: ratio <= scenario.scaled });
+          Object.assign(row, {
+            ratio: `p99 x${ratio.toFixed(2)} vs ${smallRows / 1000}k`,
+            target: `<= ${scenario.scaled}x`,
+            met: ratio <= scenario.scaled,
+          });
         } else if (scenario.p99Under) {
-          Object.assign(row, { target: `p99 < ${scenario.p99Under} ms`, met: (outcome.p99 ?? Infinity) < scenario.p99Under });
+          Object.assign(row, {
+            target: `p99 < ${scenario.p99Under} ms`,
+            met: (outcome.p99 ?? Infinity) < scenario.p99Under,
+          });
         }
         row.met = row.met !== false && outcome.errors === 0 && !emptyAnswer ? row.met : false;
         results.push(row);
-        log(`${database} ${largeRows} ${scenario.name}: ${outcome.requestsPerSecond} req/s, p99 ${outcome.p99} ms, errors ${outcome.errors}`);
+        log(
+          `${database} ${largeRows} ${scenario.name}: ${outcome.requestsPerSecond} req/s, p99 ${outcome.p99} ms, errors ${outcome.errors}`,
+        );
       }
-      const context: WorkflowContext = { url, serverPid: pid, database, rows: largeRows, adminToken: tokens.admin, duration };
+      const context: WorkflowContext = {
+        url,
+        serverPid: pid,
+        database,
+        rows: largeRows,
+        adminToken: tokens.admin,
+        duration,
+      };
       const pool = large.manifest;
       // Each row is logged as it is measured, so an interrupted run still shows it.
-      const logRow = (row: Measurement) => log(`${database} ${row.scenario}: ${row.requestsPerSecond ?? ''} req/s, p99 ${row.p99 ?? ''} ms, ${row.ratio ?? ''} ${row.note ?? ''}`);
+      const logRow = (row: Measurement) =>
+        log(
+          `${database} ${row.scenario}: ${row.requestsPerSecond ?? ''} req/s, p99 ${row.p99 ?? ''} ms, ${row.ratio ?? ''} ${row.note ?? ''}`,
+        );
       if (selected('login storm')) {
-        const storm = await loginStormScenario(context, listPath(pool, tokens.admin), pool.consultantUsernames[1]!, pool.password);
+        const storm = await loginStormScenario(
+          context,
+          listPath(pool, tokens.admin),
+          pool.consultantUsernames[1]!,
+          pool.password,
+        );
         storm.forEach(logRow);
         results.push(...storm);
       }
       if (selected('booking burst')) {
-        const burst = await bookingBurstScenario(context, pool.portalPhones.slice(0, burstSize), pool.password, bookingCheck(large.url));
+        const burst = await bookingBurstScenario(
+          context,
+          pool.portalPhones.slice(0, burstSize),
+          pool.password,
+          bookingCheck(large.url),
+        );
         logRow(burst);
         results.push(burst);
       }
@@ -261,13 +353,16 @@ async function main(): Promise<void> {
   buildServer();
   const results: Measurement[] = [];
   for (const database of databases) {
-    if (database !== 'sqlite' && database !== 'postgres') throw new Error(`--db must be sqlite or postgres (got ${database})`);
+    if (database !== 'sqlite' && database !== 'postgres')
+      throw new Error(`--db must be sqlite or postgres (got ${database})`);
     await benchDatabase(database, results);
   }
   const table = renderTable(results);
   console.log(`\n${table}\n`);
-  console.log(`${quick ? 'quick run' : 'full run'}, ${duration} s per scenario, ${((Date.now() - started) / 1000).toFixed(0)} s in total`);
-  writeFileSync(path.join(dataDir, quick ? 'latest-quick.md' : 'latest.md'), table + '\n');
+  console.log(
+    `${quick ? 'quick run' : 'full run'}, ${duration} s per scenario, ${((Date.now() - started) / 1000).toFixed(0)} s in total`,
+  );
+  writeFileSync(path.join(dataDir, quick ? 'latest-quick.md' : 'latest.md'), `${table}\n`);
   if (results.some((result) => result.met === false)) console.log('Some targets were missed (ok column).');
 }
 

@@ -29,7 +29,9 @@ export interface Tokens {
 }
 
 const query = (parameters: Record<string, string | number>): string =>
-  Object.entries(parameters).map(([key, value]) => `${key}=${encodeURIComponent(String(value))}`).join('&');
+  Object.entries(parameters)
+    .map(([key, value]) => `${key}=${encodeURIComponent(String(value))}`)
+    .join('&');
 
 /** The list query the login storm reads too. */
 export function listPath(manifest: GeneratedManifest, token: string): string {
@@ -37,16 +39,27 @@ export function listPath(manifest: GeneratedManifest, token: string): string {
 }
 
 export function httpScenarios(manifest: GeneratedManifest, tokens: Tokens): HttpScenario[] {
-  const search = (keyword: string) => `${STAFF}/patient/?${query({ token: tokens.admin, keyword, page: 1, page_size: 20 })}`;
+  const search = (keyword: string) =>
+    `${STAFF}/patient/?${query({ token: tokens.admin, keyword, page: 1, page_size: 20 })}`;
   const found = { mustFind: true } as const;
   return [
-    { name: 'portal GET /patient', path: '/patient/', headers: { authorization: `Bearer ${tokens.patient}` }, versusBaseline: 0.5 },
+    {
+      name: 'portal GET /patient',
+      path: '/patient/',
+      headers: { authorization: `Bearer ${tokens.patient}` },
+      versusBaseline: 0.5,
+    },
     { name: 'staff GET menu/', path: `${STAFF}/menu/?token=${tokens.admin}`, versusBaseline: 0.5 },
     { name: 'list: state+channel+90 days', path: listPath(manifest, tokens.admin), scaled: 2, ...found },
     { name: 'search: full phone', path: search(manifest.search.fullPhone), scaled: 2, ...found },
     { name: 'search: partial phone', path: search(manifest.search.partialPhone), scaled: 2, ...found },
     { name: 'search: name fragment', path: search(manifest.search.nameFragment), scaled: 2, ...found },
-    { name: 'consultant-scoped list', path: `${STAFF}/patient/?${query({ token: tokens.consultant, page: 1, page_size: 20 })}`, scaled: 2, ...found },
+    {
+      name: 'consultant-scoped list',
+      path: `${STAFF}/patient/?${query({ token: tokens.consultant, page: 1, page_size: 20 })}`,
+      scaled: 2,
+      ...found,
+    },
     {
       name: 'statistics: year by month x channel',
       path: `${STAFF}/statistics/funnel?${query({ token: tokens.admin, from: manifest.until - 365 * DAY, to: manifest.until - 1, bucket: 'month', group_by: 'channel' })}`,

@@ -1,4 +1,4 @@
-import { type Measurement, load } from './load.js';
+import { load, type Measurement } from './load.js';
 import { measurePeakRss } from './processes.js';
 import { inParallel, portalLogin, STAFF } from './scenarios.js';
 
@@ -19,7 +19,17 @@ export interface WorkflowContext {
 }
 
 function row(context: WorkflowContext, scenario: string, fields: Partial<Measurement>): Measurement {
-  return { scenario, database: context.database, rows: context.rows, connections: 1, requestsPerSecond: null, p50: null, p99: null, errors: 0, ...fields };
+  return {
+    scenario,
+    database: context.database,
+    rows: context.rows,
+    connections: 1,
+    requestsPerSecond: null,
+    p50: null,
+    p99: null,
+    errors: 0,
+    ...fields,
+  };
 }
 
 /** Streams the whole pool out and counts what arrived; memory is the server's peak RSS. */
@@ -48,7 +58,7 @@ function importFile(count: number): string {
   for (let index = 0; index < count; index += 1) {
     lines.push(`导入${index},170${String(index * 7 + 3).padStart(8, '0')},2024-03-01 09:30:00,未到,百度推广,电话`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export async function importScenario(context: WorkflowContext, count: number): Promise<Measurement> {
@@ -57,7 +67,10 @@ export async function importScenario(context: WorkflowContext, count: number): P
   form.set('file', new Blob([importFile(count)], { type: 'text/csv' }), 'patients.csv');
   const started = Date.now();
   const { result, peakBytes, startBytes } = await measurePeakRss(context.serverPid, async () => {
-    const response = await fetch(`${context.url}${STAFF}/patient/import?token=${context.adminToken}`, { method: 'POST', body: form });
+    const response = await fetch(`${context.url}${STAFF}/patient/import?token=${context.adminToken}`, {
+      method: 'POST',
+      body: form,
+    });
     const body = (await response.json()) as { importReport?: { created?: number; imported?: number } };
     return { status: response.status, body };
   });
@@ -67,44 +80,70 @@ export async function importScenario(context: WorkflowContext, count: number): P
     ratio: `peak RSS ${Math.round(peakBytes / MB)} MB (+${Math.round((peakBytes - startBytes) / MB)})`,
     target: 'RSS < 300 MB',
     met: result.status === 200 && peakBytes < PEAK_RSS_LIMIT,
-    note: result.status === 200 ? `${seconds.toFixed(1)} s, ${Math.round(count / seconds)} rows/s` : `HTTP ${result.status}: ${JSON.stringify(result.body).slice(0, 200)}`,
+    note:
+      result.status === 200
+        ? `${seconds.toFixed(1)} s, ${Math.round(count / seconds)} rows/s`
+        : `HTTP ${result.status}: ${JSON.stringify(result.body).slice(0, 200)}`,
   });
 }
 
 /** The list's p99 alone, then while 50 connections log in continuously (argon2 on every one). */
-export async function loginStormScenario(context: WorkflowContext, listPath: string, username: string, password: string): Promise<Measurement[]> {
+export async function loginStormScenario(
+  context: WorkflowContext,
+  listPath: string,
+  username: string,
+  password: string,
+): Promise<Measurement[]> {
   const base = { url: context.url, connections: 10, duration: context.duration };
   const alone = await load({ ...base, path: listPath });
   const [during, storm] = await Promise.all([
     load({ ...base, path: listPath }),
     load({
-      url: context.url, path: `${STAFF}/token/`, method: 'POST', connections: 50, duration: context.duration,
-      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+      url: context.url,
+      path: `${STAFF}/token/`,
+      method: 'POST',
+      connections: 50,
+      duration: context.duration,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
     }),
   ]);
   const ratio = during.p99! / Math.max(1, alone.p99!);
   return [
     row(context, 'list, no storm', { ...alone, connections: 10 }),
-    row(context, 'list during login storm', { ...during, connections: 10, ratio: `p99 x${ratio.toFixed(2)}`, target: '<= 3x', met: ratio <= 3 && during.errors === 0 }),
+    row(context, 'list during login storm', {
+      ...during,
+      connections: 10,
+      ratio: `p99 x${ratio.toFixed(2)}`,
+      target: '<= 3x',
+      met: ratio <= 3 && during.errors === 0,
+    }),
     row(context, 'login storm (POST token/)', { ...storm, connections: 50 }),
   ];
 }
 
 /** YYYY-MM-DD in the clinic's calendar, `days` from now. */
 function clinicDate(days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + days * 86_400_000));
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+    new Date(Date.now() + days * 86_400_000),
+  );
 }
 
-export interface BookingCheck {
-  /** Live appointments per (doctor, period) on `date`, and the session counters. */
-  (date: string): Promise<{ doctorId: number; period: string; live: number; counter: number }[]>;
-}
+/** Live appointments per (doctor, period) on `date`, and the session counters. */
+export type BookingCheck = (
+  date: string,
+) => Promise<{ doctorId: number; period: string; live: number; counter: number }[]>;
 
 /**
  * `count` patients book at once, spread over 10 sessions of 20 places (5 doctors x morning
  * and afternoon): exactly 200 may succeed, the others get 409, none 5xx.
  */
-export async function bookingBurstScenario(context: WorkflowContext, phones: string[], password: string, check: BookingCheck): Promise<Measurement> {
+export async function bookingBurstScenario(
+  context: WorkflowContext,
+  phones: string[],
+  password: string,
+  check: BookingCheck,
+): Promise<Measurement> {
   const date = clinicDate(3);
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   const weekday = ((new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7) + 1;
@@ -113,7 +152,9 @@ export async function bookingBurstScenario(context: WorkflowContext, phones: str
   for (const doctor of doctors) {
     for (const period of periods) {
       const response = await fetch(`${context.url}${STAFF}/schedule/doctors/${doctor}/weekly/${weekday}/${period}`, {
-        method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: context.adminToken, capacity: 20 }),
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: context.adminToken, capacity: 20 }),
       });
       if (response.status !== 200) throw new Error(`weekly session: ${response.status} ${await response.text()}`);
     }
@@ -125,7 +166,11 @@ export async function bookingBurstScenario(context: WorkflowContext, phones: str
       const response = await fetch(`${context.url}/patient/appointments`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ doctor_id: doctors[index % doctors.length], date, period: periods[Math.floor(index / doctors.length) % 2] }),
+        body: JSON.stringify({
+          doctor_id: doctors[index % doctors.length],
+          date,
+          period: periods[Math.floor(index / doctors.length) % 2],
+        }),
       });
       await response.arrayBuffer();
       return response.status;

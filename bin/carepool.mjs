@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const entry = new URL('../dist/server/cli/index.js', import.meta.url);
 if (!existsSync(entry)) {
-  console.error('carepool: no server build in dist/server. Run "npm run build" (npm start and npm run cli do it when needed).');
+  console.error(
+    'carepool: no server build in dist/server. Run "npm run build" (npm start and npm run cli do it when needed).',
+  );
   process.exit(2);
 }
 await import(entry.href);

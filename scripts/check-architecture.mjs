@@ -3,9 +3,10 @@
 // layers), and zero cycles between features, which no module-level rule sees (a feature may
 // reach another through its public face and be reached back through an internal file).
 // Exit 1 on any violation, listing them. Also usable on another tree: check-architecture.mjs <dir>.
-import { cruise } from 'dependency-cruiser';
+
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { cruise } from 'dependency-cruiser';
 
 const root = path.resolve(process.argv[2] ?? '.');
 process.chdir(root);
@@ -14,8 +15,9 @@ const config = require(path.join(root, '.dependency-cruiser.cjs'));
 
 const result = await cruise(['src'], { ...config.options, validate: true, ruleSet: { forbidden: config.forbidden } });
 const output = result.output;
-const problems = output.summary.violations.map((violation) =>
-  `${violation.rule.name}: ${violation.from} -> ${violation.to}${violation.cycle ? ` (cycle: ${violation.cycle.map((step) => step.name ?? step).join(' -> ')})` : ''}`,
+const problems = output.summary.violations.map(
+  (violation) =>
+    `${violation.rule.name}: ${violation.from} -> ${violation.to}${violation.cycle ? ` (cycle: ${violation.cycle.map((step) => step.name ?? step).join(' -> ')})` : ''}`,
 );
 
 // Feature-level cycles: strongly connected components of the graph of features.
@@ -38,11 +40,16 @@ const reaches = (from, to, seen = new Set()) => {
   return false;
 };
 for (const [from, targets] of edges) {
-  for (const [to, example] of targets) if (reaches(to, from)) problems.push(`features-form-no-cycle: ${from} -> ${to} and back (${example})`);
+  for (const [to, example] of targets)
+    if (reaches(to, from)) problems.push(`features-form-no-cycle: ${from} -> ${to} and back (${example})`);
 }
 
 if (problems.length > 0) {
-  console.error(`Architecture check: ${problems.length} violation(s)\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+  console.error(
+    `Architecture check: ${problems.length} violation(s)\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
+  );
   process.exit(1);
 }
-console.log(`Architecture check: ${output.summary.totalCruised} modules, no cycles, features meet at their index.ts, layers respected.`);
+console.log(
+  `Architecture check: ${output.summary.totalCruised} modules, no cycles, features meet at their index.ts, layers respected.`,
+);

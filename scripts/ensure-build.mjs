@@ -7,8 +7,18 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const parts = [
-  { name: 'server', output: 'dist/server/server.js', sources: ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'], script: 'build:server' },
-  { name: 'web UI', output: 'dist/web/index.html', sources: ['web', 'vite.config.ts', 'package-lock.json'], script: 'build:web' },
+  {
+    name: 'server',
+    output: 'dist/server/server.js',
+    sources: ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'],
+    script: 'build:server',
+  },
+  {
+    name: 'web UI',
+    output: 'dist/web/index.html',
+    sources: ['web', 'vite.config.ts', 'package-lock.json'],
+    script: 'build:web',
+  },
 ];
 
 /** Newest modification time under these paths (files and folders, recursively), 0 when none exists. */
@@ -18,7 +28,8 @@ function newestChange(paths) {
     const stats = statSync(entry, { throwIfNoEntry: false });
     if (!stats) return;
     newest = Math.max(newest, stats.mtimeMs);
-    if (stats.isDirectory()) for (const name of readdirSync(entry)) if (name !== 'node_modules') visit(path.join(entry, name));
+    if (stats.isDirectory())
+      for (const name of readdirSync(entry)) if (name !== 'node_modules') visit(path.join(entry, name));
   };
   for (const entry of paths) visit(entry);
   return newest;
@@ -30,7 +41,11 @@ for (const part of parts) {
   const stamp = `${path.dirname(part.output)}/.built-at`;
   const builtAt = existsSync(part.output) ? (statSync(stamp, { throwIfNoEntry: false })?.mtimeMs ?? 0) : 0;
   if (builtAt > 0 && newestChange(part.sources) <= builtAt) continue;
-  console.log(builtAt > 0 ? `The ${part.name} sources changed since its build: rebuilding it (npm run ${part.script})...` : `No ${part.name} build found: building it (npm run ${part.script})...`);
+  console.log(
+    builtAt > 0
+      ? `The ${part.name} sources changed since its build: rebuilding it (npm run ${part.script})...`
+      : `No ${part.name} build found: building it (npm run ${part.script})...`,
+  );
   const result = spawnSync('npm', ['run', part.script], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
   writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -7,9 +7,9 @@
  * first third's peak by --rss-tolerance-mb (default 60).
  */
 import { parseArgs } from 'node:util';
-import { createTestDatabase } from '../test/support/database.js';
 import { serverEnv, spawnServer } from '../test/faults/support/spawned-server.js';
 import { describeSoak, runSoak } from '../test/soak/soak-runner.js';
+import { createTestDatabase } from '../test/support/database.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,7 +22,9 @@ const { values } = parseArgs({
 });
 const minutes = Number(values.minutes);
 if (!(minutes > 0) || !['sqlite', 'postgres'].includes(values.db)) {
-  console.error('usage: npm run soak -- --minutes N [--db sqlite|postgres] [--staff-loops 3] [--portal-loops 3] [--rss-tolerance-mb 60]');
+  console.error(
+    'usage: npm run soak -- --minutes N [--db sqlite|postgres] [--staff-loops 3] [--portal-loops 3] [--rss-tolerance-mb 60]',
+  );
   process.exit(2);
 }
 
@@ -40,12 +42,18 @@ try {
     portalLoops: Number(values['portal-loops']),
     rssEveryMs: minutes > 5 ? 5000 : 2000,
   });
-  console.log(describeSoak(report, `${values.db}, ${values['staff-loops']} staff + ${values['portal-loops']} portal loops`));
+  console.log(
+    describeSoak(report, `${values.db}, ${values['staff-loops']} staff + ${values['portal-loops']} portal loops`),
+  );
   for (const error of report.errors) console.log(`  error: ${error}`);
   const growth = report.rssLastThirdMb - report.rssFirstThirdPeakMb;
   const tolerance = Number(values['rss-tolerance-mb']);
   failed = report.errorCount > 0 || growth >= tolerance || !server.running();
-  console.log(failed ? `[soak] FAILED (errors ${report.errorCount}, RSS growth ${growth.toFixed(1)} MB, tolerance ${tolerance} MB)` : '[soak] passed');
+  console.log(
+    failed
+      ? `[soak] FAILED (errors ${report.errorCount}, RSS growth ${growth.toFixed(1)} MB, tolerance ${tolerance} MB)`
+      : '[soak] passed',
+  );
 } finally {
   await server.kill('SIGKILL');
   await database.drop();

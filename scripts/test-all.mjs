@@ -47,8 +47,25 @@ function runPhase(dialect, phase) {
   console.log(`\n=== ${phase.name} on ${dialect} ===`);
   const result = spawnSync(
     'npx',
-    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...phase.args, ...passThrough],
-    { stdio: 'inherit', env: { ...process.env, TEST_DB: dialect, TEST_DATABASE_URL: postgresUrl, SKIP_WEB_BUILD: '1', SKIP_SERVER_BUILD: '1' } },
+    [
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      ...phase.args,
+      ...passThrough,
+    ],
+    {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        TEST_DB: dialect,
+        TEST_DATABASE_URL: postgresUrl,
+        SKIP_WEB_BUILD: '1',
+        SKIP_SERVER_BUILD: '1',
+      },
+    },
   );
   let passed = 0;
   let failed = 0;

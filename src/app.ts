@@ -4,24 +4,29 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { compose } from './composition.js';
 import type { AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
-import { compose } from './composition.js';
 import { registerHealthRoutes } from './features/health/index.js';
 import { registerMetrics } from './features/metrics/index.js';
 import { registerAvatarFileRoute } from './features/portal-account/index.js';
 import { isWebUiRequest, registerWebUi } from './features/web/index.js';
-import { PORTAL_PREFIX, STAFF_PREFIX } from './http/envelopes.js';
 import { answerClientError } from './http/client-errors.js';
+import { PORTAL_PREFIX, STAFF_PREFIX } from './http/envelopes.js';
 import { answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
-import { errorTableMarkdown } from './http/schemas.js';
 import { installRouteTable } from './http/route-table.js';
+import { errorTableMarkdown } from './http/schemas.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { validatorCompiler } from './http/validation.js';
 import { portalApi } from './portal-api.js';
+import {
+  createRateLimitRedis,
+  RATE_LIMIT_REDIS_NAMESPACE,
+  REDIS_STARTUP_WAIT_MS,
+  whenConnected,
+} from './security/shared-rate-limit.js';
 import { staffApi } from './staff-api.js';
-import { createRateLimitRedis, RATE_LIMIT_REDIS_NAMESPACE, REDIS_STARTUP_WAIT_MS, whenConnected } from './security/shared-rate-limit.js';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -38,7 +43,20 @@ export interface AppDependencies {
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Query parameters whose values are never personal (paging, sorting, enums, dates, ids). */
-const LOGGABLE_QUERY_PARAMETERS = new Set(['page', 'page_size', 'pageSize', 'sort', 'order', 'state', 'status', 'period', 'date', 'from', 'to', 'days']);
+const LOGGABLE_QUERY_PARAMETERS = new Set([
+  'page',
+  'page_size',
+  'pageSize',
+  'sort',
+  'order',
+  'state',
+  'status',
+  'period',
+  'date',
+  'from',
+  'to',
+  'days',
+]);
 
 /**
  * Tokens travel in query strings (seed 004), and searches carry phones and names (keyword,
@@ -64,7 +82,10 @@ export function loggerOptions(config: AppConfig, stream?: NodeJS.WritableStream)
   return {
     level: config.logLevel,
     ...(stream ? { stream } : {}),
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'password', 'token', '*.password', '*.token'], censor: '[REDACTED]' },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'password', 'token', '*.password', '*.token'],
+      censor: '[REDACTED]',
+    },
     serializers: {
       req: (request: { method: string; url: string; ip?: string; id?: string }) => ({
         method: request.method,

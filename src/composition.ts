@@ -6,13 +6,43 @@ import { ClinicCalendar } from './domain/clinic-time/clinic-calendar.js';
 import { ClinicClock } from './domain/clinic-time/clinic-clock.js';
 import { VisiblePatients } from './domain/visible-patients.js';
 import { AuditQueryRepository, DeniedAccessRecorder } from './features/audit/index.js';
-import { AppointmentRepository, AppointmentService, type BookingServices, PatientBookings, ScheduleRepository, ScheduleService } from './features/booking/index.js';
+import {
+  AppointmentRepository,
+  AppointmentService,
+  type BookingServices,
+  PatientBookings,
+  ScheduleRepository,
+  ScheduleService,
+} from './features/booking/index.js';
 import { CatalogRepository, CatalogService, ReferenceRepository } from './features/catalogs/index.js';
 import { DashboardRepository } from './features/dashboard/index.js';
 import { FollowUpRepository, FollowUpService } from './features/follow-ups/index.js';
-import { ExportRepository, ImportRepository, ImportService, type PatientTransferServices } from './features/patient-transfer/index.js';
-import { PatientRecordRepository, PatientRecordService, PatientRepository, PatientService, type PatientServices, PatientUpdateService, PhoneLookupRepository, PhoneLookups, PoolTotals } from './features/patients/index.js';
-import { type AvatarDependencies, AvatarFileRepository, AvatarFiles, AvatarStorage, PatientGuard, PortalAccountRepository, PortalAccountService } from './features/portal-account/index.js';
+import {
+  ExportRepository,
+  ImportRepository,
+  ImportService,
+  type PatientTransferServices,
+} from './features/patient-transfer/index.js';
+import {
+  PatientRecordRepository,
+  PatientRecordService,
+  PatientRepository,
+  PatientService,
+  type PatientServices,
+  PatientUpdateService,
+  PhoneLookupRepository,
+  PhoneLookups,
+  PoolTotals,
+} from './features/patients/index.js';
+import {
+  type AvatarDependencies,
+  AvatarFileRepository,
+  AvatarFiles,
+  AvatarStorage,
+  PatientGuard,
+  PortalAccountRepository,
+  PortalAccountService,
+} from './features/portal-account/index.js';
 import { PortalCatalogRepository } from './features/portal-catalog/index.js';
 import { RoleRepository, RoleService } from './features/roles/index.js';
 import { RollupRepository, rollupJobs } from './features/rollup/index.js';
@@ -29,7 +59,11 @@ import type { CoreServices } from './services.js';
 const HOUR_MS = 3_600_000;
 
 /** The services every feature may use (the CLI's commands build them too, without the rest of the app). */
-export function createCoreServices(config: AppConfig, database: Pick<DatabaseHandle, 'db' | 'dialect'>, jwtSecret: string): CoreServices {
+export function createCoreServices(
+  config: AppConfig,
+  database: Pick<DatabaseHandle, 'db' | 'dialect'>,
+  jwtSecret: string,
+): CoreServices {
   const { db, dialect } = database;
   return {
     config,
@@ -82,7 +116,12 @@ export interface Composition {
  * to the routes that use it; the background jobs are listed here too. Features never build one
  * another's parts (they receive them), so what depends on what is read off this one file.
  */
-export function compose(config: AppConfig, database: DatabaseHandle, jwtSecret: string, log: FastifyBaseLogger): Composition {
+export function compose(
+  config: AppConfig,
+  database: DatabaseHandle,
+  jwtSecret: string,
+  log: FastifyBaseLogger,
+): Composition {
   const { db, dialect } = database;
   const core = createCoreServices(config, database, jwtSecret);
   const { sessions, throttle } = core;
@@ -107,8 +146,20 @@ export function compose(config: AppConfig, database: DatabaseHandle, jwtSecret: 
   const patientRecords = new PatientRecordRepository(db);
   const phoneLookups = new PhoneLookups(core, new PhoneLookupRepository(db), clock);
   const patients: PatientServices = {
-    pool: new PatientService(core, patientRepository, references, new PoolTotals(rollup, config.clinicTimezone), phoneLookups),
-    records: new PatientRecordService(core, patientRepository, patientRecords, new PatientBookings(appointmentRepository, scheduleRepository), phoneLookups),
+    pool: new PatientService(
+      core,
+      patientRepository,
+      references,
+      new PoolTotals(rollup, config.clinicTimezone),
+      phoneLookups,
+    ),
+    records: new PatientRecordService(
+      core,
+      patientRepository,
+      patientRecords,
+      new PatientBookings(appointmentRepository, scheduleRepository),
+      phoneLookups,
+    ),
     updates: new PatientUpdateService(core, patientRecords, references, phoneLookups),
   };
 

@@ -48,7 +48,8 @@ export class ConfigError extends Error {
 function integer(name: string, fallback: number, min: number, max: number): VariableSpec<number>['parse'] {
   return (raw) => {
     if (raw === undefined || raw === '') return fallback;
-    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+    if (!/^\d+$/.test(raw.trim()))
+      throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
     const value = Number(raw.trim());
     if (value < min || value > max) throw new ConfigError(name, `must be from ${min} to ${max} (got ${value})`);
     return value;
@@ -66,7 +67,8 @@ export const configVariables = {
     parse: (raw) => (raw && raw.trim() !== '' ? raw.trim() : '127.0.0.1'),
   },
   DATABASE_URL: {
-    description: 'sqlite:./data/carepool.db (default), sqlite:/abs/path.db, sqlite::memory: or postgres://user:pass@host:port/db',
+    description:
+      'sqlite:./data/carepool.db (default), sqlite:/abs/path.db, sqlite::memory: or postgres://user:pass@host:port/db',
     sensitive: true,
     parse: (raw) => {
       const value = raw && raw.trim() !== '' ? raw.trim() : 'sqlite:./data/carepool.db';
@@ -82,7 +84,8 @@ export const configVariables = {
     parse: (raw) => path.resolve(raw && raw.trim() !== '' ? raw.trim() : './data'),
   },
   JWT_SECRET: {
-    description: 'HS256 signing secret, at least 32 characters; unset = generated once into DATA_DIR/jwt-secret (mode 0600)',
+    description:
+      'HS256 signing secret, at least 32 characters; unset = generated once into DATA_DIR/jwt-secret (mode 0600)',
     sensitive: true,
     parse: (raw) => {
       if (raw === undefined || raw === '') return undefined;
@@ -105,7 +108,8 @@ export const configVariables = {
     sensitive: false,
     parse: (raw) => {
       if (raw === undefined || raw === '') return undefined;
-      if (!USERNAME_PATTERN.test(raw)) throw new ConfigError('ADMIN_USERNAME', 'must be 3 to 32 letters, digits or underscores');
+      if (!USERNAME_PATTERN.test(raw))
+        throw new ConfigError('ADMIN_USERNAME', 'must be 3 to 32 letters, digits or underscores');
       return raw;
     },
   },
@@ -114,7 +118,8 @@ export const configVariables = {
     sensitive: true,
     parse: (raw) => {
       if (raw === undefined || raw === '') return undefined;
-      if (raw.length < 8 || raw.length > 128) throw new ConfigError('ADMIN_PASSWORD', 'must be 8 to 128 characters long');
+      if (raw.length < 8 || raw.length > 128)
+        throw new ConfigError('ADMIN_PASSWORD', 'must be 8 to 128 characters long');
       return raw;
     },
   },
@@ -135,11 +140,13 @@ export const configVariables = {
     parse: integer('RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
   },
   REDIS_URL: {
-    description: 'redis://host:port[/db] shared by several instances for the request rate limit (unset = per instance; Redis down = not limited, never an error)',
+    description:
+      'redis://host:port[/db] shared by several instances for the request rate limit (unset = per instance; Redis down = not limited, never an error)',
     sensitive: true,
     parse: (raw) => {
       if (raw === undefined || raw.trim() === '') return undefined;
-      if (!/^rediss?:\/\/.+/.test(raw.trim())) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+      if (!/^rediss?:\/\/.+/.test(raw.trim()))
+        throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
       return raw.trim();
     },
   },
@@ -153,7 +160,8 @@ export const configVariables = {
     },
   },
   METRICS_TOKEN: {
-    description: 'Bearer token a Prometheus scraper sends to GET /metrics (at least 16 characters); unset = /metrics answers 404',
+    description:
+      'Bearer token a Prometheus scraper sends to GET /metrics (at least 16 characters); unset = /metrics answers 404',
     sensitive: true,
     parse: (raw) => {
       if (raw === undefined || raw === '') return undefined;
@@ -175,13 +183,17 @@ export const configVariables = {
     },
   },
   BOOKING_CANCEL_CUTOFF: {
-    description: "Last moment a patient may cancel: '-<days>d<HH:MM>' = that many days before the session date at that clinic time (default -1d18:00)",
+    description:
+      "Last moment a patient may cancel: '-<days>d<HH:MM>' = that many days before the session date at that clinic time (default -1d18:00)",
     sensitive: false,
     parse: (raw) => {
       const value = raw && raw.trim() !== '' ? raw.trim() : '-1d18:00';
       const match = /^-(\d{1,2})d([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
       if (!match || Number(match[1]) > 14) {
-        throw new ConfigError('BOOKING_CANCEL_CUTOFF', `must look like -1d18:00 (0 to 14 days before, HH:MM) (got "${value}")`);
+        throw new ConfigError(
+          'BOOKING_CANCEL_CUTOFF',
+          `must look like -1d18:00 (0 to 14 days before, HH:MM) (got "${value}")`,
+        );
       }
       return { daysBefore: Number(match[1]), minuteOfDay: Number(match[2]) * 60 + Number(match[3]) };
     },

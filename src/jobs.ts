@@ -58,7 +58,12 @@ export interface PeriodicTask {
  * Runs its tasks at start and then every `everyMs` (timer unref'd, so it never holds the process).
  * A failure is logged and retried next time; the tasks are safe to run on every instance at once.
  */
-export function periodicJob(name: string, everyMs: number, tasks: readonly PeriodicTask[], log: FastifyBaseLogger): BackgroundJob {
+export function periodicJob(
+  name: string,
+  everyMs: number,
+  tasks: readonly PeriodicTask[],
+  log: FastifyBaseLogger,
+): BackgroundJob {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const runAll = async () => {

@@ -1,5 +1,5 @@
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { type AppConfig, ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateForService } from './db/migrations/index.js';
 import { ensureFirstAdministrator } from './features/staff-users/index.js';
@@ -11,7 +11,7 @@ const SHUTDOWN_TIMEOUT_MS = 25_000;
 /** Entry point: config -> database -> migrations -> first admin -> app -> listen. */
 async function main(): Promise<void> {
   loadDotEnv();
-  let config;
+  let config: AppConfig;
   try {
     config = loadConfig();
   } catch (error) {

@@ -1,7 +1,7 @@
-import { StrictMode, Suspense, lazy } from 'react';
+import { Spin } from 'antd';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
-import { Spin } from 'antd';
 import './i18n';
 import { AntdProvider } from './ui/AntdProvider';
 

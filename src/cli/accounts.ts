@@ -15,14 +15,18 @@ const SYSTEM_ACTOR = { type: 'system' as const, id: null, label: 'cli', ip: null
 function chosenPassword(given: string | undefined): { password: string; generated: boolean } {
   if (given === undefined) return { password: randomBytes(12).toString('base64url'), generated: true };
   if (given.length < PASSWORD_MIN_LENGTH || given.length > PASSWORD_MAX_LENGTH) {
-    throw new CliError(`--password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`, EXIT.usage);
+    throw new CliError(
+      `--password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`,
+      EXIT.usage,
+    );
   }
   return { password: given, generated: false };
 }
 
 function checkedUsername(options: Map<string, string>): string {
   const username = requireOption(options, 'username');
-  if (!USERNAME_PATTERN.test(username)) throw new CliError('--username must be 3 to 32 letters, digits or underscores', EXIT.usage);
+  if (!USERNAME_PATTERN.test(username))
+    throw new CliError('--username must be 3 to 32 letters, digits or underscores', EXIT.usage);
   return username;
 }
 
@@ -41,7 +45,8 @@ export async function createAdmin(config: AppConfig, args: readonly string[]): P
   const secret = chosenPassword(options.get('password'));
   await withMigratedDatabase(config, async ({ db }) => {
     const repository = new StaffAuthRepository(db);
-    if (await repository.findByUsername(username)) throw new CliError(`a staff account "${username}" already exists (use reset-password)`);
+    if (await repository.findByUsername(username))
+      throw new CliError(`a staff account "${username}" already exists (use reset-password)`);
     const now = unixNow();
     const id = await insertStaffUser(db, {
       username,
@@ -50,7 +55,12 @@ export async function createAdmin(config: AppConfig, args: readonly string[]): P
       roleId: await administratorRoleId(db),
       now,
     });
-    await new AuditRepository(db).record(SYSTEM_ACTOR, { action: 'staff_user.create', targetType: 'staff_user', targetId: id, details: { username, via: 'cli' } });
+    await new AuditRepository(db).record(SYSTEM_ACTOR, {
+      action: 'staff_user.create',
+      targetType: 'staff_user',
+      targetId: id,
+      details: { username, via: 'cli' },
+    });
   });
   announce(username, secret, 'Created administrator');
 }
@@ -66,11 +76,22 @@ export async function resetPassword(config: AppConfig, args: readonly string[]):
     const passwordHash = await hashPassword(secret.password);
     const now = unixNow();
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('staff_users').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', user.id).execute();
+      await trx
+        .updateTable('staff_users')
+        .set({ password_hash: passwordHash, updated_at: now })
+        .where('id', '=', user.id)
+        .execute();
       await new SessionRepository(db).revokeAllOf('staff', user.id, now, trx);
       // The operator resets because someone is locked out: let them in at once.
-      await trx.deleteFrom('login_throttle').where('key', '=', loginThrottleKeys('staff', username, '').account.key).execute();
-      await new AuditRepository(db).record(SYSTEM_ACTOR, { action: 'staff_user.password_reset', targetType: 'staff_user', targetId: user.id, details: { via: 'cli' } }, trx);
+      await trx
+        .deleteFrom('login_throttle')
+        .where('key', '=', loginThrottleKeys('staff', username, '').account.key)
+        .execute();
+      await new AuditRepository(db).record(
+        SYSTEM_ACTOR,
+        { action: 'staff_user.password_reset', targetType: 'staff_user', targetId: user.id, details: { via: 'cli' } },
+        trx,
+      );
     });
   });
   announce(username, secret, 'Reset the password of');

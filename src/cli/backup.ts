@@ -17,10 +17,17 @@ function runTool(tool: string, args: readonly string[]): Promise<void> {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') {
-        reject(new CliError(`${tool} was not found on PATH: install the PostgreSQL client tools (same major version as the server, e.g. apt-get install postgresql-client-15)`, EXIT.missingTool));
+        reject(
+          new CliError(
+            `${tool} was not found on PATH: install the PostgreSQL client tools (same major version as the server, e.g. apt-get install postgresql-client-15)`,
+            EXIT.missingTool,
+          ),
+        );
       } else reject(error);
     });
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new CliError(`${tool} failed (exit ${code}): ${stderr.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new CliError(`${tool} failed (exit ${code}): ${stderr.trim()}`)),
+    );
   });
 }
 
@@ -37,7 +44,9 @@ function sqliteFile(config: AppConfig): string {
 export async function backup(config: AppConfig, args: readonly string[]): Promise<void> {
   const options = parseOptions(args, ['output']);
   const isSqlite = config.databaseUrl.startsWith('sqlite:');
-  const output = path.resolve(options.get('output') ?? path.join(config.dataDir, 'backups', `carepool-${stamp()}.${isSqlite ? 'db' : 'dump'}`));
+  const output = path.resolve(
+    options.get('output') ?? path.join(config.dataDir, 'backups', `carepool-${stamp()}.${isSqlite ? 'db' : 'dump'}`),
+  );
   if (existsSync(output)) throw new CliError(`${output} already exists: choose another --output`);
   mkdirSync(path.dirname(output), { recursive: true });
   if (isSqlite) {
@@ -58,7 +67,13 @@ export async function backup(config: AppConfig, args: readonly string[]): Promis
       copy.close();
     }
   } else {
-    await runTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${output}`, `--dbname=${config.databaseUrl}`]);
+    await runTool('pg_dump', [
+      '--format=custom',
+      '--no-owner',
+      '--no-privileges',
+      `--file=${output}`,
+      `--dbname=${config.databaseUrl}`,
+    ]);
   }
   console.log(`Backup written to ${output}`);
 }
@@ -70,7 +85,9 @@ function checkSqliteBackup(input: string): void {
     candidate = new SqliteDatabase(input, { readonly: true, fileMustExist: true });
     const check = candidate.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new CliError(`${input} fails the integrity check: ${String(check)}`);
-    const table = candidate.prepare("select name from sqlite_master where type = 'table' and name = 'staff_users'").get();
+    const table = candidate
+      .prepare("select name from sqlite_master where type = 'table' and name = 'staff_users'")
+      .get();
     if (!table) throw new CliError(`${input} is a SQLite file but not a CarePool database`);
   } catch (error) {
     if (error instanceof CliError) throw error;
@@ -129,15 +146,34 @@ async function restorePostgres(config: AppConfig, input: string): Promise<void> 
   const client = new pg.Client({ connectionString: config.databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ count: string }>("select count(*) as count from information_schema.tables where table_schema = 'public'");
-    if (Number(rows[0]?.count) > 0) throw new CliError('the target database is not empty: restore into a newly created database, then point DATABASE_URL at it');
+    const { rows } = await client.query<{ count: string }>(
+      "select count(*) as count from information_schema.tables where table_schema = 'public'",
+    );
+    if (Number(rows[0]?.count) > 0)
+      throw new CliError(
+        'the target database is not empty: restore into a newly created database, then point DATABASE_URL at it',
+      );
   } finally {
     await client.end();
   }
   if (isCustomDump(input)) {
-    await runTool('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${config.databaseUrl}`, input]);
+    await runTool('pg_restore', [
+      '--no-owner',
+      '--no-privileges',
+      '--exit-on-error',
+      '--single-transaction',
+      `--dbname=${config.databaseUrl}`,
+      input,
+    ]);
   } else {
-    await runTool('psql', ['--quiet', '--no-psqlrc', '--set=ON_ERROR_STOP=1', '--single-transaction', `--dbname=${config.databaseUrl}`, `--file=${input}`]);
+    await runTool('psql', [
+      '--quiet',
+      '--no-psqlrc',
+      '--set=ON_ERROR_STOP=1',
+      '--single-transaction',
+      `--dbname=${config.databaseUrl}`,
+      `--file=${input}`,
+    ]);
   }
 }
 

@@ -28,7 +28,10 @@ export function cliConfig(): AppConfig {
 }
 
 /** Opens the database brought up to the latest schema, runs `work`, always closes it. */
-export async function withMigratedDatabase<T>(config: AppConfig, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
+export async function withMigratedDatabase<T>(
+  config: AppConfig,
+  work: (database: DatabaseHandle) => Promise<T>,
+): Promise<T> {
   const database = openDatabase(config.databaseUrl);
   try {
     await migrateForService(config.databaseUrl, database);

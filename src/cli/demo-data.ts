@@ -18,7 +18,8 @@ export function seededRandom(seed: number): () => number {
 export type Random = () => number;
 
 export const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-export const between = (random: Random, low: number, high: number): number => low + Math.floor(random() * (high - low + 1));
+export const between = (random: Random, low: number, high: number): number =>
+  low + Math.floor(random() * (high - low + 1));
 
 export const DEMO_PASSWORD = 'carepool-demo-1';
 
@@ -31,11 +32,73 @@ export const DEMO_STAFF = [
   { username: 'demo_manager', displayName: '主管-赵院长', role: '院长/主管' },
 ] as const;
 
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '罗', '高'];
-const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '子涵', '浩然', '欣怡'];
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '吴',
+  '周',
+  '徐',
+  '孙',
+  '马',
+  '朱',
+  '胡',
+  '郭',
+  '何',
+  '林',
+  '罗',
+  '高',
+];
+const GIVEN = [
+  '伟',
+  '芳',
+  '娜',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '军',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀英',
+  '霞',
+  '平',
+  '刚',
+  '桂英',
+  '子涵',
+  '浩然',
+  '欣怡',
+];
 const AREAS = ['朝阳区', '海淀区', '东城区', '西城区', '丰台区', '通州区', '昌平区', '大兴区', '顺义区', '外地'];
-const INQUIRIES = ['咨询治疗费用', '想了解疗程时间', '询问专家出诊时间', '复查咨询', '想预约周末门诊', '询问医保报销', '咨询术后恢复'];
-const FOLLOW_UP_NOTES = ['电话回访，患者考虑中', '已发送医院地址和路线', '患者表示本周来院', '提醒携带既往检查报告', '患者询问优惠活动', '到诊后回访，满意度高'];
+const INQUIRIES = [
+  '咨询治疗费用',
+  '想了解疗程时间',
+  '询问专家出诊时间',
+  '复查咨询',
+  '想预约周末门诊',
+  '询问医保报销',
+  '咨询术后恢复',
+];
+const FOLLOW_UP_NOTES = [
+  '电话回访，患者考虑中',
+  '已发送医院地址和路线',
+  '患者表示本周来院',
+  '提醒携带既往检查报告',
+  '患者询问优惠活动',
+  '到诊后回访，满意度高',
+];
 
 export interface DemoPatient {
   name: string;

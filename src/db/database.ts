@@ -3,8 +3,8 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Database } from './schema.js';
 import { postgresDirectReader, registerDirectReader, sqliteDirectReader } from './direct-reader.js';
+import type { Database } from './schema.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -44,7 +44,13 @@ function openSqlite(url: string): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
   if (file === ':memory:') {
     // No second connection can see an in-memory database: everything goes through Kysely.
-    return { db, dialect: 'sqlite', close: () => db.destroy(), sqliteFile: file, ping: async () => void (await sql`select 1`.execute(db)) };
+    return {
+      db,
+      dialect: 'sqlite',
+      close: () => db.destroy(),
+      sqliteFile: file,
+      ping: async () => void (await sql`select 1`.execute(db)),
+    };
   }
   // Hot reads and the health check use a read-only connection of their own (see direct-reader):
   // the app's one connection is held for the whole of a write transaction (an import: seconds),
@@ -119,7 +125,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
  * request pool a long statement would be cut by the request timeouts; on SQLite on `db` itself,
  * which has no such limits (and an in-memory database is only seen by its own handle).
  */
-export async function onMaintenanceConnection<T>(url: string, db: Kysely<Database>, dialect: DialectName, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+export async function onMaintenanceConnection<T>(
+  url: string,
+  db: Kysely<Database>,
+  dialect: DialectName,
+  work: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
   if (dialect === 'sqlite') return work(db);
   const maintenance = openPostgres(url, { maintenance: true });
   try {
@@ -147,12 +158,17 @@ export function isForeignKeyViolation(error: unknown): boolean {
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(code)) {
+  if (
+    typeof code === 'string' &&
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(code)
+  ) {
     return true;
   }
   return (
     typeof message === 'string' &&
-    /timeout exceeded when trying to connect|Connection terminated|driver has already been destroyed|is not queryable/i.test(message)
+    /timeout exceeded when trying to connect|Connection terminated|driver has already been destroyed|is not queryable/i.test(
+      message,
+    )
   );
 }
 

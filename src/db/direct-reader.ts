@@ -1,5 +1,4 @@
 import SqliteDatabase, { type Statement } from 'better-sqlite3';
-import type { Kysely } from 'kysely';
 import type pg from 'pg';
 
 /**
@@ -21,15 +20,16 @@ export interface DirectReader {
   close(): void;
 }
 
-const readers = new WeakMap<Kysely<any>, DirectReader>();
+/** Keyed by the Kysely instance itself (any schema): a transaction or another instance has no entry. */
+const readers = new WeakMap<object, DirectReader>();
 
 /** Called where the database is opened: reads compiled against `db` may take this path. */
-export function registerDirectReader(db: Kysely<any>, reader: DirectReader): void {
+export function registerDirectReader(db: object, reader: DirectReader): void {
   readers.set(db, reader);
 }
 
 /** The direct reader of `db`, if it has one (a transaction or a test's own Kysely has none). */
-export function directReaderOf(db: Kysely<any>): DirectReader | undefined {
+export function directReaderOf(db: object): DirectReader | undefined {
   return readers.get(db);
 }
 
@@ -54,7 +54,8 @@ export function sqliteDirectReader(file: string): DirectReader {
     return statement;
   };
   return {
-    first: async <Row>(sql: string, parameters: readonly unknown[]) => statementFor(sql).get(...parameters) as Row | undefined,
+    first: async <Row>(sql: string, parameters: readonly unknown[]) =>
+      statementFor(sql).get(...parameters) as Row | undefined,
     ping: async () => void statementFor('select count(*) from sqlite_master').get(),
     close: () => {
       statements.clear();

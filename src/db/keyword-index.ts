@@ -65,7 +65,6 @@ export function firstSqliteKeywordIndex(): Statements {
   };
 }
 
-
 export async function runAll(executor: Kysely<any>, statements: string[]): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(executor);
 }
@@ -84,7 +83,6 @@ export const sqliteDigitGramsOf = (row: string, from = '') =>
   `cross join patient_keyword_positions p on p.n <= length(v.value) - 3 ` +
   `where v.value glob '*${FOUR_DIGITS}*' and substr(v.value, p.n, 4) glob '${FOUR_DIGITS}'`;
 
-
 const LIVE_PATIENTS = '(select * from patients where deleted_at is null) r cross join ';
 
 /** SQLite: the bigram and digit-gram lists filled from the live patients (0010's shape, today's). */
@@ -99,9 +97,11 @@ export const SQLITE_GRAM_LISTS_BUILD = [
 
 /** SQLite: fills every keyword structure from the patients rows (rebuildKeywordSearch). */
 export async function rebuildSqliteKeywordSearch(executor: Kysely<any>): Promise<void> {
-  await runAll(executor, ["insert into patient_keyword_fts (patient_keyword_fts) values ('rebuild')", ...SQLITE_GRAM_LISTS_BUILD]);
+  await runAll(executor, [
+    "insert into patient_keyword_fts (patient_keyword_fts) values ('rebuild')",
+    ...SQLITE_GRAM_LISTS_BUILD,
+  ]);
 }
-
 
 export const fields = (row: string) => WATCHED.map((column) => `${row}.${column}`).join(', ');
 
@@ -120,7 +120,11 @@ export const insertGramsOf = (rows: string, inKeyOrder = false) => {
 };
 
 /** The pool's per-statement limit is for requests; a million patients take longer. */
-export const POSTGRES_GRAM_LISTS_BUILD = ['set local statement_timeout = 0', 'truncate patient_keyword_digit_grams, patient_keyword_bigrams', ...insertGramsOf('patients', true)];
+export const POSTGRES_GRAM_LISTS_BUILD = [
+  'set local statement_timeout = 0',
+  'truncate patient_keyword_digit_grams, patient_keyword_bigrams',
+  ...insertGramsOf('patients', true),
+];
 
 /**
  * Fills every keyword structure from the patients rows, replacing what they held, after a bulk
@@ -131,4 +135,3 @@ export async function rebuildKeywordSearch(executor: Kysely<any>, dialect: Diale
   if (dialect === 'sqlite') return rebuildSqliteKeywordSearch(executor);
   await runAll(executor, POSTGRES_GRAM_LISTS_BUILD);
 }
-

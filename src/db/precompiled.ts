@@ -23,7 +23,8 @@ export function compileShape(count: number, build: (markers: string[]) => Compil
   const compiled = build(markers).compile();
   const slotOf = new Map(markers.map((marker, index) => [marker, index]));
   const slots = compiled.parameters.map((value) => (typeof value === 'string' ? (slotOf.get(value) ?? -1) : -1));
-  if (markers.some((_, index) => !slots.includes(index))) throw new Error('precompiled: every argument must reach the parameter list');
+  if (markers.some((_, index) => !slots.includes(index)))
+    throw new Error('precompiled: every argument must reach the parameter list');
   return { sql: compiled.sql, slots, constants: compiled.parameters };
 }
 

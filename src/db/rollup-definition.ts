@@ -37,12 +37,24 @@ const WHOLE_POOL: ReadonlySet<RollupDimension> = new Set(['author']);
 
 /** The patient columns a key or a figure depends on: a write that changes none of them changes no count. */
 const KEY_COLUMNS = ['media_from_id', 'disease_id', 'doctor_id', 'advisory_way', 'state', 'author_id'] as const;
-const COUNTED = ['add_time', 'order_time', 'reach_time', 'state', 'spend_fen', 'media_from_id', 'disease_id', 'doctor_id', 'advisory_way'] as const;
-const countedFor = (dimensions: readonly RollupDimension[]): readonly string[] => (dimensions.includes('author') ? [...COUNTED, 'author_id'] : COUNTED);
+const COUNTED = [
+  'add_time',
+  'order_time',
+  'reach_time',
+  'state',
+  'spend_fen',
+  'media_from_id',
+  'disease_id',
+  'doctor_id',
+  'advisory_way',
+] as const;
+const countedFor = (dimensions: readonly RollupDimension[]): readonly string[] =>
+  dimensions.includes('author') ? [...COUNTED, 'author_id'] : COUNTED;
 
 const FIGURES = 'inquiries, lost, appointments, arrivals, spend_fen';
 const SUMS = 'sum(m.inquiries), sum(m.lost), sum(m.appointments), sum(m.arrivals), sum(m.spend_fen)';
-const ANY_FIGURE = 'sum(m.inquiries) <> 0 or sum(m.lost) <> 0 or sum(m.appointments) <> 0 or sum(m.arrivals) <> 0 or sum(m.spend_fen) <> 0';
+const ANY_FIGURE =
+  'sum(m.inquiries) <> 0 or sum(m.lost) <> 0 or sum(m.appointments) <> 0 or sum(m.arrivals) <> 0 or sum(m.spend_fen) <> 0';
 
 /** Where measure rows come from: a relation of patients with a sign (+1 counts, -1 takes back). */
 interface MeasureSource {
@@ -78,7 +90,10 @@ function measureRows(source: MeasureSource): string {
  * The rebuild: one INSERT ... SELECT ... GROUP BY per dimension over the live patients (at a
  * million patients faster than one over all of them). `dayOf` is the application's offset CASE.
  */
-export function rollupRebuildStatements(dayOf: (time: string) => string, dimensions: readonly RollupDimension[] = ROLLUP_DIMENSIONS): string[] {
+export function rollupRebuildStatements(
+  dayOf: (time: string) => string,
+  dimensions: readonly RollupDimension[] = ROLLUP_DIMENSIONS,
+): string[] {
   const measures = measureRows({ relation: 'patients', alias: 'p', sign: '1', where: 'p.deleted_at is null', dayOf });
   return dimensions.map((dimension) => {
     const wholePool = WHOLE_POOL.has(dimension);
@@ -96,11 +111,20 @@ const triggerDayOf = (time: string) =>
   `+ 86400000000) / 86400 as integer) - 1000000)`;
 
 /** Adds the measure rows of a signed relation into `table`, one row per dimension, day and key; zero changes write nothing. */
-function triggerInsert(table: 'patient_day_counts' | 'patient_day_deltas', rows: string, dimensions: readonly RollupDimension[]): string {
-  const dimensionRows = dimensions.map((name, index) => (index === 0 ? `select '${name}' as dimension` : `select '${name}'`)).join(' union all ');
+function triggerInsert(
+  table: 'patient_day_counts' | 'patient_day_deltas',
+  rows: string,
+  dimensions: readonly RollupDimension[],
+): string {
+  const dimensionRows = dimensions
+    .map((name, index) => (index === 0 ? `select '${name}' as dimension` : `select '${name}'`))
+    .join(' union all ');
   const groupKey = `case d.dimension ${dimensions.map((name) => `when '${name}' then ${GROUP_KEYS[name]}`).join(' ')} else '' end`;
   const wholePool = dimensions.filter((name) => WHOLE_POOL.has(name));
-  const day = wholePool.length > 0 ? `case when d.dimension in (${wholePool.map((name) => `'${name}'`).join(', ')}) then 0 else m.day end` : 'm.day';
+  const day =
+    wholePool.length > 0
+      ? `case when d.dimension in (${wholePool.map((name) => `'${name}'`).join(', ')}) then 0 else m.day end`
+      : 'm.day';
   const insert =
     `insert into ${table} (dimension, day, group_key, ${FIGURES}) ` +
     `select d.dimension, ${day}, ${groupKey}, ${SUMS} ` +
@@ -115,12 +139,16 @@ function triggerInsert(table: 'patient_day_counts' | 'patient_day_deltas', rows:
   );
 }
 
-const signed = (sign: 1 | -1, alias: string) => `select ${sign} as sign, ${[...COUNTED, 'author_id'].map((column) => `${alias}.${column} as ${column}`).join(', ')}`;
+const signed = (sign: 1 | -1, alias: string) =>
+  `select ${sign} as sign, ${[...COUNTED, 'author_id'].map((column) => `${alias}.${column} as ${column}`).join(', ')}`;
 
 /** SQLite (one writer at a time): row triggers upsert into patient_day_counts, skipped when no counted column changed. */
 function sqliteTriggers(dimensions: readonly RollupDimension[]): string[] {
   const counted = countedFor(dimensions);
-  const changed = [...counted.map((column) => `old.${column} is not new.${column}`), '(old.deleted_at is null) <> (new.deleted_at is null)'].join(' or ');
+  const changed = [
+    ...counted.map((column) => `old.${column} is not new.${column}`),
+    '(old.deleted_at is null) <> (new.deleted_at is null)',
+  ].join(' or ');
   return [
     `create trigger patients_rollup_insert after insert on patients for each row when new.deleted_at is null begin ` +
       `${triggerInsert('patient_day_counts', `(${signed(1, 'new')})`, dimensions)}; end`,
@@ -138,7 +166,10 @@ function sqliteTriggers(dimensions: readonly RollupDimension[]): string[] {
  * multi-statement writers locking them in different orders deadlock.
  */
 function postgresTriggers(dimensions: readonly RollupDimension[]): string[] {
-  const tuple = (alias: string) => `(${countedFor(dimensions).map((column) => `${alias}.${column}`).join(', ')}, ${alias}.deleted_at is null)`;
+  const tuple = (alias: string) =>
+    `(${countedFor(dimensions)
+      .map((column) => `${alias}.${column}`)
+      .join(', ')}, ${alias}.deleted_at is null)`;
   const changed = `${tuple('o')} is distinct from ${tuple('n')}`;
   const bodies: Record<'insert' | 'update' | 'delete', string> = {
     insert: `(${signed(1, 'n')} from new_rows n where n.deleted_at is null)`,
@@ -147,7 +178,11 @@ function postgresTriggers(dimensions: readonly RollupDimension[]): string[] {
       `union all ${signed(-1, 'o')} from old_rows o join new_rows n on n.id = o.id where o.deleted_at is null and ${changed})`,
     delete: `(${signed(-1, 'o')} from old_rows o where o.deleted_at is null)`,
   };
-  const transition = { insert: 'new table as new_rows', update: 'old table as old_rows new table as new_rows', delete: 'old table as old_rows' };
+  const transition = {
+    insert: 'new table as new_rows',
+    update: 'old table as old_rows new table as new_rows',
+    delete: 'old table as old_rows',
+  };
   return (['insert', 'update', 'delete'] as const).flatMap((event) => [
     `create function patients_rollup_${event}() returns trigger language plpgsql as $$ begin ${triggerInsert('patient_day_deltas', bodies[event], dimensions)}; return null; end $$`,
     `create trigger patients_rollup_${event} after ${event} on patients referencing ${transition[event]} ` +
@@ -156,13 +191,20 @@ function postgresTriggers(dimensions: readonly RollupDimension[]): string[] {
 }
 
 /** The triggers that keep patient_day_counts (SQLite) or patient_day_deltas (PostgreSQL) for these dimensions. */
-export async function createRollupTriggers(db: Kysely<any>, dialect: DialectName, dimensions: readonly RollupDimension[]): Promise<void> {
-  for (const statement of dialect === 'sqlite' ? sqliteTriggers(dimensions) : postgresTriggers(dimensions)) await sql.raw(statement).execute(db);
+export async function createRollupTriggers(
+  db: Kysely<any>,
+  dialect: DialectName,
+  dimensions: readonly RollupDimension[],
+): Promise<void> {
+  for (const statement of dialect === 'sqlite' ? sqliteTriggers(dimensions) : postgresTriggers(dimensions))
+    await sql.raw(statement).execute(db);
 }
 
 export async function dropRollupTriggers(db: Kysely<any>, dialect: DialectName): Promise<void> {
   for (const event of ['insert', 'update', 'delete']) {
-    await sql.raw(`drop trigger if exists patients_rollup_${event}${dialect === 'postgres' ? ' on patients' : ''}`).execute(db);
+    await sql
+      .raw(`drop trigger if exists patients_rollup_${event}${dialect === 'postgres' ? ' on patients' : ''}`)
+      .execute(db);
     if (dialect === 'postgres') await sql.raw(`drop function if exists patients_rollup_${event}()`).execute(db);
   }
 }

@@ -316,4 +316,3 @@ export type NewPatientRow = Insertable<PatientsTable>;
 export type PatientUpdate = Updateable<PatientsTable>;
 export type StaffUserRow = Selectable<StaffUsersTable>;
 export type NewAuditRow = Insertable<AuditLogTable>;
-

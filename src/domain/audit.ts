@@ -76,12 +76,20 @@ const USER_AGENT_MAX = 300;
 export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async record(actor: AuditActor, event: AuditEvent, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+  async record(
+    actor: AuditActor,
+    event: AuditEvent,
+    db: Kysely<Database> | Transaction<Database> = this.db,
+  ): Promise<void> {
     await this.recordMany(actor, [event], db);
   }
 
   /** Several events of one actor in one statement (e.g. every booking a cancelled session drops). */
-  async recordMany(actor: AuditActor, events: AuditEvent[], db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+  async recordMany(
+    actor: AuditActor,
+    events: AuditEvent[],
+    db: Kysely<Database> | Transaction<Database> = this.db,
+  ): Promise<void> {
     if (events.length === 0) return;
     const occurredAt = Date.now();
     await db

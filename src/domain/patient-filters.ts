@@ -49,7 +49,8 @@ export const PatientFilterFields = {
   keyword: Type.Optional(
     Type.String({
       maxLength: 50,
-      description: 'part of name, tel, wechat or qq; without patients:view_full_phone, of the tel only as shown (139****8442) or the whole number (a counted lookup)',
+      description:
+        'part of name, tel, wechat or qq; without patients:view_full_phone, of the tel only as shown (139****8442) or the whole number (a counted lookup)',
     }),
   ),
   state: Type.Optional(PatientStateSchema),
@@ -61,7 +62,9 @@ export const PatientFilterFields = {
   reach_time_from: Type.Optional(UnixSeconds('reach_time >= this')),
   reach_time_to: Type.Optional(UnixSeconds('reach_time <= this')),
   visit_type: Type.Optional(
-    Type.Union([Type.Literal('first'), Type.Literal('return')], { description: 'first: exactly one visit; return: more than one' }),
+    Type.Union([Type.Literal('first'), Type.Literal('return')], {
+      description: 'first: exactly one visit; return: more than one',
+    }),
   ),
 };
 
@@ -94,9 +97,11 @@ export function patientFiltersOf(q: Static<typeof PatientFilterQuery>): PatientL
   };
 }
 
-
 /** The SQL of every filter but the keyword (the patients feature's search adds that one). */
-export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, filters: PatientListFilters): Expression<SqlBool>[] {
+export function filterConditions(
+  eb: ExpressionBuilder<Database, 'patients'>,
+  filters: PatientListFilters,
+): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [];
   if (filters.state !== undefined) conditions.push(eb('patients.state', '=', filters.state));
   if (filters.mediaFromId !== undefined) conditions.push(eb('patients.media_from_id', '=', filters.mediaFromId));
@@ -104,7 +109,13 @@ export function filterConditions(eb: ExpressionBuilder<Database, 'patients'>, fi
   if (filters.doctorId !== undefined) conditions.push(eb('patients.doctor_id', '=', filters.doctorId));
   if (filters.departmentId !== undefined) {
     const departmentId = filters.departmentId;
-    conditions.push(eb('patients.disease_id', 'in', eb.selectFrom('diseases').select('diseases.id').where('diseases.department_id', '=', departmentId)));
+    conditions.push(
+      eb(
+        'patients.disease_id',
+        'in',
+        eb.selectFrom('diseases').select('diseases.id').where('diseases.department_id', '=', departmentId),
+      ),
+    );
   }
   if (filters.authorId !== undefined) conditions.push(eb('patients.author_id', '=', filters.authorId));
   if (filters.advisoryWay !== undefined) conditions.push(eb('patients.advisory_way', '=', filters.advisoryWay));

@@ -19,12 +19,18 @@ export function scopeOf(staff: StaffPrincipal): PatientScope {
  * A patient record that is not in the recycle bin: the one spelling of "live" every query uses.
  * Any table alias works (`livePatient(eb, 'p')`); the default is the patients table itself.
  */
-export function livePatient<DB, TB extends keyof DB & string>(eb: ExpressionBuilder<DB, TB>, alias = 'patients'): Expression<SqlBool> {
+export function livePatient<DB, TB extends keyof DB & string>(
+  eb: ExpressionBuilder<DB, TB>,
+  alias = 'patients',
+): Expression<SqlBool> {
   return eb(`${alias}.deleted_at` as never, 'is', null);
 }
 
 /** A record in the recycle bin (deleted, restorable until purged). */
-export function inRecycleBin<DB, TB extends keyof DB & string>(eb: ExpressionBuilder<DB, TB>, alias = 'patients'): Expression<SqlBool> {
+export function inRecycleBin<DB, TB extends keyof DB & string>(
+  eb: ExpressionBuilder<DB, TB>,
+  alias = 'patients',
+): Expression<SqlBool> {
   return eb(`${alias}.deleted_at` as never, 'is not', null);
 }
 
@@ -43,4 +49,5 @@ export const canSeeFullPhone = (staff: StaffPrincipal): boolean => staff.permiss
  */
 export type PhoneVisibility = 'full' | 'masked';
 
-export const phoneVisibilityOf = (staff: StaffPrincipal): PhoneVisibility => (canSeeFullPhone(staff) ? 'full' : 'masked');
+export const phoneVisibilityOf = (staff: StaffPrincipal): PhoneVisibility =>
+  canSeeFullPhone(staff) ? 'full' : 'masked';

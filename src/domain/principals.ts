@@ -28,4 +28,3 @@ export interface PatientPrincipal {
   /** The profile as read with the session, at the start of this request. */
   profile: Readonly<PatientProfileRow>;
 }
-

@@ -25,8 +25,12 @@ function assertNoNul(value: unknown, field: string, depth = 0): void {
 export function guardRequestInput(request: FastifyRequest, options: { dropEmptyFormFields: boolean }): void {
   if (BODY_METHODS.has(request.method) && request.routeOptions.schema?.body) {
     if (request.body === undefined || request.body === null) request.body = {};
-    else if (typeof request.body !== 'object' || Array.isArray(request.body)) throw new AppError('malformed_body', '请求体应为 JSON 对象');
-    else if (options.dropEmptyFormFields && request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
+    else if (typeof request.body !== 'object' || Array.isArray(request.body))
+      throw new AppError('malformed_body', '请求体应为 JSON 对象');
+    else if (
+      options.dropEmptyFormFields &&
+      request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')
+    ) {
       // A form field left empty means "not given": browsers send every input of a form.
       const body = request.body as Record<string, unknown>;
       for (const [key, value] of Object.entries(body)) if (value === '') delete body[key];

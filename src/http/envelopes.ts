@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError, errorCatalogue } from './errors.js';
+import { type AppError, errorCatalogue } from './errors.js';
 
 export type ApiFamily = 'staff' | 'portal';
 

@@ -22,7 +22,8 @@ export function toAppError(error: unknown, request: FastifyRequest): AppError {
     return validationToAppError(fastifyError.validation as never, fastifyError.validationContext ?? 'body', request);
   }
   if (isDatabaseUnavailable(error)) return new AppError('service_unavailable', undefined, { cause: error });
-  if (isUnstorableText(error)) return new AppError('invalid_value', '参数不合法（包含无法保存的字符）', { cause: error });
+  if (isUnstorableText(error))
+    return new AppError('invalid_value', '参数不合法（包含无法保存的字符）', { cause: error });
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     return new AppError(codeByFastifyStatus[status] ?? 'invalid_value', undefined, { cause: error });
@@ -49,7 +50,10 @@ export function answerFrameworkError(_error: FastifyError, request: FastifyReque
  * path called with the wrong method (Fastify alone would say 404). Call before routes are
  * registered: it watches route registration to learn every path.
  */
-export function installErrorHandling(app: FastifyInstance, options: { webPage?: () => string | undefined; isWebPageRequest?: (request: FastifyRequest) => boolean } = {}): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  options: { webPage?: () => string | undefined; isWebPageRequest?: (request: FastifyRequest) => boolean } = {},
+): void {
   const knownRoutes = FindMyWay({ ignoreTrailingSlash: true });
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -78,7 +82,9 @@ export function installErrorHandling(app: FastifyInstance, options: { webPage?: 
       return reply.code(200).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
     }
     const path = request.url.split('?')[0] ?? '/';
-    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((method) => knownRoutes.find(method, path) !== null);
+    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
+      (method) => knownRoutes.find(method, path) !== null,
+    );
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
       return send(reply, request, new AppError('method_not_allowed'));

@@ -30,6 +30,7 @@ export function staffOf(request: FastifyRequest): StaffPrincipal {
 }
 
 export function patientOf(request: FastifyRequest): PatientPrincipal {
-  if (!request.patientPrincipal) throw new Error('portal route reached without a principal: access declaration missing');
+  if (!request.patientPrincipal)
+    throw new Error('portal route reached without a principal: access declaration missing');
   return request.patientPrincipal;
 }

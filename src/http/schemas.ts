@@ -25,8 +25,11 @@ function listedValues(schema: SchemaNode): { values: unknown[]; types?: string[]
   if ('const' in schema) return { values: [schema.const] };
   if (Array.isArray(schema.enum)) return { values: schema.enum };
   const branches = schema.anyOf as SchemaNode[] | undefined;
-  if (!Array.isArray(branches) || branches.length === 0 || !branches.every((branch) => 'const' in branch)) return undefined;
-  const types = branches.every((branch) => typeof branch.type === 'string') ? [...new Set(branches.map((branch) => branch.type as string))] : undefined;
+  if (!Array.isArray(branches) || branches.length === 0 || !branches.every((branch) => 'const' in branch))
+    return undefined;
+  const types = branches.every((branch) => typeof branch.type === 'string')
+    ? [...new Set(branches.map((branch) => branch.type as string))]
+    : undefined;
   return { values: branches.map((branch) => branch.const), ...(types ? { types } : {}) };
 }
 
@@ -42,7 +45,8 @@ export function Nullable<T extends TSchema>(schema: T) {
   const { type, const: _const, enum: _enum, anyOf, ...rest } = schema as unknown as SchemaNode;
   const listed = listedValues(schema as unknown as SchemaNode);
   const types = typeof type === 'string' ? [type] : Array.isArray(type) ? (type as string[]) : listed?.types;
-  if ((anyOf !== undefined || !types) && !listed) return Type.Unsafe<Static<T> | null>({ anyOf: [schema, { type: 'null' }] });
+  if ((anyOf !== undefined || !types) && !listed)
+    return Type.Unsafe<Static<T> | null>({ anyOf: [schema, { type: 'null' }] });
   const nullable: SchemaNode = { ...rest };
   if (types) nullable.type = [...new Set([...types, 'null'])];
   if (listed) nullable.enum = [...new Set([...listed.values, null])];
@@ -57,7 +61,11 @@ export function Nullable<T extends TSchema>(schema: T) {
  */
 export function Clearable<T extends TSchema>(schema: T) {
   const nullable = Nullable(schema) as unknown as SchemaNode;
-  if (!(nullable.type as string[] | undefined)?.includes('string') || Number(nullable.minLength ?? 0) > 0 || nullable.anyOf) {
+  if (
+    !(nullable.type as string[] | undefined)?.includes('string') ||
+    Number(nullable.minLength ?? 0) > 0 ||
+    nullable.anyOf
+  ) {
     throw new Error('Clearable takes a string schema limited by maxLength, pattern or a list of values');
   }
   const cleared: SchemaNode = { ...nullable };
@@ -77,7 +85,8 @@ export function emptyAsNull<T>(value: T | ''): T | null {
 export const MAX_UNIX_SECONDS = 4_102_444_800;
 
 /** A time as Unix seconds, within MAX_UNIX_SECONDS. */
-export const UnixSeconds = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_UNIX_SECONDS, description });
+export const UnixSeconds = (description: string) =>
+  Type.Integer({ minimum: 0, maximum: MAX_UNIX_SECONDS, description });
 
 /** A row id: positive and within a 32-bit integer column, so it never overflows a query. */
 export const RecordId = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
@@ -92,7 +101,8 @@ export const DeletedResponse = Type.Object({ deleted: Type.Boolean(), id: Type.S
 export const SINGLE_LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$';
 
 /** A single-line name shown to people, not blank. */
-export const SingleLineName = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, pattern: SINGLE_LINE_PATTERN, description });
+export const SingleLineName = (maxLength: number, description: string) =>
+  Type.String({ minLength: 1, maxLength, pattern: SINGLE_LINE_PATTERN, description });
 
 /** A staff username: the sign-in name, also in the staff list. */
 export const USERNAME_PATTERN = '^[A-Za-z0-9_]{3,32}$';
@@ -112,7 +122,11 @@ export function portalSuccessSchema<T extends TSchema>(data: T) {
 }
 
 /** Response map: the success schemas plus one shared error schema for each listed status. */
-export function withErrors<T extends Record<number, TSchema>>(family: 'staff' | 'portal', success: T, statuses: number[]) {
+export function withErrors<T extends Record<number, TSchema>>(
+  family: 'staff' | 'portal',
+  success: T,
+  statuses: number[],
+) {
   const error = family === 'staff' ? StaffErrorSchema : PortalErrorSchema;
   const responses: Record<number, TSchema> = { ...success };
   for (const status of [...statuses, 500]) responses[status] = error;

@@ -28,11 +28,17 @@ const middleware = helmet({
 function helmetHeaders(): Record<string, string> {
   const headers: Record<string, string> = {};
   const recorder = {
-    setHeader: (name: string, value: string | number | string[]) => void (headers[name.toLowerCase()] = String(value)),
+    setHeader: (name: string, value: string | number | string[]) => {
+      headers[name.toLowerCase()] = String(value);
+    },
     removeHeader: (name: string) => void delete headers[name.toLowerCase()],
   };
   let failure: unknown;
-  middleware({ headers: {} } as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => (failure = error));
+  middleware(
+    { headers: {} } as IncomingMessage,
+    recorder as unknown as ServerResponse,
+    (error?: unknown) => (failure = error),
+  );
   if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
   if (Object.keys(headers).length === 0) throw new Error('helmet set no header');
   return headers;

@@ -51,15 +51,12 @@ function fieldName(issue: ValidationIssue, context: string): string {
  * anything else invalid_value; both name the field. Credential routes (the login forms)
  * answer with the seed's 40036 / 40035 instead.
  */
-export function validationToAppError(
-  issues: ValidationIssue[],
-  context: string,
-  request: FastifyRequest,
-): AppError {
+export function validationToAppError(issues: ValidationIssue[], context: string, request: FastifyRequest): AppError {
   const issue = issues[0];
   if (!issue) return new AppError('invalid_value');
   const field = fieldName(issue, context);
-  const bodyAbsent = context === 'body' && issue.instancePath === '' && (request.body === undefined || request.body === null);
+  const bodyAbsent =
+    context === 'body' && issue.instancePath === '' && (request.body === undefined || request.body === null);
   if (request.routeOptions.config.credentialErrors) {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const isMissing = bodyAbsent || issue.keyword === 'required' || body[field] === '';

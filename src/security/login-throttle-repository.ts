@@ -24,7 +24,14 @@ export class LoginThrottleRepository {
    * are granted per window. A refused upsert changes nothing and returns no row: attempts made
    * while locked neither count nor extend the lock.
    */
-  async reserve(db: Executor, key: string, limit: number, now: number, windowSeconds: number, lockSeconds: number): Promise<ReservedSlot | undefined> {
+  async reserve(
+    db: Executor,
+    key: string,
+    limit: number,
+    now: number,
+    windowSeconds: number,
+    lockSeconds: number,
+  ): Promise<ReservedSlot | undefined> {
     const staleBefore = now - windowSeconds;
     // A new window starts when the old one has passed or a lock has run out.
     const startsAfresh = sql<boolean>`(login_throttle.window_started_at < ${staleBefore} or login_throttle.locked_until <= ${now})`;
@@ -39,7 +46,9 @@ export class LoginThrottleRepository {
             failures: reservedCount,
             window_started_at: sql<number>`case when ${startsAfresh} then ${now} else login_throttle.window_started_at end`,
             // cast: PostgreSQL would type a bare parameter beside NULL as text
-            locked_until: sql<number | null>`case when ${reservedCount} >= ${limit} then cast(${now + lockSeconds} as bigint) else null end`,
+            locked_until: sql<
+              number | null
+            >`case when ${reservedCount} >= ${limit} then cast(${now + lockSeconds} as bigint) else null end`,
           })
           .where(sql<boolean>`(login_throttle.locked_until is null or login_throttle.locked_until <= ${now})`)
           .where(sql<boolean>`(${startsAfresh} or login_throttle.failures < ${limit})`),
@@ -52,7 +61,11 @@ export class LoginThrottleRepository {
 
   /** The key's state, to tell a refused request how long to wait. */
   state(db: Executor, key: string) {
-    return db.selectFrom('login_throttle').select(['failures', 'window_started_at', 'locked_until']).where('key', '=', key).executeTakeFirst();
+    return db
+      .selectFrom('login_throttle')
+      .select(['failures', 'window_started_at', 'locked_until'])
+      .where('key', '=', key)
+      .executeTakeFirst();
   }
 
   /**

@@ -88,7 +88,12 @@ export class LoginThrottle {
     return this.repository.purgeStale(now, WINDOW_SECONDS);
   }
 
-  private async check(keys: ThrottleKey[], now: number, verify: VerifyPassword, forgetOnSuccess: ThrottleKey | undefined): Promise<PasswordCheck> {
+  private async check(
+    keys: ThrottleKey[],
+    now: number,
+    verify: VerifyPassword,
+    forgetOnSuccess: ThrottleKey | undefined,
+  ): Promise<PasswordCheck> {
     const held = await this.reserve(keys, now);
     let matches: boolean;
     try {
@@ -142,6 +147,8 @@ export class LoginThrottle {
     if (row?.locked_until != null && row.locked_until > now) until = row.locked_until;
     else if (row && row.failures >= key.limit) until = row.window_started_at + WINDOW_SECONDS;
     const retryAfterSeconds = Math.max(1, until - now);
-    return new AppError('too_many_attempts', `登录失败次数过多，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试`, { retryAfterSeconds });
+    return new AppError('too_many_attempts', `登录失败次数过多，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试`, {
+      retryAfterSeconds,
+    });
   }
 }

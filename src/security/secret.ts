@@ -17,6 +17,7 @@ export function resolveJwtSecret(configured: string | undefined, dataDir: string
   }
   chmodSync(file, 0o600);
   const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < 32) throw new Error(`The JWT secret in ${file} is shorter than 32 characters; delete it to regenerate`);
+  if (secret.length < 32)
+    throw new Error(`The JWT secret in ${file} is shorter than 32 characters; delete it to regenerate`);
   return secret;
 }

@@ -5,7 +5,10 @@ import type { Database, SessionFamily } from '../db/schema.js';
 export class SessionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(session: { id: string; family: SessionFamily; subjectId: number; createdAt: number; expiresAt: number }, db = this.db): Promise<void> {
+  async create(
+    session: { id: string; family: SessionFamily; subjectId: number; createdAt: number; expiresAt: number },
+    db = this.db,
+  ): Promise<void> {
     await db
       .insertInto('auth_sessions')
       .values({
@@ -35,7 +38,13 @@ export class SessionRepository {
   }
 
   /** Password change, account disable or delete: every token of the subject stops working. */
-  async revokeAllOf(family: SessionFamily, subjectId: number, now: number, db = this.db, exceptSessionId?: string): Promise<void> {
+  async revokeAllOf(
+    family: SessionFamily,
+    subjectId: number,
+    now: number,
+    db = this.db,
+    exceptSessionId?: string,
+  ): Promise<void> {
     let query = db
       .updateTable('auth_sessions')
       .set({ revoked_at: now })

@@ -29,7 +29,10 @@ export function createRateLimitRedis(url: string, log: FastifyBaseLogger): Redis
   redis.on('error', (error: Error) => {
     if (down) return;
     down = true;
-    log.warn({ err: error.message }, 'rate-limit Redis unreachable: requests are let through unlimited until it is back');
+    log.warn(
+      { err: error.message },
+      'rate-limit Redis unreachable: requests are let through unlimited until it is back',
+    );
   });
   redis.on('ready', () => {
     if (down) log.warn('rate-limit Redis reachable again');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { AppError } from '../http/errors.js';
 import type { SessionFamily } from '../db/schema.js';
+import { AppError } from '../http/errors.js';
 
 const ISSUER = 'carepool';
 const AUDIENCE: Record<SessionFamily, string> = { staff: 'carepool-staff', patient: 'carepool-patient' };
@@ -40,9 +40,18 @@ export class TokenService {
   private readonly key: Promise<CryptoKey>;
   private readonly remembered = new Map<string, RememberedToken>();
 
-  constructor(secret: string, readonly ttlSeconds: number) {
+  constructor(
+    secret: string,
+    readonly ttlSeconds: number,
+  ) {
     // Imported once: given raw bytes, jose imports the key again on every sign and verify.
-    this.key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    this.key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
   }
 
   async issue(family: SessionFamily, subjectId: number, now: number): Promise<IssuedToken> {
@@ -96,4 +105,3 @@ export class TokenService {
     }
   }
 }
-

@@ -22,7 +22,9 @@ describe('no overbooking under concurrency', () => {
     const patients = [];
     for (let index = 0; index < PATIENTS; index += 1) patients.push(await registerAndLoginPatient(server.http));
 
-    const responses = await Promise.all(patients.map((patient) => book(server, patient.token, { doctor_id: doctorId, date, period: 'morning' })));
+    const responses = await Promise.all(
+      patients.map((patient) => book(server, patient.token, { doctor_id: doctorId, date, period: 'morning' })),
+    );
 
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status >= 500)).toEqual([]);
@@ -34,7 +36,12 @@ describe('no overbooking under concurrency', () => {
       expect(response.body).toEqual({ code: 0, msg: '该时段号源已满，请选择其他时段', data: null });
     }
 
-    const counter = await server.database.db.selectFrom('session_counters').select('booked').where('doctor_id', '=', doctorId).where('session_date', '=', date).executeTakeFirstOrThrow();
+    const counter = await server.database.db
+      .selectFrom('session_counters')
+      .select('booked')
+      .where('doctor_id', '=', doctorId)
+      .where('session_date', '=', date)
+      .executeTakeFirstOrThrow();
     expect(counter.booked).toBe(CAPACITY);
     const live = await server.database.db
       .selectFrom('appointments')
@@ -44,8 +51,15 @@ describe('no overbooking under concurrency', () => {
       .where('status', '=', 'booked')
       .executeTakeFirstOrThrow();
     expect(Number(live.count)).toBe(CAPACITY);
-    const sessions = await server.http.get(`/patient/doctors/${doctorId}/sessions`, { query: { from: date, to: date } });
-    expect(sessions.body.data.sessions[0]).toMatchObject({ capacity: CAPACITY, booked: CAPACITY, remaining: 0, bookable: false });
+    const sessions = await server.http.get(`/patient/doctors/${doctorId}/sessions`, {
+      query: { from: date, to: date },
+    });
+    expect(sessions.body.data.sessions[0]).toMatchObject({
+      capacity: CAPACITY,
+      booked: CAPACITY,
+      remaining: 0,
+      bookable: false,
+    });
   });
 
   it('one patient firing the same booking 10 times at once gets exactly one', async () => {
@@ -53,10 +67,16 @@ describe('no overbooking under concurrency', () => {
     const date = daysFromToday(9);
     await addSession(server, admin, doctorId, date, 'afternoon', 10);
     const patient = await registerAndLoginPatient(server.http);
-    const responses = await Promise.all(Array.from({ length: 10 }, () => book(server, patient.token, { doctor_id: doctorId, date, period: 'afternoon' })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => book(server, patient.token, { doctor_id: doctorId, date, period: 'afternoon' })),
+    );
     expect(responses.filter((response) => response.status === 201)).toHaveLength(1);
     expect(responses.filter((response) => response.status === 409)).toHaveLength(9);
-    const counter = await server.database.db.selectFrom('session_counters').select('booked').where('doctor_id', '=', doctorId).executeTakeFirstOrThrow();
+    const counter = await server.database.db
+      .selectFrom('session_counters')
+      .select('booked')
+      .where('doctor_id', '=', doctorId)
+      .executeTakeFirstOrThrow();
     expect(counter.booked).toBe(1);
   });
 });

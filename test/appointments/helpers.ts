@@ -20,7 +20,14 @@ export async function createDoctor(server: TestServer, name = `测试医生${++d
 }
 
 /** Adds one dated session ('extra') through the staff API. */
-export async function addSession(server: TestServer, adminToken: string, doctorId: number, date: string, period: 'morning' | 'afternoon', capacity: number) {
+export async function addSession(
+  server: TestServer,
+  adminToken: string,
+  doctorId: number,
+  date: string,
+  period: 'morning' | 'afternoon',
+  capacity: number,
+) {
   const response = await server.http.post(`${STAFF}/schedule/doctors/${doctorId}/exceptions`, {
     bearer: adminToken,
     json: { date, period, kind: 'extra', capacity },
@@ -29,8 +36,18 @@ export async function addSession(server: TestServer, adminToken: string, doctorI
   return response.body;
 }
 
-export async function setWeekly(server: TestServer, adminToken: string, doctorId: number, weekday: number, period: 'morning' | 'afternoon', capacity: number) {
-  const response = await server.http.put(`${STAFF}/schedule/doctors/${doctorId}/weekly/${weekday}/${period}`, { bearer: adminToken, json: { capacity } });
+export async function setWeekly(
+  server: TestServer,
+  adminToken: string,
+  doctorId: number,
+  weekday: number,
+  period: 'morning' | 'afternoon',
+  capacity: number,
+) {
+  const response = await server.http.put(`${STAFF}/schedule/doctors/${doctorId}/weekly/${weekday}/${period}`, {
+    bearer: adminToken,
+    json: { capacity },
+  });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
 }
 
@@ -39,7 +56,12 @@ export async function book(server: TestServer, patientToken: string, body: Recor
 }
 
 /** Moves an appointment's session into the past or today (test set-up: real sessions cannot be booked there). */
-export async function moveSession(server: TestServer, appointmentId: number, date: string, period: 'morning' | 'afternoon' = 'morning') {
+export async function moveSession(
+  server: TestServer,
+  appointmentId: number,
+  date: string,
+  period: 'morning' | 'afternoon' = 'morning',
+) {
   await server.database.db
     .updateTable('appointments')
     .set({ session_date: date, period, start_time: calendar.sessionStart(date, period) })

@@ -27,9 +27,22 @@ describe('public catalog', () => {
     const doctors = await server.http.get('/patient/doctors', { query: { department_id: 1 } });
     expect(doctors.status).toBe(200);
     const listed = doctors.body.data.find((d: { id: number }) => d.id === doctorId);
-    expect(listed).toMatchObject({ name: '目录医生', title: '主治医师', specialty: '测试专长', department_name: '皮肤科' });
+    expect(listed).toMatchObject({
+      name: '目录医生',
+      title: '主治医师',
+      specialty: '测试专长',
+      department_name: '皮肤科',
+    });
     expect(listed.next_available_dates).toEqual([date, daysFromToday(4)]);
-    expect(Object.keys(listed).sort()).toEqual(['department_id', 'department_name', 'id', 'name', 'next_available_dates', 'specialty', 'title']);
+    expect(Object.keys(listed).sort()).toEqual([
+      'department_id',
+      'department_name',
+      'id',
+      'name',
+      'next_available_dates',
+      'specialty',
+      'title',
+    ]);
     expect(doctors.body.data.every((d: { department_id: number }) => d.department_id === 1)).toBe(true);
 
     const otherDepartment = await server.http.get('/patient/doctors', { query: { department_id: 2 } });
@@ -37,33 +50,53 @@ describe('public catalog', () => {
     expect((await server.http.get('/patient/doctors', { query: { department_id: 'x' } })).status).toBe(400);
   });
 
-  it('lists a doctor\'s sessions with capacity, booked and remaining; refuses past and far ranges', async () => {
+  it("lists a doctor's sessions with capacity, booked and remaining; refuses past and far ranges", async () => {
     const doctorId = await createDoctor(server);
     const date = daysFromToday(3);
     await addSession(server, admin, doctorId, date, 'afternoon', 2);
     const patient = await registerAndLoginPatient(server.http);
     expect((await book(server, patient.token, { doctor_id: doctorId, date, period: 'afternoon' })).status).toBe(201);
 
-    const sessions = await server.http.get(`/patient/doctors/${doctorId}/sessions`, { query: { from: clinicToday(), to: daysFromToday(7) } });
+    const sessions = await server.http.get(`/patient/doctors/${doctorId}/sessions`, {
+      query: { from: clinicToday(), to: daysFromToday(7) },
+    });
     expect(sessions.status).toBe(200);
     expect(sessions.body.data.sessions).toEqual([
-      { date, period: 'afternoon', start_time: calendar.sessionStart(date, 'afternoon'), capacity: 2, booked: 1, remaining: 1, bookable: true },
+      {
+        date,
+        period: 'afternoon',
+        start_time: calendar.sessionStart(date, 'afternoon'),
+        capacity: 2,
+        booked: 1,
+        remaining: 1,
+        bookable: true,
+      },
     ]);
     const past = await server.http.get(`/patient/doctors/${doctorId}/sessions`, { query: { from: daysFromToday(-1) } });
     expect(past.status).toBe(400);
     expect(past.body).toMatchObject({ code: 0, data: null });
     expect(past.body.msg).toContain('不能早于今天');
-    expect((await server.http.get(`/patient/doctors/${doctorId}/sessions`, { query: { to: daysFromToday(29) } })).status).toBe(400);
-    expect((await server.http.get(`/patient/doctors/${doctorId}/sessions`, { query: { from: '2025-02-30' } })).status).toBe(400);
+    expect(
+      (await server.http.get(`/patient/doctors/${doctorId}/sessions`, { query: { to: daysFromToday(29) } })).status,
+    ).toBe(400);
+    expect(
+      (await server.http.get(`/patient/doctors/${doctorId}/sessions`, { query: { from: '2025-02-30' } })).status,
+    ).toBe(400);
     expect((await server.http.get('/patient/doctors/999999/sessions')).status).toBe(404);
   });
 
   it('repeats weekly sessions on their weekday', async () => {
     const doctorId = await createDoctor(server);
     for (let weekday = 1; weekday <= 7; weekday += 1) await setWeekly(server, admin, doctorId, weekday, 'morning', 4);
-    const sessions = await server.http.get(`/patient/doctors/${doctorId}/sessions`, { query: { from: daysFromToday(1), to: daysFromToday(7) } });
+    const sessions = await server.http.get(`/patient/doctors/${doctorId}/sessions`, {
+      query: { from: daysFromToday(1), to: daysFromToday(7) },
+    });
     expect(sessions.body.data.sessions).toHaveLength(7);
-    expect(sessions.body.data.sessions.every((s: { period: string; capacity: number }) => s.period === 'morning' && s.capacity === 4)).toBe(true);
+    expect(
+      sessions.body.data.sessions.every(
+        (s: { period: string; capacity: number }) => s.period === 'morning' && s.capacity === 4,
+      ),
+    ).toBe(true);
   });
 });
 
@@ -73,20 +106,40 @@ describe('booking rules', () => {
     const date = daysFromToday(5);
     await addSession(server, admin, doctorId, date, 'morning', 2);
     const patient = await registerAndLoginPatient(server.http);
-    const before = await server.database.db.selectFrom('patients').selectAll().where('id', '=', patient.patientId).executeTakeFirstOrThrow();
+    const before = await server.database.db
+      .selectFrom('patients')
+      .selectAll()
+      .where('id', '=', patient.patientId)
+      .executeTakeFirstOrThrow();
 
     const response = await book(server, patient.token, { doctor_id: doctorId, date, period: 'morning' });
     expect(response.status).toBe(201);
     expect(response.body.code).toBe(1);
-    expect(response.body.data).toMatchObject({ doctor_id: doctorId, date, period: 'morning', status: 'booked', source: 'portal', cancellable: true });
+    expect(response.body.data).toMatchObject({
+      doctor_id: doctorId,
+      date,
+      period: 'morning',
+      status: 'booked',
+      source: 'portal',
+      cancellable: true,
+    });
 
-    const after = await server.database.db.selectFrom('patients').selectAll().where('id', '=', patient.patientId).executeTakeFirstOrThrow();
+    const after = await server.database.db
+      .selectFrom('patients')
+      .selectAll()
+      .where('id', '=', patient.patientId)
+      .executeTakeFirstOrThrow();
     expect(after.order_time).toBe(calendar.sessionStart(date, 'morning'));
     expect(after.doctor_id).toBe(doctorId);
     expect(after.media_from_id).toBe(before.media_from_id);
     expect(after.disease_id).toBeNull();
 
-    const audit = await server.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'appointment.book').where('target_id', '=', String(response.body.data.id)).executeTakeFirstOrThrow();
+    const audit = await server.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'appointment.book')
+      .where('target_id', '=', String(response.body.data.id))
+      .executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ actor_type: 'patient', actor_id: patient.patientId, target_type: 'appointment' });
   });
 
@@ -109,10 +162,17 @@ describe('booking rules', () => {
     expect(twice.body.msg).toContain('已有预约');
 
     const cancelledDate = daysFromToday(7);
-    const cancel = await server.http.post(`/back_end/api/v1/schedule/doctors/${otherDoctorId}/exceptions`, { bearer: admin, json: { date: cancelledDate, period: 'afternoon', kind: 'cancelled', reason: '外出会诊' } });
+    const cancel = await server.http.post(`/back_end/api/v1/schedule/doctors/${otherDoctorId}/exceptions`, {
+      bearer: admin,
+      json: { date: cancelledDate, period: 'afternoon', kind: 'cancelled', reason: '外出会诊' },
+    });
     expect(cancel.status).toBe(201);
     await setWeekly(server, admin, otherDoctorId, weekdayOf(cancelledDate), 'afternoon', 5);
-    const cancelled = await book(server, second.token, { doctor_id: otherDoctorId, date: cancelledDate, period: 'afternoon' });
+    const cancelled = await book(server, second.token, {
+      doctor_id: otherDoctorId,
+      date: cancelledDate,
+      period: 'afternoon',
+    });
     expect(cancelled.status).toBe(409);
     expect(cancelled.body.msg).toContain('停诊');
   });
@@ -128,11 +188,19 @@ describe('booking rules', () => {
     const far = await book(server, patient.token, { doctor_id: doctorId, date: daysFromToday(29), period: 'morning' });
     expect(far.status).toBe(400);
     expect(far.body.msg).toContain('28 天');
-    expect((await book(server, patient.token, { doctor_id: doctorId, date: daysFromToday(28), period: 'morning' })).status).toBe(201);
-    const notOffered = await book(server, patient.token, { doctor_id: doctorId, date: daysFromToday(3), period: 'afternoon' });
+    expect(
+      (await book(server, patient.token, { doctor_id: doctorId, date: daysFromToday(28), period: 'morning' })).status,
+    ).toBe(201);
+    const notOffered = await book(server, patient.token, {
+      doctor_id: doctorId,
+      date: daysFromToday(3),
+      period: 'afternoon',
+    });
     expect(notOffered.status).toBe(400);
     expect(notOffered.body.msg).toBe('医生该时段不出诊');
-    expect((await book(server, patient.token, { doctor_id: 999999, date: daysFromToday(3), period: 'morning' })).status).toBe(404);
+    expect(
+      (await book(server, patient.token, { doctor_id: 999999, date: daysFromToday(3), period: 'morning' })).status,
+    ).toBe(404);
 
     for (const body of [
       {},
@@ -146,14 +214,24 @@ describe('booking rules', () => {
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.body.code).toBe(0);
     }
-    const malformed = await server.http.post('/patient/appointments', { bearer: patient.token, raw: '{"doctor_id":', contentType: 'application/json' });
+    const malformed = await server.http.post('/patient/appointments', {
+      bearer: patient.token,
+      raw: '{"doctor_id":',
+      contentType: 'application/json',
+    });
     expect(malformed.status).toBe(400);
-    expect((await server.http.post('/patient/appointments', { json: { doctor_id: doctorId, date: daysFromToday(3), period: 'morning' } })).status).toBe(401);
+    expect(
+      (
+        await server.http.post('/patient/appointments', {
+          json: { doctor_id: doctorId, date: daysFromToday(3), period: 'morning' },
+        })
+      ).status,
+    ).toBe(401);
   });
 });
 
 describe('my appointments and ownership', () => {
-  it('lists upcoming and past, cancels own bookings, and answers another patient\'s ids with 404', async () => {
+  it("lists upcoming and past, cancels own bookings, and answers another patient's ids with 404", async () => {
     const doctorId = await createDoctor(server);
     const date = daysFromToday(10);
     await addSession(server, admin, doctorId, date, 'afternoon', 3);
@@ -166,7 +244,11 @@ describe('my appointments and ownership', () => {
     expect(mine.status).toBe(200);
     expect(mine.body.data.upcoming.map((a: { id: number }) => a.id)).toEqual([id]);
     expect(mine.body.data.past).toEqual([]);
-    expect(mine.body.data.upcoming[0]).toMatchObject({ doctor_name: expect.any(String), status: 'booked', cancel_deadline: calendar.instantOnDate(daysFromToday(9), 18 * 60) });
+    expect(mine.body.data.upcoming[0]).toMatchObject({
+      doctor_name: expect.any(String),
+      status: 'booked',
+      cancel_deadline: calendar.instantOnDate(daysFromToday(9), 18 * 60),
+    });
 
     const theirs = await server.http.get('/patient/appointments', { bearer: stranger.token });
     expect(theirs.body.data).toEqual({ upcoming: [], past: [] });
@@ -186,11 +268,22 @@ describe('my appointments and ownership', () => {
     const again = await server.http.post(`/patient/appointments/${id}/cancel`, { bearer: owner.token });
     expect(again.status).toBe(409);
 
-    const sessions = await server.http.get(`/patient/doctors/${doctorId}/sessions`, { query: { from: date, to: date } });
+    const sessions = await server.http.get(`/patient/doctors/${doctorId}/sessions`, {
+      query: { from: date, to: date },
+    });
     expect(sessions.body.data.sessions[0]).toMatchObject({ booked: 0, remaining: 3 });
-    const pool = await server.database.db.selectFrom('patients').select(['order_time']).where('id', '=', owner.patientId).executeTakeFirstOrThrow();
+    const pool = await server.database.db
+      .selectFrom('patients')
+      .select(['order_time'])
+      .where('id', '=', owner.patientId)
+      .executeTakeFirstOrThrow();
     expect(pool.order_time).toBeNull();
-    const audit = await server.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'appointment.cancel').where('target_id', '=', String(id)).executeTakeFirstOrThrow();
+    const audit = await server.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'appointment.cancel')
+      .where('target_id', '=', String(id))
+      .executeTakeFirstOrThrow();
     expect(audit.actor_id).toBe(owner.patientId);
 
     // Cancelled places can be booked again, by the same patient too.
@@ -204,10 +297,16 @@ describe('my appointments and ownership', () => {
     const patient = await registerAndLoginPatient(server.http);
     const booked = await book(server, patient.token, { doctor_id: doctorId, date, period: 'morning' });
     const yesterday = daysFromToday(-1);
-    await server.database.db.updateTable('appointments').set({ session_date: yesterday, start_time: calendar.sessionStart(yesterday, 'morning') }).where('id', '=', booked.body.data.id).execute();
+    await server.database.db
+      .updateTable('appointments')
+      .set({ session_date: yesterday, start_time: calendar.sessionStart(yesterday, 'morning') })
+      .where('id', '=', booked.body.data.id)
+      .execute();
     const mine = await server.http.get('/patient/appointments', { bearer: patient.token });
     expect(mine.body.data.upcoming).toEqual([]);
-    expect(mine.body.data.past.map((a: { id: number; date: string }) => [a.id, a.date])).toEqual([[booked.body.data.id, yesterday]]);
+    expect(mine.body.data.past.map((a: { id: number; date: string }) => [a.id, a.date])).toEqual([
+      [booked.body.data.id, yesterday],
+    ]);
     expect(unixNow()).toBeGreaterThan(mine.body.data.past[0].start_time);
   });
 });

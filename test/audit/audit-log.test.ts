@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { createStaffUser, DEFAULT_ROLE, STAFF, staffLogin } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 let admin: string;
@@ -10,13 +10,31 @@ const startedAt = Date.now();
 beforeAll(async () => {
   server = await startTestServer();
   admin = await staffLogin(server.http);
-  adminId = (await server.database.db.selectFrom('staff_users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()).id;
+  adminId = (
+    await server.database.db
+      .selectFrom('staff_users')
+      .select('id')
+      .where('username', '=', 'admin')
+      .executeTakeFirstOrThrow()
+  ).id;
   await server.http.post(`${STAFF}/token/`, { json: { username: 'admin', password: 'wrong-password-1' } });
 });
 afterAll(async () => server?.close());
 
-type Entry = { id: string; action: string; actorUsername: string | null; actorId: string | null; outcome: string; occurredAt: number; time: string; targetType: string | null; targetId: string | null; details: Record<string, unknown> | null };
-const logs = async (query: Record<string, string | number | boolean>, token = admin) => server.http.get(`${STAFF}/logs/`, { query: { token, ...query } });
+type Entry = {
+  id: string;
+  action: string;
+  actorUsername: string | null;
+  actorId: string | null;
+  outcome: string;
+  occurredAt: number;
+  time: string;
+  targetType: string | null;
+  targetId: string | null;
+  details: Record<string, unknown> | null;
+};
+const logs = async (query: Record<string, string | number | boolean>, token = admin) =>
+  server.http.get(`${STAFF}/logs/`, { query: { token, ...query } });
 
 describe('GET logs/', () => {
   it('answers entries newest first with the staff actor joined', async () => {
@@ -27,7 +45,12 @@ describe('GET logs/', () => {
     const times = entries.map((entry) => entry.occurredAt);
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     const login = entries.find((entry) => entry.action === 'staff.login');
-    expect(login).toMatchObject({ actorUsername: 'admin', actorId: String(adminId), outcome: 'success', targetType: 'staff_user' });
+    expect(login).toMatchObject({
+      actorUsername: 'admin',
+      actorId: String(adminId),
+      outcome: 'success',
+      targetType: 'staff_user',
+    });
     expect(login?.time).toBe(new Date(login?.occurredAt ?? 0).toISOString());
     expect(JSON.stringify(entries)).not.toMatch(/wrong-password-1|admin-password-1/);
   });
@@ -76,12 +99,18 @@ describe('GET logs/', () => {
     expect(denied.body.state_code).toBe(48001);
     const manager = await createStaffUser(server, 'audit_manager', DEFAULT_ROLE.manager);
     expect((await logs({}, manager.token)).status).toBe(200);
-    const before = await server.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await server.database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     for (const method of ['delete', 'patch', 'put', 'post'] as const) {
       const response = await server.http[method](`${STAFF}/logs/`, { json: { token: admin } });
       expect(response.status, method).toBe(405);
     }
-    const after = await server.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await server.database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 });

@@ -37,12 +37,23 @@ describe.skipIf(!chromiumAvailable)('back office access in the browser', () => {
   const menuText = (page: Page) => page.getByRole('menu').first().innerText();
 
   /** A role made through the API with exactly these keys, and an account holding it. */
-  async function accountWithRole(roleName: string, keys: string[], username: string, password: string): Promise<{ token: string }> {
+  async function accountWithRole(
+    roleName: string,
+    keys: string[],
+    username: string,
+    password: string,
+  ): Promise<{ token: string }> {
     const role = await server.http.post(`${STAFF}/roles`, { bearer: adminToken, json: { name: roleName } });
     expect(role.status, JSON.stringify(role.body)).toBe(201);
-    const granted = await server.http.put(`${STAFF}/roles/${role.body.role.id as string}/permissions`, { bearer: adminToken, json: { keys } });
+    const granted = await server.http.put(`${STAFF}/roles/${role.body.role.id as string}/permissions`, {
+      bearer: adminToken,
+      json: { keys },
+    });
     expect(granted.status, JSON.stringify(granted.body)).toBe(200);
-    const user = await server.http.post(`${STAFF}/staff`, { bearer: adminToken, json: { username, display_name: username, password, role_id: Number(role.body.role.id) } });
+    const user = await server.http.post(`${STAFF}/staff`, {
+      bearer: adminToken,
+      json: { username, display_name: username, password, role_id: Number(role.body.role.id) },
+    });
     expect(user.status, JSON.stringify(user.body)).toBe(201);
     return { token: await staffLogin(server.http, username, password) };
   }
@@ -75,7 +86,10 @@ describe.skipIf(!chromiumAvailable)('back office access in the browser', () => {
     const shortLived = await startTestServer({ TOKEN_TTL_SECONDS: '3', REFRESH_WINDOW_SECONDS: '60' });
     try {
       const consultant = await createStaffUser(shortLived, 'refresh_me', DEFAULT_ROLE.consultant, 'refresh-password-1');
-      const created = await shortLived.http.post(`${STAFF}/patient/`, { bearer: consultant.token, json: createPatientBody({ name: '续期患者' }) });
+      const created = await shortLived.http.post(`${STAFF}/patient/`, {
+        bearer: consultant.token,
+        json: createPatientBody({ name: '续期患者' }),
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const { context, pageErrors } = await newContext(browser);
       const page = await context.newPage();
@@ -85,7 +99,9 @@ describe.skipIf(!chromiumAvailable)('back office access in the browser', () => {
       await signIn(page, shortLived.baseUrl, 'refresh_me', 'refresh-password-1');
       await page.waitForURL('**/admin/dashboard');
       const firstToken = (await storedToken())!;
-      const firstExpiry = (JSON.parse(Buffer.from(firstToken.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
+      const firstExpiry = (
+        JSON.parse(Buffer.from(firstToken.split('.')[1]!, 'base64url').toString()) as { exp: number }
+      ).exp;
 
       // Wait (in real time) until the first token is dead, then use the page.
       await expect.poll(() => Date.now() / 1000 > firstExpiry + 1, { timeout: 10_000, interval: 250 }).toBe(true);
@@ -96,7 +112,10 @@ describe.skipIf(!chromiumAvailable)('back office access in the browser', () => {
       expect(await storedToken()).not.toBe(firstToken);
 
       // An administrator resets the password: every token of the account is revoked, the page returns to the login.
-      const reset = await shortLived.http.post(`${STAFF}/staff/${consultant.id}/reset-password`, { bearer: await staffLogin(shortLived.http), json: { password: 'another-password-1' } });
+      const reset = await shortLived.http.post(`${STAFF}/staff/${consultant.id}/reset-password`, {
+        bearer: await staffLogin(shortLived.http),
+        json: { password: 'another-password-1' },
+      });
       expect(reset.status, JSON.stringify(reset.body)).toBe(200);
       await page.waitForURL('**/admin/login');
       await page.getByRole('button', { name: /登\s*录/ }).waitFor();
@@ -130,8 +149,16 @@ describe.skipIf(!chromiumAvailable)('back office access in the browser', () => {
   }, 60_000);
 
   it('a role with only patients:view_own + patients:create is not offered delete, state change, arrival, edit, export or staff; the administrator is', async () => {
-    const limited = await accountWithRole('只能登记', ['patients:view_own', 'patients:create'], 'register_only', 'register-password-1');
-    const created = await server.http.post(`${STAFF}/patient/`, { bearer: limited.token, json: createPatientBody({ name: '登记员的客户', state: 0 }) });
+    const limited = await accountWithRole(
+      '只能登记',
+      ['patients:view_own', 'patients:create'],
+      'register_only',
+      'register-password-1',
+    );
+    const created = await server.http.post(`${STAFF}/patient/`, {
+      bearer: limited.token,
+      json: createPatientBody({ name: '登记员的客户', state: 0 }),
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
 
     const { context, pageErrors } = await newContext(browser);
@@ -146,13 +173,15 @@ describe.skipIf(!chromiumAvailable)('back office access in the browser', () => {
     for (const hidden of ['人员管理', '操作日志', '数据中心', '信息管理']) expect(menu).not.toContain(hidden);
     expect(await row.innerText()).toContain('未到');
     expect(await row.getByRole('combobox').count()).toBe(0);
-    for (const hidden of ['确认到诊', '删除', '编辑']) expect(await row.getByText(hidden, { exact: true }).count()).toBe(0);
+    for (const hidden of ['确认到诊', '删除', '编辑'])
+      expect(await row.getByText(hidden, { exact: true }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /登记用户/ }).count()).toBe(1);
 
     await row.getByText('详情').click();
     const drawer = page.locator('.ant-drawer-content');
     await drawer.getByRole('tab', { name: '回访记录' }).waitFor();
-    for (const hidden of ['确认到诊', '删除', '编辑', '新增回访', '预约记录', '操作记录']) expect(await drawer.getByText(hidden, { exact: true }).count()).toBe(0);
+    for (const hidden of ['确认到诊', '删除', '编辑', '新增回访', '预约记录', '操作记录'])
+      expect(await drawer.getByText(hidden, { exact: true }).count()).toBe(0);
     await screenshot(page, 'admin-limited-role-pool');
     await page.keyboard.press('Escape');
 
@@ -173,10 +202,12 @@ describe.skipIf(!chromiumAvailable)('back office access in the browser', () => {
     const adminRow = adminPage.locator('tbody tr.ant-table-row').filter({ hasText: '登记员的客户' });
     await adminRow.waitFor();
     expect(await adminRow.getByRole('combobox', { name: '修改 登记员的客户 的状态' }).count()).toBe(1);
-    for (const shown of ['确认到诊', '删除', '编辑']) expect(await adminRow.getByText(shown, { exact: true }).count()).toBe(1);
+    for (const shown of ['确认到诊', '删除', '编辑'])
+      expect(await adminRow.getByText(shown, { exact: true }).count()).toBe(1);
     await adminRow.getByText('详情').click();
     const adminDrawer = adminPage.locator('.ant-drawer-content');
-    for (const shown of ['确认到诊', '删除', '编辑', '新增回访', '预约记录', '操作记录']) await adminDrawer.getByText(shown, { exact: true }).first().waitFor();
+    for (const shown of ['确认到诊', '删除', '编辑', '新增回访', '预约记录', '操作记录'])
+      await adminDrawer.getByText(shown, { exact: true }).first().waitFor();
     await adminPage.keyboard.press('Escape');
     await adminPage.goto(`${server.baseUrl}/admin/patients-transfer`);
     await adminPage.getByRole('link', { name: /导出 CSV/ }).waitFor();
@@ -188,9 +219,15 @@ describe.skipIf(!chromiumAvailable)('back office access in the browser', () => {
   it("edits a doctor's and a disease's name, renames a role, refuses to delete a role in use, and resets a password the user then signs in with", async () => {
     const doctor = await server.http.post(`${STAFF}/doctors`, { bearer: adminToken, json: { name: '李医生' } });
     expect(doctor.status, JSON.stringify(doctor.body)).toBe(201);
-    const department = await server.http.post(`${STAFF}/departments`, { bearer: adminToken, json: { name: '耳鼻喉科' } });
+    const department = await server.http.post(`${STAFF}/departments`, {
+      bearer: adminToken,
+      json: { name: '耳鼻喉科' },
+    });
     expect(department.status, JSON.stringify(department.body)).toBe(201);
-    const disease = await server.http.post(`${STAFF}/diseases`, { bearer: adminToken, json: { name: '鼻炎', department_id: Number(department.body.department.id) } });
+    const disease = await server.http.post(`${STAFF}/diseases`, {
+      bearer: adminToken,
+      json: { name: '鼻炎', department_id: Number(department.body.department.id) },
+    });
     expect(disease.status, JSON.stringify(disease.body)).toBe(201);
     await accountWithRole('客服组', ['patients:view_own'], 'reset_me', 'old-password-1');
 
@@ -203,11 +240,19 @@ describe.skipIf(!chromiumAvailable)('back office access in the browser', () => {
     const ok = dialog.getByRole('button', { name: /确\s*定/ });
 
     await page.goto(`${server.baseUrl}/admin/doctors`);
-    await page.locator('tbody tr.ant-table-row').filter({ hasText: '李医生' }).getByText('编辑', { exact: true }).click();
+    await page
+      .locator('tbody tr.ant-table-row')
+      .filter({ hasText: '李医生' })
+      .getByText('编辑', { exact: true })
+      .click();
     await dialog.getByLabel('名称').fill('李明医生');
     await ok.click();
     await expect.poll(() => page.locator('tbody').first().innerText(), POLL).toContain('李明医生');
-    expect((await server.http.get(`${STAFF}/doctors`, { bearer: adminToken })).body.doctors.map((d: { name: string }) => d.name)).toContain('李明医生');
+    expect(
+      (await server.http.get(`${STAFF}/doctors`, { bearer: adminToken })).body.doctors.map(
+        (d: { name: string }) => d.name,
+      ),
+    ).toContain('李明医生');
 
     await page.goto(`${server.baseUrl}/admin/departments`);
     await page.getByLabel('病种 鼻炎', { exact: true }).click();
@@ -226,7 +271,10 @@ describe.skipIf(!chromiumAvailable)('back office access in the browser', () => {
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('客服一组', { exact: true }).first().waitFor();
     await page.getByRole('button', { name: /删\s*除/ }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
     await page.getByText('该角色下还有 1 个员工，请先调整他们的角色').waitFor();
     await screenshot(page, 'admin-role-in-use');
 

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, ClinicCalendar } from '../../src/domain/clinic-time/clinic-calendar.js';
-import { createPatientBody, createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin, uniquePhone, unixNow } from '../support/fixtures.js';
+import {
+  createPatientBody,
+  createStaffUser,
+  DEFAULT_ROLE,
+  registerAndLoginPatient,
+  STAFF,
+  staffLogin,
+  uniquePhone,
+  unixNow,
+} from '../support/fixtures.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../support/server.js';
 import { chromiumAvailable, launchBrowser, newContext, PHONE_VIEWPORT, screenshot } from './support/browser.js';
 
@@ -62,7 +71,9 @@ async function signIn(page: Page, username: string, password: string) {
 /** Opens an antd select by its label and picks the option with this text. */
 async function choose(page: Page, select: Locator, option: string) {
   await select.click();
-  await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`).click();
+  await page
+    .locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`)
+    .click();
 }
 
 /** Types a date into the day list's date picker. */
@@ -74,10 +85,12 @@ async function showDate(page: Page, date: string) {
   await page.waitForURL(`**date=${date}*`);
 }
 
-const dayRow = (page: Page, name: string) => page.getByTestId('day-appointments').locator('tbody tr.ant-table-row').filter({ hasText: name });
+const dayRow = (page: Page, name: string) =>
+  page.getByTestId('day-appointments').locator('tbody tr.ant-table-row').filter({ hasText: name });
 const rowText = (locator: Locator) => locator.innerText();
 /** "号源 2 已约 1 剩余 1" of one session card, whitespace collapsed. */
-const sessionFigures = async (page: Page, period: 'morning' | 'afternoon') => (await page.getByTestId(`day-session-${period}`).innerText()).replace(/\s+/g, ' ').trim();
+const sessionFigures = async (page: Page, period: 'morning' | 'afternoon') =>
+  (await page.getByTestId(`day-session-${period}`).innerText()).replace(/\s+/g, ' ').trim();
 
 /** A CSV as rows of cells (quoted cells with commas, quotes and line breaks allowed). */
 function parseCsv(text: string): string[][] {
@@ -113,7 +126,15 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
     server = await startTestServer();
     admin = await staffLogin(server.http);
     const departments = await server.http.get(`${STAFF}/departments`, { bearer: admin });
-    doctorId = Number((await staffPost('/doctors', { name: DOCTOR, department_id: Number(departments.body.departments[0].id), title: '主任医师' })).doctor.id);
+    doctorId = Number(
+      (
+        await staffPost('/doctors', {
+          name: DOCTOR,
+          department_id: Number(departments.body.departments[0].id),
+          title: '主任医师',
+        })
+      ).doctor.id,
+    );
     await createStaffUser(server, DESK_USER, DEFAULT_ROLE.frontDesk, STAFF_PASSWORD);
     await createStaffUser(server, 'manager_li', DEFAULT_ROLE.manager, STAFF_PASSWORD);
     await createPoolPatient({ name: poolPatient.name, tel: poolPatient.tel });
@@ -164,8 +185,13 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
     await eventually(() => rowText(weekRow)).not.toContain('3 个号');
     expect(await page.getByRole('button', { name: `设置出诊：${weekday} 下午` }).count()).toBe(1);
 
-    const saved = await server.http.get(`${STAFF}/schedule/doctors/${doctorId}`, { bearer: admin, query: { from: today(), to: sessionDate() } });
-    expect(saved.body.schedule.weekly).toEqual([{ weekday: isoWeekday(sessionDate()), period: 'morning', capacity: 2 }]);
+    const saved = await server.http.get(`${STAFF}/schedule/doctors/${doctorId}`, {
+      bearer: admin,
+      query: { from: today(), to: sessionDate() },
+    });
+    expect(saved.body.schedule.weekly).toEqual([
+      { weekday: isoWeekday(sessionDate()), period: 'morning', capacity: 2 },
+    ]);
     expect(pageErrors).toEqual([]);
     await context.close();
   });
@@ -215,7 +241,9 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
     await patientSelect.fill('孙立');
     await page.locator(`.ant-select-item-option[title="${poolPatient.name} · ${masked(poolPatient.tel)}"]`).click();
     // The day on screen, with its one place left, is offered first.
-    await eventually(() => dialog.locator('.ant-select-selection-item').last().innerText()).toBe(`${sessionName()}（剩余 1）`);
+    await eventually(() => dialog.locator('.ant-select-selection-item').last().innerText()).toBe(
+      `${sessionName()}（剩余 1）`,
+    );
     await screenshot(page, 'admin-booking-book-on-behalf');
     await dialog.getByRole('button', { name: '确认预约' }).click();
     await page.getByText(`已为 ${poolPatient.name} 预约 ${sessionName()}`).waitFor();
@@ -246,12 +274,29 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
   it("marks yesterday's bookings missed and arrived; the statuses and the pool record change", async () => {
     // Set-up: sessions cannot be booked once started, so two bookings are moved into yesterday.
     const extraDate = addDays(today(), 5);
-    await staffPost(`/schedule/doctors/${doctorId}/exceptions`, { date: extraDate, period: 'afternoon', kind: 'extra', capacity: 2 });
+    await staffPost(`/schedule/doctors/${doctorId}/exceptions`, {
+      date: extraDate,
+      period: 'afternoon',
+      kind: 'extra',
+      capacity: 2,
+    });
     const yesterday = addDays(today(), -1);
     const moved: Record<string, number> = {};
-    for (const [name, period] of [['周小燕', 'morning'], ['郑大勇', 'afternoon']] as const) {
+    for (const [name, period] of [
+      ['周小燕', 'morning'],
+      ['郑大勇', 'afternoon'],
+    ] as const) {
       const patientId = await createPoolPatient({ name, tel: uniquePhone() });
-      const appointmentId = Number((await staffPost('/appointment', { patient_id: patientId, doctor_id: doctorId, date: extraDate, period: 'afternoon' })).appointment.id);
+      const appointmentId = Number(
+        (
+          await staffPost('/appointment', {
+            patient_id: patientId,
+            doctor_id: doctorId,
+            date: extraDate,
+            period: 'afternoon',
+          })
+        ).appointment.id,
+      );
       await server.database.db
         .updateTable('appointments')
         .set({ session_date: yesterday, period, start_time: calendar.sessionStart(yesterday, period) })
@@ -268,7 +313,10 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
     await eventually(() => rowText(dayRow(page, '周小燕'))).toContain('已预约');
 
     await page.getByRole('button', { name: '标记爽约：周小燕' }).click();
-    await page.locator('.ant-popover').getByRole('button', { name: /爽\s*约/ }).click();
+    await page
+      .locator('.ant-popover')
+      .getByRole('button', { name: /爽\s*约/ })
+      .click();
     await page.getByText('已将 周小燕 标记为爽约').waitFor();
     await eventually(() => rowText(dayRow(page, '周小燕'))).toMatch(/上午[\s\S]*爽约/);
     expect(await rowText(dayRow(page, '周小燕'))).not.toContain('已预约');
@@ -279,12 +327,18 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
     await arrival.getByRole('button', { name: '确认到诊' }).click();
     await page.getByText('已确认 郑大勇 到诊').waitFor();
     await eventually(() => rowText(dayRow(page, '郑大勇'))).toMatch(/下午[\s\S]*已到诊/);
-    await eventually(() => page.getByTestId('day-appointments').locator('.ant-table-title').innerText()).toMatch(/共 2 个预约[\s\S]*已到诊 1[\s\S]*爽约 1/);
+    await eventually(() => page.getByTestId('day-appointments').locator('.ant-table-title').innerText()).toMatch(
+      /共 2 个预约[\s\S]*已到诊 1[\s\S]*爽约 1/,
+    );
     await screenshot(page, 'admin-booking-day-missed-arrived');
 
-    const record = await server.http.get(`${STAFF}/patient/${moved['郑大勇']}`, { bearer: admin });
+    const record = await server.http.get(`${STAFF}/patient/${moved.郑大勇}`, { bearer: admin });
     expect(record.body.patient).toMatchObject({ state: '1' });
-    const visit = await server.database.db.selectFrom('visits').select(['spend_fen']).where('patient_id', '=', moved['郑大勇']!).executeTakeFirstOrThrow();
+    const visit = await server.database.db
+      .selectFrom('visits')
+      .select(['spend_fen'])
+      .where('patient_id', '=', moved.郑大勇!)
+      .executeTakeFirstOrThrow();
     expect(visit.spend_fen).toBe(15050);
     expect(pageErrors).toEqual([]);
     await context.close();
@@ -306,18 +360,36 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
     await eventually(() => affected.innerText()).toContain('已取消 1 个预约，请通知以下患者');
     expect(await affected.innerText()).toMatch(new RegExp(`${poolPatient.name}\\s+${poolPatient.tel}`));
     await screenshot(page, 'admin-booking-stop-affected');
-    await page.getByRole('dialog').filter({ has: affected }).getByRole('button', { name: /确\s*认/ }).click();
+    await page
+      .getByRole('dialog')
+      .filter({ has: affected })
+      .getByRole('button', { name: /确\s*认/ })
+      .click();
 
     const exceptions = page.getByTestId('schedule-exceptions');
-    await eventually(() => exceptions.locator('tbody').innerText()).toMatch(new RegExp(`${sessionName()}\\s+停诊[\\s\\S]*医生外出会诊`));
-    expect(await page.getByTestId('schedule-sessions').locator('tbody tr').filter({ hasText: sessionName() }).count()).toBe(0);
-    const day = await server.http.get(`${STAFF}/appointment/day`, { bearer: admin, query: { doctor_id: doctorId, date: sessionDate() } });
-    expect(day.body.appointments.find((a: { patientName: string }) => a.patientName === poolPatient.name)).toMatchObject({ status: 'cancelled', cancelReason: '医生停诊：医生外出会诊' });
+    await eventually(() => exceptions.locator('tbody').innerText()).toMatch(
+      new RegExp(`${sessionName()}\\s+停诊[\\s\\S]*医生外出会诊`),
+    );
+    expect(
+      await page.getByTestId('schedule-sessions').locator('tbody tr').filter({ hasText: sessionName() }).count(),
+    ).toBe(0);
+    const day = await server.http.get(`${STAFF}/appointment/day`, {
+      bearer: admin,
+      query: { doctor_id: doctorId, date: sessionDate() },
+    });
+    expect(
+      day.body.appointments.find((a: { patientName: string }) => a.patientName === poolPatient.name),
+    ).toMatchObject({ status: 'cancelled', cancelReason: '医生停诊：医生外出会诊' });
 
     await page.getByLabel(`删除停诊/加诊：${sessionName()}`).click();
-    await page.locator('.ant-popover').getByRole('button', { name: /删\s*除/ }).click();
+    await page
+      .locator('.ant-popover')
+      .getByRole('button', { name: /删\s*除/ })
+      .click();
     await page.getByText(`已删除 ${sessionName()} 的设置`).waitFor();
-    await eventually(() => rowText(page.getByTestId('schedule-sessions').locator('tbody tr').filter({ hasText: sessionName() }))).toMatch(/上午\s+2\s+0\s+2/);
+    await eventually(() =>
+      rowText(page.getByTestId('schedule-sessions').locator('tbody tr').filter({ hasText: sessionName() })),
+    ).toMatch(/上午\s+2\s+0\s+2/);
     expect(await exceptions.locator('tbody tr').filter({ hasText: sessionName() }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
     await context.close();
@@ -333,7 +405,12 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
     await eventually(() => rowText(dayRow(page, '郑大勇'))).toContain('已到诊');
     expect(await page.getByTestId('day-appointments').locator('thead').innerText()).not.toContain('操作');
     expect(await page.getByRole('button', { name: /代\s*约/ }).count()).toBe(0);
-    expect(await page.getByRole('button').filter({ hasText: /取\s*消|爽\s*约|确认到诊/ }).count()).toBe(0);
+    expect(
+      await page
+        .getByRole('button')
+        .filter({ hasText: /取\s*消|爽\s*约|确认到诊/ })
+        .count(),
+    ).toBe(0);
     await screenshot(page, 'admin-booking-manager-day');
     expect(pageErrors).toEqual([]);
     await context.close();
@@ -341,7 +418,8 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
 
   it('exports with a state and a channel filter: every row of the CSV matches both', async () => {
     const channels = await server.http.get(`${STAFF}/channels`, { bearer: admin });
-    const channelId = (name: string) => Number(channels.body.channels.find((c: { name: string }) => c.name === name).id);
+    const channelId = (name: string) =>
+      Number(channels.body.channels.find((c: { name: string }) => c.name === name).id);
     const baidu = channelId('百度推广');
     const douyin = channelId('抖音');
     await createPoolPatient({ name: '钱一鸣', state: 2, media_from_id: baidu });
@@ -359,8 +437,13 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
     await eventually(() => summary.innerText()).toBe('符合条件的客户：2 位 · 已设置 2 个条件');
     await screenshot(page, 'admin-booking-export-filters');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /导出 CSV/ }).click()]);
-    const [header, ...rows] = parseCsv(readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '')).filter((row) => row.some((cell) => cell !== ''));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /导出 CSV/ }).click(),
+    ]);
+    const [header, ...rows] = parseCsv(readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '')).filter(
+      (row) => row.some((cell) => cell !== ''),
+    );
     const column = (name: string) => header!.indexOf(name);
     expect(column('状态')).toBeGreaterThan(-1);
     expect(column('来源')).toBeGreaterThan(-1);

@@ -44,7 +44,8 @@ describe.skipIf(!chromiumAvailable)('back office in the browser', () => {
     await page.waitForURL('**/admin/dashboard');
     const today = page.getByTestId('dashboard-today');
     await expect.poll(() => today.innerText()).toMatch(/咨询量\s*0/);
-    for (const entry of ['仪表盘', '客户池', '数据中心', '操作日志']) await expect.poll(() => page.getByRole('menu').first().innerText()).toContain(entry);
+    for (const entry of ['仪表盘', '客户池', '数据中心', '操作日志'])
+      await expect.poll(() => page.getByRole('menu').first().innerText()).toContain(entry);
     await expect.poll(() => page.getByTestId('current-user').innerText()).toBe(ADMIN_USERNAME);
 
     await page.goto(`${server.baseUrl}/admin/regsiter`);
@@ -79,7 +80,9 @@ describe.skipIf(!chromiumAvailable)('back office in the browser', () => {
     await arrival.getByText('确认到诊：张三丰二').waitFor();
     await arrival.getByRole('button', { name: /确\s*定/ }).click();
     // Polling the toasts' text: a failure then shows the message that appeared instead (an API error, say).
-    await expect.poll(async () => (await page.locator('.ant-message-notice').allInnerTexts()).join(' | '), { timeout: 15_000 }).toContain('已确认 张三丰二 到诊');
+    await expect
+      .poll(async () => (await page.locator('.ant-message-notice').allInnerTexts()).join(' | '), { timeout: 15_000 })
+      .toContain('已确认 张三丰二 到诊');
     await expect.poll(() => page.locator('tbody tr.ant-table-row').first().innerText()).toContain('已到');
     await screenshot(page, 'admin-patient-pool');
 
@@ -102,7 +105,10 @@ describe.skipIf(!chromiumAvailable)('back office in the browser', () => {
     await screenshot(page, 'admin-statistics');
 
     await page.goto(`${server.baseUrl}/admin/patients-transfer`);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /导出 CSV/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /导出 CSV/ }).click(),
+    ]);
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv).toContain('张三丰二');
     expect(csv).toContain(phone);
@@ -115,7 +121,10 @@ describe.skipIf(!chromiumAvailable)('back office in the browser', () => {
   it("a consultant sees only their own patients and not the other consultant's", async () => {
     const first = await createStaffUser(server, 'consultant_a', DEFAULT_ROLE.consultant);
     await createStaffUser(server, 'consultant_b', DEFAULT_ROLE.consultant);
-    const created = await server.http.post(`${STAFF}/patient/`, { json: createPatientBody({ name: '甲的客户', tel: '13900001111' }), headers: { authorization: `Bearer ${first.token}` } });
+    const created = await server.http.post(`${STAFF}/patient/`, {
+      json: createPatientBody({ name: '甲的客户', tel: '13900001111' }),
+      headers: { authorization: `Bearer ${first.token}` },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
 
     const { context, pageErrors } = await newContext(browser);

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, ClinicCalendar } from '../../src/domain/clinic-time/clinic-calendar.js';
 import { STAFF, staffLogin, uniquePhone, unixNow } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { chromiumAvailable, DESKTOP_VIEWPORT, launchBrowser, newContext, PHONE_VIEWPORT, screenshot } from './support/browser.js';
+import {
+  chromiumAvailable,
+  DESKTOP_VIEWPORT,
+  launchBrowser,
+  newContext,
+  PHONE_VIEWPORT,
+  screenshot,
+} from './support/browser.js';
 
 /*
  * The patient portal in a real Chromium on a 375-px phone: register, log in, edit the
@@ -19,7 +26,10 @@ const isoWeekday = (date: string) => ((new Date(`${date}T00:00:00Z`).getUTCDay()
 const WEEKDAY_ZH = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 const weekdayZh = (date: string) => WEEKDAY_ZH[new Date(`${date}T00:00:00Z`).getUTCDay()];
 // A 1x1 PNG: the server recognises images by their first bytes.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 const DOCTOR = '林静怡';
 const MORNING = '上午（08:00 起）';
 const AFTERNOON = '下午（13:30 起）';
@@ -72,17 +82,23 @@ async function expectFitsPhone(page: Page) {
   const overflow = () =>
     page.evaluate((width) => {
       if (document.documentElement.scrollWidth <= width) return '';
-      return [...document.querySelectorAll('body *')]
-        .filter((element) => element.getBoundingClientRect().right > width + 0.5)
-        .slice(0, 5)
-        .map((element) => `${element.tagName.toLowerCase()}.${String(element.className).split(' ').slice(0, 2).join('.')}`)
-        .join(', ') || `scrollWidth ${document.documentElement.scrollWidth}`;
+      return (
+        [...document.querySelectorAll('body *')]
+          .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+          .slice(0, 5)
+          .map(
+            (element) =>
+              `${element.tagName.toLowerCase()}.${String(element.className).split(' ').slice(0, 2).join('.')}`,
+          )
+          .join(', ') || `scrollWidth ${document.documentElement.scrollWidth}`
+      );
     }, PHONE_VIEWPORT.width);
   await expect.poll(overflow, { timeout: 3000, interval: 200 }).toBe('');
 }
 
 /** The card of one date on a doctor's sessions page. */
-const dateCard = (page: Page, date: string) => page.locator('.ant-card').filter({ hasText: `${date} ${weekdayZh(date)}` });
+const dateCard = (page: Page, date: string) =>
+  page.locator('.ant-card').filter({ hasText: `${date} ${weekdayZh(date)}` });
 
 describe.skipIf(!chromiumAvailable)('patient portal in Chromium', { timeout: 120_000 }, () => {
   beforeAll(async () => {
@@ -91,12 +107,20 @@ describe.skipIf(!chromiumAvailable)('patient portal in Chromium', { timeout: 120
     const departments = await server.http.get('/patient/departments');
     const created = await server.http.post(`${STAFF}/doctors`, {
       bearer: admin,
-      json: { name: DOCTOR, department_id: departments.body.data[0].id, title: '主任医师', specialty: '慢性胃炎、消化道溃疡' },
+      json: {
+        name: DOCTOR,
+        department_id: departments.body.data[0].id,
+        title: '主任医师',
+        specialty: '慢性胃炎、消化道溃疡',
+      },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     doctorId = Number(created.body.doctor.id);
     // A weekly morning session on the weekday 3 days ahead, and an extra afternoon tomorrow.
-    const weekly = await server.http.put(`${STAFF}/schedule/doctors/${doctorId}/weekly/${isoWeekday(soonDate())}/morning`, { bearer: admin, json: { capacity: 2 } });
+    const weekly = await server.http.put(
+      `${STAFF}/schedule/doctors/${doctorId}/weekly/${isoWeekday(soonDate())}/morning`,
+      { bearer: admin, json: { capacity: 2 } },
+    );
     expect(weekly.status, JSON.stringify(weekly.body)).toBe(200);
     const extra = await server.http.post(`${STAFF}/schedule/doctors/${doctorId}/exceptions`, {
       bearer: admin,
@@ -151,7 +175,8 @@ describe.skipIf(!chromiumAvailable)('patient portal in Chromium', { timeout: 120
     await page.reload();
     const details = page.locator('.ant-descriptions');
     const shown = await textOf(details);
-    for (const value of [phone, '陈晓雨', '女', '1990-05-17', '上海市徐汇区漕溪北路 88 号', '青霉素过敏']) expect(shown).toContain(value);
+    for (const value of [phone, '陈晓雨', '女', '1990-05-17', '上海市徐汇区漕溪北路 88 号', '青霉素过敏'])
+      expect(shown).toContain(value);
     expect(await page.getByAltText('我的头像').getAttribute('src')).toMatch(/^\/uploads\/avatars\/[\w.-]+\.png$/);
     await screenshot(page, 'portal-phone-profile');
     await expectFitsPhone(page);
@@ -173,7 +198,9 @@ describe.skipIf(!chromiumAvailable)('patient portal in Chromium', { timeout: 120
 
     await seeTitle(page, `${DOCTOR} 的号源`);
     expect(await textOf(dateCard(page, soonDate()))).toContain('剩余 2 / 2');
-    await dateCard(page, soonDate()).getByRole('button', { name: `预约 ${soonDate()} ${MORNING}` }).click();
+    await dateCard(page, soonDate())
+      .getByRole('button', { name: `预约 ${soonDate()} ${MORNING}` })
+      .click();
     await page.getByRole('dialog').getByRole('button', { name: '确认预约' }).click();
     expect(await textOf(page.getByRole('status').filter({ hasText: '预约成功' }))).toContain(soonDate());
     await page.locator('.ant-card').filter({ hasText: '剩余 1 / 2' }).waitFor();
@@ -181,7 +208,9 @@ describe.skipIf(!chromiumAvailable)('patient portal in Chromium', { timeout: 120
     expect(bookedDay).toContain('剩余 1 / 2');
     await dateCard(page, soonDate()).getByText('我已预约').waitFor();
     // Tomorrow's session: booked too, to show the cutoff refusal on the list.
-    await dateCard(page, tomorrow()).getByRole('button', { name: `预约 ${tomorrow()} ${AFTERNOON}` }).click();
+    await dateCard(page, tomorrow())
+      .getByRole('button', { name: `预约 ${tomorrow()} ${AFTERNOON}` })
+      .click();
     await page.getByRole('dialog').getByRole('button', { name: '确认预约' }).click();
     await page.locator('.ant-card').filter({ hasText: '剩余 2 / 3' }).waitFor();
     await expectFitsPhone(page);
@@ -203,14 +232,25 @@ describe.skipIf(!chromiumAvailable)('patient portal in Chromium', { timeout: 120
 
     // The staff see the portal booking: in the doctor's day and on the patient's record.
     const day = await staffGet('/appointment/day', { doctor_id: doctorId, date: soonDate() });
-    expect(day.sessions).toEqual([expect.objectContaining({ period: 'morning', capacity: 2, booked: 1, remaining: 1 })]);
-    expect(day.appointments).toEqual([expect.objectContaining({ patientName: '陈晓雨', status: 'booked', source: 'portal', period: 'morning' })]);
+    expect(day.sessions).toEqual([
+      expect.objectContaining({ period: 'morning', capacity: 2, booked: 1, remaining: 1 }),
+    ]);
+    expect(day.appointments).toEqual([
+      expect.objectContaining({ patientName: '陈晓雨', status: 'booked', source: 'portal', period: 'morning' }),
+    ]);
     const record = await staffGet(`/patient/${day.appointments[0].patientId}`, {});
-    expect(record.patient).toMatchObject({ doctorName: DOCTOR, address: '上海市徐汇区漕溪北路 88 号', medicalHistory: '青霉素过敏' });
+    expect(record.patient).toMatchObject({
+      doctorName: DOCTOR,
+      address: '上海市徐汇区漕溪北路 88 号',
+      medicalHistory: '青霉素过敏',
+    });
     expect(Number(record.patient.orderTime)).toBeGreaterThan(unixNow());
 
     await soonCard.getByRole('button', { name: /取消预约/ }).click();
-    await page.getByRole('dialog').getByRole('button', { name: /取消预约/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /取消预约/ })
+      .click();
     expect(await textOf(page.getByText('预约已取消'))).toBeTruthy();
     await soonCard.getByText('已取消').waitFor();
     expect(await soonCard.getByRole('button', { name: /取消预约/ }).count()).toBe(0);

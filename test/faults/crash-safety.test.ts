@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createTestDatabase, type TestDatabase, testDialect } from '../support/database.js';
 import { call, sleep } from './support/client.js';
-import { bookMorning, doctorWithSession, freshPhone, loginPatient, registerPatient, STAFF, staffToken } from './support/clinic.js';
+import {
+  bookMorning,
+  doctorWithSession,
+  freshPhone,
+  loginPatient,
+  registerPatient,
+  STAFF,
+  staffToken,
+} from './support/clinic.js';
 import { type SpawnedServer, serverEnv, spawnServer } from './support/spawned-server.js';
 
 /**
@@ -32,10 +40,15 @@ interface Acknowledged {
 }
 
 describe(`crash safety under SIGKILL (${testDialect()})`, () => {
-  it(`loses no acknowledged write and leaves nothing half-written across ${KILLS} kills`, { timeout: 240_000 }, async () => {
+  it(`loses no acknowledged write and leaves nothing half-written across ${KILLS} kills`, {
+    timeout: 240_000,
+  }, async () => {
     server = await spawnServer(serverEnv(testDatabase.url, testDatabase.dataDir));
     const admin = await staffToken(server.baseUrl);
-    const sessions = [await doctorWithSession(server.baseUrl, admin, 3, 500), await doctorWithSession(server.baseUrl, admin, 4, 500)];
+    const sessions = [
+      await doctorWithSession(server.baseUrl, admin, 3, 500),
+      await doctorWithSession(server.baseUrl, admin, 4, 500),
+    ];
 
     const acked: Acknowledged = { staffPatients: [], registrations: [], bookings: [] };
     const unexpected: string[] = [];
@@ -59,8 +72,12 @@ describe(`crash safety under SIGKILL (${testDialect()})`, () => {
         serial += 1;
         if (serial % 2 === 0) {
           const name = `崩溃客户${serial}`;
-          const created = await call(base, 'POST', `${STAFF}/patient/`, { bearer: admin, json: { name, add_time: Math.floor(Date.now() / 1000), state: 0 } });
-          if (check('staff create', created.status, 201, created.body)) acked.staffPatients.push({ id: Number(created.body.newPatient.id), name });
+          const created = await call(base, 'POST', `${STAFF}/patient/`, {
+            bearer: admin,
+            json: { name, add_time: Math.floor(Date.now() / 1000), state: 0 },
+          });
+          if (check('staff create', created.status, 201, created.body))
+            acked.staffPatients.push({ id: Number(created.body.newPatient.id), name });
         } else {
           const phone = freshPhone();
           const registered = await registerPatient(base, phone, PASSWORD);
@@ -115,24 +132,44 @@ describe(`crash safety under SIGKILL (${testDialect()})`, () => {
 
       const accounts = await db.selectFrom('patient_accounts').select(['phone', 'patient_id']).execute();
       const accountPhones = new Set(accounts.map((row) => row.phone));
-      expect(acked.registrations.filter((phone) => !accountPhones.has(phone)), 'acknowledged registrations missing').toEqual([]);
+      expect(
+        acked.registrations.filter((phone) => !accountPhones.has(phone)),
+        'acknowledged registrations missing',
+      ).toEqual([]);
       // Half there: an account without its pool record, or one whose record has another phone.
-      expect(accounts.filter((row) => byId.get(row.patient_id)?.tel !== row.phone), 'accounts without their patient').toEqual([]);
+      expect(
+        accounts.filter((row) => byId.get(row.patient_id)?.tel !== row.phone),
+        'accounts without their patient',
+      ).toEqual([]);
 
-      const appointments = await db.selectFrom('appointments').select(['id', 'patient_id', 'status', 'doctor_id', 'session_date', 'period']).execute();
+      const appointments = await db
+        .selectFrom('appointments')
+        .select(['id', 'patient_id', 'status', 'doctor_id', 'session_date', 'period'])
+        .execute();
       const appointmentIds = new Map(appointments.map((row) => [row.id, row]));
-      expect(acked.bookings.filter((booking) => appointmentIds.get(booking.id)?.status !== 'booked'), 'acknowledged bookings missing').toEqual([]);
-      expect(appointments.filter((row) => !byId.has(row.patient_id)), 'appointments without their patient').toEqual([]);
+      expect(
+        acked.bookings.filter((booking) => appointmentIds.get(booking.id)?.status !== 'booked'),
+        'acknowledged bookings missing',
+      ).toEqual([]);
+      expect(
+        appointments.filter((row) => !byId.has(row.patient_id)),
+        'appointments without their patient',
+      ).toEqual([]);
 
       // The places counter of every session equals its live bookings (no half-taken place).
       const counters = await db
         .selectFrom('session_counters as c')
         .select(['c.doctor_id', 'c.session_date', 'c.booked'])
         .select(
-          sql<number>`(select count(*) from appointments a where a.doctor_id = c.doctor_id and a.session_date = c.session_date and a.period = c.period and a.status = 'booked')`.as('live'),
+          sql<number>`(select count(*) from appointments a where a.doctor_id = c.doctor_id and a.session_date = c.session_date and a.period = c.period and a.status = 'booked')`.as(
+            'live',
+          ),
         )
         .execute();
-      expect(counters.filter((row) => Number(row.booked) !== Number(row.live)), 'counters that disagree with live bookings').toEqual([]);
+      expect(
+        counters.filter((row) => Number(row.booked) !== Number(row.live)),
+        'counters that disagree with live bookings',
+      ).toEqual([]);
       const countedBookings = counters.reduce((sum, row) => sum + Number(row.booked), 0);
       expect(countedBookings).toBe(appointments.filter((row) => row.status === 'booked').length);
 

@@ -16,12 +16,20 @@ afterAll(async () => server?.close());
 
 describe('found by fuzzing', () => {
   it('answers 400 for session dates past the calendar (9999-12-31 was a 500)', async () => {
-    const day = await server.http.get(`${STAFF}/appointment/day`, { bearer: admin, query: { doctor_id: doctorId, date: '9999-12-31' } });
+    const day = await server.http.get(`${STAFF}/appointment/day`, {
+      bearer: admin,
+      query: { doctor_id: doctorId, date: '9999-12-31' },
+    });
     expect(day.status, day.text).toBe(400);
     expect(day.body.state_code).toBe(40001);
-    const range = await server.http.get(`${STAFF}/schedule/doctors/${doctorId}`, { bearer: admin, query: { from: '9999-12-30', to: '9999-12-31' } });
+    const range = await server.http.get(`${STAFF}/schedule/doctors/${doctorId}`, {
+      bearer: admin,
+      query: { from: '9999-12-30', to: '9999-12-31' },
+    });
     expect(range.status, range.text).toBe(400);
-    const portal = await server.http.get(`/patient/doctors/${doctorId}/sessions`, { query: { from: '9999-12-30', to: '9999-12-31' } });
+    const portal = await server.http.get(`/patient/doctors/${doctorId}/sessions`, {
+      query: { from: '9999-12-30', to: '9999-12-31' },
+    });
     expect(portal.status, portal.text).toBe(400);
     expect(portal.body).toMatchObject({ code: 0, data: null });
   });

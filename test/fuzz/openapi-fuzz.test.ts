@@ -26,7 +26,9 @@ const world = await buildFuzzWorld(server).catch(async (error: unknown) => {
 });
 const openApi = (await server.http.get('/docs/json')).body;
 const normalize = (url: string) => (url.length > 1 ? url.replace(/\/$/, '') : url);
-const accessByRoute = new Map(server.app.routeTable().map((route) => [`${route.method} ${normalize(route.url)}`, route.access]));
+const accessByRoute = new Map(
+  server.app.routeTable().map((route) => [`${route.method} ${normalize(route.url)}`, route.access]),
+);
 const operations = operationsOf(openApi, (method, url) => accessByRoute.get(`${method} ${normalize(url)}`));
 const hostileTokenCount = Math.min(world.hostileTokens.staff.length, world.hostileTokens.patient.length);
 
@@ -62,7 +64,8 @@ describe.each(operations)('fuzzing $method $path', (operation) => {
         if (response.status >= 400) failedRequestIds.push(requestId);
         // Sign-out, refresh and password changes end the fuzzer's own session: take a new one.
         const endsSession = response.status < 300 && /token|logout|password/.test(operation.path);
-        if (carriesValidToken(request, operation) && (response.status === 401 || endsSession)) world.tokenRevoked(family);
+        if (carriesValidToken(request, operation) && (response.status === 401 || endsSession))
+          world.tokenRevoked(family);
         const problem = answerProblem(operation, request, response);
         if (problem) problems.push(`${problem}\n      request: ${description}`);
       }),
@@ -74,11 +77,17 @@ describe.each(operations)('fuzzing $method $path', (operation) => {
 
 describe('after the fuzzing', () => {
   it('leaves nothing half-written', async () => {
-    const statuses = [...statusTally.entries()].sort(([a], [b]) => a - b).map(([status, count]) => `${status}:${count}`);
-    console.log(`fuzz: ${cases} cases over ${operations.length} operations (${RUNS} each, seed ${SEED}); answers ${statuses.join(' ')}`);
+    const statuses = [...statusTally.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status}:${count}`);
+    console.log(
+      `fuzz: ${cases} cases over ${operations.length} operations (${RUNS} each, seed ${SEED}); answers ${statuses.join(' ')}`,
+    );
     expect(cases).toBe(operations.length * RUNS);
     // Most cases must get past the guard and the parsers, or the fuzzer only tests the front door.
-    const reachedHandlers = [...statusTally.entries()].filter(([status]) => status !== 401 && status !== 413 && status !== 415).reduce((sum, [, count]) => sum + count, 0);
+    const reachedHandlers = [...statusTally.entries()]
+      .filter(([status]) => status !== 401 && status !== 413 && status !== 415)
+      .reduce((sum, [, count]) => sum + count, 0);
     expect(reachedHandlers / cases).toBeGreaterThan(0.6);
     const violations = await dataInvariantViolations(server.database.db, failedRequestIds);
     expect(Object.fromEntries(Object.entries(violations).filter(([, rows]) => rows.length > 0))).toEqual({});

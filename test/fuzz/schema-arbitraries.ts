@@ -44,7 +44,11 @@ function humanText(minLength: number, maxLength: number): fc.Arbitrary<string> {
   return fc.oneof(
     fc.string({ minLength, maxLength: max }),
     fc.string({ unit: 'binary', minLength, maxLength: max }),
-    fc.string({ unit: fc.constantFrom('王', '小', '明', '😀', '𝕏', '\u202e', 'ا', 'é', '\u0301', ' '), minLength, maxLength: max }),
+    fc.string({
+      unit: fc.constantFrom('王', '小', '明', '😀', '𝕏', '\u202e', 'ا', 'é', '\u0301', ' '),
+      minLength,
+      maxLength: max,
+    }),
   );
 }
 
@@ -59,8 +63,12 @@ function stringValue(name: string, schema: JsonSchema): fc.Arbitrary<string> {
   const minLength = schema.minLength ?? 0;
   const maxLength = schema.maxLength ?? 200;
   if (schema.pattern) {
-    const matching = fc.stringMatching(new RegExp(schema.pattern)).filter((text) => text.length >= minLength && text.length <= maxLength);
-    return /password/.test(name) ? matching : fc.oneof({ weight: 4, arbitrary: matching }, { weight: 1, arbitrary: humanText(minLength, maxLength) });
+    const matching = fc
+      .stringMatching(new RegExp(schema.pattern))
+      .filter((text) => text.length >= minLength && text.length <= maxLength);
+    return /password/.test(name)
+      ? matching
+      : fc.oneof({ weight: 4, arbitrary: matching }, { weight: 1, arbitrary: humanText(minLength, maxLength) });
   }
   return humanText(minLength, maxLength);
 }
@@ -79,7 +87,9 @@ export function validValue(name: string, schema: JsonSchema, ids: IdSource): fc.
     case 'boolean':
       return fc.boolean();
     case 'integer':
-      return known && known.length > 0 ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: integerValue(schema) }) : integerValue(schema);
+      return known && known.length > 0
+        ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: integerValue(schema) })
+        : integerValue(schema);
     case 'number':
       return fc.double({ min: schema.minimum ?? -1e9, max: schema.maximum ?? 1e9, noNaN: true });
     case 'array':
@@ -100,9 +110,9 @@ export function objectValue(schema: JsonSchema, ids: IdSource): fc.Arbitrary<Rec
 
 const SQL_AND_SCRIPT = [
   "' OR '1'='1",
-  "1; DROP TABLE patients; --",
+  '1; DROP TABLE patients; --',
   "1' UNION SELECT password_hash FROM staff_users --",
-  'admin\'--',
+  "admin'--",
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   '{{7*7}}${7*7}',
@@ -142,7 +152,17 @@ export function hostileValue(schema: JsonSchema): fc.Arbitrary<unknown> {
     fc.constantFrom(...SQL_AND_SCRIPT),
     fc.constantFrom(...ODD_TEXT),
     fc.constantFrom(...ODD_NUMBERS),
-    fc.constantFrom(true, false, null, [], {}, [1, 2], ['a', null], { $gt: '' }, JSON.parse('{"__proto__":{"admin":true}}')),
+    fc.constantFrom(
+      true,
+      false,
+      null,
+      [],
+      {},
+      [1, 2],
+      ['a', null],
+      { $gt: '' },
+      JSON.parse('{"__proto__":{"admin":true}}'),
+    ),
     fc.constantFrom('x'.repeat(maxLength + 1), '字'.repeat(maxLength + 1), '😀'.repeat(maxLength), 'y'.repeat(100_000)),
     fc.string({ unit: 'binary', maxLength: 30 }),
     fc.integer(),

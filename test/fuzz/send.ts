@@ -7,15 +7,26 @@ import type { FuzzRequest, Operation } from './operations.js';
 const BOUNDARY = 'fuzzboundary7MA4YWxkTrZu0gW';
 const OVER_THE_CAP = 1024 * 1024 + 4096;
 
-const toText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
-const entriesOf = (body: unknown): [string, unknown][] => (body && typeof body === 'object' && !Array.isArray(body) ? Object.entries(body) : []);
+const toText = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+const entriesOf = (body: unknown): [string, unknown][] =>
+  body && typeof body === 'object' && !Array.isArray(body) ? Object.entries(body) : [];
 
 function multipart(body: unknown, file: Buffer): Buffer {
   const parts: Buffer[] = [];
   for (const [key, value] of entriesOf(body)) {
-    parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${key.replace(/["\r\n]/g, '')}"\r\n\r\n${toText(value)}\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${key.replace(/["\r\n]/g, '')}"\r\n\r\n${toText(value)}\r\n`,
+      ),
+    );
   }
-  parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="fuzz.csv"\r\nContent-Type: text/csv\r\n\r\n`), file, Buffer.from(`\r\n--${BOUNDARY}--\r\n`));
+  parts.push(
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="fuzz.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+    ),
+    file,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  );
   return Buffer.concat(parts);
 }
 
@@ -40,16 +51,28 @@ function encodeBody(request: FuzzRequest, operation: Operation): { raw?: string 
     case 'malformed-json':
       return { raw: `{"${toText(body).slice(0, 40)}`, contentType: 'application/json' };
     case 'oversize':
-      return { raw: JSON.stringify({ ...Object.fromEntries(entriesOf(body)), remarks: 'x'.repeat(OVER_THE_CAP) }), contentType: 'application/json' };
+      return {
+        raw: JSON.stringify({ ...Object.fromEntries(entriesOf(body)), remarks: 'x'.repeat(OVER_THE_CAP) }),
+        contentType: 'application/json',
+      };
     case 'near-cap': {
       // Just under the 1 MiB cap, in the first text field the route knows: long text must be refused, not stored or crashed on.
-      const textField = Object.entries(operation.body?.schema.properties ?? {}).find(([key, schema]) => key !== 'token' && JSON.stringify(schema.type ?? '').includes('string'))?.[0];
-      return { raw: JSON.stringify({ ...Object.fromEntries(entriesOf(body)), [textField ?? 'padding']: 'é'.repeat(450_000) }), contentType: 'application/json' };
+      const textField = Object.entries(operation.body?.schema.properties ?? {}).find(
+        ([key, schema]) => key !== 'token' && JSON.stringify(schema.type ?? '').includes('string'),
+      )?.[0];
+      return {
+        raw: JSON.stringify({ ...Object.fromEntries(entriesOf(body)), [textField ?? 'padding']: 'é'.repeat(450_000) }),
+        contentType: 'application/json',
+      };
     }
   }
 }
 
-async function tokenFor(request: FuzzRequest, operation: Operation, world: FuzzWorld): Promise<{ bearer?: string; queryToken?: string }> {
+async function tokenFor(
+  request: FuzzRequest,
+  operation: Operation,
+  world: FuzzWorld,
+): Promise<{ bearer?: string; queryToken?: string }> {
   const family: SessionFamily = operation.family === 'portal' ? 'patient' : 'staff';
   switch (request.token.kind) {
     case 'valid':
@@ -70,8 +93,16 @@ export function carriesValidToken(request: FuzzRequest, operation: Operation): b
   return request.token.kind === 'valid' || (request.token.kind === 'in-query' && operation.family === 'staff');
 }
 
-export async function sendFuzzRequest(server: TestServer, world: FuzzWorld, operation: Operation, request: FuzzRequest, requestId: string) {
-  const path = operation.path.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(request.pathValues[name] ?? ''));
+export async function sendFuzzRequest(
+  server: TestServer,
+  world: FuzzWorld,
+  operation: Operation,
+  request: FuzzRequest,
+  requestId: string,
+) {
+  const path = operation.path.replace(/\{(\w+)\}/g, (_match, name: string) =>
+    encodeURIComponent(request.pathValues[name] ?? ''),
+  );
   const { bearer, queryToken } = await tokenFor(request, operation, world);
   const search = new URLSearchParams(request.query);
   if (queryToken) search.set('token', queryToken);
@@ -94,11 +125,14 @@ export function answerProblem(operation: Operation, request: FuzzRequest, respon
   const body = response.body;
   const failed = response.status >= 400;
   if (operation.family === 'staff') {
-    if (failed && !(typeof body?.state_code === 'number' && typeof body?.msg === 'string')) return `not the staff error envelope: ${got}`;
+    if (failed && !(typeof body?.state_code === 'number' && typeof body?.msg === 'string'))
+      return `not the staff error envelope: ${got}`;
     const isFile = !/json/.test(response.headers.get('content-type') ?? '') && operation.path.endsWith('/export');
-    if (!failed && !isFile && response.text !== '' && typeof body !== 'object') return `a staff success that is not JSON: ${got}`;
+    if (!failed && !isFile && response.text !== '' && typeof body !== 'object')
+      return `a staff success that is not JSON: ${got}`;
   } else if (failed) {
-    if (!(body?.code === 0 && body?.data === null && typeof body?.msg === 'string')) return `not the portal error envelope: ${got}`;
+    if (!(body?.code === 0 && body?.data === null && typeof body?.msg === 'string'))
+      return `not the portal error envelope: ${got}`;
   } else if (operation.family === 'portal' && !(body?.code === 1 && typeof body?.msg === 'string' && 'data' in body)) {
     return `not the portal success envelope: ${got}`;
   }
@@ -108,7 +142,12 @@ export function answerProblem(operation: Operation, request: FuzzRequest, respon
   const poisoned = /"(__proto__|constructor)"/.test(JSON.stringify(request.body) ?? '');
   // A path parameter over the router's maxParamLength (200) is refused before any route is chosen.
   const routable = Object.values(request.pathValues).every((value) => encodeURIComponent(value).length <= 200);
-  const reachesGuard = routable && ((request.encoding === 'json' && !poisoned) || request.encoding === 'none' || (request.encoding === 'form' && operation.family === 'staff'));
-  if (guarded && reachesGuard && !carriesValidToken(request, operation) && response.status !== 401) return `a request without a valid token got past the guard: ${got}`;
+  const reachesGuard =
+    routable &&
+    ((request.encoding === 'json' && !poisoned) ||
+      request.encoding === 'none' ||
+      (request.encoding === 'form' && operation.family === 'staff'));
+  if (guarded && reachesGuard && !carriesValidToken(request, operation) && response.status !== 401)
+    return `a request without a valid token got past the guard: ${got}`;
   return undefined;
 }

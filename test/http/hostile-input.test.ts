@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { createPatientBody, registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 let token: string;
@@ -22,7 +22,11 @@ describe('malformed and hostile bodies never reach a 5xx', () => {
     ['JSON null', 'null', 'application/json'],
     ['empty JSON body', '', 'application/json'],
     ['deeply nested JSON', `${'{"a":'.repeat(500)}1${'}'.repeat(500)}`, 'application/json'],
-    ['prototype pollution', '{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}', 'application/json'],
+    [
+      'prototype pollution',
+      '{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}',
+      'application/json',
+    ],
     ['XML', '<patient><name>x</name></patient>', 'application/xml'],
   ];
 
@@ -42,7 +46,11 @@ describe('malformed and hostile bodies never reach a 5xx', () => {
 
   it('answers 413 in each envelope for a body over 1 MiB', async () => {
     const huge = JSON.stringify(createPatientBody({ remarks: 'x'.repeat(1_100_000) }));
-    const staff = await server.http.post(`${STAFF}/patient/`, { raw: huge, contentType: 'application/json', bearer: token });
+    const staff = await server.http.post(`${STAFF}/patient/`, {
+      raw: huge,
+      contentType: 'application/json',
+      bearer: token,
+    });
     expect(staff.status).toBe(413);
     expect(staff.body.state_code).toBe(41301);
     const portal = await server.http.post('/patient/register', { raw: huge, contentType: 'application/json' });
@@ -51,7 +59,9 @@ describe('malformed and hostile bodies never reach a 5xx', () => {
   });
 
   it('refuses a form body on the JSON-only portal with 415', async () => {
-    const response = await server.http.post('/patient/login', { form: { phone: '13800000000', password: 'secret-pass' } });
+    const response = await server.http.post('/patient/login', {
+      form: { phone: '13800000000', password: 'secret-pass' },
+    });
     expect(response.status).toBe(415);
     expect(isPortalEnvelope(response.body)).toBe(true);
   });
@@ -65,7 +75,10 @@ describe('malformed and hostile bodies never reach a 5xx', () => {
       server.http.get(`${STAFF}/patient/`, { query: { token, page_size: 201 } }),
       server.http.get(`${STAFF}/patient/`, { query: { token, sort: 'name; drop table patients' } }),
       server.http.post('/patient/login', { json: { phone: true, password: 'x' } }),
-      server.http.patch('/patient/patient_manage', { bearer: patient.token, json: { phone: patient.phone, name: null } }),
+      server.http.patch('/patient/patient_manage', {
+        bearer: patient.token,
+        json: { phone: patient.phone, name: null },
+      }),
     ];
     for (const response of await Promise.all(cases)) {
       expect(response.status, JSON.stringify(response.body)).toBe(400);

@@ -20,10 +20,13 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli(args, { ...env, ...extraEnv }, server.config.dataDir);
+const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
+  runCli(args, { ...env, ...extraEnv }, server.config.dataDir);
 
 async function createPatient(name: string): Promise<void> {
-  const response = await server.http.post(`${STAFF}/patient/`, { json: createPatientBody({ token: adminToken, name, tel: uniquePhone() }) });
+  const response = await server.http.post(`${STAFF}/patient/`, {
+    json: createPatientBody({ token: adminToken, name, tel: uniquePhone() }),
+  });
   expect(response.status, response.text).toBe(201);
 }
 

@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli(args, { ...env, ...extraEnv }, server.config.dataDir);
+const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
+  runCli(args, { ...env, ...extraEnv }, server.config.dataDir);
 
 describe('carepool usage and exit codes', () => {
   it('prints usage (exit 0 for help) and refuses unknown commands, missing or unknown options and bad configuration with exit 2', async () => {
@@ -30,14 +31,22 @@ describe('carepool usage and exit codes', () => {
       cli(['migrate'], { DATABASE_URL: 'mysql://nope' }),
     ]);
     expect(help.code).toBe(0);
-    for (const command of ['migrate', 'create-admin', 'reset-password', 'backup', 'restore', 'seed-demo']) expect(help.stdout).toContain(command);
+    for (const command of ['migrate', 'create-admin', 'reset-password', 'backup', 'restore', 'seed-demo'])
+      expect(help.stdout).toContain(command);
     expect([none.code, none.stdout]).toEqual([2, expect.stringContaining('Usage: carepool')]);
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('Unknown command "frobnicate"')]);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('--username is required')]);
-    expect([unknownOption.code, unknownOption.stderr]).toEqual([2, expect.stringContaining('unknown argument "--colour"')]);
+    expect([unknownOption.code, unknownOption.stderr]).toEqual([
+      2,
+      expect.stringContaining('unknown argument "--colour"'),
+    ]);
     expect([shortPassword.code, shortPassword.stderr]).toEqual([2, expect.stringContaining('8 to 128')]);
     expect([badConfig.code, badConfig.stderr]).toEqual([2, expect.stringContaining('DATABASE_URL')]);
-    const accounts = await server.database.db.selectFrom('staff_users').select('username').where('username', '=', 'x_admin').execute();
+    const accounts = await server.database.db
+      .selectFrom('staff_users')
+      .select('username')
+      .where('username', '=', 'x_admin')
+      .execute();
     expect(accounts).toEqual([]);
   });
 });
@@ -79,14 +88,21 @@ describe('carepool create-admin and reset-password', () => {
     expect(reset.code, reset.stderr).toBe(0);
     const newPassword = printedPassword(reset.stdout);
     expect((await server.http.get(`${STAFF}/menu/`, { bearer: oldToken })).status).toBe(401);
-    expect((await server.http.post(`${STAFF}/token/`, { json: { username: 'ops_reset', password: 'first-password-1' } })).status).toBe(401);
+    expect(
+      (await server.http.post(`${STAFF}/token/`, { json: { username: 'ops_reset', password: 'first-password-1' } }))
+        .status,
+    ).toBe(401);
     await staffLogin(server.http, 'ops_reset', newPassword);
 
     const chosen = await cli(['reset-password', '--username', 'ops_reset', '--password', 'chosen-password-2']);
     expect([chosen.code, chosen.stdout]).toEqual([0, expect.stringContaining('with the password given')]);
     expect(chosen.stdout).not.toContain('chosen-password-2');
     await staffLogin(server.http, 'ops_reset', 'chosen-password-2');
-    const audit = await server.database.db.selectFrom('audit_log').select('actor_type').where('action', '=', 'staff_user.password_reset').execute();
+    const audit = await server.database.db
+      .selectFrom('audit_log')
+      .select('actor_type')
+      .where('action', '=', 'staff_user.password_reset')
+      .execute();
     expect(audit.map((row) => row.actor_type)).toEqual(['system', 'system']);
   });
 
@@ -95,7 +111,10 @@ describe('carepool create-admin and reset-password', () => {
     for (let attempt = 0; attempt < 6; attempt += 1) {
       await server.http.post(`${STAFF}/token/`, { json: { username: 'ops_locked', password: 'wrong-password' } });
     }
-    expect((await server.http.post(`${STAFF}/token/`, { json: { username: 'ops_locked', password: 'locked-password-1' } })).status).toBe(429);
+    expect(
+      (await server.http.post(`${STAFF}/token/`, { json: { username: 'ops_locked', password: 'locked-password-1' } }))
+        .status,
+    ).toBe(429);
     const [reset, unknown] = await Promise.all([
       cli(['reset-password', '--username', 'ops_locked', '--password', 'unlocked-password-1']),
       cli(['reset-password', '--username', 'nobody_here']),
@@ -119,16 +138,27 @@ describe('carepool seed-demo', () => {
     const own = await server.http.get(`${STAFF}/patient/`, { bearer: consultant, query: { page_size: 1 } });
     expect(own.body.total).toBeGreaterThan(50);
     expect(own.body.total).toBeLessThan(150);
-    for (const username of ['demo_admin', 'demo_frontdesk', 'demo_consultant2']) await staffLogin(server.http, username, DEMO_PASSWORD);
+    for (const username of ['demo_admin', 'demo_frontdesk', 'demo_consultant2'])
+      await staffLogin(server.http, username, DEMO_PASSWORD);
 
     const db = server.database.db;
     const count = async (table: 'visits' | 'follow_ups' | 'appointments' | 'doctor_weekly_sessions') =>
-      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     expect(await count('visits')).toBeGreaterThan(40);
     expect(await count('follow_ups')).toBeGreaterThan(50);
     expect(await count('appointments')).toBeGreaterThan(0);
     expect(await count('doctor_weekly_sessions')).toBeGreaterThan(0);
-    const spread = await db.selectFrom('patients').select((eb) => [eb.fn.min('add_time').as('first'), eb.fn.max('add_time').as('last')]).executeTakeFirstOrThrow();
+    const spread = await db
+      .selectFrom('patients')
+      .select((eb) => [eb.fn.min('add_time').as('first'), eb.fn.max('add_time').as('last')])
+      .executeTakeFirstOrThrow();
     expect(Number(spread.last) - Number(spread.first)).toBeGreaterThan(60 * 86_400);
 
     const twice = await cli(['seed-demo']);

@@ -21,14 +21,30 @@ afterAll(async () => {
 /** Collects what the bootstrap tells the operator. */
 function recordingLog(lines: string[]): FastifyBaseLogger {
   const record = (message: unknown) => void lines.push(String(message));
-  return { info: record, warn: record, error: record, debug: record, trace: record, fatal: record, level: 'info', silent: () => {}, child: () => recordingLog(lines) } as unknown as FastifyBaseLogger;
+  return {
+    info: record,
+    warn: record,
+    error: record,
+    debug: record,
+    trace: record,
+    fatal: record,
+    level: 'info',
+    silent: () => {},
+    child: () => recordingLog(lines),
+  } as unknown as FastifyBaseLogger;
 }
 
 describe('first start of several instances on one empty database', () => {
   it('creates exactly one administrator, and every instance starts', async () => {
-    const config = loadConfig({ DATABASE_URL: testDatabase.url, DATA_DIR: testDatabase.dataDir, JWT_SECRET: 'x'.repeat(32) });
+    const config = loadConfig({
+      DATABASE_URL: testDatabase.url,
+      DATA_DIR: testDatabase.dataDir,
+      JWT_SECRET: 'x'.repeat(32),
+    });
     const lines: string[] = [];
-    const results = await Promise.allSettled(instances.map((instance) => ensureFirstAdministrator(instance.db, config, recordingLog(lines))));
+    const results = await Promise.allSettled(
+      instances.map((instance) => ensureFirstAdministrator(instance.db, config, recordingLog(lines))),
+    );
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     const admins = await instances[0]!.db.selectFrom('staff_users').select('username').execute();
     expect(admins).toEqual([{ username: 'admin' }]);

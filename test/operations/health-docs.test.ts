@@ -50,14 +50,25 @@ describe('GET /docs', () => {
       for (const method of Object.keys(operations)) documented.add(`${method.toUpperCase()} ${path}`);
     }
     for (const route of [
-      'POST /back_end/api/v1/token', 'PATCH /back_end/api/v1/token', 'GET /back_end/api/v1/menu', 'GET /back_end/api/v1/patient',
-      'POST /back_end/api/v1/patient', 'POST /patient/register', 'POST /patient/login', 'POST /patient/logout', 'GET /patient',
-      'PATCH /patient/patient_manage', 'PUT /patient/patient_manage',
+      'POST /back_end/api/v1/token',
+      'PATCH /back_end/api/v1/token',
+      'GET /back_end/api/v1/menu',
+      'GET /back_end/api/v1/patient',
+      'POST /back_end/api/v1/patient',
+      'POST /patient/register',
+      'POST /patient/login',
+      'POST /patient/logout',
+      'GET /patient',
+      'PATCH /patient/patient_manage',
+      'PUT /patient/patient_manage',
     ]) {
       expect(documented, route).toContain(route);
     }
     // Every route declares its request schema: the login body documents the seed's fields.
     const login = spec.body.paths['/back_end/api/v1/token'].post;
-    expect(Object.keys(login.requestBody.content['application/json'].schema.properties)).toEqual(['username', 'password']);
+    expect(Object.keys(login.requestBody.content['application/json'].schema.properties)).toEqual([
+      'username',
+      'password',
+    ]);
   });
 });

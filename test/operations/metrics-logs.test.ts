@@ -7,7 +7,12 @@ import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/ser
 const lines: string[] = [];
 const logStream = new Writable({
   write(chunk: Buffer, _encoding, done) {
-    lines.push(...chunk.toString().split('\n').filter((line) => line.trim() !== ''));
+    lines.push(
+      ...chunk
+        .toString()
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    );
     done();
   },
 });
@@ -28,22 +33,34 @@ describe('structured logs', () => {
 
     const staffToken = await staffLogin(server.http);
     const created = await server.http.post(`${STAFF}/patient/`, {
-      json: createPatientBody({ token: staffToken, name: patientName, tel: staffPhone, wechat: 'wx_log_secret', remarks: '过敏史：青霉素' }),
+      json: createPatientBody({
+        token: staffToken,
+        name: patientName,
+        tel: staffPhone,
+        wechat: 'wx_log_secret',
+        remarks: '过敏史：青霉素',
+      }),
       headers: { 'x-request-id': 'ops-trace-0001' },
     });
     expect(created.status).toBe(201);
     const patientId = created.body.newPatient.id;
     expect((await server.http.get(`${STAFF}/patient/${patientId}`, { query: { token: staffToken } })).status).toBe(200);
-    expect((await server.http.get(`${STAFF}/patient/`, { query: { token: staffToken, keyword: staffPhone } })).status).toBe(200);
+    expect(
+      (await server.http.get(`${STAFF}/patient/`, { query: { token: staffToken, keyword: staffPhone } })).status,
+    ).toBe(200);
 
-    const registered = await server.http.post('/patient/register', { json: { phone: portalPhone, password: portalPassword, name: portalName } });
+    const registered = await server.http.post('/patient/register', {
+      json: { phone: portalPhone, password: portalPassword, name: portalName },
+    });
     expect(registered.status).toBe(200);
     const login = await server.http.post('/patient/login', { json: { phone: portalPhone, password: portalPassword } });
     expect(login.status).toBe(200);
     const portalToken = login.body.data.token as string;
     expect((await server.http.get('/patient', { bearer: portalToken })).status).toBe(200);
     // Failures are logged too (at info with their code): still nothing personal.
-    expect((await server.http.post('/patient/login', { json: { phone: portalPhone, password: 'wrong-password-1' } })).status).toBe(401);
+    expect(
+      (await server.http.post('/patient/login', { json: { phone: portalPhone, password: 'wrong-password-1' } })).status,
+    ).toBe(401);
 
     const records = lines.map((line) => JSON.parse(line) as Record<string, any>);
     const requestLines = records.filter((record) => record.req !== undefined || record.res !== undefined);
@@ -53,7 +70,18 @@ describe('structured logs', () => {
     expect(requestLines.filter((record) => record.reqId === 'ops-trace-0001').length).toBeGreaterThanOrEqual(2);
 
     const everything = lines.join('\n');
-    const secrets = [staffPhone, portalPhone, patientName, portalName, 'wx_log_secret', '青霉素', ADMIN_PASSWORD, portalPassword, staffToken, portalToken];
+    const secrets = [
+      staffPhone,
+      portalPhone,
+      patientName,
+      portalName,
+      'wx_log_secret',
+      '青霉素',
+      ADMIN_PASSWORD,
+      portalPassword,
+      staffToken,
+      portalToken,
+    ];
     for (const secret of secrets) expect(everything, `log contains ${secret}`).not.toContain(secret);
     // Query-string tokens are redacted in the URL rather than dropped.
     expect(everything).toContain('token=[REDACTED]');

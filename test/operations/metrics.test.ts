@@ -23,7 +23,9 @@ const scrape = async () => {
 
 /** The value of one sample line, or undefined when the series is absent. */
 function sample(text: string, name: string, labels: string): number | undefined {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}{${labels}}`) || candidate.startsWith(`${name}{${labels},`));
+  const line = text
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`${name}{${labels}}`) || candidate.startsWith(`${name}{${labels},`));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
@@ -44,7 +46,12 @@ describe('GET /metrics', () => {
   });
 
   it('answers 401 without the bearer token or with a wrong one', async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: `Bearer ${METRICS_TOKEN}x` }, { authorization: `Basic ${METRICS_TOKEN}` }, { authorization: 'Bearer ' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${METRICS_TOKEN}x` },
+      { authorization: `Basic ${METRICS_TOKEN}` },
+      { authorization: 'Bearer ' },
+    ];
     for (const headers of attempts) {
       const response = await server.http.get('/metrics', { headers });
       expect(response.status).toBe(401);
@@ -67,7 +74,9 @@ describe('GET /metrics', () => {
     // Raw URLs never become labels (unbounded cardinality, and ids are personal context).
     expect(text).not.toContain('990001');
     expect(text).not.toContain('4711');
-    expect(sample(text, 'carepool_http_requests_total', 'method="GET",route="(unmatched)",status="404"')).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'carepool_http_requests_total', 'method="GET",route="(unmatched)",status="404"'),
+    ).toBeGreaterThanOrEqual(1);
 
     const count = sample(text, 'carepool_http_request_duration_seconds_count', route)!;
     const infinity = sample(text, 'carepool_http_request_duration_seconds_bucket', `${route},le="+Inf"`);
@@ -95,7 +104,8 @@ describe('GET /metrics', () => {
     } else {
       expect(sample(text, 'carepool_db_sqlite_file_bytes', 'file="db"')).toBeGreaterThan(0);
     }
-    for (const stat of ['mean', 'p50', 'p99', 'max']) expect(sample(text, 'carepool_event_loop_lag_seconds', `stat="${stat}"`)).toBeGreaterThanOrEqual(0);
+    for (const stat of ['mean', 'p50', 'p99', 'max'])
+      expect(sample(text, 'carepool_event_loop_lag_seconds', `stat="${stat}"`)).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'carepool_process_memory_bytes', 'kind="rss"')).toBeGreaterThan(10_000_000);
     // Every non-comment line is `name{labels} value` or `name value` with a numeric value.
     for (const line of text.trim().split('\n')) {

@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, onMaintenanceConnection, openDatabase } from '../../src/db/database.js';
-import type { Database } from '../../src/db/schema.js';
 import { migrateForService } from '../../src/db/migrations/index.js';
+import type { Database } from '../../src/db/schema.js';
 import { createTestDatabase, type TestDatabase, testDialect } from '../support/database.js';
 
 /*
@@ -24,7 +24,8 @@ afterAll(async () => {
   await testDatabase?.drop();
 });
 
-const statementTimeout = async (db: Kysely<Database>) => (await sql<{ statement_timeout: string }>`show statement_timeout`.execute(db)).rows[0]!.statement_timeout;
+const statementTimeout = async (db: Kysely<Database>) =>
+  (await sql<{ statement_timeout: string }>`show statement_timeout`.execute(db)).rows[0]!.statement_timeout;
 
 describe('the connection migrations run on', () => {
   it('migrates a new database to the latest schema before the service reads it', async () => {

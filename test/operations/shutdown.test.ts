@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlitePathFromUrl } from '../../src/db/database.js';
 import { COMPILED_SERVER } from '../support/compiled-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { sqlitePathFromUrl } from '../../src/db/database.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PASSWORD = 'shutdown-admin-pass-1';
@@ -21,7 +21,8 @@ function logLines(pattern: RegExp, count = 1, timeoutMs = 20_000): Promise<void>
     const started = Date.now();
     const check = () => {
       if (output.split('\n').filter((line) => pattern.test(line)).length >= count) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${pattern} x${count}; log:\n${output.slice(-3000)}`));
+      if (Date.now() - started > timeoutMs)
+        return reject(new Error(`timed out waiting for ${pattern} x${count}; log:\n${output.slice(-3000)}`));
       setTimeout(check, 5);
     };
     check();
@@ -80,9 +81,16 @@ describe('graceful shutdown of the real server process', () => {
       fetch(`${base}/patient/register`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ phone: `1370000${String(index).padStart(4, '0')}`, password: 'shutdown-patient-1', name: `患者${index}` }),
+        body: JSON.stringify({
+          phone: `1370000${String(index).padStart(4, '0')}`,
+          password: 'shutdown-patient-1',
+          name: `患者${index}`,
+        }),
       })
-        .then(async (response) => ({ status: response.status, code: ((await response.json()) as { code?: number }).code }))
+        .then(async (response) => ({
+          status: response.status,
+          code: ((await response.json()) as { code?: number }).code,
+        }))
         .catch((error: Error) => ({ status: 0, code: undefined, error: error.message })),
     );
     await logLines(/"url":"\/patient\/register".*incoming request/, IN_FLIGHT);

@@ -3,8 +3,14 @@ import { createPatientBody, STAFF, uniquePhone } from '../support/fixtures.js';
 import type { TestServer } from '../support/server.js';
 
 /** Registers a patient through the API as the given user and returns its id. */
-export async function createPatient(server: TestServer, token: string, overrides: Record<string, unknown> = {}): Promise<number> {
-  const response = await server.http.post(`${STAFF}/patient/`, { json: createPatientBody({ token, tel: uniquePhone(), ...overrides }) });
+export async function createPatient(
+  server: TestServer,
+  token: string,
+  overrides: Record<string, unknown> = {},
+): Promise<number> {
+  const response = await server.http.post(`${STAFF}/patient/`, {
+    json: createPatientBody({ token, tel: uniquePhone(), ...overrides }),
+  });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return Number(response.body.newPatient.id);
 }
@@ -19,14 +25,25 @@ export async function auditRows(server: TestServer, action: string, patientId: n
     .where('target_id', '=', String(patientId))
     .orderBy('id')
     .execute();
-  return rows.map((row) => ({ ...row, details: row.details ? (JSON.parse(row.details) as Record<string, any>) : null }));
+  return rows.map((row) => ({
+    ...row,
+    details: row.details ? (JSON.parse(row.details) as Record<string, any>) : null,
+  }));
 }
 
 export const patientRow = (server: TestServer, id: number) =>
   server.database.db.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
 
-export async function catalogId(server: TestServer, table: 'diseases' | 'departments' | 'doctors' | 'channels', name: string): Promise<number> {
-  const row = await server.database.db.selectFrom(table).select('id').where('name', '=', name).executeTakeFirstOrThrow();
+export async function catalogId(
+  server: TestServer,
+  table: 'diseases' | 'departments' | 'doctors' | 'channels',
+  name: string,
+): Promise<number> {
+  const row = await server.database.db
+    .selectFrom(table)
+    .select('id')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 

@@ -37,7 +37,8 @@ async function expectEveryFragmentAsLike(): Promise<void> {
   for (const value of written) {
     const characters = Array.from(value);
     for (let length = 1; length <= 4; length += 1) {
-      for (let start = 0; start + length <= characters.length; start += 1) fragments.add(characters.slice(start, start + length).join(''));
+      for (let start = 0; start + length <= characters.length; start += 1)
+        fragments.add(characters.slice(start, start + length).join(''));
     }
     // Longer fragments take other paths (a few grams of many): every suffix and prefix, and
     // every run of digits up to 8 (their grams start and end anywhere).
@@ -59,7 +60,10 @@ async function expectEveryFragmentAsLike(): Promise<void> {
   }
 }
 
-async function register(token: string, fields: { name: string; tel?: string | null; wechat?: string; qq?: string; state?: number; add_time?: number }): Promise<number> {
+async function register(
+  token: string,
+  fields: { name: string; tel?: string | null; wechat?: string; qq?: string; state?: number; add_time?: number },
+): Promise<number> {
   for (const value of [fields.name, fields.tel, fields.wechat, fields.qq]) if (value) written.add(value);
   return createPatient(server, token, fields);
 }
@@ -165,10 +169,14 @@ describe('keyword search after writes', () => {
     expect(await search('张云')).toEqual([]);
     expect(await search('880616')).toEqual([]);
     expect(await search('0616')).toEqual(['欧阳娜娜']); // four digits: counted from the gram list alone
-    expect((await server.http.post(`${STAFF}/patient/${ids.zhangYun}/restore`, { json: { token: admin } })).status).toBe(200);
+    expect(
+      (await server.http.post(`${STAFF}/patient/${ids.zhangYun}/restore`, { json: { token: admin } })).status,
+    ).toBe(200);
     expect(await search('张云')).toEqual(['张云']);
     expect((await server.http.delete(`${STAFF}/patient/${ids.zhangYun}`, { json: { token: admin } })).status).toBe(200);
-    expect((await server.http.delete(`${STAFF}/patient/${ids.zhangYun}/purge`, { json: { token: admin } })).status).toBe(200);
+    expect(
+      (await server.http.delete(`${STAFF}/patient/${ids.zhangYun}/purge`, { json: { token: admin } })).status,
+    ).toBe(200);
     expect(await search('张云')).toEqual([]);
     ids.zhangYunAgain = await register(admin, { name: '张云', tel: '13800001234' });
     expect(await search('张云')).toEqual(['张云']);
@@ -179,7 +187,10 @@ describe('keyword search after writes', () => {
     written.add('13600000616').add('门户患者');
     expect(await search('门户')).toEqual(['门户患者']);
     expect(await search('0616')).toEqual(['欧阳娜娜', '门户患者']);
-    const edited = await server.http.patch('/patient/patient_manage', { bearer: portal.token, json: { phone: '13600002222', name: '网上新名' } });
+    const edited = await server.http.patch('/patient/patient_manage', {
+      bearer: portal.token,
+      json: { phone: '13600002222', name: '网上新名' },
+    });
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
     written.add('13600002222').add('网上新名');
     expect(await search('门户')).toEqual([]);
@@ -206,12 +217,16 @@ describe('keyword search after writes', () => {
     const base = 1_700_000_000;
     const created: number[] = [];
     for (const [index, days] of [3, 1, 4, 1, 5].entries()) {
-      created.push(await register(admin, { name: `排序${'甲乙丙丁戊'[index]}`, tel: null, add_time: base + days * day }));
+      created.push(
+        await register(admin, { name: `排序${'甲乙丙丁戊'[index]}`, tel: null, add_time: base + days * day }),
+      );
     }
     const pagesOf = async (order: 'asc' | 'desc') => {
       const ids: number[] = [];
       for (const page of [1, 2, 3]) {
-        const response = await server.http.get(`${STAFF}/patient/`, { query: { token: admin, keyword: '排序', sort: 'add_time', order, page, page_size: 2 } });
+        const response = await server.http.get(`${STAFF}/patient/`, {
+          query: { token: admin, keyword: '排序', sort: 'add_time', order, page, page_size: 2 },
+        });
         expect(response.status, JSON.stringify(response.body)).toBe(200);
         expect(response.body.total).toBe(5);
         ids.push(...response.body.patients.map((patient: { id: string }) => Number(patient.id)));
@@ -228,7 +243,14 @@ describe('keyword search after writes', () => {
   it('gives the total past the last page too, whichever way the keyword is answered', async () => {
     await register(consultant.token, { name: '尾号测试', tel: '13700110616' });
     // Four digits, a longer number and a Chinese pair, over the pool and in a consultant's scope.
-    const cases = [['0616', admin], ['0110616', admin], ['排序', admin], ['0616', consultant.token], ['10616', consultant.token], ['尾号', consultant.token]] as const;
+    const cases = [
+      ['0616', admin],
+      ['0110616', admin],
+      ['排序', admin],
+      ['0616', consultant.token],
+      ['10616', consultant.token],
+      ['尾号', consultant.token],
+    ] as const;
     for (const [keyword, token] of cases) {
       const first = await server.http.get(`${STAFF}/patient/`, { query: { token, keyword, page: 1, page_size: 200 } });
       expect(first.status).toBe(200);
@@ -243,18 +265,40 @@ describe('keyword search after writes', () => {
 
   it('follows writes made in SQL, outside the API: rows inserted live or deleted, hard deletes of live rows', async () => {
     const db = server.database.db;
-    const { id: _id, ...template } = await db.selectFrom('patients').selectAll().where('id', '=', ids.ouyang!).executeTakeFirstOrThrow();
+    const { id: _id, ...template } = await db
+      .selectFrom('patients')
+      .selectAll()
+      .where('id', '=', ids.ouyang!)
+      .executeTakeFirstOrThrow();
     const insert = async (name: string, tel: string, deletedAt: number | null) => {
       written.add(name).add(tel);
-      const row = await db.insertInto('patients').values({ ...template, name, tel, wechat: null, qq: null, deleted_at: deletedAt, deleted_by: null }).returning('id').executeTakeFirstOrThrow();
+      const row = await db
+        .insertInto('patients')
+        .values({ ...template, name, tel, wechat: null, qq: null, deleted_at: deletedAt, deleted_by: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       return row.id;
     };
-    const [live, binned] = [await insert('脚本甲', '13011112222', null), await insert('脚本乙', '13033334444', 1_700_000_000)];
+    const [live, binned] = [
+      await insert('脚本甲', '13011112222', null),
+      await insert('脚本乙', '13033334444', 1_700_000_000),
+    ];
     // Several rows in one statement, as a bulk script writes them.
-    await db.insertInto('patients').values([
-      { ...template, name: '批量丙', tel: '13055556666', wechat: null, qq: null, deleted_at: null, deleted_by: null },
-      { ...template, name: '批量丁', tel: '13077778888', wechat: null, qq: null, deleted_at: 1_700_000_000, deleted_by: null },
-    ]).execute();
+    await db
+      .insertInto('patients')
+      .values([
+        { ...template, name: '批量丙', tel: '13055556666', wechat: null, qq: null, deleted_at: null, deleted_by: null },
+        {
+          ...template,
+          name: '批量丁',
+          tel: '13077778888',
+          wechat: null,
+          qq: null,
+          deleted_at: 1_700_000_000,
+          deleted_by: null,
+        },
+      ])
+      .execute();
     written.add('批量丙').add('13055556666').add('批量丁').add('13077778888');
     expect(await search('脚本')).toEqual(['脚本甲']);
     expect(await search('4444')).toEqual([]);
@@ -269,7 +313,9 @@ describe('keyword search after writes', () => {
     await expectEveryFragmentAsLike();
     if (onSqlite) {
       // FTS5 with external content compares its index with the patients rows (throws when they differ).
-      await sql`insert into patient_keyword_fts (patient_keyword_fts) values ('integrity-check')`.execute(server.database.db);
+      await sql`insert into patient_keyword_fts (patient_keyword_fts) values ('integrity-check')`.execute(
+        server.database.db,
+      );
     }
   });
 

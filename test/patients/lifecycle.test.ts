@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin, uniquePhone, unixNow } from '../support/fixtures.js';
+import {
+  createStaffUser,
+  DEFAULT_ROLE,
+  registerAndLoginPatient,
+  STAFF,
+  staffLogin,
+  uniquePhone,
+  unixNow,
+} from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { auditRows, createPatient, inAWeek, pastDate, patientRow } from './helpers.js';
 
@@ -50,7 +58,10 @@ describe('recycle bin: delete, list, restore, purge', () => {
 
     const bin = await server.http.get(`${STAFF}/patient/recycle-bin`, { query: { token: admin } });
     expect(bin.status).toBe(200);
-    expect(bin.body.patients.find((row: { id: string }) => row.id === String(id))).toMatchObject({ name: '回收站客户', deletedByName: '系统管理员' });
+    expect(bin.body.patients.find((row: { id: string }) => row.id === String(id))).toMatchObject({
+      name: '回收站客户',
+      deletedByName: '系统管理员',
+    });
 
     const restored = await server.http.post(`${STAFF}/patient/${id}/restore`, { json: { token: admin } });
     expect(restored.status).toBe(200);
@@ -67,8 +78,13 @@ describe('recycle bin: delete, list, restore, purge', () => {
   it('purges only from the bin, with visits, follow-ups, the portal account and its sessions', async () => {
     const portal = await registerAndLoginPatient(server.http);
     const id = portal.patientId;
-    expect((await server.http.post(`${STAFF}/patient/${id}/arrival`, { json: { token: admin, reach_time: unixNow() } })).status).toBe(201);
-    const followUp = await server.http.post(`${STAFF}/patient/${id}/follow-ups`, { json: { token: admin, contact_time: unixNow(), way: '电话', content: '术后回访' } });
+    expect(
+      (await server.http.post(`${STAFF}/patient/${id}/arrival`, { json: { token: admin, reach_time: unixNow() } }))
+        .status,
+    ).toBe(201);
+    const followUp = await server.http.post(`${STAFF}/patient/${id}/follow-ups`, {
+      json: { token: admin, contact_time: unixNow(), way: '电话', content: '术后回访' },
+    });
     expect(followUp.status).toBe(201);
 
     const live = await server.http.delete(`${STAFF}/patient/${id}/purge`, { query: { token: admin } });
@@ -80,7 +96,14 @@ describe('recycle bin: delete, list, restore, purge', () => {
     expect(denied.status).toBe(403);
     const purged = await server.http.delete(`${STAFF}/patient/${id}/purge`, { query: { token: admin } });
     expect(purged.status, JSON.stringify(purged.body)).toBe(200);
-    expect(purged.body.purgedPatient).toEqual({ id: String(id), visitsDeleted: 1, followUpsDeleted: 1, portalAccountDeleted: true, appointmentsDeleted: 0, placesReleased: 0 });
+    expect(purged.body.purgedPatient).toEqual({
+      id: String(id),
+      visitsDeleted: 1,
+      followUpsDeleted: 1,
+      portalAccountDeleted: true,
+      appointmentsDeleted: 0,
+      placesReleased: 0,
+    });
 
     const db = server.database.db;
     expect(await patientRow(server, id)).toBeUndefined();
@@ -100,15 +123,32 @@ describe('follow-ups (回访)', () => {
     const id = await createPatient(server, consultantA.token);
     const now = unixNow();
     const first = await server.http.post(`${STAFF}/patient/${id}/follow-ups`, {
-      json: { token: consultantA.token, contact_time: now - 3600, way: '电话', content: '初次回访', next_follow_up_date: inAWeek() },
+      json: {
+        token: consultantA.token,
+        contact_time: now - 3600,
+        way: '电话',
+        content: '初次回访',
+        next_follow_up_date: inAWeek(),
+      },
     });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
-    expect(first.body.followUp).toMatchObject({ patientId: String(id), staffName: 'consult_a', way: '电话', nextFollowUpDate: inAWeek() });
-    await server.http.post(`${STAFF}/patient/${id}/follow-ups`, { form: { token: admin, contact_time: now, way: '微信', content: '第二次' } });
-    const timeline = await server.http.get(`${STAFF}/patient/${id}/follow-ups`, { query: { token: consultantA.token } });
+    expect(first.body.followUp).toMatchObject({
+      patientId: String(id),
+      staffName: 'consult_a',
+      way: '电话',
+      nextFollowUpDate: inAWeek(),
+    });
+    await server.http.post(`${STAFF}/patient/${id}/follow-ups`, {
+      form: { token: admin, contact_time: now, way: '微信', content: '第二次' },
+    });
+    const timeline = await server.http.get(`${STAFF}/patient/${id}/follow-ups`, {
+      query: { token: consultantA.token },
+    });
     expect(timeline.status).toBe(200);
     expect(timeline.body.total).toBe(2);
-    expect(timeline.body.followUps.map((row: { content: string; staffName: string }) => [row.content, row.staffName])).toEqual([
+    expect(
+      timeline.body.followUps.map((row: { content: string; staffName: string }) => [row.content, row.staffName]),
+    ).toEqual([
       ['第二次', '系统管理员'],
       ['初次回访', 'consult_a'],
     ]);
@@ -120,10 +160,20 @@ describe('follow-ups (回访)', () => {
   it('answers 404 to another consultant and 403 to the front desk (no patients:edit); nothing written', async () => {
     const id = await createPatient(server, consultantA.token);
     const body = { contact_time: unixNow(), way: '电话', content: '越权回访' };
-    expect((await server.http.post(`${STAFF}/patient/${id}/follow-ups`, { json: { token: consultantB.token, ...body } })).status).toBe(404);
-    expect((await server.http.get(`${STAFF}/patient/${id}/follow-ups`, { query: { token: consultantB.token } })).status).toBe(404);
-    expect((await server.http.post(`${STAFF}/patient/${id}/follow-ups`, { json: { token: frontDesk.token, ...body } })).status).toBe(403);
-    expect((await server.http.get(`${STAFF}/patient/${id}/follow-ups`, { query: { token: frontDesk.token } })).status).toBe(200);
+    expect(
+      (await server.http.post(`${STAFF}/patient/${id}/follow-ups`, { json: { token: consultantB.token, ...body } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await server.http.get(`${STAFF}/patient/${id}/follow-ups`, { query: { token: consultantB.token } })).status,
+    ).toBe(404);
+    expect(
+      (await server.http.post(`${STAFF}/patient/${id}/follow-ups`, { json: { token: frontDesk.token, ...body } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await server.http.get(`${STAFF}/patient/${id}/follow-ups`, { query: { token: frontDesk.token } })).status,
+    ).toBe(200);
     expect(await auditRows(server, 'patient.follow_up', id)).toHaveLength(0);
   });
 
@@ -151,7 +201,9 @@ describe('follow-ups (回访)', () => {
     const deleted = await createPatient(server, consultantB.token, { name: '已删除' });
     const now = unixNow();
     const add = (id: number, token: string, contactTime: number, next?: string) =>
-      server.http.post(`${STAFF}/patient/${id}/follow-ups`, { json: { token, contact_time: contactTime, way: '电话', content: 'c', next_follow_up_date: next } });
+      server.http.post(`${STAFF}/patient/${id}/follow-ups`, {
+        json: { token, contact_time: contactTime, way: '电话', content: 'c', next_follow_up_date: next },
+      });
     expect((await add(due, consultantB.token, now - 100, pastDate())).status).toBe(201);
     await add(replaced, consultantB.token, now - 200, pastDate());
     await add(replaced, consultantB.token, now - 100);
@@ -165,7 +217,12 @@ describe('follow-ups (回访)', () => {
     expect(response.body.today).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(response.body.total).toBe(1);
     expect(response.body.followUps).toHaveLength(1);
-    expect(response.body.followUps[0]).toMatchObject({ patientId: String(due), patientName: '该回访了', staffName: 'consult_b', nextFollowUpDate: pastDate() });
+    expect(response.body.followUps[0]).toMatchObject({
+      patientId: String(due),
+      patientName: '该回访了',
+      staffName: 'consult_b',
+      nextFollowUpDate: pastDate(),
+    });
     const adminDue = await server.http.get(`${STAFF}/follow-ups/due`, { query: { token: admin } });
     expect(adminDue.body.followUps.map((row: { patientId: string }) => row.patientId)).toEqual([String(due)]);
     const otherDue = await server.http.get(`${STAFF}/follow-ups/due`, { query: { token: consultantA.token } });
@@ -177,9 +234,17 @@ describe('visits (到诊)', () => {
   it('records a first visit, then a return visit, and lists the history', async () => {
     const addTime = unixNow() - 86_400 * 30;
     const id = await createPatient(server, consultantA.token, { add_time: addTime, doctor_id: 1 });
-    const first = await server.http.post(`${STAFF}/patient/${id}/arrival`, { json: { token: frontDesk.token, reach_time: addTime + 3600, spend: '200' } });
+    const first = await server.http.post(`${STAFF}/patient/${id}/arrival`, {
+      json: { token: frontDesk.token, reach_time: addTime + 3600, spend: '200' },
+    });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
-    expect(first.body.visit).toMatchObject({ patientId: String(id), visitType: 'first', doctorName: '张明华', spend: '200.00', recordedByName: 'front_desk' });
+    expect(first.body.visit).toMatchObject({
+      patientId: String(id),
+      visitType: 'first',
+      doctorName: '张明华',
+      spend: '200.00',
+      recordedByName: 'front_desk',
+    });
     const second = await server.http.post(`${STAFF}/patient/${id}/arrival`, {
       form: { token: frontDesk.token, reach_time: addTime + 86_400 * 7, doctor_id: 2, spend: '99.9' },
     });
@@ -191,23 +256,36 @@ describe('visits (到诊)', () => {
     expect(history.body.total).toBe(2);
     expect(history.body.visits.map((visit: { visitType: string }) => visit.visitType)).toEqual(['return', 'first']);
     const detail = await server.http.get(`${STAFF}/patient/${id}`, { query: { token: consultantA.token } });
-    expect(detail.body.patient).toMatchObject({ state: '1', reachTime: String(addTime + 3600), visitCount: '2', spend: '299.90' });
+    expect(detail.body.patient).toMatchObject({
+      state: '1',
+      reachTime: String(addTime + 3600),
+      visitCount: '2',
+      spend: '299.90',
+    });
     expect(await auditRows(server, 'patient.arrival', id)).toHaveLength(2);
   });
 
   it('refuses a consultant (no confirm_arrival), a reach_time before add_time and an inactive doctor; nothing written', async () => {
     const addTime = unixNow() - 3600;
     const id = await createPatient(server, consultantA.token, { add_time: addTime });
-    const denied = await server.http.post(`${STAFF}/patient/${id}/arrival`, { json: { token: consultantA.token, reach_time: unixNow() } });
+    const denied = await server.http.post(`${STAFF}/patient/${id}/arrival`, {
+      json: { token: consultantA.token, reach_time: unixNow() },
+    });
     expect(denied.status).toBe(403);
-    const early = await server.http.post(`${STAFF}/patient/${id}/arrival`, { json: { token: frontDesk.token, reach_time: addTime - 1 } });
+    const early = await server.http.post(`${STAFF}/patient/${id}/arrival`, {
+      json: { token: frontDesk.token, reach_time: addTime - 1 },
+    });
     expect(early.status).toBe(400);
     expect(early.body.msg).toContain('reach_time');
     await server.database.db.updateTable('doctors').set({ is_active: 0 }).where('id', '=', 5).execute();
-    const inactive = await server.http.post(`${STAFF}/patient/${id}/arrival`, { json: { token: frontDesk.token, reach_time: unixNow(), doctor_id: 5 } });
+    const inactive = await server.http.post(`${STAFF}/patient/${id}/arrival`, {
+      json: { token: frontDesk.token, reach_time: unixNow(), doctor_id: 5 },
+    });
     await server.database.db.updateTable('doctors').set({ is_active: 1 }).where('id', '=', 5).execute();
     expect(inactive.status).toBe(400);
-    const badSpend = await server.http.post(`${STAFF}/patient/${id}/arrival`, { json: { token: frontDesk.token, reach_time: unixNow(), spend: '1e3' } });
+    const badSpend = await server.http.post(`${STAFF}/patient/${id}/arrival`, {
+      json: { token: frontDesk.token, reach_time: unixNow(), spend: '1e3' },
+    });
     expect(badSpend.status).toBe(400);
     const row = await patientRow(server, id);
     expect(row).toMatchObject({ state: 0, visit_count: 0, reach_time: null });
@@ -216,9 +294,17 @@ describe('visits (到诊)', () => {
 
   it("answers 404 for another consultant's patient and for a deleted one", async () => {
     const id = await createPatient(server, consultantA.token);
-    expect((await server.http.get(`${STAFF}/patient/${id}/visits`, { query: { token: consultantB.token } })).status).toBe(404);
+    expect(
+      (await server.http.get(`${STAFF}/patient/${id}/visits`, { query: { token: consultantB.token } })).status,
+    ).toBe(404);
     await server.http.delete(`${STAFF}/patient/${id}`, { query: { token: admin } });
-    expect((await server.http.post(`${STAFF}/patient/${id}/arrival`, { json: { token: frontDesk.token, reach_time: unixNow() } })).status).toBe(404);
+    expect(
+      (
+        await server.http.post(`${STAFF}/patient/${id}/arrival`, {
+          json: { token: frontDesk.token, reach_time: unixNow() },
+        })
+      ).status,
+    ).toBe(404);
     expect((await server.http.get(`${STAFF}/patient/abc/visits`, { query: { token: admin } })).status).toBe(400);
   });
 });

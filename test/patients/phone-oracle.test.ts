@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { likeContains } from '../../src/domain/sql.js';
 import { maskPhone } from '../../src/domain/phone.js';
+import { likeContains } from '../../src/domain/sql.js';
+import { createRole } from '../statistics/support.js';
 import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { createRole } from '../statistics/support.js';
 import { csvOf, downloadExport } from '../transfer/support.js';
 import { createPatient } from './helpers.js';
 
@@ -77,7 +77,12 @@ beforeAll(async () => {
   admin = await staffLogin(server.http);
   frontDesk = await freshFrontDesk();
   await createRole(server, '脱敏文员', [
-    'patients', 'patients:view_all', 'patients:create', 'patients:edit', 'patients:export', 'patients:import',
+    'patients',
+    'patients:view_all',
+    'patients:create',
+    'patients:edit',
+    'patients:export',
+    'patients:import',
   ]);
   const patients = [
     { name: '目标', tel: TARGET },
@@ -124,17 +129,23 @@ describe('GET patient/?keyword= for a caller who sees phones masked', () => {
     for (const value of written) {
       const characters = Array.from(value);
       for (let start = 0; start < characters.length; start += 1) {
-        for (let end = start + 1; end <= characters.length; end += 1) fragments.add(characters.slice(start, end).join(''));
+        for (let end = start + 1; end <= characters.length; end += 1)
+          fragments.add(characters.slice(start, end).join(''));
       }
     }
-    const { rows } = await sql<{ name: string; tel: string | null }>`select name, tel from patients where deleted_at is null`.execute(server.database.db);
+    const { rows } = await sql<{
+      name: string;
+      tel: string | null;
+    }>`select name, tel from patients where deleted_at is null`.execute(server.database.db);
     for (const fragment of fragments) {
       // Whole numbers are lookups, counted against the cap: tested below.
       if (/^1[3-9]\d{9}$/.test(fragment) || fragment.trim() !== fragment) continue;
       const pattern = likeContains(fragment);
       const visible = await sql<{ name: string }>`
         select name from patients where deleted_at is null
-          and (name like ${pattern} escape '\\' or wechat like ${pattern} escape '\\' or qq like ${pattern} escape '\\')`.execute(server.database.db);
+          and (name like ${pattern} escape '\\' or wechat like ${pattern} escape '\\' or qq like ${pattern} escape '\\')`.execute(
+        server.database.db,
+      );
       const expected = new Set(visible.rows.map((row) => row.name));
       for (const row of rows) if (row.tel !== null && maskPhone(row.tel).includes(fragment)) expected.add(row.name);
       expect(await names(frontDesk.token, fragment), fragment).toEqual([...expected].sort());
@@ -180,7 +191,13 @@ describe('GET patient/?keyword= for a caller who sees phones masked', () => {
   });
 
   it('leaves a caller who sees full phones uncounted and unaudited', async () => {
-    const adminId = (await server.database.db.selectFrom('staff_users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()).id;
+    const adminId = (
+      await server.database.db
+        .selectFrom('staff_users')
+        .select('id')
+        .where('username', '=', 'admin')
+        .executeTakeFirstOrThrow()
+    ).id;
     for (let attempt = 0; attempt <= DAILY_LIMIT; attempt += 1) expect(await names(admin, TARGET)).toEqual(['目标']);
     expect(await lookupAudits(adminId)).toEqual([]);
   });
@@ -189,12 +206,19 @@ describe('GET patient/?keyword= for a caller who sees phones masked', () => {
 describe('GET patient/duplicates?tel= for a caller who sees phones masked', () => {
   it('confirms a whole number only as a counted, audited lookup; a part of it confirms nothing', async () => {
     const desk = await freshFrontDesk();
-    const duplicates = (tel: string) => server.http.get(`${STAFF}/patient/duplicates`, { query: { token: desk.token, tel } });
+    const duplicates = (tel: string) =>
+      server.http.get(`${STAFF}/patient/duplicates`, { query: { token: desk.token, tel } });
     const hit = await duplicates(TARGET);
-    expect(hit.body).toMatchObject({ total: 1, duplicates: [{ id: String(targetId), tel: TARGET_MASKED, matchedOn: ['tel'] }] });
+    expect(hit.body).toMatchObject({
+      total: 1,
+      duplicates: [{ id: String(targetId), tel: TARGET_MASKED, matchedOn: ['tel'] }],
+    });
     expect((await duplicates('13991238443')).body.total).toBe(0);
     expect((await duplicates(TARGET.slice(0, 7))).body.total).toBe(0);
-    expect((await duplicates(TARGET_MASKED)).body).toMatchObject({ total: 1, duplicates: [{ id: String(targetId), matchedOn: ['tel'] }] });
+    expect((await duplicates(TARGET_MASKED)).body).toMatchObject({
+      total: 1,
+      duplicates: [{ id: String(targetId), matchedOn: ['tel'] }],
+    });
     expect((await lookupAudits(desk.id)).map((row) => [row.details.tel, row.details.purpose])).toEqual([
       [TARGET_MASKED, 'duplicates'],
       ['139****8443', 'duplicates'],
@@ -216,7 +240,9 @@ describe('GET patient/export?keyword= for a caller who sees phones masked', () =
     const whole = await exported(TARGET);
     expect(whole).toContain('目标');
     expect(whole).not.toContain(TARGET);
-    expect((await lookupAudits(clerk.id)).map((row) => [row.details.tel, row.details.purpose])).toEqual([[TARGET_MASKED, 'export']]);
+    expect((await lookupAudits(clerk.id)).map((row) => [row.details.tel, row.details.purpose])).toEqual([
+      [TARGET_MASKED, 'export'],
+    ]);
     // Someone who sees full phones exports by any part of the number, as before.
     const full = await downloadExport(server, admin, { format: 'csv', keyword: TARGET.slice(0, 7) });
     expect(full.bytes.toString('utf8')).toContain(TARGET);
@@ -231,15 +257,25 @@ describe('POST patient/import for a caller who sees phones masked', () => {
     form.append('mode', 'dry_run');
     const content = `\uFEFF${csvOf([HEADER, ...phones.map((tel, index) => [`导入${index}`, tel, '2024-03-01 09:30'])])}`;
     form.append('file', new Blob([content]), 'patients.csv');
-    const response = await fetch(new URL(`${STAFF}/patient/import`, server.baseUrl), { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    const response = await fetch(new URL(`${STAFF}/patient/import`, server.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
     return { status: response.status, headers: response.headers, body: (await response.json()) as any };
   }
 
-  it('counts the file\'s distinct phones as lookups; the pool duplicates are reported masked', async () => {
+  it("counts the file's distinct phones as lookups; the pool duplicates are reported masked", async () => {
     const clerk = await freshClerk();
     const response = await dryRun(clerk.token, [TARGET, '13500000001', TARGET]);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body.importReport.duplicates).toContainEqual({ line: 2, tel: TARGET_MASKED, source: 'database', existingId: String(targetId), action: 'skip' });
+    expect(response.body.importReport.duplicates).toContainEqual({
+      line: 2,
+      tel: TARGET_MASKED,
+      source: 'database',
+      existingId: String(targetId),
+      action: 'skip',
+    });
     const audits = await lookupAudits(clerk.id);
     expect(audits.map((row) => [row.details.purpose, row.details.phones])).toEqual([['import', 2]]);
     expect(JSON.stringify(audits)).not.toContain(TARGET);
@@ -262,7 +298,10 @@ describe('POST patient/import for a caller who sees phones masked', () => {
 describe('registering and editing a tel, for a caller who sees phones masked', () => {
   it('counts the duplicate check of POST patient/ (409 for an existing tel) as a lookup', async () => {
     const clerk = await freshClerk();
-    const register = (tel: string) => server.http.post(`${STAFF}/patient/`, { json: { token: clerk.token, name: '重复登记', tel, add_time: 1_700_000_000, state: 0 } });
+    const register = (tel: string) =>
+      server.http.post(`${STAFF}/patient/`, {
+        json: { token: clerk.token, name: '重复登记', tel, add_time: 1_700_000_000, state: 0 },
+      });
     const conflict = await register(TARGET);
     expect(conflict.status).toBe(409);
     expect((await register('13500000099')).status).toBe(201);
@@ -277,19 +316,27 @@ describe('registering and editing a tel, for a caller who sees phones masked', (
   it('counts a tel change (its conflict answers confirm numbers) as a lookup', async () => {
     const clerk = await freshClerk();
     const id = await createPatient(server, admin, { name: '改号', tel: '13500000123' });
-    const response = await server.http.patch(`${STAFF}/patient/${id}`, { json: { token: clerk.token, tel: '13500000124' } });
+    const response = await server.http.patch(`${STAFF}/patient/${id}`, {
+      json: { token: clerk.token, tel: '13500000124' },
+    });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect((await lookupAudits(clerk.id)).map((row) => [row.details.tel, row.details.purpose, row.target_id])).toEqual([['135****0124', 'update', String(id)]]);
+    expect((await lookupAudits(clerk.id)).map((row) => [row.details.tel, row.details.purpose, row.target_id])).toEqual([
+      ['135****0124', 'update', String(id)],
+    ]);
   });
 
   it('keeps the count of a tel change refused with 409 (another portal account holds the number)', async () => {
     const clerk = await freshClerk();
     const holder = await registerAndLoginPatient(server.http, '13600000777', '端账号甲');
     const other = await registerAndLoginPatient(server.http, '13600000778', '端账号乙');
-    const refused = await server.http.patch(`${STAFF}/patient/${holder.patientId}`, { json: { token: clerk.token, tel: other.phone } });
+    const refused = await server.http.patch(`${STAFF}/patient/${holder.patientId}`, {
+      json: { token: clerk.token, tel: other.phone },
+    });
     expect(refused.status).toBe(409);
     const audits = await lookupAudits(clerk.id);
-    expect(audits.map((row) => [row.details.tel, row.details.purpose, row.outcome])).toEqual([['136****0778', 'update', 'success']]);
+    expect(audits.map((row) => [row.details.tel, row.details.purpose, row.outcome])).toEqual([
+      ['136****0778', 'update', 'success'],
+    ]);
   });
 });
 

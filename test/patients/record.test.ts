@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin, uniquePhone, unixNow } from '../support/fixtures.js';
+import {
+  createStaffUser,
+  DEFAULT_ROLE,
+  registerAndLoginPatient,
+  STAFF,
+  staffLogin,
+  uniquePhone,
+  unixNow,
+} from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { auditRows, catalogId, createPatient, patientRow } from './helpers.js';
 
@@ -19,14 +27,23 @@ beforeAll(async () => {
   frontDesk = await createStaffUser(server, 'front_desk', DEFAULT_ROLE.frontDesk);
   telOfA = uniquePhone();
   patientOfA = await createPatient(server, consultantA.token, {
-    name: '张三', tel: telOfA, wechat: 'zhangsan-wx', qq: '12345678', disease_id: 1, doctor_id: 1, media_from_id: 1,
-    advisory_way: '电话', advisory_content: '咨询痤疮', add_time: unixNow() - 86_400,
+    name: '张三',
+    tel: telOfA,
+    wechat: 'zhangsan-wx',
+    qq: '12345678',
+    disease_id: 1,
+    doctor_id: 1,
+    media_from_id: 1,
+    advisory_way: '电话',
+    advisory_content: '咨询痤疮',
+    add_time: unixNow() - 86_400,
   });
 });
 afterAll(async () => server?.close());
 
 const detail = (id: number | string, token: string) => server.http.get(`${STAFF}/patient/${id}`, { query: { token } });
-const patch = (id: number, token: string, json: Record<string, unknown>) => server.http.patch(`${STAFF}/patient/${id}`, { json: { token, ...json } });
+const patch = (id: number, token: string, json: Record<string, unknown>) =>
+  server.http.patch(`${STAFF}/patient/${id}`, { json: { token, ...json } });
 
 describe('GET patient/:id', () => {
   it('answers the full record with catalog and author names, and audits the read', async () => {
@@ -34,9 +51,21 @@ describe('GET patient/:id', () => {
     const response = await detail(patientOfA, consultantA.token);
     expect(response.status).toBe(200);
     expect(response.body.patient).toMatchObject({
-      id: String(patientOfA), name: '张三', tel: telOfA, wechat: 'zhangsan-wx', diseaseId: '1', diseaseName: '痤疮',
-      departmentId: String(await catalogId(server, 'departments', '皮肤科')), departmentName: '皮肤科', doctorName: '张明华',
-      mediaFromName: '百度推广', authorId: String(consultantA.id), authorName: 'consult_a', spend: '0.00', visitCount: '0', state: '0',
+      id: String(patientOfA),
+      name: '张三',
+      tel: telOfA,
+      wechat: 'zhangsan-wx',
+      diseaseId: '1',
+      diseaseName: '痤疮',
+      departmentId: String(await catalogId(server, 'departments', '皮肤科')),
+      departmentName: '皮肤科',
+      doctorName: '张明华',
+      mediaFromName: '百度推广',
+      authorId: String(consultantA.id),
+      authorName: 'consult_a',
+      spend: '0.00',
+      visitCount: '0',
+      state: '0',
     });
     const reads = await auditRows(server, 'patient.read', patientOfA);
     expect(reads).toHaveLength(before + 1);
@@ -77,9 +106,22 @@ describe('PATCH patient/:id', () => {
   it('lets the consultant edit own fields, answers {patient}, audits changed fields with phones masked', async () => {
     const id = await createPatient(server, consultantA.token, { name: '李四', remarks: '旧备注' });
     const newTel = uniquePhone();
-    const response = await patch(id, consultantA.token, { name: '李四改', tel: newTel, remarks: '新的私密备注', disease_id: 2, age: 30 });
+    const response = await patch(id, consultantA.token, {
+      name: '李四改',
+      tel: newTel,
+      remarks: '新的私密备注',
+      disease_id: 2,
+      age: 30,
+    });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body.patient).toMatchObject({ id: String(id), name: '李四改', tel: newTel, remarks: '新的私密备注', diseaseName: '湿疹', age: '30' });
+    expect(response.body.patient).toMatchObject({
+      id: String(id),
+      name: '李四改',
+      tel: newTel,
+      remarks: '新的私密备注',
+      diseaseName: '湿疹',
+      age: '30',
+    });
     const reread = await detail(id, consultantA.token);
     expect(reread.body.patient).toMatchObject({ name: '李四改', tel: newTel, diseaseId: '2' });
     const [audit] = await auditRows(server, 'patient.update', id);
@@ -106,7 +148,11 @@ describe('PATCH patient/:id', () => {
 
   it('refuses a mixed edit whole when one field is not permitted', async () => {
     const before = await patientRow(server, patientOfA);
-    const response = await patch(patientOfA, consultantA.token, { name: '新名字', spend: '100.00', reach_time: unixNow() });
+    const response = await patch(patientOfA, consultantA.token, {
+      name: '新名字',
+      spend: '100.00',
+      reach_time: unixNow(),
+    });
     expect(response.status).toBe(403);
     expect([...response.body.fields].sort()).toEqual(['reach_time', 'spend']);
     expect(await patientRow(server, patientOfA)).toEqual(before);
@@ -146,7 +192,12 @@ describe('PATCH patient/:id', () => {
     const id = await createPatient(server, consultantA.token, { add_time: addTime });
     const response = await patch(id, admin, { reach_time: addTime + 60, spend: '1280.5' });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body.patient).toMatchObject({ state: '1', reachTime: String(addTime + 60), spend: '1280.50', visitCount: '1' });
+    expect(response.body.patient).toMatchObject({
+      state: '1',
+      reachTime: String(addTime + 60),
+      spend: '1280.50',
+      visitCount: '1',
+    });
     const visits = await server.http.get(`${STAFF}/patient/${id}/visits`, { query: { token: admin } });
     expect(visits.body.visits).toHaveLength(1);
     expect(visits.body.visits[0]).toMatchObject({ visitType: 'first', visitTime: String(addTime + 60) });
@@ -181,7 +232,11 @@ describe('PATCH patient/:id', () => {
     const empty = await patch(patientOfA, admin, {});
     expect(empty.status).toBe(400);
     expect(empty.body.state_code).toBe(44001);
-    const malformed = await server.http.patch(`${STAFF}/patient/${patientOfA}`, { raw: '{"name": ', contentType: 'application/json', bearer: admin });
+    const malformed = await server.http.patch(`${STAFF}/patient/${patientOfA}`, {
+      raw: '{"name": ',
+      contentType: 'application/json',
+      bearer: admin,
+    });
     expect(malformed.status).toBe(400);
   });
 
@@ -193,7 +248,9 @@ describe('PATCH patient/:id', () => {
 
   it('accepts a form body', async () => {
     const id = await createPatient(server, consultantA.token);
-    const response = await server.http.patch(`${STAFF}/patient/${id}`, { form: { token: consultantA.token, age: '41', area: '杭州' } });
+    const response = await server.http.patch(`${STAFF}/patient/${id}`, {
+      form: { token: consultantA.token, age: '41', area: '杭州' },
+    });
     expect(response.status).toBe(200);
     expect(response.body.patient).toMatchObject({ age: '41', area: '杭州' });
   });
@@ -216,18 +273,34 @@ describe('PATCH patient/:id', () => {
 
 describe('GET patient/duplicates', () => {
   it('finds exact tel / wechat / qq / name matches in scope, masked like the list', async () => {
-    const byTel = await server.http.get(`${STAFF}/patient/duplicates`, { query: { token: frontDesk.token, tel: telOfA } });
+    const byTel = await server.http.get(`${STAFF}/patient/duplicates`, {
+      query: { token: frontDesk.token, tel: telOfA },
+    });
     expect(byTel.status).toBe(200);
     expect(byTel.body.total).toBe(1);
-    expect(byTel.body.duplicates[0]).toMatchObject({ id: String(patientOfA), tel: `${telOfA.slice(0, 3)}****${telOfA.slice(-4)}`, matchedOn: ['tel'] });
-    const several = await server.http.get(`${STAFF}/patient/duplicates`, { query: { token: consultantA.token, wechat: 'zhangsan-wx', qq: '12345678', name: '张三' } });
-    expect(several.body.duplicates.find((row: { id: string }) => row.id === String(patientOfA)).matchedOn).toEqual(['wechat', 'qq', 'name']);
-    const partial = await server.http.get(`${STAFF}/patient/duplicates`, { query: { token: admin, wechat: 'zhangsan' } });
+    expect(byTel.body.duplicates[0]).toMatchObject({
+      id: String(patientOfA),
+      tel: `${telOfA.slice(0, 3)}****${telOfA.slice(-4)}`,
+      matchedOn: ['tel'],
+    });
+    const several = await server.http.get(`${STAFF}/patient/duplicates`, {
+      query: { token: consultantA.token, wechat: 'zhangsan-wx', qq: '12345678', name: '张三' },
+    });
+    expect(several.body.duplicates.find((row: { id: string }) => row.id === String(patientOfA)).matchedOn).toEqual([
+      'wechat',
+      'qq',
+      'name',
+    ]);
+    const partial = await server.http.get(`${STAFF}/patient/duplicates`, {
+      query: { token: admin, wechat: 'zhangsan' },
+    });
     expect(partial.body).toEqual({ duplicates: [], total: 0 });
   });
 
-  it('hides another consultant\'s patient', async () => {
-    const response = await server.http.get(`${STAFF}/patient/duplicates`, { query: { token: consultantB.token, tel: telOfA } });
+  it("hides another consultant's patient", async () => {
+    const response = await server.http.get(`${STAFF}/patient/duplicates`, {
+      query: { token: consultantB.token, tel: telOfA },
+    });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ duplicates: [], total: 0 });
   });
@@ -236,7 +309,9 @@ describe('GET patient/duplicates', () => {
     const none = await server.http.get(`${STAFF}/patient/duplicates`, { query: { token: admin } });
     expect(none.status).toBe(400);
     expect(none.body.state_code).toBe(44001);
-    const long = await server.http.get(`${STAFF}/patient/duplicates`, { query: { token: admin, name: 'x'.repeat(51) } });
+    const long = await server.http.get(`${STAFF}/patient/duplicates`, {
+      query: { token: admin, name: 'x'.repeat(51) },
+    });
     expect(long.status).toBe(400);
   });
 });

@@ -1,7 +1,7 @@
 import { effectivePermissions, type PermissionKey } from '../../src/domain/permissions.js';
+import { PORTAL_PREFIX, STAFF_PREFIX } from '../../src/http/envelopes.js';
 import type { RouteAccess } from '../../src/http/route-config.js';
 import type { RouteTableEntry } from '../../src/http/route-table.js';
-import { PORTAL_PREFIX, STAFF_PREFIX } from '../../src/http/envelopes.js';
 import type { TestServer } from '../support/server.js';
 
 /**
@@ -32,7 +32,10 @@ const NO_TOKEN = { outcome: 'refused', status: 401, staffStateCode: 41001 } as c
 const WRONG_FAMILY = { outcome: 'refused', status: 401, staffStateCode: 40014 } as const;
 const FORBIDDEN = { outcome: 'refused', status: 403, staffStateCode: 48001 } as const;
 
-function roleGrants(permissions: ReadonlySet<PermissionKey>, access: Exclude<RouteAccess, 'public' | 'patient'>): boolean {
+function roleGrants(
+  permissions: ReadonlySet<PermissionKey>,
+  access: Exclude<RouteAccess, 'public' | 'patient'>,
+): boolean {
   if (access === 'authenticated') return true;
   const anyOf: readonly PermissionKey[] = typeof access === 'string' ? [access] : access;
   return anyOf.some((key) => permissions.has(key));
@@ -43,7 +46,8 @@ export function expectedOutcome(route: RouteTableEntry, family: Family, caller: 
   if (access === undefined) return { outcome: 'misdeclared', reason: 'declares no config.access' };
   if (access === 'public') return { outcome: 'not-guarded' };
   if (family === 'portal') {
-    if (access !== 'patient') return { outcome: 'misdeclared', reason: `portal route declares staff access ${JSON.stringify(access)}` };
+    if (access !== 'patient')
+      return { outcome: 'misdeclared', reason: `portal route declares staff access ${JSON.stringify(access)}` };
     if (caller.kind === 'none') return NO_TOKEN;
     // A staff token fails the patient audience check: the portal says "invalid token".
     if (caller.kind === 'staff') return WRONG_FAMILY;

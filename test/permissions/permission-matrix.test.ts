@@ -1,10 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouteTableEntry } from '../../src/http/route-table.js';
 import { PORTAL_PREFIX } from '../../src/http/envelopes.js';
+import type { RouteTableEntry } from '../../src/http/route-table.js';
 import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';
 import type { HttpResponse } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { type Caller, concretePath, type Expected, expectedOutcome, type Family, familyOfRoute, permissionsOfRole } from './expected-outcome.js';
+import {
+  type Caller,
+  concretePath,
+  type Expected,
+  expectedOutcome,
+  type Family,
+  familyOfRoute,
+  permissionsOfRole,
+} from './expected-outcome.js';
 
 /**
  * Every staff and portal route, as the app registered it, called by every default role, a
@@ -24,9 +32,16 @@ async function signInEveryone(): Promise<void> {
   for (const [label, roleName] of Object.entries(DEFAULT_ROLE)) {
     const username = `matrix_${label}`;
     const password = 'matrix-password-1';
-    const token = staffPasswords.has(username) ? await staffLogin(server.http, username, password) : (await createStaffUser(server, username, roleName, password)).token;
+    const token = staffPasswords.has(username)
+      ? await staffLogin(server.http, username, password)
+      : (await createStaffUser(server, username, roleName, password)).token;
     staffPasswords.set(username, password);
-    next.push({ kind: 'staff', label: `${roleName} (${label})`, token, permissions: await permissionsOfRole(server, roleName) });
+    next.push({
+      kind: 'staff',
+      label: `${roleName} (${label})`,
+      token,
+      permissions: await permissionsOfRole(server, roleName),
+    });
   }
   const login = await server.http.post(`${PORTAL_PREFIX}/login`, { json: patientLogin });
   expect(login.status, login.text).toBe(200);
@@ -63,14 +78,20 @@ function mismatch(family: Family, expected: Expected, response: HttpResponse): s
     case 'misdeclared':
       return expected.reason;
     case 'refused': {
-      if (response.status !== expected.status || !isEnvelope(family, response.body)) return `expected ${expected.status} in the envelope, got ${got}`;
-      if (family === 'staff' && response.body.state_code !== expected.staffStateCode) return `expected state_code ${expected.staffStateCode}, got ${got}`;
+      if (response.status !== expected.status || !isEnvelope(family, response.body))
+        return `expected ${expected.status} in the envelope, got ${got}`;
+      if (family === 'staff' && response.body.state_code !== expected.staffStateCode)
+        return `expected state_code ${expected.staffStateCode}, got ${got}`;
       return undefined;
     }
     case 'guard-passes':
-      return response.status === 401 || response.status === 403 ? `the guard refused an allowed caller: ${got}` : undefined;
+      return response.status === 401 || response.status === 403
+        ? `the guard refused an allowed caller: ${got}`
+        : undefined;
     case 'not-guarded':
-      return family === 'staff' && response.body?.state_code === 48001 ? `a public route answered 48001: ${got}` : undefined;
+      return family === 'staff' && response.body?.state_code === 48001
+        ? `a public route answered 48001: ${got}`
+        : undefined;
   }
 }
 
@@ -83,11 +104,20 @@ describe('permission matrix over the route table', () => {
     expect(routes.length - staffRoutes.length).toBeGreaterThan(10);
 
     const problems: string[] = [];
-    const tally: Record<Expected['outcome'], number> = { 'guard-passes': 0, refused: 0, 'not-guarded': 0, misdeclared: 0 };
+    const tally: Record<Expected['outcome'], number> = {
+      'guard-passes': 0,
+      refused: 0,
+      'not-guarded': 0,
+      misdeclared: 0,
+    };
     for (const route of routes) {
       const family = familyOfRoute(route.url) as Family;
       const outcomes = await Promise.all(
-        callers.map(async (caller) => ({ caller, expected: expectedOutcome(route, family, caller), response: await call(route, caller) })),
+        callers.map(async (caller) => ({
+          caller,
+          expected: expectedOutcome(route, family, caller),
+          response: await call(route, caller),
+        })),
       );
       for (const { caller, expected, response } of outcomes) {
         tally[expected.outcome] += 1;
@@ -102,19 +132,31 @@ describe('permission matrix over the route table', () => {
     );
     expect(problems).toEqual([]);
     // Each kind of answer must really occur, or the matrix is not testing what it claims.
-    for (const outcome of ['guard-passes', 'refused', 'not-guarded'] as const) expect(tally[outcome]).toBeGreaterThan(routes.length / 10);
+    for (const outcome of ['guard-passes', 'refused', 'not-guarded'] as const)
+      expect(tally[outcome]).toBeGreaterThan(routes.length / 10);
   });
 
   it('refuses a role the moment its permission is taken away (no stale cache)', async () => {
-    const frontDesk = callers.find((caller) => caller.kind === 'staff' && caller.label.startsWith(DEFAULT_ROLE.frontDesk));
+    const frontDesk = callers.find(
+      (caller) => caller.kind === 'staff' && caller.label.startsWith(DEFAULT_ROLE.frontDesk),
+    );
     if (frontDesk?.kind !== 'staff') throw new Error('front desk caller missing');
     const before = await server.http.get(`${STAFF}/patient/`, { bearer: frontDesk.token });
     expect(before.status, before.text).toBe(200);
-    const role = await server.database.db.selectFrom('roles').select('id').where('name', '=', DEFAULT_ROLE.frontDesk).executeTakeFirstOrThrow();
+    const role = await server.database.db
+      .selectFrom('roles')
+      .select('id')
+      .where('name', '=', DEFAULT_ROLE.frontDesk)
+      .executeTakeFirstOrThrow();
     const admin = await staffLogin(server.http);
-    const withoutPatients = [...frontDesk.permissions].filter((key) => key !== 'patients' && !key.startsWith('patients:'));
+    const withoutPatients = [...frontDesk.permissions].filter(
+      (key) => key !== 'patients' && !key.startsWith('patients:'),
+    );
     expect(withoutPatients.length).toBeLessThan(frontDesk.permissions.size);
-    const put = await server.http.put(`${STAFF}/roles/${role.id}/permissions`, { bearer: admin, json: { keys: withoutPatients } });
+    const put = await server.http.put(`${STAFF}/roles/${role.id}/permissions`, {
+      bearer: admin,
+      json: { keys: withoutPatients },
+    });
     expect(put.status, put.text).toBe(200);
     const after = await server.http.get(`${STAFF}/patient/`, { bearer: frontDesk.token });
     expect(after.status).toBe(403);

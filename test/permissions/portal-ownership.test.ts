@@ -38,7 +38,9 @@ describe("another patient's ids answer like nonexistent ones", () => {
   it('covers every patient-only portal route with a path parameter', async () => {
     const idRoutes = server.app
       .routeTable()
-      .filter((route) => familyOfRoute(route.url) === 'portal' && route.access === 'patient' && route.url.includes('/:'));
+      .filter(
+        (route) => familyOfRoute(route.url) === 'portal' && route.access === 'patient' && route.url.includes('/:'),
+      );
     expect(idRoutes.length).toBeGreaterThan(0);
     for (const route of idRoutes) {
       const key = `${route.method} ${route.url}`;

@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compose } from '../../src/composition.js';
 import { PORTAL_PREFIX, STAFF_PREFIX } from '../../src/http/envelopes.js';
 import type { TypedApp } from '../../src/http/typed-app.js';
 import { validatorCompiler } from '../../src/http/validation.js';
 import { portalApi } from '../../src/portal-api.js';
-import { compose } from '../../src/composition.js';
 import { staffApi } from '../../src/staff-api.js';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 
@@ -20,11 +20,24 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 const families = [
-  { name: 'staff', prefix: STAFF_PREFIX, mount: (scope: TypedApp, app: FastifyInstance) => staffApi(scope, compose(server.config, server.database, TEST_JWT_SECRET, app.log).staff) },
-  { name: 'portal', prefix: PORTAL_PREFIX, mount: (scope: TypedApp, app: FastifyInstance) => portalApi(scope, compose(server.config, server.database, TEST_JWT_SECRET, app.log).portal) },
+  {
+    name: 'staff',
+    prefix: STAFF_PREFIX,
+    mount: (scope: TypedApp, app: FastifyInstance) =>
+      staffApi(scope, compose(server.config, server.database, TEST_JWT_SECRET, app.log).staff),
+  },
+  {
+    name: 'portal',
+    prefix: PORTAL_PREFIX,
+    mount: (scope: TypedApp, app: FastifyInstance) =>
+      portalApi(scope, compose(server.config, server.database, TEST_JWT_SECRET, app.log).portal),
+  },
 ] as const;
 
-async function appWithExtraRoute(family: (typeof families)[number], config: Record<string, unknown>): Promise<FastifyInstance> {
+async function appWithExtraRoute(
+  family: (typeof families)[number],
+  config: Record<string, unknown>,
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
   await app.register(

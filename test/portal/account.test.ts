@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { createPatientBody, registerAndLoginPatient, STAFF, staffLogin, uniquePhone } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 let staffToken: string;
@@ -13,13 +13,20 @@ afterAll(async () => server?.close());
 describe('POST /patient/register and /patient/login (seed 000)', () => {
   it('registers, logs in and answers {code: 1, msg, data: {id, name, role, token}}', async () => {
     const phone = uniquePhone();
-    const registered = await server.http.post('/patient/register', { json: { phone, password: 'secret-pass', name: '张三' } });
+    const registered = await server.http.post('/patient/register', {
+      json: { phone, password: 'secret-pass', name: '张三' },
+    });
     expect(registered.status).toBe(200);
     expect(registered.body).toMatchObject({ code: 1, data: null });
     const login = await server.http.post('/patient/login', { json: { phone, password: 'secret-pass' } });
     expect(login.status).toBe(200);
     expect(login.body.code).toBe(1);
-    expect(login.body.data).toEqual({ id: expect.any(Number), name: '张三', role: 'patient', token: expect.any(String) });
+    expect(login.body.data).toEqual({
+      id: expect.any(Number),
+      name: '张三',
+      role: 'patient',
+      token: expect.any(String),
+    });
   });
 
   it.each([
@@ -43,7 +50,9 @@ describe('POST /patient/register and /patient/login (seed 000)', () => {
 
   it('refuses a second account for the same phone with 409', async () => {
     const { phone } = await registerAndLoginPatient(server.http);
-    const again = await server.http.post('/patient/register', { json: { phone, password: 'another-pass', name: '李四' } });
+    const again = await server.http.post('/patient/register', {
+      json: { phone, password: 'another-pass', name: '李四' },
+    });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 0, data: null });
   });
@@ -51,7 +60,9 @@ describe('POST /patient/register and /patient/login (seed 000)', () => {
   it('answers a wrong password and an unknown phone alike', async () => {
     const { phone } = await registerAndLoginPatient(server.http);
     const wrong = await server.http.post('/patient/login', { json: { phone, password: 'wrong-password' } });
-    const unknown = await server.http.post('/patient/login', { json: { phone: '13000000001', password: 'wrong-password' } });
+    const unknown = await server.http.post('/patient/login', {
+      json: { phone: '13000000001', password: 'wrong-password' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
@@ -61,11 +72,17 @@ describe('POST /patient/register and /patient/login (seed 000)', () => {
 describe('one record per person', () => {
   it('attaches a registration to the pool record staff already hold for the phone', async () => {
     const tel = uniquePhone();
-    const created = await server.http.post(`${STAFF}/patient/`, { json: createPatientBody({ token: staffToken, tel, name: '张女士', area: '温州' }) });
+    const created = await server.http.post(`${STAFF}/patient/`, {
+      json: createPatientBody({ token: staffToken, tel, name: '张女士', area: '温州' }),
+    });
     expect(created.status).toBe(201);
     const patient = await registerAndLoginPatient(server.http, tel, '张三');
     expect(String(patient.patientId)).toBe(created.body.newPatient.id);
-    const rows = await server.database.db.selectFrom('patients').select(['id', 'name', 'area']).where('tel', '=', tel).execute();
+    const rows = await server.database.db
+      .selectFrom('patients')
+      .select(['id', 'name', 'area'])
+      .where('tel', '=', tel)
+      .execute();
     expect(rows).toEqual([{ id: patient.patientId, name: '张三', area: '温州' }]);
   });
 
@@ -74,8 +91,18 @@ describe('one record per person', () => {
     const list = await server.http.get(`${STAFF}/patient/`, { query: { token: staffToken, keyword: patient.phone } });
     expect(list.body.total).toBe(1);
     const [record] = list.body.patients;
-    expect(record).toMatchObject({ id: String(patient.patientId), name: '自助注册', tel: patient.phone, state: '0', authorId: null });
-    const channel = await server.database.db.selectFrom('channels').select('name').where('id', '=', Number(record.mediaFromId)).executeTakeFirstOrThrow();
+    expect(record).toMatchObject({
+      id: String(patient.patientId),
+      name: '自助注册',
+      tel: patient.phone,
+      state: '0',
+      authorId: null,
+    });
+    const channel = await server.database.db
+      .selectFrom('channels')
+      .select('name')
+      .where('id', '=', Number(record.mediaFromId))
+      .executeTakeFirstOrThrow();
     expect(channel.name).toBe('患者端自助注册');
   });
 
@@ -84,15 +111,31 @@ describe('one record per person', () => {
     const newPhone = uniquePhone();
     const edit = await server.http.patch('/patient/patient_manage', {
       bearer: patient.token,
-      json: { phone: newPhone, name: '新名字', gender: 'female', birth_date: '1990-01-01', address: '北京市朝阳区', medical_history: '无' },
+      json: {
+        phone: newPhone,
+        name: '新名字',
+        gender: 'female',
+        birth_date: '1990-01-01',
+        address: '北京市朝阳区',
+        medical_history: '无',
+      },
     });
     expect(edit.status).toBe(200);
     const list = await server.http.get(`${STAFF}/patient/`, { query: { token: staffToken, keyword: newPhone } });
     expect(list.body.patients).toHaveLength(1);
-    expect(list.body.patients[0]).toMatchObject({ id: String(patient.patientId), name: '新名字', tel: newPhone, sex: '1' });
+    expect(list.body.patients[0]).toMatchObject({
+      id: String(patient.patientId),
+      name: '新名字',
+      tel: newPhone,
+      sex: '1',
+    });
     // The new phone is now the login.
-    expect((await server.http.post('/patient/login', { json: { phone: newPhone, password: patient.password } })).status).toBe(200);
-    expect((await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } })).status).toBe(401);
+    expect(
+      (await server.http.post('/patient/login', { json: { phone: newPhone, password: patient.password } })).status,
+    ).toBe(200);
+    expect(
+      (await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } })).status,
+    ).toBe(401);
   });
 });
 
@@ -105,21 +148,34 @@ describe('GET /patient and PATCH|PUT /patient/patient_manage (seed 000)', () => 
       expect(response.body).toEqual({
         code: 1,
         msg: expect.any(String),
-        data: { phone: patient.phone, name: '王五', gender: null, address: null, avatar_url: null, birth_date: null, medical_history: null },
+        data: {
+          phone: patient.phone,
+          name: '王五',
+          gender: null,
+          address: null,
+          avatar_url: null,
+          birth_date: null,
+          medical_history: null,
+        },
       });
     }
   });
 
   it('accepts PUT like PATCH, ignores id and role, and keeps absent fields', async () => {
     const patient = await registerAndLoginPatient(server.http);
-    await server.http.patch('/patient/patient_manage', { bearer: patient.token, json: { phone: patient.phone, name: 'A', address: '上海' } });
+    await server.http.patch('/patient/patient_manage', {
+      bearer: patient.token,
+      json: { phone: patient.phone, name: 'A', address: '上海' },
+    });
     const put = await server.http.put('/patient/patient_manage', {
       bearer: patient.token,
       json: { phone: patient.phone, name: 'B', id: 1, role: 'admin', gender: 'male' },
     });
     expect(put.status).toBe(200);
     expect(put.body.data).toMatchObject({ name: 'B', address: '上海', gender: 'male' });
-    const login = await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } });
+    const login = await server.http.post('/patient/login', {
+      json: { phone: patient.phone, password: patient.password },
+    });
     expect(login.body.data).toMatchObject({ id: patient.patientId, role: 'patient' });
   });
 
@@ -136,7 +192,10 @@ describe('GET /patient and PATCH|PUT /patient/patient_manage (seed 000)', () => 
     [{ name: 42 }, 'name'],
   ])('refuses %j with 400 naming %s and changes nothing', async (change, field) => {
     const patient = await registerAndLoginPatient(server.http, uniquePhone(), '原名');
-    const response = await server.http.patch('/patient/patient_manage', { bearer: patient.token, json: { phone: patient.phone, name: '改名', ...change } });
+    const response = await server.http.patch('/patient/patient_manage', {
+      bearer: patient.token,
+      json: { phone: patient.phone, name: '改名', ...change },
+    });
     expect(response.status).toBe(400);
     expect(response.body.msg).toContain(field);
     expect((await server.http.get('/patient', { bearer: patient.token })).body.data.name).toBe('原名');
@@ -145,7 +204,10 @@ describe('GET /patient and PATCH|PUT /patient/patient_manage (seed 000)', () => 
   it('refuses a phone held by another account with 409', async () => {
     const first = await registerAndLoginPatient(server.http);
     const second = await registerAndLoginPatient(server.http);
-    const response = await server.http.patch('/patient/patient_manage', { bearer: second.token, json: { phone: first.phone, name: 'x' } });
+    const response = await server.http.patch('/patient/patient_manage', {
+      bearer: second.token,
+      json: { phone: first.phone, name: 'x' },
+    });
     expect(response.status).toBe(409);
     expect((await server.http.get('/patient', { bearer: second.token })).body.data.phone).toBe(second.phone);
   });
@@ -175,10 +237,16 @@ describe('a record in the recycle bin', () => {
     const deleted = await server.http.delete(`${STAFF}/patient/${patient.patientId}`, { json: { token: staffToken } });
     expect(deleted.status).toBe(200);
     expect((await server.http.get('/patient', { bearer: patient.token })).status).toBe(401);
-    const login = await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } });
+    const login = await server.http.post('/patient/login', {
+      json: { phone: patient.phone, password: patient.password },
+    });
     expect(login.status).toBe(401);
-    const restored = await server.http.post(`${STAFF}/patient/${patient.patientId}/restore`, { json: { token: staffToken } });
+    const restored = await server.http.post(`${STAFF}/patient/${patient.patientId}/restore`, {
+      json: { token: staffToken },
+    });
     expect(restored.status).toBe(200);
-    expect((await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } })).status).toBe(200);
+    expect(
+      (await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } })).status,
+    ).toBe(200);
   });
 });

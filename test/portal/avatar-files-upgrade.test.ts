@@ -18,7 +18,13 @@ const fileName = (marker: string) => `${marker.repeat(32).slice(0, 32)}.png`;
 const OWN = fileName('a');
 const VICTIMS = fileName('b');
 const IN_BIN = fileName('c');
-const PHONES = { attacker: '13700000001', own: '13700000002', victim: '13700000003', inBin: '13700000004', external: '13700000005' };
+const PHONES = {
+  attacker: '13700000001',
+  own: '13700000002',
+  victim: '13700000003',
+  inBin: '13700000004',
+  external: '13700000005',
+};
 
 async function fillAsRelease0012(database: DatabaseHandle): Promise<void> {
   const { db, dialect } = database;
@@ -26,7 +32,16 @@ async function fillAsRelease0012(database: DatabaseHandle): Promise<void> {
   const insert = async (tel: string, avatarUrl: string | null, deletedAt: number | null = null) => {
     const row = await db
       .insertInto('patients')
-      .values({ name: `升级${tel.slice(-1)}`, tel, add_time: NOW, state: 0, avatar_url: avatarUrl, deleted_at: deletedAt, created_at: NOW, updated_at: NOW })
+      .values({
+        name: `升级${tel.slice(-1)}`,
+        tel,
+        add_time: NOW,
+        state: 0,
+        avatar_url: avatarUrl,
+        deleted_at: deletedAt,
+        created_at: NOW,
+        updated_at: NOW,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -69,10 +84,11 @@ describe('upgrading to 0013 (avatar files and who they belong to)', () => {
   const login = (phone: string) => registerAndLoginPatient(server.http, phone);
 
   it('keeps serving the avatars records had, the recycle bin included', async () => {
-    for (const name of [OWN, VICTIMS, IN_BIN]) expect((await fetchAvatar(server, `/uploads/avatars/${name}`)).status, name).toBe(200);
+    for (const name of [OWN, VICTIMS, IN_BIN])
+      expect((await fetchAvatar(server, `/uploads/avatars/${name}`)).status, name).toBe(200);
   });
 
-  it("gives each patient the file their record named, and a shared file to its uploader", async () => {
+  it('gives each patient the file their record named, and a shared file to its uploader', async () => {
     const rows = await server.database.db
       .selectFrom('avatar_files as f')
       .innerJoin('patients as p', 'p.id', 'f.patient_id')
@@ -96,7 +112,10 @@ describe('upgrading to 0013 (avatar files and who they belong to)', () => {
 
   it('lets an owner resend their avatar and replace it, deleting the old file', async () => {
     const owner = await login(PHONES.own);
-    const resent = await server.http.put('/patient/patient_manage', { bearer: owner.token, json: { phone: owner.phone, name: '升级2', avatar_url: `/uploads/avatars/${OWN}` } });
+    const resent = await server.http.put('/patient/patient_manage', {
+      bearer: owner.token,
+      json: { phone: owner.phone, name: '升级2', avatar_url: `/uploads/avatars/${OWN}` },
+    });
     expect(resent.status, JSON.stringify(resent.body)).toBe(200);
     await uploadedAvatarUrl(server, owner.token);
     expect(avatarFileExists(server, `/uploads/avatars/${OWN}`)).toBe(false);
@@ -106,7 +125,10 @@ describe('upgrading to 0013 (avatar files and who they belong to)', () => {
     const patient = await login(PHONES.external);
     const profile = await server.http.get('/patient', { bearer: patient.token });
     expect(profile.body.data.avatar_url).toBe('https://old.example/me.png');
-    const resent = await server.http.put('/patient/patient_manage', { bearer: patient.token, json: { ...profile.body.data, name: '改名' } });
+    const resent = await server.http.put('/patient/patient_manage', {
+      bearer: patient.token,
+      json: { ...profile.body.data, name: '改名' },
+    });
     expect(resent.status, JSON.stringify(resent.body)).toBe(200);
   });
 });

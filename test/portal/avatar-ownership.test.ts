@@ -2,7 +2,14 @@ import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { avatarFileExists, avatarFolder, fetchAvatar, pngBytes, uploadAvatar, uploadedAvatarUrl } from './avatar-support.js';
+import {
+  avatarFileExists,
+  avatarFolder,
+  fetchAvatar,
+  pngBytes,
+  uploadAvatar,
+  uploadedAvatarUrl,
+} from './avatar-support.js';
 
 /*
  * Issue 14, item 4: a patient may point avatar_url only at a file the server stored for that
@@ -24,12 +31,20 @@ async function profileOf(token: string) {
   return response.body.data as Record<string, unknown>;
 }
 
-async function editAvatar(method: 'PUT' | 'PATCH', patient: { token: string; phone: string }, avatarUrl: unknown, name = '头像测试') {
-  return server.http.request(method, '/patient/patient_manage', { bearer: patient.token, json: { phone: patient.phone, name, avatar_url: avatarUrl } });
+async function editAvatar(
+  method: 'PUT' | 'PATCH',
+  patient: { token: string; phone: string },
+  avatarUrl: unknown,
+  name = '头像测试',
+) {
+  return server.http.request(method, '/patient/patient_manage', {
+    bearer: patient.token,
+    json: { phone: patient.phone, name, avatar_url: avatarUrl },
+  });
 }
 
 describe("another patient's avatar file", () => {
-  it("cannot be set as mine (400 naming avatar_url, nothing changed), and my upload never deletes it", async () => {
+  it('cannot be set as mine (400 naming avatar_url, nothing changed), and my upload never deletes it', async () => {
     const victim = await registerAndLoginPatient(server.http, undefined, '受害者');
     const victimBytes = pngBytes('victim');
     const victimUrl = await uploadedAvatarUrl(server, victim.token, victimBytes);
@@ -109,7 +124,9 @@ describe('my own avatar', () => {
 
   it('keeps exactly one stored file when uploads of one patient race each other', async () => {
     const patient = await registerAndLoginPatient(server.http);
-    const uploads = await Promise.all(Array.from({ length: 6 }, (_, index) => uploadAvatar(server, patient.token, pngBytes(`race-${index}`))));
+    const uploads = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => uploadAvatar(server, patient.token, pngBytes(`race-${index}`))),
+    );
     expect(uploads.map((upload) => upload.status)).toEqual([200, 200, 200, 200, 200, 200]);
     const urls = uploads.map((upload) => upload.body.data!.avatar_url);
     const current = (await profileOf(patient.token)).avatar_url as string;
@@ -120,25 +137,30 @@ describe('my own avatar', () => {
 });
 
 describe('external avatar URLs', () => {
-  it.each(['https://tracker.example/pixel.gif', 'http://tracker.example/pixel.gif', 'https://tracker.example/uploads/avatars/0123456789abcdef0123456789abcdef.png'])(
-    'are refused on write with 400 naming avatar_url: %s',
-    async (external) => {
-      const patient = await registerAndLoginPatient(server.http, undefined, '原名');
-      const url = await uploadedAvatarUrl(server, patient.token);
-      for (const method of ['PUT', 'PATCH'] as const) {
-        const response = await editAvatar(method, patient, external, '改名');
-        expect(response.status, JSON.stringify(response.body)).toBe(400);
-        expect(response.body).toMatchObject({ code: 0, data: null, field: 'avatar_url' });
-        expect(response.body.msg).toContain('avatar_url');
-      }
-      expect(await profileOf(patient.token)).toMatchObject({ name: '原名', avatar_url: url });
-    },
-  );
+  it.each([
+    'https://tracker.example/pixel.gif',
+    'http://tracker.example/pixel.gif',
+    'https://tracker.example/uploads/avatars/0123456789abcdef0123456789abcdef.png',
+  ])('are refused on write with 400 naming avatar_url: %s', async (external) => {
+    const patient = await registerAndLoginPatient(server.http, undefined, '原名');
+    const url = await uploadedAvatarUrl(server, patient.token);
+    for (const method of ['PUT', 'PATCH'] as const) {
+      const response = await editAvatar(method, patient, external, '改名');
+      expect(response.status, JSON.stringify(response.body)).toBe(400);
+      expect(response.body).toMatchObject({ code: 0, data: null, field: 'avatar_url' });
+      expect(response.body.msg).toContain('avatar_url');
+    }
+    expect(await profileOf(patient.token)).toMatchObject({ name: '原名', avatar_url: url });
+  });
 
   it('stored before this release may be resent unchanged, but not replaced by another', async () => {
     const patient = await registerAndLoginPatient(server.http);
     const legacy = 'https://old.example/me.png';
-    await server.database.db.updateTable('patients').set({ avatar_url: legacy }).where('id', '=', patient.patientId).execute();
+    await server.database.db
+      .updateTable('patients')
+      .set({ avatar_url: legacy })
+      .where('id', '=', patient.patientId)
+      .execute();
     const resent = await editAvatar('PUT', patient, legacy);
     expect(resent.status, JSON.stringify(resent.body)).toBe(200);
     const other = await editAvatar('PUT', patient, 'https://old.example/other.png');
@@ -152,7 +174,10 @@ describe('external avatar URLs', () => {
     for (const path of ['/', '/patient', '/portal/']) {
       const response = await fetch(`${server.baseUrl}${path}`);
       const policy = response.headers.get('content-security-policy') ?? '';
-      const imgSrc = policy.split(';').map((part) => part.trim()).find((part) => part.startsWith('img-src'));
+      const imgSrc = policy
+        .split(';')
+        .map((part) => part.trim())
+        .find((part) => part.startsWith('img-src'));
       expect(imgSrc, path).toBe("img-src 'self' data:");
     }
   });
@@ -162,10 +187,14 @@ describe('purging a patient from the recycle bin', () => {
   it('succeeds with an avatar, stops serving the file at once and removes it from disk', async () => {
     const patient = await registerAndLoginPatient(server.http);
     const url = await uploadedAvatarUrl(server, patient.token);
-    expect((await server.http.delete(`${STAFF}/patient/${patient.patientId}`, { json: { token: staffToken } })).status).toBe(200);
+    expect(
+      (await server.http.delete(`${STAFF}/patient/${patient.patientId}`, { json: { token: staffToken } })).status,
+    ).toBe(200);
     // In the bin the record, avatar included, can still be restored.
     expect((await fetchAvatar(server, url)).status).toBe(200);
-    const purged = await server.http.delete(`${STAFF}/patient/${patient.patientId}/purge`, { query: { token: staffToken } });
+    const purged = await server.http.delete(`${STAFF}/patient/${patient.patientId}/purge`, {
+      query: { token: staffToken },
+    });
     expect(purged.status, JSON.stringify(purged.body)).toBe(200);
     expect((await fetchAvatar(server, url)).status).toBe(404);
 

@@ -10,7 +10,10 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR-and-the-rest')]);
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('IHDR-and-the-rest'),
+]);
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('JFIF-body')]);
 const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x10, 0, 0, 0]), Buffer.from('WEBPVP8 data')]);
 
@@ -18,8 +21,15 @@ const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x10, 0, 0, 0]), B
 async function upload(token: string | undefined, bytes: Buffer, fileName: string, type: string) {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)], { type }), fileName);
-  const response = await fetch(`${server.baseUrl}/patient/avatar`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
-  return { status: response.status, body: (await response.json()) as { code: number; msg: string; data: { avatar_url: string } | null } };
+  const response = await fetch(`${server.baseUrl}/patient/avatar`, {
+    method: 'POST',
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    body: form,
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { code: number; msg: string; data: { avatar_url: string } | null },
+  };
 }
 
 describe('POST /patient/avatar', () => {
@@ -50,7 +60,12 @@ describe('POST /patient/avatar', () => {
     const webp = await upload(patient.token, WEBP, 'me.webp', 'image/webp');
     expect(webp.status).toBe(200);
     expect(webp.body.data!.avatar_url).toMatch(/\.webp$/);
-    const audit = await server.database.db.selectFrom('audit_log').select('action').where('action', '=', 'portal.avatar_upload').where('target_id', '=', String(patient.patientId)).execute();
+    const audit = await server.database.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'portal.avatar_upload')
+      .where('target_id', '=', String(patient.patientId))
+      .execute();
     expect(audit).toHaveLength(3);
   });
 
@@ -86,7 +101,11 @@ describe('POST /patient/avatar', () => {
     expect(json.status).toBe(415);
     const form = new FormData();
     form.append('note', 'no file here');
-    const noFile = await fetch(`${server.baseUrl}/patient/avatar`, { method: 'POST', headers: { authorization: `Bearer ${patient.token}` }, body: form });
+    const noFile = await fetch(`${server.baseUrl}/patient/avatar`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${patient.token}` },
+      body: form,
+    });
     expect(noFile.status).toBe(400);
     const truncated = await server.http.post('/patient/avatar', {
       bearer: patient.token,
@@ -95,7 +114,11 @@ describe('POST /patient/avatar', () => {
     });
     expect(truncated.status).toBe(400);
     expect(truncated.body.code).toBe(0);
-    const noBoundary = await server.http.post('/patient/avatar', { bearer: patient.token, raw: 'abc', contentType: 'multipart/form-data' });
+    const noBoundary = await server.http.post('/patient/avatar', {
+      bearer: patient.token,
+      raw: 'abc',
+      contentType: 'multipart/form-data',
+    });
     expect(noBoundary.status).toBe(400);
   });
 
@@ -110,27 +133,59 @@ describe('POST /patient/avatar', () => {
 describe('PUT /patient/password', () => {
   it('needs the old password, then revokes the other tokens but keeps the current one', async () => {
     const patient = await registerAndLoginPatient(server.http);
-    const other = await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } });
+    const other = await server.http.post('/patient/login', {
+      json: { phone: patient.phone, password: patient.password },
+    });
     const otherToken = other.body.data.token as string;
 
-    const wrong = await server.http.put('/patient/password', { bearer: patient.token, json: { old_password: 'not-the-password', new_password: 'new-password-1' } });
+    const wrong = await server.http.put('/patient/password', {
+      bearer: patient.token,
+      json: { old_password: 'not-the-password', new_password: 'new-password-1' },
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body).toMatchObject({ code: 0, msg: '原密码错误', data: null });
-    for (const body of [{ new_password: 'new-password-1' }, { old_password: patient.password, new_password: 'short' }, { old_password: patient.password, new_password: 'x'.repeat(129) }, { old_password: patient.password, new_password: 12345678 }]) {
-      expect((await server.http.put('/patient/password', { bearer: patient.token, json: body })).status, JSON.stringify(body)).toBe(400);
+    for (const body of [
+      { new_password: 'new-password-1' },
+      { old_password: patient.password, new_password: 'short' },
+      { old_password: patient.password, new_password: 'x'.repeat(129) },
+      { old_password: patient.password, new_password: 12345678 },
+    ]) {
+      expect(
+        (await server.http.put('/patient/password', { bearer: patient.token, json: body })).status,
+        JSON.stringify(body),
+      ).toBe(400);
     }
-    expect((await server.http.put('/patient/password', { json: { old_password: patient.password, new_password: 'new-password-1' } })).status).toBe(401);
+    expect(
+      (
+        await server.http.put('/patient/password', {
+          json: { old_password: patient.password, new_password: 'new-password-1' },
+        })
+      ).status,
+    ).toBe(401);
     expect((await server.http.get('/patient', { bearer: otherToken })).status).toBe(200);
 
-    const changed = await server.http.put('/patient/password', { bearer: patient.token, json: { old_password: patient.password, new_password: 'new-password-1' } });
+    const changed = await server.http.put('/patient/password', {
+      bearer: patient.token,
+      json: { old_password: patient.password, new_password: 'new-password-1' },
+    });
     expect(changed.status).toBe(200);
     expect(changed.body.code).toBe(1);
     expect((await server.http.get('/patient', { bearer: otherToken })).status).toBe(401);
     expect((await server.http.get('/patient', { bearer: patient.token })).status).toBe(200);
-    expect((await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } })).status).toBe(401);
-    expect((await server.http.post('/patient/login', { json: { phone: patient.phone, password: 'new-password-1' } })).status).toBe(200);
+    expect(
+      (await server.http.post('/patient/login', { json: { phone: patient.phone, password: patient.password } })).status,
+    ).toBe(401);
+    expect(
+      (await server.http.post('/patient/login', { json: { phone: patient.phone, password: 'new-password-1' } })).status,
+    ).toBe(200);
 
-    const audit = await server.database.db.selectFrom('audit_log').select(['outcome', 'details']).where('action', '=', 'portal.password_change').where('target_id', '=', String(patient.patientId)).orderBy('id').execute();
+    const audit = await server.database.db
+      .selectFrom('audit_log')
+      .select(['outcome', 'details'])
+      .where('action', '=', 'portal.password_change')
+      .where('target_id', '=', String(patient.patientId))
+      .orderBy('id')
+      .execute();
     expect(audit.map((row) => row.outcome)).toEqual(['failure', 'success']);
     expect(JSON.stringify(audit)).not.toContain('new-password-1');
   });

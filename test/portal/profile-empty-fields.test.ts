@@ -29,41 +29,102 @@ async function storedOptionalFields(patientId: number) {
 const NOTHING_STORED = { sex: null, birth_date: null, address: null, medical_history: null, avatar_url: null };
 
 describe('PUT|PATCH /patient/patient_manage with empty optional fields', () => {
-  it.each(['PATCH', 'PUT'] as const)("saves our portal's first profile save (%s, gender and the rest null)", async (method) => {
-    const patient = await registerAndLoginPatient(server.http, uniquePhone(), '新患者');
-    // web/portal/pages/ProfileForm.tsx: a patient who picked no gender and left the rest empty.
-    const body = { phone: patient.phone, name: '新患者', gender: null, birth_date: null, address: null, medical_history: null };
-    const response = await server.http.request(method, '/patient/patient_manage', { bearer: patient.token, json: body });
-    expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body).toMatchObject({ code: 1, data: { phone: patient.phone, name: '新患者', gender: null, birth_date: null, address: null, medical_history: null, avatar_url: null } });
-    expect(await storedOptionalFields(patient.patientId)).toEqual(NOTHING_STORED);
-  });
+  it.each(['PATCH', 'PUT'] as const)(
+    "saves our portal's first profile save (%s, gender and the rest null)",
+    async (method) => {
+      const patient = await registerAndLoginPatient(server.http, uniquePhone(), '新患者');
+      // web/portal/pages/ProfileForm.tsx: a patient who picked no gender and left the rest empty.
+      const body = {
+        phone: patient.phone,
+        name: '新患者',
+        gender: null,
+        birth_date: null,
+        address: null,
+        medical_history: null,
+      };
+      const response = await server.http.request(method, '/patient/patient_manage', {
+        bearer: patient.token,
+        json: body,
+      });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      expect(response.body).toMatchObject({
+        code: 1,
+        data: {
+          phone: patient.phone,
+          name: '新患者',
+          gender: null,
+          birth_date: null,
+          address: null,
+          medical_history: null,
+          avatar_url: null,
+        },
+      });
+      expect(await storedOptionalFields(patient.patientId)).toEqual(NOTHING_STORED);
+    },
+  );
 
-  it.each(['PATCH', 'PUT'] as const)("saves the seed front end's body (%s: null gender and birth date, empty strings elsewhere)", async (method) => {
-    const patient = await registerAndLoginPatient(server.http, uniquePhone(), '种子前端');
-    const body = { phone: patient.phone, name: '种子前端', gender: null, birth_date: null, address: '', medical_history: '', avatar_url: '' };
-    const response = await server.http.request(method, '/patient/patient_manage', { bearer: patient.token, json: body });
-    expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body.data).toEqual({ phone: patient.phone, name: '种子前端', gender: null, birth_date: null, address: null, medical_history: null, avatar_url: null });
-    expect(await storedOptionalFields(patient.patientId)).toEqual(NOTHING_STORED);
-  });
+  it.each(['PATCH', 'PUT'] as const)(
+    "saves the seed front end's body (%s: null gender and birth date, empty strings elsewhere)",
+    async (method) => {
+      const patient = await registerAndLoginPatient(server.http, uniquePhone(), '种子前端');
+      const body = {
+        phone: patient.phone,
+        name: '种子前端',
+        gender: null,
+        birth_date: null,
+        address: '',
+        medical_history: '',
+        avatar_url: '',
+      };
+      const response = await server.http.request(method, '/patient/patient_manage', {
+        bearer: patient.token,
+        json: body,
+      });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      expect(response.body.data).toEqual({
+        phone: patient.phone,
+        name: '种子前端',
+        gender: null,
+        birth_date: null,
+        address: null,
+        medical_history: null,
+        avatar_url: null,
+      });
+      expect(await storedOptionalFields(patient.patientId)).toEqual(NOTHING_STORED);
+    },
+  );
 
-  it.each(['PATCH', 'PUT'] as const)('takes "" in every optional field as "not set" and clears what was stored (%s)', async (method) => {
-    const patient = await registerAndLoginPatient(server.http);
-    const filled = await server.http.patch('/patient/patient_manage', { bearer: patient.token, json: { phone: patient.phone, name: '甲', ...FILLED } });
-    expect(filled.status).toBe(200);
-    expect(filled.body.data).toMatchObject(FILLED);
+  it.each(['PATCH', 'PUT'] as const)(
+    'takes "" in every optional field as "not set" and clears what was stored (%s)',
+    async (method) => {
+      const patient = await registerAndLoginPatient(server.http);
+      const filled = await server.http.patch('/patient/patient_manage', {
+        bearer: patient.token,
+        json: { phone: patient.phone, name: '甲', ...FILLED },
+      });
+      expect(filled.status).toBe(200);
+      expect(filled.body.data).toMatchObject(FILLED);
 
-    const empty = Object.fromEntries(OPTIONAL_FIELDS.map((field) => [field, '']));
-    const cleared = await server.http.request(method, '/patient/patient_manage', { bearer: patient.token, json: { phone: patient.phone, name: '甲', ...empty } });
-    expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
-    expect(cleared.body.data).toMatchObject({ gender: null, birth_date: null, address: null, medical_history: null, avatar_url: null });
-    // Stored as null, never as "": staff see "not set" too.
-    expect(await storedOptionalFields(patient.patientId)).toEqual(NOTHING_STORED);
-    const detail = await server.http.get(`${STAFF}/patient/${patient.patientId}`, { query: { token: staffToken } });
-    expect(detail.status).toBe(200);
-    expect(JSON.stringify(detail.body)).not.toContain('""');
-  });
+      const empty = Object.fromEntries(OPTIONAL_FIELDS.map((field) => [field, '']));
+      const cleared = await server.http.request(method, '/patient/patient_manage', {
+        bearer: patient.token,
+        json: { phone: patient.phone, name: '甲', ...empty },
+      });
+      expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
+      expect(cleared.body.data).toMatchObject({
+        gender: null,
+        birth_date: null,
+        address: null,
+        medical_history: null,
+        avatar_url: null,
+      });
+      // Stored as null, never as "": staff see "not set" too.
+      expect(await storedOptionalFields(patient.patientId)).toEqual(NOTHING_STORED);
+      const detail = await server.http.get(`${STAFF}/patient/${patient.patientId}`, { query: { token: staffToken } });
+      expect(detail.status).toBe(200);
+      expect(JSON.stringify(detail.body)).not.toContain('""');
+    },
+  );
 
   it.each([
     [{ gender: 'x' }, 'gender'],
@@ -81,9 +142,15 @@ describe('PUT|PATCH /patient/patient_manage with empty optional fields', () => {
     [{ avatar_url: 0 }, 'avatar_url'],
   ])('still refuses a present, wrong value %j with 400 naming %s, and changes nothing', async (change, field) => {
     const patient = await registerAndLoginPatient(server.http, uniquePhone(), '原名');
-    await server.http.patch('/patient/patient_manage', { bearer: patient.token, json: { phone: patient.phone, name: '原名', ...FILLED } });
+    await server.http.patch('/patient/patient_manage', {
+      bearer: patient.token,
+      json: { phone: patient.phone, name: '原名', ...FILLED },
+    });
     for (const method of ['PATCH', 'PUT']) {
-      const response = await server.http.request(method, '/patient/patient_manage', { bearer: patient.token, json: { phone: patient.phone, name: '改名', ...change } });
+      const response = await server.http.request(method, '/patient/patient_manage', {
+        bearer: patient.token,
+        json: { phone: patient.phone, name: '改名', ...change },
+      });
       expect(response.status, `${method} ${JSON.stringify(response.body)}`).toBe(400);
       expect(response.body).toMatchObject({ code: 0, data: null, field });
       expect(response.body.msg).toContain(field);

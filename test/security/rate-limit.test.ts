@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { STAFF } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -20,7 +20,9 @@ describe('request rate limit per client IP', () => {
   });
 
   it('answers 429 in the portal envelope too', async () => {
-    const limited = await server.http.post('/patient/login', { json: { phone: '13800000000', password: 'whatever-1' } });
+    const limited = await server.http.post('/patient/login', {
+      json: { phone: '13800000000', password: 'whatever-1' },
+    });
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ code: 0, data: null });
   });

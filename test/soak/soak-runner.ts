@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { call, type CallResult, quantile, sleep } from '../faults/support/client.js';
-import { bookMorning, doctorWithSession, loginPatient, registeredPatientToken, STAFF, staffToken } from '../faults/support/clinic.js';
+import { type CallResult, call, quantile, sleep } from '../faults/support/client.js';
+import {
+  bookMorning,
+  doctorWithSession,
+  loginPatient,
+  registeredPatientToken,
+  STAFF,
+  staffToken,
+} from '../faults/support/clinic.js';
 
 /**
  * A bounded soak against a running server: staff loops (list, search, detail, create,
@@ -65,7 +72,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     latencies.push(result.ms);
     if (result.status === status) return true;
     errorCount += 1;
-    if (errors.length < 20) errors.push(`${what}: ${result.status} ${JSON.stringify(result.body ?? result.error).slice(0, 200)}`);
+    if (errors.length < 20)
+      errors.push(`${what}: ${result.status} ${JSON.stringify(result.body ?? result.error).slice(0, 200)}`);
     return false;
   };
 
@@ -77,19 +85,52 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if (kind === 0 || knownPatients.length < 5) {
         const created = await call(baseUrl, 'POST', `${STAFF}/patient/`, {
           bearer: admin,
-          json: { name: `浸泡客户${loop}-${step}`, add_time: Math.floor(Date.now() / 1000) - 60, state: 0, advisory_way: '电话', remarks: '浸泡测试' },
+          json: {
+            name: `浸泡客户${loop}-${step}`,
+            add_time: Math.floor(Date.now() / 1000) - 60,
+            state: 0,
+            advisory_way: '电话',
+            remarks: '浸泡测试',
+          },
         });
         if (expectAnswer('staff create', created, 201)) knownPatients.push(Number(created.body.newPatient.id));
         continue;
       }
       const patientId = knownPatients[Math.floor(Math.random() * knownPatients.length)]!;
-      if (kind === 1) expectAnswer('staff list', await call(baseUrl, 'GET', `${STAFF}/patient/`, { bearer: admin, query: { page: 1 + (step % 3), page_size: 20 } }), 200);
-      else if (kind === 2) expectAnswer('staff search', await call(baseUrl, 'GET', `${STAFF}/patient/`, { bearer: admin, query: { keyword: `浸泡客户${loop}` } }), 200);
-      else if (kind === 3) expectAnswer('staff detail', await call(baseUrl, 'GET', `${STAFF}/patient/${patientId}`, { bearer: admin }), 200);
+      if (kind === 1)
+        expectAnswer(
+          'staff list',
+          await call(baseUrl, 'GET', `${STAFF}/patient/`, {
+            bearer: admin,
+            query: { page: 1 + (step % 3), page_size: 20 },
+          }),
+          200,
+        );
+      else if (kind === 2)
+        expectAnswer(
+          'staff search',
+          await call(baseUrl, 'GET', `${STAFF}/patient/`, { bearer: admin, query: { keyword: `浸泡客户${loop}` } }),
+          200,
+        );
+      else if (kind === 3)
+        expectAnswer(
+          'staff detail',
+          await call(baseUrl, 'GET', `${STAFF}/patient/${patientId}`, { bearer: admin }),
+          200,
+        );
       else if (kind === 4) {
         const body = { contact_time: Math.floor(Date.now() / 1000) - 5, way: '电话', content: '浸泡回访' };
-        expectAnswer('staff follow-up', await call(baseUrl, 'POST', `${STAFF}/patient/${patientId}/follow-ups`, { bearer: admin, json: body }), 201);
-      } else expectAnswer('staff timeline', await call(baseUrl, 'GET', `${STAFF}/patient/${patientId}/follow-ups`, { bearer: admin }), 200);
+        expectAnswer(
+          'staff follow-up',
+          await call(baseUrl, 'POST', `${STAFF}/patient/${patientId}/follow-ups`, { bearer: admin, json: body }),
+          201,
+        );
+      } else
+        expectAnswer(
+          'staff timeline',
+          await call(baseUrl, 'GET', `${STAFF}/patient/${patientId}/follow-ups`, { bearer: admin }),
+          200,
+        );
     }
   };
 
@@ -108,12 +149,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       } else if (step % 4 === 1) {
         expectAnswer('portal profile', await call(baseUrl, 'GET', '/patient/', { bearer: token }), 200);
       } else if (step % 4 === 2) {
-        expectAnswer('portal appointments', await call(baseUrl, 'GET', '/patient/appointments', { bearer: token }), 200);
+        expectAnswer(
+          'portal appointments',
+          await call(baseUrl, 'GET', '/patient/appointments', { bearer: token }),
+          200,
+        );
       } else if (booking === undefined) {
         const booked = await bookMorning(baseUrl, token, session.doctorId, session.date);
         if (expectAnswer('portal book', booked, 201)) booking = booked.body.data.id;
       } else {
-        if (expectAnswer('portal cancel', await call(baseUrl, 'POST', `/patient/appointments/${booking}/cancel`, { bearer: token }), 200)) booking = undefined;
+        if (
+          expectAnswer(
+            'portal cancel',
+            await call(baseUrl, 'POST', `/patient/appointments/${booking}/cancel`, { bearer: token }),
+            200,
+          )
+        )
+          booking = undefined;
       }
     }
   };
@@ -156,6 +208,6 @@ export function describeSoak(report: SoakReport, label: string): string {
     `[soak] ${label}: ${seconds.toFixed(0)} s, ${report.requests} requests (${(report.requests / seconds).toFixed(0)}/s), ${report.errorCount} errors, ` +
     `p50 ${report.p50Ms.toFixed(1)} ms, p99 ${report.p99Ms.toFixed(1)} ms, max ${report.maxMs.toFixed(0)} ms; ` +
     `server RSS after warm-up: first third ${report.rssFirstThirdMb.toFixed(1)} MB (peak ${report.rssFirstThirdPeakMb.toFixed(1)}) -> last third ${report.rssLastThirdMb.toFixed(1)} MB ` +
-    `(${(report.rssLastThirdMb - report.rssFirstThirdMb >= 0 ? '+' : '')}${(report.rssLastThirdMb - report.rssFirstThirdMb).toFixed(1)} MB over ${report.rss.length} samples)`
+    `(${report.rssLastThirdMb - report.rssFirstThirdMb >= 0 ? '+' : ''}${(report.rssLastThirdMb - report.rssFirstThirdMb).toFixed(1)} MB over ${report.rss.length} samples)`
   );
 }

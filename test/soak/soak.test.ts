@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase, testDialect } from '../support/database.js';
 import { type SpawnedServer, serverEnv, spawnServer } from '../faults/support/spawned-server.js';
+import { createTestDatabase, type TestDatabase, testDialect } from '../support/database.js';
 import { describeSoak, runSoak } from './soak-runner.js';
 
 /**
@@ -12,7 +12,10 @@ const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 /** Generous: real leaks grow steadily; allocator and JIT noise on a shared machine stays well below. */
 const RSS_GROWTH_TOLERANCE_MB = 60;
 const onSqlite = testDialect() === 'sqlite';
-if (!onSqlite) console.log('[soak] SKIPPED on the PostgreSQL pass: it runs once, on SQLite (npm run soak -- --db postgres for PostgreSQL)');
+if (!onSqlite)
+  console.log(
+    '[soak] SKIPPED on the PostgreSQL pass: it runs once, on SQLite (npm run soak -- --db postgres for PostgreSQL)',
+  );
 
 let testDatabase: TestDatabase | undefined;
 let server: SpawnedServer | undefined;
@@ -22,7 +25,9 @@ afterAll(async () => {
 });
 
 describe.skipIf(!onSqlite)('soak', () => {
-  it(`serves a mixed staff and portal load for ${SECONDS} s with no error and flat memory`, { timeout: (SECONDS + 90) * 1000 }, async () => {
+  it(`serves a mixed staff and portal load for ${SECONDS} s with no error and flat memory`, {
+    timeout: (SECONDS + 90) * 1000,
+  }, async () => {
     testDatabase = await createTestDatabase();
     server = await spawnServer(serverEnv(testDatabase.url, testDatabase.dataDir));
     const report = await runSoak({ baseUrl: server.baseUrl, serverPid: server.pid(), durationMs: SECONDS * 1000 });

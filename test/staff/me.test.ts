@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allPermissionKeys } from '../../src/domain/permissions.js';
-import { startTestServer, ADMIN_USERNAME, type TestServer } from '../support/server.js';
 import { STAFF, staffLogin } from '../support/fixtures.js';
+import { ADMIN_USERNAME, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -10,18 +10,34 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 interface Me {
-  user: { id: string; username: string; displayName: string; roleId: string; roleName: string; dataScope: string; permissions: string[] };
+  user: {
+    id: string;
+    username: string;
+    displayName: string;
+    roleId: string;
+    roleName: string;
+    dataScope: string;
+    permissions: string[];
+  };
 }
 
 /** A role made through the API with exactly these keys, and an account holding it. */
-async function accountWithRole(adminToken: string, roleName: string, keys: string[], username: string): Promise<{ token: string; roleId: string; userId: string }> {
+async function accountWithRole(
+  adminToken: string,
+  roleName: string,
+  keys: string[],
+  username: string,
+): Promise<{ token: string; roleId: string; userId: string }> {
   const role = await server.http.post(`${STAFF}/roles`, { bearer: adminToken, json: { name: roleName } });
   expect(role.status, JSON.stringify(role.body)).toBe(201);
   const roleId = role.body.role.id as string;
   const granted = await server.http.put(`${STAFF}/roles/${roleId}/permissions`, { bearer: adminToken, json: { keys } });
   expect(granted.status, JSON.stringify(granted.body)).toBe(200);
   const password = 'limited-password-1';
-  const user = await server.http.post(`${STAFF}/staff`, { bearer: adminToken, json: { username, display_name: '小王', password, role_id: Number(roleId) } });
+  const user = await server.http.post(`${STAFF}/staff`, {
+    bearer: adminToken,
+    json: { username, display_name: '小王', password, role_id: Number(roleId) },
+  });
   expect(user.status, JSON.stringify(user.body)).toBe(201);
   return { token: await staffLogin(server.http, username, password), roleId, userId: user.body.user.id as string };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -8,7 +8,12 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-type MenuEntry = { title: string; name: string; url: string; child: { id: string; title: string; name: string; url: string }[] };
+type MenuEntry = {
+  title: string;
+  name: string;
+  url: string;
+  child: { id: string; title: string; name: string; url: string }[];
+};
 
 describe('GET menu/ (seed 004)', () => {
   it("gives the administrator the seed's entries in the seed's shape", async () => {

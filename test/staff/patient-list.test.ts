@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { createPatientBody, createStaffUser, DEFAULT_ROLE, STAFF, staffLogin } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 let adminToken: string;
@@ -17,14 +17,23 @@ beforeAll(async () => {
   for (let i = 0; i < 9; i += 1) {
     const token = i < 6 ? consultantA.token : consultantB.token;
     const response = await server.http.post(`${STAFF}/patient/`, {
-      json: createPatientBody({ token, name: `列表客户${i}`, tel: `1370000000${i}`, wechat: `wx_list_${i}`, state: i % 3, add_time: BASE + i * 86400, reach_time: i % 3 === 1 ? BASE + i * 86400 + 60 : undefined }),
+      json: createPatientBody({
+        token,
+        name: `列表客户${i}`,
+        tel: `1370000000${i}`,
+        wechat: `wx_list_${i}`,
+        state: i % 3,
+        add_time: BASE + i * 86400,
+        reach_time: i % 3 === 1 ? BASE + i * 86400 + 60 : undefined,
+      }),
     });
     expect(response.status).toBe(201);
   }
 });
 afterAll(async () => server?.close());
 
-const list = (token: string, query: Record<string, string | number | undefined> = {}) => server.http.get(`${STAFF}/patient/`, { query: { token, ...query } });
+const list = (token: string, query: Record<string, string | number | undefined> = {}) =>
+  server.http.get(`${STAFF}/patient/`, { query: { token, ...query } });
 
 describe('GET patient/', () => {
   it('pages newest first by default with total, page and pageSize', async () => {
@@ -67,7 +76,14 @@ describe('GET patient/', () => {
   });
 
   it('refuses bad paging and sorting with 400', async () => {
-    for (const query of [{ page: 0 }, { page_size: 0 }, { page_size: 201 }, { sort: 'tel' }, { order: 'sideways' }, { state: 9 }]) {
+    for (const query of [
+      { page: 0 },
+      { page_size: 0 },
+      { page_size: 201 },
+      { sort: 'tel' },
+      { order: 'sideways' },
+      { state: 9 },
+    ]) {
       const response = await list(adminToken, query);
       expect(response.status, JSON.stringify(query)).toBe(400);
       expect(response.body.state_code).toBe(40001);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
-import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';
+import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 
 // Short-lived tokens: 2 s lifetime (exp is whole seconds, so 1 s could end at once),
 // refreshable for 30 s after expiry (wide, so a loaded machine cannot push a step past it).
@@ -59,7 +59,9 @@ describe('token expiry and refresh (PATCH token/)', () => {
 
   it('lets only one of two racing refreshes of the same token succeed', async () => {
     const token = await staffLogin(server.http);
-    const results = await Promise.all([0, 1, 2, 3].map(() => server.http.patch(`${STAFF}/token/`, { json: { token } })));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(() => server.http.patch(`${STAFF}/token/`, { json: { token } })),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 401 && r.body.state_code === 40014)).toHaveLength(3);
   });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAFF, staffLogin } from '../support/fixtures.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -38,10 +38,14 @@ describe('POST token/ (seed 004)', () => {
   });
 
   it('tells an unknown user (46004) from a wrong password (46005), both 401', async () => {
-    const unknown = await server.http.post(`${STAFF}/token/`, { json: { username: 'nobody_here', password: 'whatever1' } });
+    const unknown = await server.http.post(`${STAFF}/token/`, {
+      json: { username: 'nobody_here', password: 'whatever1' },
+    });
     expect(unknown.status).toBe(401);
     expect(unknown.body.state_code).toBe(46004);
-    const wrong = await server.http.post(`${STAFF}/token/`, { json: { username: 'admin', password: 'not-the-password' } });
+    const wrong = await server.http.post(`${STAFF}/token/`, {
+      json: { username: 'admin', password: 'not-the-password' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.state_code).toBe(46005);
   });
@@ -58,9 +62,13 @@ describe('token passing and refusal', () => {
     const token = await staffLogin(server.http);
     expect((await server.http.get(`${STAFF}/menu/`, { query: { token } })).status).toBe(200);
     expect((await server.http.get(`${STAFF}/menu`, { bearer: token })).status).toBe(200);
-    const jsonBody = await server.http.post(`${STAFF}/patient/`, { json: { token, name: '甲', add_time: 1700000000, state: 0 } });
+    const jsonBody = await server.http.post(`${STAFF}/patient/`, {
+      json: { token, name: '甲', add_time: 1700000000, state: 0 },
+    });
     expect(jsonBody.status).toBe(201);
-    const formBody = await server.http.post(`${STAFF}/patient`, { form: { token, name: '乙', add_time: 1700000000, state: 0 } });
+    const formBody = await server.http.post(`${STAFF}/patient`, {
+      form: { token, name: '乙', add_time: 1700000000, state: 0 },
+    });
     expect(formBody.status).toBe(201);
   });
 

@@ -23,7 +23,13 @@ const shiftDate = (date: string, days: number) => {
 beforeAll(async () => {
   server = await startTestServer();
   admin = await staffLogin(server.http);
-  adminId = (await server.database.db.selectFrom('staff_users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()).id;
+  adminId = (
+    await server.database.db
+      .selectFrom('staff_users')
+      .select('id')
+      .where('username', '=', 'admin')
+      .executeTakeFirstOrThrow()
+  ).id;
   consultant = await createStaffUser(server, 'dash_consultant', DEFAULT_ROLE.consultant);
   const now = unixNow();
   const period = clock.periodsAround(now);
@@ -31,14 +37,24 @@ beforeAll(async () => {
   await recordTestArrival(server, arrived, now);
   await createPatient(server, admin, { name: '今日登记', add_time: now });
   await createPatient(server, consultant.token, { name: '今日预约', add_time: now, order_time: now });
-  await createPatient(server, admin, { name: '上月', add_time: period.monthStart - 86_400, order_time: period.monthStart - 3600 });
+  await createPatient(server, admin, {
+    name: '上月',
+    add_time: period.monthStart - 86_400,
+    order_time: period.monthStart - 3600,
+  });
 
   // Follow-ups: due (yesterday), settled by a later contact, someone else's, and not yet due.
   const patients = await server.database.db.selectFrom('patients').select('id').orderBy('id').execute();
   const [p1, p2, p3] = patients.map((row) => row.id) as [number, number, number];
   const today = period.today;
   const followUp = (patient_id: number, staff_id: number, contact_time: number, next: string | null) => ({
-    patient_id, staff_id, contact_time, way: '电话', content: '回访', next_follow_up_date: next, created_at: now,
+    patient_id,
+    staff_id,
+    contact_time,
+    way: '电话',
+    content: '回访',
+    next_follow_up_date: next,
+    created_at: now,
   });
   await server.database.db
     .insertInto('follow_ups')

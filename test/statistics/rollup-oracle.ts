@@ -45,8 +45,17 @@ export async function livePatients(server: TestServer): Promise<Facts[]> {
     .selectFrom('patients')
     .leftJoin('diseases', 'diseases.id', 'patients.disease_id')
     .select([
-      'patients.add_time', 'patients.order_time', 'patients.reach_time', 'patients.state', 'patients.spend_fen', 'patients.media_from_id',
-      'patients.disease_id', 'diseases.department_id', 'patients.doctor_id', 'patients.advisory_way', 'patients.author_id',
+      'patients.add_time',
+      'patients.order_time',
+      'patients.reach_time',
+      'patients.state',
+      'patients.spend_fen',
+      'patients.media_from_id',
+      'patients.disease_id',
+      'diseases.department_id',
+      'patients.doctor_id',
+      'patients.advisory_way',
+      'patients.author_id',
     ])
     .where('patients.deleted_at', 'is', null)
     .execute();
@@ -97,7 +106,10 @@ export function expectedFunnel(
   query: { from: number; to: number; bucket: 'day' | 'month' | 'year'; group: Group; filters?: FunnelFilters },
 ): Record<string, Cell> {
   const length = { day: 10, month: 7, year: 4 }[query.bucket];
-  const cells = new Map<string, { inquiries: number; lost: number; appointments: number; arrivals: number; spendFen: number }>();
+  const cells = new Map<
+    string,
+    { inquiries: number; lost: number; appointments: number; arrivals: number; spendFen: number }
+  >();
   const cellAt = (time: number, patient: Facts) => {
     const key = `${clock.dateAt(time).slice(0, length)}|${groupValue(patient, query.group)}`;
     let cell = cells.get(key);
@@ -119,7 +131,18 @@ export function expectedFunnel(
       cell.spendFen += patient.spend_fen;
     }
   }
-  return Object.fromEntries([...cells].map(([key, cell]) => [key, { inquiries: cell.inquiries, lost: cell.lost, appointments: cell.appointments, arrivals: cell.arrivals, spend: yuan(cell.spendFen) }]));
+  return Object.fromEntries(
+    [...cells].map(([key, cell]) => [
+      key,
+      {
+        inquiries: cell.inquiries,
+        lost: cell.lost,
+        appointments: cell.appointments,
+        arrivals: cell.arrivals,
+        spend: yuan(cell.spendFen),
+      },
+    ]),
+  );
 }
 
 /** The same shape from a GET statistics/funnel answer. */
@@ -127,7 +150,13 @@ export function answeredFunnel(body: any): Record<string, Cell> {
   return Object.fromEntries(
     body.funnel.rows.map((row: any) => [
       `${row.bucket}|${row.groupKey}`,
-      { inquiries: row.inquiries, lost: row.lost, appointments: row.appointments, arrivals: row.arrivals, spend: row.spend },
+      {
+        inquiries: row.inquiries,
+        lost: row.lost,
+        appointments: row.appointments,
+        arrivals: row.arrivals,
+        spend: row.spend,
+      },
     ]),
   );
 }
@@ -170,15 +199,27 @@ export function expectedRollup(patients: Facts[], clock: ClinicClock): Record<st
 type RollupRow = { dimension: string; day: number; group_key: string } & RollupFigures;
 
 /** What the rollup says: patient_day_counts plus the deltas not yet folded in (PostgreSQL), zero rows left out. */
-export async function storedRollup(server: TestServer, table?: 'patient_day_counts' | 'patient_day_deltas'): Promise<Record<string, RollupFigures>> {
+export async function storedRollup(
+  server: TestServer,
+  table?: 'patient_day_counts' | 'patient_day_deltas',
+): Promise<Record<string, RollupFigures>> {
   const db = server.database.db.withTables<{ patient_day_counts: RollupRow; patient_day_deltas: RollupRow }>();
   const tables = table ? [table] : (['patient_day_counts', 'patient_day_deltas'] as const);
   const sums: Record<string, RollupFigures> = {};
   for (const name of tables) {
     for (const row of await db.selectFrom(name).selectAll().execute()) {
-      const sum = (sums[`${row.dimension}|${row.day}|${row.group_key}`] ??= { inquiries: 0, lost: 0, appointments: 0, arrivals: 0, spend_fen: 0 });
-      for (const figure of ['inquiries', 'lost', 'appointments', 'arrivals', 'spend_fen'] as const) sum[figure] += Number(row[figure]);
+      const sum = (sums[`${row.dimension}|${row.day}|${row.group_key}`] ??= {
+        inquiries: 0,
+        lost: 0,
+        appointments: 0,
+        arrivals: 0,
+        spend_fen: 0,
+      });
+      for (const figure of ['inquiries', 'lost', 'appointments', 'arrivals', 'spend_fen'] as const)
+        sum[figure] += Number(row[figure]);
     }
   }
-  return Object.fromEntries(Object.entries(sums).filter(([, figures]) => Object.values(figures).some((value) => value !== 0)));
+  return Object.fromEntries(
+    Object.entries(sums).filter(([, figures]) => Object.values(figures).some((value) => value !== 0)),
+  );
 }

@@ -24,11 +24,23 @@ async function fillAsRelease0010(database: DatabaseHandle): Promise<void> {
   const { db, dialect } = database;
   await migrateTo(db, dialect, '0010_keyword_digit_grams');
   const channels = (await db.selectFrom('channels').select('id').orderBy('id').limit(3).execute()).map((row) => row.id);
-  const role = await db.selectFrom('roles').select('id').where('name', '=', DEFAULT_ROLE.administrator).executeTakeFirstOrThrow();
+  const role = await db
+    .selectFrom('roles')
+    .select('id')
+    .where('name', '=', DEFAULT_ROLE.administrator)
+    .executeTakeFirstOrThrow();
   const passwordHash = await hashPassword(EARLIER_ADMIN.password);
   const author = await db
     .insertInto('staff_users')
-    .values({ username: EARLIER_ADMIN.username, display_name: '升级前管理员', password_hash: passwordHash, role_id: role.id, is_active: 1, created_at: NOW, updated_at: NOW })
+    .values({
+      username: EARLIER_ADMIN.username,
+      display_name: '升级前管理员',
+      password_hash: passwordHash,
+      role_id: role.id,
+      is_active: 1,
+      created_at: NOW,
+      updated_at: NOW,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const rows = Array.from({ length: 60 }, (_, index) => ({
@@ -47,7 +59,11 @@ async function fillAsRelease0010(database: DatabaseHandle): Promise<void> {
   // (today's rebuild writes them, so they are taken out again).
   expect(await syncRollup(db, dialect, 'Asia/Shanghai')).toBe(true);
   for (const table of ['patient_day_counts', 'patient_day_deltas'] as const) {
-    await db.withTables<{ [name in typeof table]: { dimension: string } }>().deleteFrom(table).where('dimension', 'in', ['state_channel', 'author']).execute();
+    await db
+      .withTables<{ [name in typeof table]: { dimension: string } }>()
+      .deleteFrom(table)
+      .where('dimension', 'in', ['state_channel', 'author'])
+      .execute();
   }
 }
 
@@ -76,7 +92,14 @@ describe('upgrading a filled database to 0011 (pool list totals from the rollup)
     const cases: [Record<string, number>, (patient: (typeof patients)[number]) => boolean][] = [
       [{}, () => true],
       [{ state: 1 }, (patient) => patient.state === 1],
-      [{ state: 0, media_from_id: channel, ...range }, (patient) => patient.state === 0 && patient.media_from_id === channel && patient.add_time >= range.add_time_from && patient.add_time <= range.add_time_to],
+      [
+        { state: 0, media_from_id: channel, ...range },
+        (patient) =>
+          patient.state === 0 &&
+          patient.media_from_id === channel &&
+          patient.add_time >= range.add_time_from &&
+          patient.add_time <= range.add_time_to,
+      ],
       [{ author_id: author }, (patient) => patient.author_id === author],
     ];
     for (const [query, matches] of cases) {
@@ -90,7 +113,10 @@ describe('upgrading a filled database to 0011 (pool list totals from the rollup)
     const search = async (keyword: string) => {
       const response = await server.http.get(`${STAFF}/patient/`, { query: { token: admin, keyword, page_size: 100 } });
       expect(response.status, JSON.stringify(response.body)).toBe(200);
-      return { total: response.body.total, names: response.body.patients.map((patient: { name: string }) => patient.name) };
+      return {
+        total: response.body.total,
+        names: response.body.patients.map((patient: { name: string }) => patient.name),
+      };
     };
     expect(await search('0012')).toEqual({ total: 1, names: ['升级12'] });
     expect(await search('0019')).toEqual({ total: 0, names: [] }); // 升级19 is in the recycle bin

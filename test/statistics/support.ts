@@ -11,11 +11,24 @@ export const shanghai = (year: number, month: number, day: number, hour = 12, mi
 const SYSTEM_ACTOR: AuditActor = { type: 'system', id: null, ip: null, userAgent: null, requestId: null };
 
 /** An arrival through THE arrival rule (visit row, state, reach_time, spend), as the front desk would record it. */
-export async function recordTestArrival(server: TestServer, patientId: number, visitTime: number, spendFen = 0): Promise<void> {
+export async function recordTestArrival(
+  server: TestServer,
+  patientId: number,
+  visitTime: number,
+  spendFen = 0,
+): Promise<void> {
   const db = server.database.db;
-  await db.transaction().execute((trx) =>
-    recordArrival(trx, new AuditRepository(db), SYSTEM_ACTOR, { patientId, visitTime, spendFen, recordedBy: null }, unixNow()),
-  );
+  await db
+    .transaction()
+    .execute((trx) =>
+      recordArrival(
+        trx,
+        new AuditRepository(db),
+        SYSTEM_ACTOR,
+        { patientId, visitTime, spendFen, recordedBy: null },
+        unixNow(),
+      ),
+    );
 }
 
 export async function createPatient(server: TestServer, token: string, body: Record<string, unknown>): Promise<number> {
@@ -24,15 +37,27 @@ export async function createPatient(server: TestServer, token: string, body: Rec
   return Number(response.body.newPatient.id);
 }
 
-export async function catalogId(server: TestServer, table: 'channels' | 'diseases' | 'doctors' | 'departments', name: string): Promise<number> {
-  const row = await server.database.db.selectFrom(table).select('id').where('name', '=', name).executeTakeFirstOrThrow();
+export async function catalogId(
+  server: TestServer,
+  table: 'channels' | 'diseases' | 'doctors' | 'departments',
+  name: string,
+): Promise<number> {
+  const row = await server.database.db
+    .selectFrom(table)
+    .select('id')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
 /** A role for tests that need a permission mix no default role has. */
 export async function createRole(server: TestServer, name: string, permissions: string[]): Promise<void> {
   const db = server.database.db;
-  const role = await db.insertInto('roles').values({ name, builtin_key: null, created_at: unixNow() }).returning('id').executeTakeFirstOrThrow();
+  const role = await db
+    .insertInto('roles')
+    .values({ name, builtin_key: null, created_at: unixNow() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await db
     .insertInto('role_permissions')
     .values(permissions.map((permission_key) => ({ role_id: role.id, permission_key })))

@@ -14,15 +14,28 @@ export const DEFAULT_ROLE = {
   manager: '院长/主管',
 } as const;
 
-export async function staffLogin(http: HttpClient, username = ADMIN_USERNAME, password = ADMIN_PASSWORD): Promise<string> {
+export async function staffLogin(
+  http: HttpClient,
+  username = ADMIN_USERNAME,
+  password = ADMIN_PASSWORD,
+): Promise<string> {
   const response = await http.post(`${STAFF}/token/`, { json: { username, password } });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return response.body.token as string;
 }
 
 /** Adds a staff user with one of the default roles (test set-up through the repository). */
-export async function createStaffUser(server: TestServer, username: string, roleName: string, password = 'staff-password-1'): Promise<{ id: number; token: string }> {
-  const role = await server.database.db.selectFrom('roles').select('id').where('name', '=', roleName).executeTakeFirstOrThrow();
+export async function createStaffUser(
+  server: TestServer,
+  username: string,
+  roleName: string,
+  password = 'staff-password-1',
+): Promise<{ id: number; token: string }> {
+  const role = await server.database.db
+    .selectFrom('roles')
+    .select('id')
+    .where('name', '=', roleName)
+    .executeTakeFirstOrThrow();
   const id = await insertStaffUser(server.database.db, {
     username,
     displayName: username,
@@ -40,7 +53,12 @@ export function uniquePhone(): string {
   return `139${String(process.pid % 10000).padStart(4, '0')}${String(phoneCounter).padStart(4, '0')}`;
 }
 
-export async function registerAndLoginPatient(http: HttpClient, phone = uniquePhone(), name = '测试患者', password = 'patient-pass-1') {
+export async function registerAndLoginPatient(
+  http: HttpClient,
+  phone = uniquePhone(),
+  name = '测试患者',
+  password = 'patient-pass-1',
+) {
   const registered = await http.post('/patient/register', { json: { phone, password, name } });
   expect(registered.status, JSON.stringify(registered.body)).toBe(200);
   const login = await http.post('/patient/login', { json: { phone, password } });

@@ -11,6 +11,7 @@ function run(command: string, args: string[], what: string): void {
  * the web UI for the browser tests (~2 s). `npm test` builds both once and skips this per phase.
  */
 export default function setup(): void {
-  if (process.env.SKIP_SERVER_BUILD !== '1') run('npx', ['tsc', '-p', 'tsconfig.build.json'], 'server build (tsc -p tsconfig.build.json)');
+  if (process.env.SKIP_SERVER_BUILD !== '1')
+    run('npx', ['tsc', '-p', 'tsconfig.build.json'], 'server build (tsc -p tsconfig.build.json)');
   if (process.env.SKIP_WEB_BUILD !== '1') run('npx', ['vite', 'build', '--logLevel', 'warn'], 'web UI build');
 }

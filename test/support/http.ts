@@ -21,7 +21,8 @@ export class HttpClient {
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
     const url = new URL(path, this.baseUrl);
-    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(options.query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
     const headers: Record<string, string> = { ...options.headers };
     let body: string | Buffer | undefined;
     if (options.json !== undefined) {

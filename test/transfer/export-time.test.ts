@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CachedDateTimeText } from '../../src/features/patient-transfer/export-time.js';
 import { ClinicClock } from '../../src/domain/clinic-time/clinic-clock.js';
+import { CachedDateTimeText } from '../../src/features/patient-transfer/export-time.js';
 
 /*
  * The export's hour-cached clock must write exactly what ClinicClock writes, including
@@ -18,7 +18,8 @@ describe('CachedDateTimeText', () => {
     const instants: number[] = [];
     for (const segment of clock.offsetSegments(Date.UTC(1940, 0, 1) / 1000, Date.UTC(2030, 0, 1) / 1000)) {
       if (segment.until === null) continue;
-      for (const delta of [-3601, -3600, -1801, -61, -2, -1, 0, 1, 2, 59, 1799, 3599, 3600]) instants.push(segment.until + delta);
+      for (const delta of [-3601, -3600, -1801, -61, -2, -1, 0, 1, 2, 59, 1799, 3599, 3600])
+        instants.push(segment.until + delta);
     }
     // Spread over 140 years, in both directions, so cached hours get reused out of order too.
     let seed = 42;
@@ -27,6 +28,8 @@ describe('CachedDateTimeText', () => {
       instants.push(from + (seed % (to - from)));
     }
     instants.push(...instants.slice(0, 500).reverse());
-    expect(instants.map((instant) => cached.dateTimeText(instant))).toEqual(instants.map((instant) => clock.dateTimeText(instant)));
+    expect(instants.map((instant) => cached.dateTimeText(instant))).toEqual(
+      instants.map((instant) => clock.dateTimeText(instant)),
+    );
   });
 });

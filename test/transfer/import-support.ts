@@ -7,7 +7,24 @@ import type { TestServer } from '../support/server.js';
 import { csvOf } from './support.js';
 
 /** Every column the import reads, Chinese headers. */
-export const FULL_HEADER = ['姓名', '电话', '性别', '年龄', '微信', 'QQ', '登记时间', '预约时间', '到诊时间', '状态', '来源', '病种', '医生', '咨询方式', '地区', '备注'];
+export const FULL_HEADER = [
+  '姓名',
+  '电话',
+  '性别',
+  '年龄',
+  '微信',
+  'QQ',
+  '登记时间',
+  '预约时间',
+  '到诊时间',
+  '状态',
+  '来源',
+  '病种',
+  '医生',
+  '咨询方式',
+  '地区',
+  '备注',
+];
 
 /** A CSV as Excel saves it for Chinese users: UTF-8 with BOM, CRLF. */
 export const csvUpload = (lines: (string | number)[][], name = 'patients.csv') => ({
@@ -23,12 +40,20 @@ export async function xlsxUpload(lines: (string | number)[][], name = 'patients.
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('客户');
   sheet.addRow(FULL_HEADER);
-  for (const cells of lines) sheet.addRow(cells.map((cell) => (typeof cell === 'string' && /^[1-9]\d{0,10}$/.test(cell) ? Number(cell) : cell === '' ? null : cell)));
+  for (const cells of lines)
+    sheet.addRow(
+      cells.map((cell) =>
+        typeof cell === 'string' && /^[1-9]\d{0,10}$/.test(cell) ? Number(cell) : cell === '' ? null : cell,
+      ),
+    );
   return { content: Buffer.from(await workbook.xlsx.writeBuffer()), name };
 }
 
 /** An xlsx without a shared-strings part (inline strings), as streaming writers make it. */
-export async function inlineStringsXlsx(header: string[], lines: string[][]): Promise<{ content: Buffer; name: string }> {
+export async function inlineStringsXlsx(
+  header: string[],
+  lines: string[][],
+): Promise<{ content: Buffer; name: string }> {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -60,9 +85,23 @@ export async function visibleCounts(server: TestServer, token: string, keyword: 
   const [pool, matches, funnel, dashboard] = await Promise.all([
     server.http.get(`${STAFF}/patient/`, { query: { token, page_size: 1 } }),
     server.http.get(`${STAFF}/patient/`, { query: { token, keyword, page_size: 1 } }),
-    server.http.get(`${STAFF}/statistics/funnel`, { query: { token, from: clinicTime('2023-01-01'), to: clinicTime('2030-12-31'), bucket: 'year', group_by: 'channel' } }),
+    server.http.get(`${STAFF}/statistics/funnel`, {
+      query: {
+        token,
+        from: clinicTime('2023-01-01'),
+        to: clinicTime('2030-12-31'),
+        bucket: 'year',
+        group_by: 'channel',
+      },
+    }),
     server.http.get(`${STAFF}/dashboard`, { query: { token } }),
   ]);
-  for (const response of [pool, matches, funnel, dashboard]) if (response.status !== 200) throw new Error(JSON.stringify(response.body));
-  return { pool: pool.body.total, matches: matches.body.total, funnel: funnel.body.funnel, dashboard: dashboard.body.dashboard };
+  for (const response of [pool, matches, funnel, dashboard])
+    if (response.status !== 200) throw new Error(JSON.stringify(response.body));
+  return {
+    pool: pool.body.total,
+    matches: matches.body.total,
+    funnel: funnel.body.funnel,
+    dashboard: dashboard.body.dashboard,
+  };
 }

@@ -16,7 +16,12 @@ export async function uploadImport(
 ): Promise<UploadResult> {
   const form = new FormData();
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  if (file) form.append('file', new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)]), file.name);
+  if (file)
+    form.append(
+      'file',
+      new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)]),
+      file.name,
+    );
   const url = new URL(`${STAFF}/patient/import`, server.baseUrl);
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
   const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
@@ -34,4 +39,6 @@ export async function downloadExport(server: TestServer, token: string, query: R
 }
 
 export const csvOf = (lines: string[][]): string =>
-  lines.map((cells) => cells.map((cell) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)).join(',')).join('\r\n');
+  lines
+    .map((cells) => cells.map((cell) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)).join(','))
+    .join('\r\n');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { type XlsxCell, xlsxBytes, type XlsxOptions } from '../../src/features/patient-transfer/xlsx-writer.js';
+import { type XlsxCell, type XlsxOptions, xlsxBytes } from '../../src/features/patient-transfer/xlsx-writer.js';
 import { tableCrc32 } from '../../src/features/patient-transfer/zip-writer.js';
 import { checkZipWithOtherReader } from './zip-check.js';
 
@@ -17,7 +17,11 @@ async function* batchesOf(rows: XlsxCell[][], size: number): AsyncGenerator<Xlsx
 
 async function workbookBytes(rows: XlsxCell[][], options: XlsxOptions = {}, batchSize = 4): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of xlsxBytes({ sheetName: '客户池', columns: COLUMNS, batches: batchesOf(rows, batchSize) }, options)) chunks.push(chunk);
+  for await (const chunk of xlsxBytes(
+    { sheetName: '客户池', columns: COLUMNS, batches: batchesOf(rows, batchSize) },
+    options,
+  ))
+    chunks.push(chunk);
   return Buffer.concat(chunks);
 }
 
@@ -32,20 +36,39 @@ async function readBack(bytes: Buffer): Promise<{ name: string; rows: unknown[][
   });
 }
 
-const numbered = (count: number): XlsxCell[][] => Array.from({ length: count }, (_, index) => [index + 1, `第${index + 1}行`]);
+const numbered = (count: number): XlsxCell[][] =>
+  Array.from({ length: count }, (_, index) => [index + 1, `第${index + 1}行`]);
 
 describe('xlsx writer', () => {
   it('keeps text as text: markup escaped, CR/LF, tabs and edge spaces kept, XML-forbidden characters dropped', async () => {
-    const texts = ['a<b>&c"d\'', '行一\r\n行二\t列', '  两边空格  ', '控制\u0000\u0001\u001f字符\uffff', '=SUM(A1:A2)', '😀 emoji', 'x'.repeat(2000)];
+    const texts = [
+      'a<b>&c"d\'',
+      '行一\r\n行二\t列',
+      '  两边空格  ',
+      '控制\u0000\u0001\u001f字符\uffff',
+      '=SUM(A1:A2)',
+      '😀 emoji',
+      'x'.repeat(2000),
+    ];
     const rows: XlsxCell[][] = texts.map((text, index) => [index, text]);
     rows.push([null, null], [1.5, ''], [-0, '末行']);
     const [sheet] = await readBack(await workbookBytes(rows));
     expect(sheet!.rows[0]).toEqual(['编号', '文本']);
     expect(sheet!.rows.slice(1, texts.length + 1).map((row) => row[1])).toEqual([
-      'a<b>&c"d\'', '行一\r\n行二\t列', '  两边空格  ', '控制字符', '=SUM(A1:A2)', '😀 emoji', 'x'.repeat(2000),
+      'a<b>&c"d\'',
+      '行一\r\n行二\t列',
+      '  两边空格  ',
+      '控制字符',
+      '=SUM(A1:A2)',
+      '😀 emoji',
+      'x'.repeat(2000),
     ]);
     // An empty string is an empty cell, as in the CSV.
-    expect(sheet!.rows.slice(texts.length + 1)).toEqual([[null, null], [1.5, null], [0, '末行']]);
+    expect(sheet!.rows.slice(texts.length + 1)).toEqual([
+      [null, null],
+      [1.5, null],
+      [0, '末行'],
+    ]);
   });
 
   it('turns a lone UTF-16 surrogate into U+FFFD instead of writing invalid UTF-8', async () => {
@@ -57,9 +80,22 @@ describe('xlsx writer', () => {
     const seven = await readBack(await workbookBytes(numbered(7), { rowsPerSheet: 3 }, 2));
     expect(seven.map((sheet) => sheet.name)).toEqual(['客户池', '客户池 (2)', '客户池 (3)']);
     expect(seven.map((sheet) => sheet.rows)).toEqual([
-      [['编号', '文本'], [1, '第1行'], [2, '第2行'], [3, '第3行']],
-      [['编号', '文本'], [4, '第4行'], [5, '第5行'], [6, '第6行']],
-      [['编号', '文本'], [7, '第7行']],
+      [
+        ['编号', '文本'],
+        [1, '第1行'],
+        [2, '第2行'],
+        [3, '第3行'],
+      ],
+      [
+        ['编号', '文本'],
+        [4, '第4行'],
+        [5, '第5行'],
+        [6, '第6行'],
+      ],
+      [
+        ['编号', '文本'],
+        [7, '第7行'],
+      ],
     ]);
     const six = await readBack(await workbookBytes(numbered(6), { rowsPerSheet: 3 }, 5));
     expect(six.map((sheet) => sheet.rows.length)).toEqual([4, 4]);
@@ -77,7 +113,13 @@ describe('xlsx writer', () => {
     expect(sheet!.rows[50]).toEqual([50, '第50行']);
     const names = checkZipWithOtherReader(bytes);
     if (names.length > 0) {
-      expect(names).toEqual(['xl/worksheets/sheet1.xml', '[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels']);
+      expect(names).toEqual([
+        'xl/worksheets/sheet1.xml',
+        '[Content_Types].xml',
+        '_rels/.rels',
+        'xl/workbook.xml',
+        'xl/_rels/workbook.xml.rels',
+      ]);
     }
     // And without the threshold, a small file is a plain ZIP.
     expect((await workbookBytes(numbered(50))).includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(false);

@@ -14,7 +14,8 @@ with zipfile.ZipFile(sys.argv[1]) as archive:
     print("\\n".join(info.filename for info in archive.infolist()))
 `;
 
-const available = (command: string): boolean => spawnSync(command, ['--version'], { stdio: 'ignore' }).error === undefined;
+const available = (command: string): boolean =>
+  spawnSync(command, ['--version'], { stdio: 'ignore' }).error === undefined;
 let warned = false;
 
 /**

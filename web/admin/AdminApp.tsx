@@ -1,5 +1,5 @@
-import { lazy, Suspense, useEffect } from 'react';
 import { App, Spin } from 'antd';
+import { lazy, Suspense, useEffect } from 'react';
 import { Navigate, Route, Routes, useNavigate } from 'react-router';
 import { onSessionEnded, resumeSession } from './session';
 
@@ -22,19 +22,19 @@ export default function AdminApp() {
   useEffect(() => onSessionEnded(() => void navigate('/admin/login', { replace: true })), [navigate]);
   return (
     <App>
-    <Suspense fallback={pageFallback}>
-      <Routes>
-        <Route path="login" element={<LoginPage />} />
-        <Route
-          path="*"
-          element={
-            <RequireSession>
-              <AdminLayout />
-            </RequireSession>
-          }
-        />
-      </Routes>
-    </Suspense>
+      <Suspense fallback={pageFallback}>
+        <Routes>
+          <Route path="login" element={<LoginPage />} />
+          <Route
+            path="*"
+            element={
+              <RequireSession>
+                <AdminLayout />
+              </RequireSession>
+            }
+          />
+        </Routes>
+      </Suspense>
     </App>
   );
 }

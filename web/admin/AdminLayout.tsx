@@ -1,13 +1,13 @@
-import { Suspense, useEffect, useState } from 'react';
-import { ProLayout, type MenuDataItem } from '@ant-design/pro-components';
-import { Button, Result, Space, Typography } from 'antd';
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { type MenuDataItem, ProLayout } from '@ant-design/pro-components';
+import { Button, Result, Space, Typography } from 'antd';
+import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
-import { call, messageOf, staffClient } from './api';
-import { AccessProvider, type CurrentUser, type MenuEntry } from './access';
 import { pageFallback } from './AdminApp';
+import { AccessProvider, type CurrentUser, type MenuEntry } from './access';
+import { call, messageOf, staffClient } from './api';
 import { pagesByMenuUrl } from './pages';
 import { getUsername, logout } from './session';
 
@@ -21,9 +21,13 @@ export default function AdminLayout() {
   const [error, setError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the reload trigger (retry after an error), read by no line of the effect
   useEffect(() => {
     let active = true;
-    Promise.all([call(() => staffClient.GET('/back_end/api/v1/menu', {})), call(() => staffClient.GET('/back_end/api/v1/me', {}))])
+    Promise.all([
+      call(() => staffClient.GET('/back_end/api/v1/menu', {})),
+      call(() => staffClient.GET('/back_end/api/v1/me', {})),
+    ])
       .then(([menu, me]) => active && setSignedIn({ menu, user: me.user }))
       .catch((cause: unknown) => active && setError(messageOf(cause)));
     return () => {
@@ -32,7 +36,22 @@ export default function AdminLayout() {
   }, [attempt]);
 
   if (error) {
-    return <Result status="error" title={error} extra={<Button onClick={() => { setError(undefined); setAttempt((n) => n + 1); }}>{t('common:retry')}</Button>} />;
+    return (
+      <Result
+        status="error"
+        title={error}
+        extra={
+          <Button
+            onClick={() => {
+              setError(undefined);
+              setAttempt((n) => n + 1);
+            }}
+          >
+            {t('common:retry')}
+          </Button>
+        }
+      />
+    );
   }
   if (!signedIn) return pageFallback;
   const { menu, user } = signedIn;
@@ -43,11 +62,15 @@ export default function AdminLayout() {
     children: menu.map((entry) => {
       const leaves = entry.child.map((leaf) => ({ path: `/admin/${leaf.url}`, name: label(leaf.url, leaf.title) }));
       if (leaves.length === 0) return { path: `/admin/${entry.url}`, name: label(entry.url, entry.title) };
-      const own = PARENTS_WITH_PAGE.has(entry.url) ? [{ path: `/admin/${entry.url}`, name: label(`${entry.url}List`, entry.title) }] : [];
+      const own = PARENTS_WITH_PAGE.has(entry.url)
+        ? [{ path: `/admin/${entry.url}`, name: label(`${entry.url}List`, entry.title) }]
+        : [];
       return { path: `/admin/group-${entry.url}`, name: label(entry.url, entry.title), children: [...own, ...leaves] };
     }),
   };
-  const urls = menu.flatMap((entry) => [entry.url, ...entry.child.map((leaf) => leaf.url)]).filter((url) => pagesByMenuUrl[url]);
+  const urls = menu
+    .flatMap((entry) => [entry.url, ...entry.child.map((leaf) => leaf.url)])
+    .filter((url) => pagesByMenuUrl[url]);
 
   return (
     <AccessProvider menu={menu} user={user}>
@@ -76,7 +99,12 @@ export default function AdminLayout() {
               const Page = pagesByMenuUrl[url]!;
               return <Route key={url} path={url} element={<Page />} />;
             })}
-            <Route path="*" element={urls[0] ? <Navigate to={`/admin/${urls[0]}`} replace /> : <Result status="403" title={t('noAccess')} />} />
+            <Route
+              path="*"
+              element={
+                urls[0] ? <Navigate to={`/admin/${urls[0]}`} replace /> : <Result status="403" title={t('noAccess')} />
+              }
+            />
           </Routes>
         </Suspense>
       </ProLayout>

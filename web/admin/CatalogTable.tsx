@@ -1,11 +1,12 @@
+import { PlusOutlined } from '@ant-design/icons';
 import { ModalForm, PageContainer, ProFormDigit, ProFormText } from '@ant-design/pro-components';
 import { Alert, Button, Popconfirm, Space, Switch, Table, Tag, Tooltip } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LinkButton } from '../ui/LinkButton';
 import { useAccess } from './access';
-import { useRemote } from './useRemote';
 import { useAction } from './useAction';
+import { useRemote } from './useRemote';
 
 export interface CatalogRow {
   id: string;
@@ -28,7 +29,18 @@ const CATALOG_NAME_MAX = 32;
  * A catalog list (channels, advisory ways, doctors, departments) with add, edit, delete and
  * activate / deactivate. The editing controls are shown only to roles holding catalogs:manage.
  */
-export function CatalogTable<R extends CatalogRow>({ title, load, create, update, remove, setActive, extraColumn, renderExtra, nameMax = CATALOG_NAME_MAX, children }: {
+export function CatalogTable<R extends CatalogRow>({
+  title,
+  load,
+  create,
+  update,
+  remove,
+  setActive,
+  extraColumn,
+  renderExtra,
+  nameMax = CATALOG_NAME_MAX,
+  children,
+}: {
   title: string;
   load: () => Promise<R[]>;
   create: (values: CatalogValues) => Promise<unknown>;
@@ -57,51 +69,100 @@ export function CatalogTable<R extends CatalogRow>({ title, load, create, update
   );
 
   const manageColumns = canManage
-    ? [{
-        title: t('common:actions'),
-        width: 140,
-        render: (_: unknown, row: R) => row.fixed ? (
-          <Tooltip title={t('catalogEdit.systemEntry')}><Tag>{t('catalogEdit.system')}</Tag></Tooltip>
-        ) : (
-          <Space>
-            <ModalForm<CatalogValues> title={t('catalogEdit.editTitle', { name: row.name })} trigger={<a>{t('catalogEdit.edit')}</a>} modalProps={{ destroyOnHidden: true }} width={420}
-              initialValues={{ name: row.name, sort_order: row.sortOrder, ...row.formValues }}
-              onFinish={(values) => attempt(() => update(Number(row.id), values), t('catalogs.saved'))}>
-              {fields}
-            </ModalForm>
-            <Popconfirm title={t('catalogEdit.deleteConfirm', { name: row.name })} onConfirm={() => attempt(() => remove(Number(row.id)), t('catalogEdit.deleted'))}>
-              <a style={{ color: '#cf1322' }}>{t('catalogEdit.delete')}</a>
-            </Popconfirm>
-          </Space>
-        ),
-      }]
+    ? [
+        {
+          title: t('common:actions'),
+          width: 140,
+          render: (_: unknown, row: R) =>
+            row.fixed ? (
+              <Tooltip title={t('catalogEdit.systemEntry')}>
+                <Tag>{t('catalogEdit.system')}</Tag>
+              </Tooltip>
+            ) : (
+              <Space>
+                <ModalForm<CatalogValues>
+                  title={t('catalogEdit.editTitle', { name: row.name })}
+                  trigger={<LinkButton>{t('catalogEdit.edit')}</LinkButton>}
+                  modalProps={{ destroyOnHidden: true }}
+                  width={420}
+                  initialValues={{ name: row.name, sort_order: row.sortOrder, ...row.formValues }}
+                  onFinish={(values) => attempt(() => update(Number(row.id), values), t('catalogs.saved'))}
+                >
+                  {fields}
+                </ModalForm>
+                <Popconfirm
+                  title={t('catalogEdit.deleteConfirm', { name: row.name })}
+                  onConfirm={() => attempt(() => remove(Number(row.id)), t('catalogEdit.deleted'))}
+                >
+                  <LinkButton danger>{t('catalogEdit.delete')}</LinkButton>
+                </Popconfirm>
+              </Space>
+            ),
+        },
+      ]
     : [];
 
   return (
     <PageContainer
       title={title}
-      extra={canManage && (
-        <ModalForm<CatalogValues> title={t('catalogs.add')} trigger={<Button type="primary" icon={<PlusOutlined />}>{t('catalogs.add')}</Button>} modalProps={{ destroyOnHidden: true }} width={420}
-          onFinish={(values) => attempt(() => create(values), t('catalogs.saved'))}>
-          {fields}
-        </ModalForm>
-      )}
+      extra={
+        canManage && (
+          <ModalForm<CatalogValues>
+            title={t('catalogs.add')}
+            trigger={
+              <Button type="primary" icon={<PlusOutlined />}>
+                {t('catalogs.add')}
+              </Button>
+            }
+            modalProps={{ destroyOnHidden: true }}
+            width={420}
+            onFinish={(values) => attempt(() => create(values), t('catalogs.saved'))}
+          >
+            {fields}
+          </ModalForm>
+        )
+      }
     >
-      {error && <Alert type="error" showIcon message={error} action={<Button onClick={reload}>{t('common:retry')}</Button>} />}
-      <Table<R> rowKey="id" loading={loading} dataSource={data ?? []} pagination={false} locale={{ emptyText: t('common:empty') }} columns={[
-        { title: 'ID', dataIndex: 'id', width: 80 },
-        { title: t('catalogs.name'), dataIndex: 'name' },
-        ...(extraColumn ? [{ title: extraColumn, render: (_: unknown, row: R) => (renderExtra ? renderExtra(row, reload) : row.extra) }] : []),
-        { title: t('catalogs.sortOrder'), dataIndex: 'sortOrder', width: 100 },
-        {
-          title: t('catalogs.active'),
-          width: 120,
-          render: (_, row) => canManage
-            ? <Switch aria-label={t('catalogs.activeOf', { name: row.name })} checked={row.isActive} onChange={(active) => void attempt(() => setActive(Number(row.id), active), t('catalogs.saved'))} />
-            : <Tag color={row.isActive ? 'green' : 'default'}>{row.isActive ? t('catalogs.activeYes') : t('catalogs.activeNo')}</Tag>,
-        },
-        ...manageColumns,
-      ]} />
+      {error && (
+        <Alert type="error" showIcon message={error} action={<Button onClick={reload}>{t('common:retry')}</Button>} />
+      )}
+      <Table<R>
+        rowKey="id"
+        loading={loading}
+        dataSource={data ?? []}
+        pagination={false}
+        locale={{ emptyText: t('common:empty') }}
+        columns={[
+          { title: 'ID', dataIndex: 'id', width: 80 },
+          { title: t('catalogs.name'), dataIndex: 'name' },
+          ...(extraColumn
+            ? [
+                {
+                  title: extraColumn,
+                  render: (_: unknown, row: R) => (renderExtra ? renderExtra(row, reload) : row.extra),
+                },
+              ]
+            : []),
+          { title: t('catalogs.sortOrder'), dataIndex: 'sortOrder', width: 100 },
+          {
+            title: t('catalogs.active'),
+            width: 120,
+            render: (_, row) =>
+              canManage ? (
+                <Switch
+                  aria-label={t('catalogs.activeOf', { name: row.name })}
+                  checked={row.isActive}
+                  onChange={(active) => void attempt(() => setActive(Number(row.id), active), t('catalogs.saved'))}
+                />
+              ) : (
+                <Tag color={row.isActive ? 'green' : 'default'}>
+                  {row.isActive ? t('catalogs.activeYes') : t('catalogs.activeNo')}
+                </Tag>
+              ),
+          },
+          ...manageColumns,
+        ]}
+      />
     </PageContainer>
   );
 }

@@ -1,12 +1,21 @@
-import ReactEChartsCore from 'echarts-for-react/esm/core';
-import * as echarts from 'echarts/core';
 import { BarChart, FunnelChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption } from 'echarts/core';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import ReactEChartsCore from 'echarts-for-react/esm/core';
 
 // Only the chart types the back office draws are bundled.
-echarts.use([BarChart, FunnelChart, LineChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  FunnelChart,
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
 
 export function Chart({ option, height = 320, label }: { option: EChartsCoreOption; height?: number; label: string }) {
   return (
@@ -21,6 +30,21 @@ export function funnelOption(steps: { name: string; value: number }[]): EChartsC
   return {
     tooltip: { trigger: 'item' },
     legend: { bottom: 0 },
-    series: [{ type: 'funnel', left: '10%', width: '80%', top: 10, bottom: 40, sort: 'none', animation: false, min: 0, max: Math.max(1, ...steps.map((s) => s.value)), minSize: '10%', label: { show: true, position: 'inside', formatter: '{b}: {c}' }, data: steps }],
+    series: [
+      {
+        type: 'funnel',
+        left: '10%',
+        width: '80%',
+        top: 10,
+        bottom: 40,
+        sort: 'none',
+        animation: false,
+        min: 0,
+        max: Math.max(1, ...steps.map((s) => s.value)),
+        minSize: '10%',
+        label: { show: true, position: 'inside', formatter: '{b}: {c}' },
+        data: steps,
+      },
+    ],
   };
 }

@@ -1,9 +1,9 @@
-import { useState } from 'react';
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import type { TFunction } from 'i18next';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import type { TFunction } from 'i18next';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { ApiError, call, staffClient } from './api';
 import { startSession } from './session';
@@ -29,7 +29,11 @@ export function loginErrorText(error: unknown, t: TFunction<'admin'>): string {
       return t('login.disabled');
     case 42901: {
       const fromMessage = /(\d+)\s*分钟/.exec(error.message)?.[1];
-      const minutes = error.retryAfterSeconds ? Math.ceil(error.retryAfterSeconds / 60) : fromMessage ? Number(fromMessage) : undefined;
+      const minutes = error.retryAfterSeconds
+        ? Math.ceil(error.retryAfterSeconds / 60)
+        : fromMessage
+          ? Number(fromMessage)
+          : undefined;
       return minutes ? t('login.lockedMinutes', { minutes }) : t('login.locked');
     }
     default:
@@ -58,7 +62,15 @@ export default function LoginPage() {
   }
 
   return (
-    <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: '#f0f2f5' }}>
+    <div
+      style={{
+        minHeight: '100vh',
+        display: 'flex',
+        alignItems: 'center',
+        justifyContent: 'center',
+        background: '#f0f2f5',
+      }}
+    >
       <Card style={{ width: 380 }}>
         <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 16 }}>
           <Typography.Title level={3} style={{ margin: 0 }}>
@@ -68,10 +80,18 @@ export default function LoginPage() {
         </div>
         {error && <Alert role="alert" type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
         <Form<Credentials> layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false}>
-          <Form.Item label={t('login.username')} name="username" rules={[{ required: true, message: t('login.usernameRequired') }]}>
+          <Form.Item
+            label={t('login.username')}
+            name="username"
+            rules={[{ required: true, message: t('login.usernameRequired') }]}
+          >
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
           </Form.Item>
-          <Form.Item label={t('login.password')} name="password" rules={[{ required: true, message: t('login.passwordRequired') }]}>
+          <Form.Item
+            label={t('login.password')}
+            name="password"
+            rules={[{ required: true, message: t('login.passwordRequired') }]}
+          >
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
           </Form.Item>
           <Button type="primary" htmlType="submit" block loading={submitting}>

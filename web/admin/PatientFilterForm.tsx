@@ -1,13 +1,16 @@
-import { Col, DatePicker, Form, Input, Row, Select, type FormInstance } from 'antd';
+import { Col, DatePicker, Form, type FormInstance, Input, Row, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../api/client';
-import { diseaseOptions, options, type Catalogs } from './catalogs';
+import { type Catalogs, diseaseOptions, options } from './catalogs';
 import { STATES, stateLabel } from './patients/patientFormat';
 import { useConsultants } from './patients/useConsultants';
 
 /** Every filter of GET patient/ and GET patient/export (PatientFilterFields on the server), typed from the contract. */
-export type PatientFilterQuery = Omit<NonNullable<ApiPaths['/back_end/api/v1/patient/export']['get']['parameters']['query']>, 'token' | 'format'>;
+export type PatientFilterQuery = Omit<
+  NonNullable<ApiPaths['/back_end/api/v1/patient/export']['get']['parameters']['query']>,
+  'token' | 'format'
+>;
 
 type Range = [Dayjs, Dayjs] | null | undefined;
 
@@ -28,7 +31,16 @@ export interface PatientFilterValues {
 }
 
 const RANGES = ['add_time', 'order_time', 'reach_time'] as const;
-const PLAIN = ['state', 'media_from_id', 'disease_id', 'department_id', 'doctor_id', 'author_id', 'advisory_way', 'visit_type'] as const;
+const PLAIN = [
+  'state',
+  'media_from_id',
+  'disease_id',
+  'department_id',
+  'doctor_id',
+  'author_id',
+  'advisory_way',
+  'visit_type',
+] as const;
 
 /**
  * The form's values as the API's query: empty fields left out, a date range as whole days
@@ -44,7 +56,11 @@ export function patientFilterQuery(values: PatientFilterValues): PatientFilterQu
   }
   for (const key of RANGES) {
     const range = values[key];
-    if (range) Object.assign(query, { [`${key}_from`]: range[0].startOf('day').unix(), [`${key}_to`]: range[1].endOf('day').unix() });
+    if (range)
+      Object.assign(query, {
+        [`${key}_from`]: range[0].startOf('day').unix(),
+        [`${key}_to`]: range[1].endOf('day').unix(),
+      });
   }
   return query;
 }
@@ -58,7 +74,15 @@ export function countFilters(query: PatientFilterQuery): number {
  * The patient filters as a labelled form (客户池's filters outside a table), for screens that
  * act on "the patients matching these conditions", such as the export.
  */
-export function PatientFilterForm({ form, catalogs, onChange }: { form: FormInstance<PatientFilterValues>; catalogs: Catalogs; onChange: (values: PatientFilterValues) => void }) {
+export function PatientFilterForm({
+  form,
+  catalogs,
+  onChange,
+}: {
+  form: FormInstance<PatientFilterValues>;
+  catalogs: Catalogs;
+  onChange: (values: PatientFilterValues) => void;
+}) {
   const { t } = useTranslation('admin');
   const consultants = useConsultants();
   const col = { xs: 24, sm: 12, lg: 8, xl: 6 };
@@ -110,7 +134,13 @@ export function PatientFilterForm({ form, catalogs, onChange }: { form: FormInst
         </Col>
         <Col {...col}>
           <Form.Item name="visit_type" label={t('fields.visitType')}>
-            <Select allowClear options={[{ value: 'first', label: t('visits.first') }, { value: 'return', label: t('visits.return') }]} />
+            <Select
+              allowClear
+              options={[
+                { value: 'first', label: t('visits.first') },
+                { value: 'return', label: t('visits.return') },
+              ]}
+            />
           </Form.Item>
         </Col>
         <Col {...col}>

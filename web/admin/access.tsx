@@ -1,4 +1,4 @@
-import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { createContext, type ReactNode, useContext, useMemo } from 'react';
 
 /**
  * What the signed-in role may use: the menu from GET menu/ (entries appear only with their
@@ -33,7 +33,15 @@ interface Access {
 
 const AccessContext = createContext<Access>({ menu: [], user: null, hasMenu: () => false, can: () => false });
 
-export function AccessProvider({ menu, user, children }: { menu: MenuEntry[]; user: CurrentUser; children: ReactNode }) {
+export function AccessProvider({
+  menu,
+  user,
+  children,
+}: {
+  menu: MenuEntry[];
+  user: CurrentUser;
+  children: ReactNode;
+}) {
   const value = useMemo<Access>(() => {
     const urls = new Set(menu.flatMap((entry) => [entry.url, ...entry.child.map((leaf) => leaf.url)]));
     const granted = new Set(user.permissions);

@@ -41,7 +41,12 @@ export async function call<R extends FetchResult>(request: () => Promise<R>): Pr
     const status = result.response.status;
     const fallback = status >= 500 ? i18n.t('common:serverError') : i18n.t('admin:errors.generic');
     const retryAfter = Number(result.response.headers.get('retry-after'));
-    throw new ApiError(status, staffStateCode(result.error), status >= 500 ? fallback : errorMessage(result.error, fallback), Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+    throw new ApiError(
+      status,
+      staffStateCode(result.error),
+      status >= 500 ? fallback : errorMessage(result.error, fallback),
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    );
   }
   return result.data as NonNullable<R['data']>;
 }

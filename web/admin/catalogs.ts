@@ -25,10 +25,30 @@ async function settle<T>(promise: Promise<T>, fallback: T): Promise<T> {
 
 export async function loadCatalogs(): Promise<Catalogs> {
   const [departments, doctors, channels, advisoryWays] = await Promise.all([
-    settle(call(() => staffClient.GET('/back_end/api/v1/departments', { params: { query: { include_inactive: false } } })).then((r) => r.departments), []),
-    settle(call(() => staffClient.GET('/back_end/api/v1/doctors', { params: { query: { include_inactive: false } } })).then((r) => r.doctors), []),
-    settle(call(() => staffClient.GET('/back_end/api/v1/channels', { params: { query: { include_inactive: false } } })).then((r) => r.channels), []),
-    settle(call(() => staffClient.GET('/back_end/api/v1/advisory-ways', { params: { query: { include_inactive: false } } })).then((r) => r.advisoryWays), []),
+    settle(
+      call(() =>
+        staffClient.GET('/back_end/api/v1/departments', { params: { query: { include_inactive: false } } }),
+      ).then((r) => r.departments),
+      [],
+    ),
+    settle(
+      call(() => staffClient.GET('/back_end/api/v1/doctors', { params: { query: { include_inactive: false } } })).then(
+        (r) => r.doctors,
+      ),
+      [],
+    ),
+    settle(
+      call(() => staffClient.GET('/back_end/api/v1/channels', { params: { query: { include_inactive: false } } })).then(
+        (r) => r.channels,
+      ),
+      [],
+    ),
+    settle(
+      call(() =>
+        staffClient.GET('/back_end/api/v1/advisory-ways', { params: { query: { include_inactive: false } } }),
+      ).then((r) => r.advisoryWays),
+      [],
+    ),
   ]);
   return { departments, doctors, channels, advisoryWays } as Catalogs;
 }
@@ -45,7 +65,8 @@ export function useCatalogs(): Catalogs {
   return catalogs;
 }
 
-export const options = (items: { id: string; name: string }[]) => items.map((item) => ({ value: Number(item.id), label: item.name }));
+export const options = (items: { id: string; name: string }[]) =>
+  items.map((item) => ({ value: Number(item.id), label: item.name }));
 
 export function diseaseOptions(catalogs: Catalogs) {
   return catalogs.departments.map((department) => ({ label: department.name, options: options(department.diseases) }));
@@ -57,5 +78,8 @@ export function nameOf(items: { id: string; name: string }[], id: string | null 
 
 /** The name and order fields of a catalog form as the create and update bodies take them. */
 export function entryBody(values: { name: string; sort_order?: number | null }): { name: string; sort_order?: number } {
-  return { name: values.name.trim(), ...(values.sort_order !== undefined && values.sort_order !== null ? { sort_order: values.sort_order } : {}) };
+  return {
+    name: values.name.trim(),
+    ...(values.sort_order !== undefined && values.sort_order !== null ? { sort_order: values.sort_order } : {}),
+  };
 }

@@ -6,7 +6,7 @@ export function downloadCsv(filename: string, header: string[], rows: (string | 
     if (/^[=+\-@]/.test(text) && Number.isNaN(Number(text))) text = `'${text}`;
     return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  const content = '\uFEFF' + [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n');
+  const content = `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n')}`;
   const url = URL.createObjectURL(new Blob([content], { type: 'text/csv;charset=utf-8' }));
   const link = document.createElement('a');
   link.href = url;

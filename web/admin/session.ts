@@ -31,7 +31,8 @@ const DRAIN_LIMIT_MS = 5_000;
  */
 let inFlight = 0;
 const drainWaiters = new Set<() => void>();
-const isTokenCall = (request: Request) => new URL(request.url).pathname.replace(/\/$/, '').endsWith('/back_end/api/v1/token');
+const isTokenCall = (request: Request) =>
+  new URL(request.url).pathname.replace(/\/$/, '').endsWith('/back_end/api/v1/token');
 
 function callAnswered(): void {
   inFlight = Math.max(0, inFlight - 1);
@@ -67,7 +68,10 @@ staffClient.use({
     const sent = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
     // A call sent with a token that has since been replaced says nothing about the session.
     if (!sent || sent !== getToken()) return undefined;
-    const body: unknown = await response.clone().json().catch(() => undefined);
+    const body: unknown = await response
+      .clone()
+      .json()
+      .catch(() => undefined);
     const code = staffStateCode(body);
     if (code !== undefined && SESSION_GONE_CODES.has(code)) endSession();
     return undefined;

@@ -1,5 +1,5 @@
-import { useState } from 'react';
 import { App } from 'antd';
+import { useState } from 'react';
 import { messageOf } from './api';
 
 /**

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type DependencyList } from 'react';
+import { type DependencyList, useCallback, useEffect, useState } from 'react';
 import { messageOf } from './api';
 
 /** Loads data for a screen with its loading and error states; reload() fetches again. */
@@ -7,6 +7,7 @@ export function useRemote<T>(load: () => Promise<T>, deps: DependencyList) {
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(true);
   const [attempt, setAttempt] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the loader depends on (`deps`); `attempt` is the reload trigger
   useEffect(() => {
     let active = true;
     setLoading(true);
@@ -18,7 +19,6 @@ export function useRemote<T>(load: () => Promise<T>, deps: DependencyList) {
     return () => {
       active = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, attempt]);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   return { data, error, loading, reload };

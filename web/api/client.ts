@@ -40,5 +40,7 @@ export function errorMessage(body: unknown, fallback: string): string {
 }
 
 export function staffStateCode(body: unknown): number | undefined {
-  return body && typeof body === 'object' && 'state_code' in body ? Number((body as { state_code: unknown }).state_code) : undefined;
+  return body && typeof body === 'object' && 'state_code' in body
+    ? Number((body as { state_code: unknown }).state_code)
+    : undefined;
 }

@@ -1,7 +1,16 @@
 /** Patient-portal strings (owned by the portal UI). Chinese first; English has the same keys. */
 export const portalZh = {
   title: 'CarePool 患者服务',
-  nav: { home: '首页', doctors: '预约挂号', appointments: '我的预约', profile: '个人资料', password: '修改密码', login: '登录', register: '注册', menu: '患者服务导航' },
+  nav: {
+    home: '首页',
+    doctors: '预约挂号',
+    appointments: '我的预约',
+    profile: '个人资料',
+    password: '修改密码',
+    login: '登录',
+    register: '注册',
+    menu: '患者服务导航',
+  },
   home: {
     welcome: '欢迎使用 CarePool 患者服务',
     greeting: '{{name}}，您好',
@@ -126,7 +135,16 @@ export const portalZh = {
 
 export const portalEn: typeof portalZh = {
   title: 'CarePool Patient Portal',
-  nav: { home: 'Home', doctors: 'Book', appointments: 'Appointments', profile: 'Profile', password: 'Password', login: 'Log in', register: 'Register', menu: 'Portal navigation' },
+  nav: {
+    home: 'Home',
+    doctors: 'Book',
+    appointments: 'Appointments',
+    profile: 'Profile',
+    password: 'Password',
+    login: 'Log in',
+    register: 'Register',
+    menu: 'Portal navigation',
+  },
   home: {
     welcome: 'Welcome to the CarePool patient portal',
     greeting: 'Hello, {{name}}',

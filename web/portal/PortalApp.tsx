@@ -1,7 +1,8 @@
-import { type ReactNode, useEffect } from 'react';
 import { App, Button, Result } from 'antd';
+import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { PortalLayout } from './PortalLayout';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { DoctorSessionsPage } from './pages/DoctorSessionsPage';
 import { DoctorsPage } from './pages/DoctorsPage';
@@ -10,7 +11,6 @@ import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { ProfilePage } from './pages/ProfilePage';
 import { RegisterPage } from './pages/RegisterPage';
-import { PortalLayout } from './PortalLayout';
 import { PortalSessionProvider, usePortalSession } from './session';
 
 /**
@@ -33,9 +33,30 @@ export default function PortalApp() {
             <Route path="register" element={<RegisterPage />} />
             <Route path="doctors" element={<DoctorsPage />} />
             <Route path="doctors/:id" element={<DoctorSessionsPage />} />
-            <Route path="appointments" element={<SignedIn><AppointmentsPage /></SignedIn>} />
-            <Route path="profile" element={<SignedIn><ProfilePage /></SignedIn>} />
-            <Route path="password" element={<SignedIn><PasswordPage /></SignedIn>} />
+            <Route
+              path="appointments"
+              element={
+                <SignedIn>
+                  <AppointmentsPage />
+                </SignedIn>
+              }
+            />
+            <Route
+              path="profile"
+              element={
+                <SignedIn>
+                  <ProfilePage />
+                </SignedIn>
+              }
+            />
+            <Route
+              path="password"
+              element={
+                <SignedIn>
+                  <PasswordPage />
+                </SignedIn>
+              }
+            />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </PortalLayout>

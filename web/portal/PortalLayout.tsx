@@ -1,6 +1,6 @@
-import type { ReactNode } from 'react';
 import { CalendarOutlined, HomeOutlined, LogoutOutlined, MedicineBoxOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Button, Grid, Layout, Menu, Space, Typography } from 'antd';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
@@ -46,8 +46,16 @@ export function PortalLayout({ children }: { children: ReactNode }) {
 
   const account = token ? (
     <Space size={4}>
-      {wide && patientName ? <Typography.Text style={{ color: 'rgba(255,255,255,0.85)' }}>{patientName}</Typography.Text> : null}
-      <Button type="text" size="small" icon={<LogoutOutlined />} onClick={() => void logout()} style={{ color: '#fff' }}>
+      {wide && patientName ? (
+        <Typography.Text style={{ color: 'rgba(255,255,255,0.85)' }}>{patientName}</Typography.Text>
+      ) : null}
+      <Button
+        type="text"
+        size="small"
+        icon={<LogoutOutlined />}
+        onClick={() => void logout()}
+        style={{ color: '#fff' }}
+      >
         {tc('logout')}
       </Button>
     </Space>
@@ -60,7 +68,14 @@ export function PortalLayout({ children }: { children: ReactNode }) {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header
-        style={{ display: 'flex', alignItems: 'center', gap: 12, padding: wide ? '0 24px' : '0 12px', height: 56, lineHeight: '56px' }}
+        style={{
+          display: 'flex',
+          alignItems: 'center',
+          gap: 12,
+          padding: wide ? '0 24px' : '0 12px',
+          height: 56,
+          lineHeight: '56px',
+        }}
       >
         <Link to="/" style={{ color: '#fff', fontWeight: 600, fontSize: wide ? 18 : 16, whiteSpace: 'nowrap' }}>
           {t('title')}
@@ -72,7 +87,11 @@ export function PortalLayout({ children }: { children: ReactNode }) {
             aria-label={t('nav.menu')}
             selectedKeys={[active]}
             style={{ flex: 1, minWidth: 0 }}
-            items={NAV.map((item) => ({ key: item.path, icon: item.icon, label: <Link to={item.path}>{t(item.key)}</Link> }))}
+            items={NAV.map((item) => ({
+              key: item.path,
+              icon: item.icon,
+              label: <Link to={item.path}>{t(item.key)}</Link>,
+            }))}
           />
         ) : (
           <div style={{ flex: 1 }} />

@@ -2,7 +2,9 @@ import type { TFunction } from 'i18next';
 import type { paths } from '../api/schema';
 
 /** API shapes, derived from the generated OpenAPI types (never copied by hand). */
-type PortalData<T> = T extends { responses: { 200: { content: { 'application/json': { data: infer D } } } } } ? D : never;
+type PortalData<T> = T extends { responses: { 200: { content: { 'application/json': { data: infer D } } } } }
+  ? D
+  : never;
 export type Profile = PortalData<paths['/patient']['get']>;
 export type Department = PortalData<paths['/patient/departments']['get']>[number];
 export type Doctor = PortalData<paths['/patient/doctors']['get']>[number];

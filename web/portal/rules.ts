@@ -23,6 +23,9 @@ export const nameRules = (t: TFunction<'portal'>): FormRule[] => [
 export const confirmRules = (t: TFunction<'portal'>, field: string): FormRule[] => [
   { required: true, message: t('rules.confirmRequired') },
   ({ getFieldValue }) => ({
-    validator: (_rule, value) => (!value || getFieldValue(field) === value ? Promise.resolve() : Promise.reject(new Error(t('rules.confirmMismatch')))),
+    validator: (_rule, value) =>
+      !value || getFieldValue(field) === value
+        ? Promise.resolve()
+        : Promise.reject(new Error(t('rules.confirmMismatch'))),
   }),
 ];

@@ -1,5 +1,5 @@
-import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { Button, Empty, Result, Spin } from 'antd';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { messageOf } from './session';
 
@@ -9,8 +9,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]) {
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
   const [attempt, setAttempt] = useState(0);
   // The loader is rebuilt on every render; it only counts as new when its inputs (deps) change.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the loader depends on (`deps`)
   const stableLoad = useCallback(load, deps);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the reload trigger, read by no line of the effect
   useEffect(() => {
     let current = true;
     setState((previous) => ({ data: previous.data, loading: true }));

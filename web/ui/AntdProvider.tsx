@@ -1,10 +1,10 @@
-import type { ReactNode } from 'react';
 import { ConfigProvider } from 'antd';
 // The ES builds: Vite resolved `antd/locale/*` to the CommonJS module object, not the
 // locale, and Ant Design silently fell back to English ("Cancel", "Select date").
 import enUS from 'antd/es/locale/en_US';
 import zhCN from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
+import type { ReactNode } from 'react';
 import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
 import { usePrefersReducedMotion } from './usePrefersReducedMotion';

@@ -10,5 +10,9 @@ function subscribe(onChange: () => void): () => void {
 
 /** The system's "reduce motion" setting, followed live when the user changes it. */
 export function usePrefersReducedMotion(): boolean {
-  return useSyncExternalStore(subscribe, () => window.matchMedia(QUERY).matches, () => false);
+  return useSyncExternalStore(
+    subscribe,
+    () => window.matchMedia(QUERY).matches,
+    () => false,
+  );
 }

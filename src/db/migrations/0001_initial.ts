@@ -10,15 +10,37 @@ import { withIdColumn } from './columns.js';
 
 const ADMIN_PERMISSIONS = [
   'dashboard',
-  'patients', 'patients:view_own', 'patients:view_all', 'patients:create', 'patients:edit', 'patients:delete',
-  'patients:change_state', 'patients:confirm_arrival', 'patients:change_doctor', 'patients:change_channel',
-  'patients:change_disease', 'patients:edit_spend', 'patients:view_full_phone', 'patients:export',
-  'patients:import', 'patients:recycle_bin',
-  'appointments', 'appointments:view', 'appointments:manage', 'appointments:schedules',
-  'statistics', 'statistics:view',
-  'catalogs', 'catalogs:view', 'catalogs:manage',
-  'staff', 'staff:view', 'staff:manage', 'staff:roles',
-  'logs', 'logs:view',
+  'patients',
+  'patients:view_own',
+  'patients:view_all',
+  'patients:create',
+  'patients:edit',
+  'patients:delete',
+  'patients:change_state',
+  'patients:confirm_arrival',
+  'patients:change_doctor',
+  'patients:change_channel',
+  'patients:change_disease',
+  'patients:edit_spend',
+  'patients:view_full_phone',
+  'patients:export',
+  'patients:import',
+  'patients:recycle_bin',
+  'appointments',
+  'appointments:view',
+  'appointments:manage',
+  'appointments:schedules',
+  'statistics',
+  'statistics:view',
+  'catalogs',
+  'catalogs:view',
+  'catalogs:manage',
+  'staff',
+  'staff:view',
+  'staff:manage',
+  'staff:roles',
+  'logs',
+  'logs:view',
 ];
 
 const DEFAULT_ROLES: { name: string; builtinKey: string | null; permissions: string[] }[] = [
@@ -28,9 +50,20 @@ const DEFAULT_ROLES: { name: string; builtinKey: string | null; permissions: str
     name: '咨询客服',
     builtinKey: null,
     permissions: [
-      'dashboard', 'patients', 'patients:view_own', 'patients:create', 'patients:edit', 'patients:change_state',
-      'patients:change_doctor', 'patients:change_channel', 'patients:change_disease', 'patients:view_full_phone',
-      'appointments', 'appointments:view', 'catalogs', 'catalogs:view',
+      'dashboard',
+      'patients',
+      'patients:view_own',
+      'patients:create',
+      'patients:edit',
+      'patients:change_state',
+      'patients:change_doctor',
+      'patients:change_channel',
+      'patients:change_disease',
+      'patients:view_full_phone',
+      'appointments',
+      'appointments:view',
+      'catalogs',
+      'catalogs:view',
     ],
   },
   {
@@ -38,17 +71,36 @@ const DEFAULT_ROLES: { name: string; builtinKey: string | null; permissions: str
     name: '前台',
     builtinKey: null,
     permissions: [
-      'dashboard', 'patients', 'patients:view_all', 'patients:confirm_arrival',
-      'appointments', 'appointments:view', 'appointments:manage', 'catalogs', 'catalogs:view',
+      'dashboard',
+      'patients',
+      'patients:view_all',
+      'patients:confirm_arrival',
+      'appointments',
+      'appointments:view',
+      'appointments:manage',
+      'catalogs',
+      'catalogs:view',
     ],
   },
   {
     name: '院长/主管',
     builtinKey: null,
     permissions: [
-      'dashboard', 'patients', 'patients:view_all', 'patients:view_full_phone', 'patients:export',
-      'appointments', 'appointments:view', 'statistics', 'statistics:view', 'catalogs', 'catalogs:view',
-      'staff', 'staff:view', 'logs', 'logs:view',
+      'dashboard',
+      'patients',
+      'patients:view_all',
+      'patients:view_full_phone',
+      'patients:export',
+      'appointments',
+      'appointments:view',
+      'statistics',
+      'statistics:view',
+      'catalogs',
+      'catalogs:view',
+      'staff',
+      'staff:view',
+      'logs',
+      'logs:view',
     ],
   },
 ];
@@ -116,7 +168,11 @@ async function createTables(db: Kysely<any>, dialect: DialectName): Promise<void
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('revoked_at', 'bigint')
     .execute();
-  await db.schema.createIndex('auth_sessions_subject_idx').on('auth_sessions').columns(['family', 'subject_id']).execute();
+  await db.schema
+    .createIndex('auth_sessions_subject_idx')
+    .on('auth_sessions')
+    .columns(['family', 'subject_id'])
+    .execute();
   await db.schema.createIndex('auth_sessions_expiry_idx').on('auth_sessions').column('expires_at').execute();
 
   await db.schema
@@ -232,8 +288,16 @@ async function createTables(db: Kysely<any>, dialect: DialectName): Promise<void
     .addColumn('details', 'text')
     .execute();
   await db.schema.createIndex('audit_log_time_idx').on('audit_log').column('occurred_at').execute();
-  await db.schema.createIndex('audit_log_target_idx').on('audit_log').columns(['target_type', 'target_id', 'occurred_at']).execute();
-  await db.schema.createIndex('audit_log_actor_idx').on('audit_log').columns(['actor_type', 'actor_id', 'occurred_at']).execute();
+  await db.schema
+    .createIndex('audit_log_target_idx')
+    .on('audit_log')
+    .columns(['target_type', 'target_id', 'occurred_at'])
+    .execute();
+  await db.schema
+    .createIndex('audit_log_actor_idx')
+    .on('audit_log')
+    .columns(['actor_type', 'actor_id', 'occurred_at'])
+    .execute();
   await db.schema.createIndex('audit_log_action_idx').on('audit_log').columns(['action', 'occurred_at']).execute();
 }
 
@@ -262,10 +326,20 @@ async function seedDefaults(db: Kysely<any>): Promise<void> {
       .execute();
   }
   for (const [sortOrder, doctor] of DOCTORS.entries()) {
-    const department = await db.selectFrom('departments').select('id').where('name', '=', doctor.department).executeTakeFirstOrThrow();
+    const department = await db
+      .selectFrom('departments')
+      .select('id')
+      .where('name', '=', doctor.department)
+      .executeTakeFirstOrThrow();
     await db
       .insertInto('doctors')
-      .values({ name: doctor.name, department_id: department.id, title: doctor.title, specialty: doctor.specialty, sort_order: sortOrder })
+      .values({
+        name: doctor.name,
+        department_id: department.id,
+        title: doctor.title,
+        specialty: doctor.specialty,
+        sort_order: sortOrder,
+      })
       .execute();
   }
   await db
@@ -286,8 +360,19 @@ export function initialMigration(dialect: DialectName): Migration {
     },
     async down(db) {
       for (const table of [
-        'audit_log', 'patient_accounts', 'patients', 'advisory_ways', 'channels', 'doctors', 'diseases',
-        'departments', 'login_throttle', 'auth_sessions', 'staff_users', 'role_permissions', 'roles',
+        'audit_log',
+        'patient_accounts',
+        'patients',
+        'advisory_ways',
+        'channels',
+        'doctors',
+        'diseases',
+        'departments',
+        'login_throttle',
+        'auth_sessions',
+        'staff_users',
+        'role_permissions',
+        'roles',
       ]) {
         await db.schema.dropTable(table).ifExists().execute();
       }

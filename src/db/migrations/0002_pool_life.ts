@@ -10,8 +10,14 @@ import { withIdColumn } from './columns.js';
 export function poolLifeMigration(dialect: DialectName): Migration {
   return {
     async up(db: Kysely<any>) {
-      await db.schema.alterTable('patients').addColumn('spend_fen', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable('patients').addColumn('visit_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('patients')
+        .addColumn('spend_fen', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('patients')
+        .addColumn('visit_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('patients').addColumn('deleted_by', 'integer').execute();
       await db.schema.createIndex('patients_deleted_idx').on('patients').columns(['deleted_at']).execute();
 
@@ -38,8 +44,16 @@ export function poolLifeMigration(dialect: DialectName): Migration {
         .addColumn('next_follow_up_date', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('follow_ups_patient_idx').on('follow_ups').columns(['patient_id', 'contact_time']).execute();
-      await db.schema.createIndex('follow_ups_due_idx').on('follow_ups').columns(['staff_id', 'next_follow_up_date']).execute();
+      await db.schema
+        .createIndex('follow_ups_patient_idx')
+        .on('follow_ups')
+        .columns(['patient_id', 'contact_time'])
+        .execute();
+      await db.schema
+        .createIndex('follow_ups_due_idx')
+        .on('follow_ups')
+        .columns(['staff_id', 'next_follow_up_date'])
+        .execute();
     },
     async down(db: Kysely<any>) {
       await db.schema.dropTable('follow_ups').ifExists().execute();

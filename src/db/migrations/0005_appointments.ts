@@ -48,7 +48,11 @@ export function appointmentsMigration(dialect: DialectName): Migration {
         .on('doctor_session_exceptions')
         .columns(['doctor_id', 'session_date', 'period'])
         .execute();
-      await db.schema.createIndex('doctor_session_exceptions_date_idx').on('doctor_session_exceptions').column('session_date').execute();
+      await db.schema
+        .createIndex('doctor_session_exceptions_date_idx')
+        .on('doctor_session_exceptions')
+        .column('session_date')
+        .execute();
 
       await withIdColumn(db.schema.createTable('session_counters'), dialect)
         .addColumn('doctor_id', 'integer', (c) => c.notNull().references('doctors.id'))
@@ -89,9 +93,21 @@ export function appointmentsMigration(dialect: DialectName): Migration {
         .columns(['patient_id', 'session_date', 'period'])
         .where(sql.ref('status'), '<>', 'cancelled')
         .execute();
-      await db.schema.createIndex('appointments_patient_time_idx').on('appointments').columns(['patient_id', 'start_time']).execute();
-      await db.schema.createIndex('appointments_doctor_slot_idx').on('appointments').columns(['doctor_id', 'session_date', 'period']).execute();
-      await db.schema.createIndex('appointments_date_status_idx').on('appointments').columns(['session_date', 'status']).execute();
+      await db.schema
+        .createIndex('appointments_patient_time_idx')
+        .on('appointments')
+        .columns(['patient_id', 'start_time'])
+        .execute();
+      await db.schema
+        .createIndex('appointments_doctor_slot_idx')
+        .on('appointments')
+        .columns(['doctor_id', 'session_date', 'period'])
+        .execute();
+      await db.schema
+        .createIndex('appointments_date_status_idx')
+        .on('appointments')
+        .columns(['session_date', 'status'])
+        .execute();
     },
     async down(db: Kysely<any>) {
       for (const table of ['appointments', 'session_counters', 'doctor_session_exceptions', 'doctor_weekly_sessions']) {

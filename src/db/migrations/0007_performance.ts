@@ -24,11 +24,18 @@ const COVERING_INDEXES: [string, string[]][] = [
   ['patients_author_live_add_time_idx', ['author_id', 'deleted_at', 'add_time']],
 ];
 /** Superseded by the covering ones above (same leading column). */
-const SUPERSEDED = ['patients_add_time_idx', 'patients_order_time_idx', 'patients_reach_time_idx', 'patients_author_add_time_idx'];
+const SUPERSEDED = [
+  'patients_add_time_idx',
+  'patients_order_time_idx',
+  'patients_reach_time_idx',
+  'patients_author_add_time_idx',
+];
 const TRIGRAM_COLUMNS = ['name', 'tel', 'wechat', 'qq'];
 
 async function hasTrigramExtension(db: Kysely<any>): Promise<boolean> {
-  const { rows } = await sql<{ name: string }>`select name from pg_available_extensions where name = 'pg_trgm'`.execute(db);
+  const { rows } = await sql<{ name: string }>`select name from pg_available_extensions where name = 'pg_trgm'`.execute(
+    db,
+  );
   return rows.length > 0;
 }
 
@@ -36,20 +43,32 @@ export function performanceMigration(dialect: DialectName): Migration {
   return {
     async up(db: Kysely<any>) {
       await db.schema.dropIndex('patients_deleted_idx').ifExists().execute();
-      await db.schema.createIndex('patients_deleted_idx').on('patients').column('deleted_at').where(sql.ref('deleted_at'), 'is not', null).execute();
-      for (const [name, columns] of COVERING_INDEXES) await db.schema.createIndex(name).ifNotExists().on('patients').columns(columns).execute();
+      await db.schema
+        .createIndex('patients_deleted_idx')
+        .on('patients')
+        .column('deleted_at')
+        .where(sql.ref('deleted_at'), 'is not', null)
+        .execute();
+      for (const [name, columns] of COVERING_INDEXES)
+        await db.schema.createIndex(name).ifNotExists().on('patients').columns(columns).execute();
       for (const name of SUPERSEDED) await db.schema.dropIndex(name).ifExists().execute();
       if (dialect === 'postgres' && (await hasTrigramExtension(db))) {
         await sql`create extension if not exists pg_trgm`.execute(db);
         for (const column of TRIGRAM_COLUMNS) {
-          await sql`create index if not exists ${sql.id(`patients_${column}_trgm_idx`)} on patients using gin (${sql.id(column)} gin_trgm_ops)`.execute(db);
+          await sql`create index if not exists ${sql.id(`patients_${column}_trgm_idx`)} on patients using gin (${sql.id(column)} gin_trgm_ops)`.execute(
+            db,
+          );
         }
       }
     },
     async down(db: Kysely<any>) {
-      for (const column of TRIGRAM_COLUMNS) await db.schema.dropIndex(`patients_${column}_trgm_idx`).ifExists().execute();
+      for (const column of TRIGRAM_COLUMNS)
+        await db.schema.dropIndex(`patients_${column}_trgm_idx`).ifExists().execute();
       for (const name of SUPERSEDED) {
-        const columns = name === 'patients_author_add_time_idx' ? ['author_id', 'add_time'] : [name.replace('patients_', '').replace('_idx', '')];
+        const columns =
+          name === 'patients_author_add_time_idx'
+            ? ['author_id', 'add_time']
+            : [name.replace('patients_', '').replace('_idx', '')];
         await db.schema.createIndex(name).ifNotExists().on('patients').columns(columns).execute();
       }
       for (const [name] of COVERING_INDEXES) await db.schema.dropIndex(name).ifExists().execute();

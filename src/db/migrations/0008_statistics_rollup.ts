@@ -72,7 +72,11 @@ export function statisticsRollupMigration(dialect: DialectName): Migration {
         .addColumn('arrivals', 'integer', (c) => c.notNull())
         .addColumn('spend_fen', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('patient_day_deltas_day_idx').on('patient_day_deltas').columns(['dimension', 'day']).execute();
+      await db.schema
+        .createIndex('patient_day_deltas_day_idx')
+        .on('patient_day_deltas')
+        .columns(['dimension', 'day'])
+        .execute();
       await db.schema
         .createTable('clinic_utc_offsets')
         .addColumn('from_utc', 'bigint', (c) => c.primaryKey())
@@ -88,14 +92,29 @@ export function statisticsRollupMigration(dialect: DialectName): Migration {
         .execute();
       await db.insertInto('patient_day_counts_zone').values({ id: 1, time_zone: null }).execute();
       await createRollupTriggers(db, dialect, DIMENSIONS_0008);
-      await db.schema.createIndex('follow_ups_due_cover_idx').ifNotExists().on('follow_ups').columns(DUE_COVER).execute();
+      await db.schema
+        .createIndex('follow_ups_due_cover_idx')
+        .ifNotExists()
+        .on('follow_ups')
+        .columns(DUE_COVER)
+        .execute();
       await db.schema.dropIndex('follow_ups_due_idx').ifExists().execute();
     },
     async down(db: Kysely<any>) {
-      await db.schema.createIndex('follow_ups_due_idx').ifNotExists().on('follow_ups').columns(['staff_id', 'next_follow_up_date']).execute();
+      await db.schema
+        .createIndex('follow_ups_due_idx')
+        .ifNotExists()
+        .on('follow_ups')
+        .columns(['staff_id', 'next_follow_up_date'])
+        .execute();
       await db.schema.dropIndex('follow_ups_due_cover_idx').ifExists().execute();
       await dropRollupTriggers(db, dialect);
-      for (const table of ['patient_day_counts_zone', 'clinic_utc_offsets', 'patient_day_deltas', 'patient_day_counts']) {
+      for (const table of [
+        'patient_day_counts_zone',
+        'clinic_utc_offsets',
+        'patient_day_deltas',
+        'patient_day_counts',
+      ]) {
         await db.schema.dropTable(table).ifExists().execute();
       }
     },

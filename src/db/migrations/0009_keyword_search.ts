@@ -65,7 +65,9 @@ export function keywordSearchMigration(dialect: DialectName): Migration {
       // build must not stop half-way (a table without its triggers would go stale). The
       // statements may also run twice (a crash after this commit, before the migration is
       // recorded): they create only what is missing and the build starts from empty.
-      await db.transaction().execute((trx) => runAll(trx, [...statements.tables, ...statements.build, ...statements.triggers]));
+      await db
+        .transaction()
+        .execute((trx) => runAll(trx, [...statements.tables, ...statements.build, ...statements.triggers]));
     },
     async down(db: Kysely<any>) {
       if (dialect === 'postgres') {
@@ -73,8 +75,10 @@ export function keywordSearchMigration(dialect: DialectName): Migration {
         await sql`drop function if exists patient_keyword_bigrams(text, text, text, text)`.execute(db);
         return;
       }
-      for (const event of ['insert', 'update', 'delete']) await sql.raw(`drop trigger if exists patients_keyword_${event}`).execute(db);
-      for (const table of ['patient_keyword_fts', 'patient_keyword_bigrams', 'patient_keyword_positions']) await db.schema.dropTable(table).ifExists().execute();
+      for (const event of ['insert', 'update', 'delete'])
+        await sql.raw(`drop trigger if exists patients_keyword_${event}`).execute(db);
+      for (const table of ['patient_keyword_fts', 'patient_keyword_bigrams', 'patient_keyword_positions'])
+        await db.schema.dropTable(table).ifExists().execute();
     },
   };
 }

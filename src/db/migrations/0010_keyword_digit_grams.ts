@@ -1,6 +1,14 @@
 import type { Kysely, Migration } from 'kysely';
 import type { DialectName } from '../database.js';
-import { firstSqliteKeywordIndex, ftsValues, runAll, SQLITE_GRAM_LISTS_BUILD, sqliteBigramsOf, sqliteDigitGramsOf, WATCHED } from '../keyword-index.js';
+import {
+  firstSqliteKeywordIndex,
+  ftsValues,
+  runAll,
+  SQLITE_GRAM_LISTS_BUILD,
+  sqliteBigramsOf,
+  sqliteDigitGramsOf,
+  WATCHED,
+} from '../keyword-index.js';
 
 /*
  * SQLite keyword search at a million patients, second step (issue 6). One list request (page +
@@ -96,16 +104,25 @@ export function keywordDigitGramsMigration(dialect: DialectName): Migration {
     async up(db: Kysely<any>) {
       if (dialect === 'postgres') return runAll(db, POSTGRES_STATEMENTS);
       // One transaction, as in 0009: a table without its triggers would go stale.
-      await db.transaction().execute((trx) => runAll(trx, [...DROP_TRIGGERS, ...TABLES, ...SQLITE_GRAM_LISTS_BUILD, ...CREATE_TRIGGERS]));
+      await db
+        .transaction()
+        .execute((trx) => runAll(trx, [...DROP_TRIGGERS, ...TABLES, ...SQLITE_GRAM_LISTS_BUILD, ...CREATE_TRIGGERS]));
     },
     async down(db: Kysely<any>) {
       if (dialect === 'postgres') {
-        await runAll(db, ['drop index if exists patients_keyword_digit_grams_idx', 'drop function if exists patient_keyword_digit_grams(text, text, text, text)']);
+        await runAll(db, [
+          'drop index if exists patients_keyword_digit_grams_idx',
+          'drop function if exists patient_keyword_digit_grams(text, text, text, text)',
+        ]);
         return;
       }
       await db.transaction().execute(async (trx) => {
         // 0009's bigram table had the key (gram, patient_id).
-        await runAll(trx, [...DROP_TRIGGERS, 'drop table if exists patient_keyword_digit_grams', 'drop table if exists patient_keyword_bigrams']);
+        await runAll(trx, [
+          ...DROP_TRIGGERS,
+          'drop table if exists patient_keyword_digit_grams',
+          'drop table if exists patient_keyword_bigrams',
+        ]);
       });
       // Back to 0009's shape: it creates what is missing (its triggers, its bigram table) and fills the bigrams of every row.
       const first = firstSqliteKeywordIndex();

@@ -30,7 +30,15 @@ export function poolCountsMigration(dialect: DialectName): Migration {
   return {
     async up(db: Kysely<any>) {
       await dropRollupTriggers(db, dialect);
-      await createRollupTriggers(db, dialect, ['none', 'channel', 'disease', 'doctor', 'advisory_way', 'state_channel', 'author']);
+      await createRollupTriggers(db, dialect, [
+        'none',
+        'channel',
+        'disease',
+        'doctor',
+        'advisory_way',
+        'state_channel',
+        'author',
+      ]);
       await sql`update patient_day_counts_zone set time_zone = null where id = 1`.execute(db);
     },
     async down(db: Kysely<any>) {

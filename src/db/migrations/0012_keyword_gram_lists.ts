@@ -72,7 +72,11 @@ const TRIGGER_FUNCTIONS = [
     `end if; return null; end $$`,
 ];
 
-const changed = [...WATCHED.map((column) => `old.${column} is distinct from new.${column}`), 'old.add_time is distinct from new.add_time', '(old.deleted_at is null) <> (new.deleted_at is null)'].join(' or ');
+const changed = [
+  ...WATCHED.map((column) => `old.${column} is distinct from new.${column}`),
+  'old.add_time is distinct from new.add_time',
+  '(old.deleted_at is null) <> (new.deleted_at is null)',
+].join(' or ');
 
 const TRIGGERS = [
   'create trigger patients_keyword_lists_insert after insert on patients referencing new table as new_rows for each statement execute function patients_keyword_lists_insert()',
@@ -81,7 +85,9 @@ const TRIGGERS = [
 ];
 
 const DROP = [
-  ...['insert', 'delete', 'update'].map((event) => `drop trigger if exists patients_keyword_lists_${event} on patients`),
+  ...['insert', 'delete', 'update'].map(
+    (event) => `drop trigger if exists patients_keyword_lists_${event} on patients`,
+  ),
   ...['insert', 'delete', 'update'].map((event) => `drop function if exists patients_keyword_lists_${event}()`),
   'drop table if exists patient_keyword_digit_grams',
   'drop table if exists patient_keyword_bigrams',
@@ -92,7 +98,15 @@ export function keywordGramListsMigration(dialect: DialectName): Migration {
   return {
     async up(db: Kysely<any>) {
       // SQLite has had these lists since 0010. PostgreSQL runs a migration in one transaction.
-      if (dialect === 'postgres') await runAll(db, [PAIRS_FUNCTION, ...TABLES, ...POSTGRES_GRAM_LISTS_BUILD, ...KEYS, ...TRIGGER_FUNCTIONS, ...TRIGGERS]);
+      if (dialect === 'postgres')
+        await runAll(db, [
+          PAIRS_FUNCTION,
+          ...TABLES,
+          ...POSTGRES_GRAM_LISTS_BUILD,
+          ...KEYS,
+          ...TRIGGER_FUNCTIONS,
+          ...TRIGGERS,
+        ]);
     },
     async down(db: Kysely<any>) {
       if (dialect === 'postgres') await runAll(db, DROP);

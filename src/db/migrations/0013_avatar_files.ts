@@ -51,10 +51,14 @@ async function backfill(db: Kysely<any>): Promise<void> {
   const rows: { file_name: string; patient_id: number; created_at: number }[] = [];
   for (const [fileName, patientIds] of claimants) {
     const owner = patientIds.length === 1 ? patientIds[0] : await uploaderOf(db, fileName);
-    if (owner !== undefined && patientIds.includes(owner)) rows.push({ file_name: fileName, patient_id: owner, created_at: now });
+    if (owner !== undefined && patientIds.includes(owner))
+      rows.push({ file_name: fileName, patient_id: owner, created_at: now });
   }
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    await db.insertInto('avatar_files').values(rows.slice(start, start + INSERT_CHUNK)).execute();
+    await db
+      .insertInto('avatar_files')
+      .values(rows.slice(start, start + INSERT_CHUNK))
+      .execute();
   }
 }
 

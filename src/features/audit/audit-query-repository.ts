@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { AuditActorType, AuditLogTable, AuditOutcome, Database } from '../../db/schema.js';
 
 export interface AuditLogFilters {
@@ -63,10 +63,22 @@ export class AuditQueryRepository {
       .selectFrom('audit_denials')
       .select(['actor_id', 'route', 'minute', 'attempts'])
       .where((eb) =>
-        eb.or(buckets.map((bucket) => eb.and([eb('actor_id', '=', bucket.actorId), eb('route', '=', bucket.route), eb('minute', '=', bucket.minute)]))),
+        eb.or(
+          buckets.map((bucket) =>
+            eb.and([
+              eb('actor_id', '=', bucket.actorId),
+              eb('route', '=', bucket.route),
+              eb('minute', '=', bucket.minute),
+            ]),
+          ),
+        ),
       )
       .execute();
-    for (const row of rows) attempts.set(denialKey({ actorId: row.actor_id, route: row.route, minute: Number(row.minute) }), Number(row.attempts));
+    for (const row of rows)
+      attempts.set(
+        denialKey({ actorId: row.actor_id, route: row.route, minute: Number(row.minute) }),
+        Number(row.attempts),
+      );
     return attempts;
   }
 }
@@ -79,4 +91,3 @@ export interface DenialBucket {
 }
 
 export const denialKey = (bucket: DenialBucket): string => `${bucket.actorId} ${bucket.minute} ${bucket.route}`;
-

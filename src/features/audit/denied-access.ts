@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { auditActorOf } from '../../http/request-context.js';
 import type { AuditRepository } from '../../domain/audit.js';
+import { auditActorOf } from '../../http/request-context.js';
 
 const MINUTE_MS = 60_000;
 
@@ -28,7 +28,10 @@ const TARGET_TYPE_BY_SEGMENT: Record<string, string> = {
  * telling the two apart here would be the oracle the 404 avoids. A caller who sees every patient
  * gets 404 only for what is not there: no denial.
  */
-function deniedTarget(request: FastifyRequest, reply: FastifyReply): { targetType: string | undefined; targetId: string | undefined } | undefined {
+function deniedTarget(
+  request: FastifyRequest,
+  reply: FastifyReply,
+): { targetType: string | undefined; targetId: string | undefined } | undefined {
   const params = (request.params ?? {}) as Record<string, unknown>;
   const id = params.id;
   const namedRecord = id !== undefined && id !== null && String(id) !== '';
@@ -36,7 +39,10 @@ function deniedTarget(request: FastifyRequest, reply: FastifyReply): { targetTyp
   if (reply.statusCode !== 403 && !(reply.statusCode === 404 && namedRecord && scopedView)) return undefined;
   const routeUrl = request.routeOptions.url ?? '';
   const segment = routeUrl.replace(/^\/back_end\/api\/v1\//, '').split('/')[0] ?? '';
-  return { targetType: namedRecord ? (TARGET_TYPE_BY_SEGMENT[segment] ?? segment) : undefined, targetId: namedRecord ? String(id).slice(0, 64) : undefined };
+  return {
+    targetType: namedRecord ? (TARGET_TYPE_BY_SEGMENT[segment] ?? segment) : undefined,
+    targetId: namedRecord ? String(id).slice(0, 64) : undefined,
+  };
 }
 
 /**
@@ -64,7 +70,11 @@ export class DeniedAccessRecorder {
     });
   }
 
-  private async record(request: FastifyRequest, status: number, target: { targetType: string | undefined; targetId: string | undefined }): Promise<void> {
+  private async record(
+    request: FastifyRequest,
+    status: number,
+    target: { targetType: string | undefined; targetId: string | undefined },
+  ): Promise<void> {
     const actor = auditActorOf(request);
     const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
     const minute = Math.floor(Date.now() / MINUTE_MS);
@@ -72,13 +82,23 @@ export class DeniedAccessRecorder {
       const bucket = await trx
         .insertInto('audit_denials')
         .values({ actor_id: request.staff!.id, route, minute, attempts: 1 })
-        .onConflict((conflict) => conflict.columns(['actor_id', 'route', 'minute']).doUpdateSet((eb) => ({ attempts: eb('audit_denials.attempts', '+', 1) })))
+        .onConflict((conflict) =>
+          conflict
+            .columns(['actor_id', 'route', 'minute'])
+            .doUpdateSet((eb) => ({ attempts: eb('audit_denials.attempts', '+', 1) })),
+        )
         .returning('attempts')
         .executeTakeFirstOrThrow();
       if (Number(bucket.attempts) > 1) return;
       await this.audit.record(
         actor,
-        { action: 'access.denied', targetType: target.targetType, targetId: target.targetId, outcome: 'denied', details: { route, status, minute } },
+        {
+          action: 'access.denied',
+          targetType: target.targetType,
+          targetId: target.targetId,
+          outcome: 'denied',
+          details: { route, status, minute },
+        },
         trx,
       );
     });

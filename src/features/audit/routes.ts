@@ -8,14 +8,19 @@ function parseDetails(text: string | null): Record<string, unknown> | null {
   if (text === null) return null;
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : { value: parsed };
   } catch {
     return { raw: text };
   }
 }
 
 /** The (actor, route, minute) bucket an access.denied row stands for (see DeniedAccessRecorder). */
-function denialBucketOf(row: { action: string; actor_id: number | null }, details: Record<string, unknown> | null): DenialBucket | undefined {
+function denialBucketOf(
+  row: { action: string; actor_id: number | null },
+  details: Record<string, unknown> | null,
+): DenialBucket | undefined {
   if (row.action !== 'access.denied' || row.actor_id === null) return undefined;
   if (typeof details?.route !== 'string' || typeof details.minute !== 'number') return undefined;
   return { actorId: Number(row.actor_id), route: details.route, minute: details.minute };

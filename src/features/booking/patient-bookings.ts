@@ -1,5 +1,5 @@
-import type { Database } from '../../db/schema.js';
 import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import type { AppointmentRepository } from './appointments/repository.js';
 import type { ScheduleRepository } from './schedules/repository.js';
 
@@ -11,7 +11,10 @@ export class PatientBookings {
   ) {}
 
   /** In the purge's transaction: releases the places still booked, then deletes every appointment of the patient. */
-  async removeAllOf(patientId: number, trx: Transaction<Database>): Promise<{ appointmentsDeleted: number; placesReleased: number }> {
+  async removeAllOf(
+    patientId: number,
+    trx: Transaction<Database>,
+  ): Promise<{ appointmentsDeleted: number; placesReleased: number }> {
     let placesReleased = 0;
     for (const slot of await this.appointments.bookedSlotsOf(patientId, trx)) {
       const counter = await this.schedules.lockCounter(slot, trx);

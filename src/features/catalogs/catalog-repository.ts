@@ -1,5 +1,13 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { AdvisoryWaysTable, ChannelsTable, Database, DepartmentsTable, DiseasesTable, DoctorsTable, Executor } from '../../db/schema.js';
+import type {
+  AdvisoryWaysTable,
+  ChannelsTable,
+  Database,
+  DepartmentsTable,
+  DiseasesTable,
+  DoctorsTable,
+  Executor,
+} from '../../db/schema.js';
 
 export type CatalogKind = 'department' | 'disease' | 'doctor' | 'channel' | 'advisory_way';
 
@@ -75,7 +83,9 @@ export class CatalogRepository {
   }
 
   async findById(kind: CatalogKind, id: number, db: Executor = this.db): Promise<CatalogRow | undefined> {
-    return (await db.selectFrom(shared(kind)).selectAll().where('id', '=', id).executeTakeFirst()) as CatalogRow | undefined;
+    return (await db.selectFrom(shared(kind)).selectAll().where('id', '=', id).executeTakeFirst()) as
+      | CatalogRow
+      | undefined;
   }
 
   async exists(kind: CatalogKind, id: number, db: Executor = this.db): Promise<boolean> {
@@ -105,7 +115,11 @@ export class CatalogRepository {
   }
 
   /** Whether any patient record (recycle bin included) points to the entry. */
-  async referencedByPatients(kind: Exclude<CatalogKind, 'department'>, entry: { id: number; name: string }, db: Executor): Promise<boolean> {
+  async referencedByPatients(
+    kind: Exclude<CatalogKind, 'department'>,
+    entry: { id: number; name: string },
+    db: Executor,
+  ): Promise<boolean> {
     const query = db.selectFrom('patients').select('id').limit(1);
     const row =
       kind === 'advisory_way'
@@ -115,18 +129,37 @@ export class CatalogRepository {
   }
 
   async doctorHasVisits(doctorId: number, db: Executor): Promise<boolean> {
-    return (await db.selectFrom('visits').select('id').where('doctor_id', '=', doctorId).limit(1).executeTakeFirst()) !== undefined;
+    return (
+      (await db.selectFrom('visits').select('id').where('doctor_id', '=', doctorId).limit(1).executeTakeFirst()) !==
+      undefined
+    );
   }
 
   async departmentHasChildren(departmentId: number, db: Executor): Promise<boolean> {
-    const disease = await db.selectFrom('diseases').select('id').where('department_id', '=', departmentId).limit(1).executeTakeFirst();
+    const disease = await db
+      .selectFrom('diseases')
+      .select('id')
+      .where('department_id', '=', departmentId)
+      .limit(1)
+      .executeTakeFirst();
     if (disease) return true;
-    return (await db.selectFrom('doctors').select('id').where('department_id', '=', departmentId).limit(1).executeTakeFirst()) !== undefined;
+    return (
+      (await db
+        .selectFrom('doctors')
+        .select('id')
+        .where('department_id', '=', departmentId)
+        .limit(1)
+        .executeTakeFirst()) !== undefined
+    );
   }
 
   /** Patients keep the advisory way by name: a rename carries over to them. */
   async renameAdvisoryWayOnPatients(oldName: string, newName: string, db: Transaction<Database>): Promise<number> {
-    const result = await db.updateTable('patients').set({ advisory_way: newName }).where('advisory_way', '=', oldName).executeTakeFirst();
+    const result = await db
+      .updateTable('patients')
+      .set({ advisory_way: newName })
+      .where('advisory_way', '=', oldName)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 }

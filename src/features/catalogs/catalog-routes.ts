@@ -1,15 +1,27 @@
 import { type TSchema, Type } from 'typebox';
 import { auditActorOf } from '../../http/request-context.js';
-import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
+import { DeletedResponse, IdParams, StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { DeletedResponse, IdParams } from '../../http/schemas.js';
 import type { CatalogRow, DoctorRow } from './catalog-repository.js';
-import { AdvisoryWayCreateBody, AdvisoryWaySchema, AdvisoryWayUpdateBody, ChannelSchema, DoctorCreateBody, DoctorListQuery, DoctorSchema, DoctorUpdateBody, IncludeInactiveQuery, NamedEntryCreateBody, NamedEntryUpdateBody } from './schemas.js';
+import {
+  AdvisoryWayCreateBody,
+  AdvisoryWaySchema,
+  AdvisoryWayUpdateBody,
+  ChannelSchema,
+  DoctorCreateBody,
+  DoctorListQuery,
+  DoctorSchema,
+  DoctorUpdateBody,
+  IncludeInactiveQuery,
+  NamedEntryCreateBody,
+  NamedEntryUpdateBody,
+} from './schemas.js';
 import type { CatalogService } from './service.js';
 import { catalogValuesFrom, rowOfKind, toWireAdvisoryWay, toWireChannel, toWireDoctor } from './wire.js';
 
 const TAG = 'staff: catalogs';
-const DELETE_RULE = 'Refused with 409 while any patient (or other record) refers to the entry: deactivate it instead with is_active=false.';
+const DELETE_RULE =
+  'Refused with 409 while any patient (or other record) refers to the entry: deactivate it instead with is_active=false.';
 
 interface NamedListSpec {
   kind: 'channel' | 'advisory_way';
@@ -39,10 +51,19 @@ function registerNamedList(app: TypedApp, service: CatalogService, spec: NamedLi
   });
 
   app.post(spec.path, {
-    schema: { tags: [TAG], summary: `Create a ${spec.singular} -> 201 {${spec.singular}}`, body: spec.bodies.create, response: withErrors('staff', { 201: single(spec.schema) }, [400, 401, 403, 409]) },
+    schema: {
+      tags: [TAG],
+      summary: `Create a ${spec.singular} -> 201 {${spec.singular}}`,
+      body: spec.bodies.create,
+      response: withErrors('staff', { 201: single(spec.schema) }, [400, 401, 403, 409]),
+    },
     config: { access: 'catalogs:manage' },
     handler: async (request, reply) => {
-      const row = await service.create(spec.kind, { ...catalogValuesFrom(request.body), name: request.body.name }, auditActorOf(request));
+      const row = await service.create(
+        spec.kind,
+        { ...catalogValuesFrom(request.body), name: request.body.name },
+        auditActorOf(request),
+      );
       return reply.code(201).send({ [spec.singular]: spec.toWire(row) });
     },
   });
@@ -57,11 +78,22 @@ function registerNamedList(app: TypedApp, service: CatalogService, spec: NamedLi
       response: withErrors('staff', { 200: single(spec.schema) }, [400, 401, 403, 404, 409]),
     },
     config: { access: 'catalogs:manage' },
-    handler: async (request) => ({ [spec.singular]: spec.toWire(await service.update(spec.kind, request.params.id, catalogValuesFrom(request.body), auditActorOf(request))) }),
+    handler: async (request) => ({
+      [spec.singular]: spec.toWire(
+        await service.update(spec.kind, request.params.id, catalogValuesFrom(request.body), auditActorOf(request)),
+      ),
+    }),
   });
 
   app.delete(`${spec.path}/:id`, {
-    schema: { tags: [TAG], summary: `Delete a ${spec.singular}`, description: DELETE_RULE, params: IdParams, body: StaffTokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
+    schema: {
+      tags: [TAG],
+      summary: `Delete a ${spec.singular}`,
+      description: DELETE_RULE,
+      params: IdParams,
+      body: StaffTokenOnly,
+      response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]),
+    },
     config: { access: 'catalogs:manage' },
     handler: async (request) => {
       await service.delete(spec.kind, request.params.id, auditActorOf(request));
@@ -80,15 +112,29 @@ export function registerCatalogListRoutes(app: TypedApp, service: CatalogService
     },
     config: { access: 'catalogs:view' },
     handler: async (request) => ({
-      doctors: (await service.repository.listDoctors({ includeInactive: request.query.include_inactive, departmentId: request.query.department_id })).map(toWireDoctor),
+      doctors: (
+        await service.repository.listDoctors({
+          includeInactive: request.query.include_inactive,
+          departmentId: request.query.department_id,
+        })
+      ).map(toWireDoctor),
     }),
   });
 
   app.post('/doctors', {
-    schema: { tags: [TAG], summary: 'Create a doctor -> 201 {doctor}', body: DoctorCreateBody, response: withErrors('staff', { 201: Type.Object({ doctor: DoctorSchema }) }, [400, 401, 403]) },
+    schema: {
+      tags: [TAG],
+      summary: 'Create a doctor -> 201 {doctor}',
+      body: DoctorCreateBody,
+      response: withErrors('staff', { 201: Type.Object({ doctor: DoctorSchema }) }, [400, 401, 403]),
+    },
     config: { access: 'catalogs:manage' },
     handler: async (request, reply) => {
-      const row = await service.create('doctor', { ...catalogValuesFrom(request.body), name: request.body.name }, auditActorOf(request));
+      const row = await service.create(
+        'doctor',
+        { ...catalogValuesFrom(request.body), name: request.body.name },
+        auditActorOf(request),
+      );
       return reply.code(201).send({ doctor: toWireDoctor(rowOfKind<DoctorRow>(row)) });
     },
   });
@@ -102,11 +148,24 @@ export function registerCatalogListRoutes(app: TypedApp, service: CatalogService
       response: withErrors('staff', { 200: Type.Object({ doctor: DoctorSchema }) }, [400, 401, 403, 404]),
     },
     config: { access: 'catalogs:manage' },
-    handler: async (request) => ({ doctor: toWireDoctor(rowOfKind<DoctorRow>(await service.update('doctor', request.params.id, catalogValuesFrom(request.body), auditActorOf(request)))) }),
+    handler: async (request) => ({
+      doctor: toWireDoctor(
+        rowOfKind<DoctorRow>(
+          await service.update('doctor', request.params.id, catalogValuesFrom(request.body), auditActorOf(request)),
+        ),
+      ),
+    }),
   });
 
   app.delete('/doctors/:id', {
-    schema: { tags: [TAG], summary: 'Delete a doctor no patient or visit refers to', description: DELETE_RULE, params: IdParams, body: StaffTokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
+    schema: {
+      tags: [TAG],
+      summary: 'Delete a doctor no patient or visit refers to',
+      description: DELETE_RULE,
+      params: IdParams,
+      body: StaffTokenOnly,
+      response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]),
+    },
     config: { access: 'catalogs:manage' },
     handler: async (request) => {
       await service.delete('doctor', request.params.id, auditActorOf(request));
@@ -134,6 +193,7 @@ export function registerCatalogListRoutes(app: TypedApp, service: CatalogService
     schema: AdvisoryWaySchema,
     toWire: (row) => toWireAdvisoryWay(rowOfKind(row)),
     list: (includeInactive) => service.repository.listAdvisoryWays(includeInactive),
-    notes: 'Patients store the advisory way by name: renaming one renames it on their records too, in the same transaction.',
+    notes:
+      'Patients store the advisory way by name: renaming one renames it on their records too, in the same transaction.',
   });
 }

@@ -1,10 +1,18 @@
 import { Type } from 'typebox';
 import { auditActorOf } from '../../http/request-context.js';
-import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
+import { DeletedResponse, IdParams, StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { DeletedResponse, IdParams } from '../../http/schemas.js';
 import type { DepartmentRow, DiseaseRow } from './catalog-repository.js';
-import { DepartmentSchema, DepartmentTreeSchema, DiseaseCreateBody, DiseaseSchema, DiseaseUpdateBody, IncludeInactiveQuery, NamedEntryCreateBody, NamedEntryUpdateBody } from './schemas.js';
+import {
+  DepartmentSchema,
+  DepartmentTreeSchema,
+  DiseaseCreateBody,
+  DiseaseSchema,
+  DiseaseUpdateBody,
+  IncludeInactiveQuery,
+  NamedEntryCreateBody,
+  NamedEntryUpdateBody,
+} from './schemas.js';
 import type { CatalogService } from './service.js';
 import { catalogValuesFrom, rowOfKind, toWireDepartment, toWireDisease } from './wire.js';
 
@@ -17,9 +25,14 @@ export function registerDepartmentRoutes(app: TypedApp, service: CatalogService)
     schema: {
       tags: [TAG],
       summary: 'Departments with their diseases (two-level tree), in list order',
-      description: 'Without include_inactive, deactivated departments and diseases are left out (what new records may use).',
+      description:
+        'Without include_inactive, deactivated departments and diseases are left out (what new records may use).',
       querystring: IncludeInactiveQuery,
-      response: withErrors('staff', { 200: Type.Object({ departments: Type.Array(DepartmentTreeSchema) }) }, [400, 401, 403]),
+      response: withErrors(
+        'staff',
+        { 200: Type.Object({ departments: Type.Array(DepartmentTreeSchema) }) },
+        [400, 401, 403],
+      ),
     },
     config: { access: 'catalogs:view' },
     handler: async (request) => ({
@@ -31,7 +44,12 @@ export function registerDepartmentRoutes(app: TypedApp, service: CatalogService)
   });
 
   app.post('/departments', {
-    schema: { tags: [TAG], summary: 'Create a department -> 201 {department}', body: NamedEntryCreateBody, response: withErrors('staff', { 201: Type.Object({ department: DepartmentSchema }) }, [400, 401, 403, 409]) },
+    schema: {
+      tags: [TAG],
+      summary: 'Create a department -> 201 {department}',
+      body: NamedEntryCreateBody,
+      response: withErrors('staff', { 201: Type.Object({ department: DepartmentSchema }) }, [400, 401, 403, 409]),
+    },
     config: { access: 'catalogs:manage' },
     handler: async (request, reply) => {
       const { name, ...rest } = catalogValuesFrom(request.body);
@@ -50,12 +68,23 @@ export function registerDepartmentRoutes(app: TypedApp, service: CatalogService)
     },
     config: { access: 'catalogs:manage' },
     handler: async (request) => ({
-      department: toWireDepartment(rowOfKind<DepartmentRow>(await service.update('department', request.params.id, catalogValuesFrom(request.body), auditActorOf(request)))),
+      department: toWireDepartment(
+        rowOfKind<DepartmentRow>(
+          await service.update('department', request.params.id, catalogValuesFrom(request.body), auditActorOf(request)),
+        ),
+      ),
     }),
   });
 
   app.delete('/departments/:id', {
-    schema: { tags: [TAG], summary: 'Delete a department without diseases or doctors', description: DELETE_RULE, params: IdParams, body: StaffTokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
+    schema: {
+      tags: [TAG],
+      summary: 'Delete a department without diseases or doctors',
+      description: DELETE_RULE,
+      params: IdParams,
+      body: StaffTokenOnly,
+      response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]),
+    },
     config: { access: 'catalogs:manage' },
     handler: async (request) => {
       await service.delete('department', request.params.id, auditActorOf(request));
@@ -64,7 +93,12 @@ export function registerDepartmentRoutes(app: TypedApp, service: CatalogService)
   });
 
   app.post('/diseases', {
-    schema: { tags: [TAG], summary: 'Create a disease in a department -> 201 {disease}', body: DiseaseCreateBody, response: withErrors('staff', { 201: Type.Object({ disease: DiseaseSchema }) }, [400, 401, 403, 409]) },
+    schema: {
+      tags: [TAG],
+      summary: 'Create a disease in a department -> 201 {disease}',
+      body: DiseaseCreateBody,
+      response: withErrors('staff', { 201: Type.Object({ disease: DiseaseSchema }) }, [400, 401, 403, 409]),
+    },
     config: { access: 'catalogs:manage' },
     handler: async (request, reply) => {
       const { name, ...rest } = catalogValuesFrom(request.body);
@@ -83,12 +117,23 @@ export function registerDepartmentRoutes(app: TypedApp, service: CatalogService)
     },
     config: { access: 'catalogs:manage' },
     handler: async (request) => ({
-      disease: toWireDisease(rowOfKind<DiseaseRow>(await service.update('disease', request.params.id, catalogValuesFrom(request.body), auditActorOf(request)))),
+      disease: toWireDisease(
+        rowOfKind<DiseaseRow>(
+          await service.update('disease', request.params.id, catalogValuesFrom(request.body), auditActorOf(request)),
+        ),
+      ),
     }),
   });
 
   app.delete('/diseases/:id', {
-    schema: { tags: [TAG], summary: 'Delete a disease no patient refers to', description: DELETE_RULE, params: IdParams, body: StaffTokenOnly, response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]) },
+    schema: {
+      tags: [TAG],
+      summary: 'Delete a disease no patient refers to',
+      description: DELETE_RULE,
+      params: IdParams,
+      body: StaffTokenOnly,
+      response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]),
+    },
     config: { access: 'catalogs:manage' },
     handler: async (request) => {
       await service.delete('disease', request.params.id, auditActorOf(request));

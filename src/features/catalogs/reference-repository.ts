@@ -10,7 +10,11 @@ export type ReferenceTable = 'diseases' | 'channels' | 'doctors';
 export class ReferenceRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async isActive(table: ReferenceTable, id: number, db: Kysely<Database> | Transaction<Database> = this.db): Promise<boolean> {
+  async isActive(
+    table: ReferenceTable,
+    id: number,
+    db: Kysely<Database> | Transaction<Database> = this.db,
+  ): Promise<boolean> {
     if (table === 'diseases') {
       // A deactivated department takes its diseases out of the offer with it.
       const disease = await db
@@ -25,7 +29,10 @@ export class ReferenceRepository {
     return row?.is_active === 1;
   }
 
-  async channelIdBySystemKey(systemKey: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<number | null> {
+  async channelIdBySystemKey(
+    systemKey: string,
+    db: Kysely<Database> | Transaction<Database> = this.db,
+  ): Promise<number | null> {
     const row = await db.selectFrom('channels').select('id').where('system_key', '=', systemKey).executeTakeFirst();
     return row?.id ?? null;
   }

@@ -1,8 +1,18 @@
 import { type TSchema, Type } from 'typebox';
-import { Clearable, Nullable, RecordId, StaffTokenField } from '../../http/schemas.js';
-import { SINGLE_LINE_PATTERN, SingleLineName } from '../../http/schemas.js';
+import {
+  Clearable,
+  Nullable,
+  RecordId,
+  SINGLE_LINE_PATTERN,
+  SingleLineName,
+  StaffTokenField,
+} from '../../http/schemas.js';
 
-const SortOrder = Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'position in lists (ascending); new entries go last when omitted' });
+const SortOrder = Type.Integer({
+  minimum: 0,
+  maximum: 1_000_000,
+  description: 'position in lists (ascending); new entries go last when omitted',
+});
 const IsActive = Type.Boolean({ description: 'false: kept on old records, no longer offered for new ones' });
 const CatalogName = SingleLineName(32, '名称');
 
@@ -35,13 +45,22 @@ export const DoctorSchema = Type.Object({
 });
 export const ChannelSchema = Type.Object({
   ...entryFields,
-  systemKey: Nullable(Type.String({ description: 'set on channels the system assigns itself; such a channel cannot be renamed or deleted' })),
+  systemKey: Nullable(
+    Type.String({
+      description: 'set on channels the system assigns itself; such a channel cannot be renamed or deleted',
+    }),
+  ),
 });
 export const AdvisoryWaySchema = Type.Object({ ...entryFields });
 
 const namedEntryBodies = <T extends TSchema>(name: T) => ({
   create: Type.Object({ token: StaffTokenField, name, sort_order: Type.Optional(SortOrder) }),
-  update: Type.Object({ token: StaffTokenField, name: Type.Optional(name), sort_order: Type.Optional(SortOrder), is_active: Type.Optional(IsActive) }),
+  update: Type.Object({
+    token: StaffTokenField,
+    name: Type.Optional(name),
+    sort_order: Type.Optional(SortOrder),
+    is_active: Type.Optional(IsActive),
+  }),
 });
 const namedEntry = namedEntryBodies(CatalogName);
 export const NamedEntryCreateBody = namedEntry.create;
@@ -51,7 +70,12 @@ const advisoryWay = namedEntryBodies(SingleLineName(20, '名称'));
 export const AdvisoryWayCreateBody = advisoryWay.create;
 export const AdvisoryWayUpdateBody = advisoryWay.update;
 
-export const DiseaseCreateBody = Type.Object({ token: StaffTokenField, department_id: RecordId('科室'), name: CatalogName, sort_order: Type.Optional(SortOrder) });
+export const DiseaseCreateBody = Type.Object({
+  token: StaffTokenField,
+  department_id: RecordId('科室'),
+  name: CatalogName,
+  sort_order: Type.Optional(SortOrder),
+});
 export const DiseaseUpdateBody = Type.Object({
   token: StaffTokenField,
   department_id: Type.Optional(RecordId('move to this department')),

@@ -1,10 +1,9 @@
 import type { Transaction } from 'kysely';
-import { isUniqueViolation } from '../../db/database.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
+import type { AuditActor } from '../../domain/audit.js';
 import { AppError } from '../../http/errors.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../../domain/audit.js';
-import { isForeignKeyViolation } from '../../db/database.js';
 import type { CatalogKind, CatalogRepository, CatalogRow, CatalogValues, DiseaseRow } from './catalog-repository.js';
 
 export const PORTAL_CHANNEL_SYSTEM_KEY = 'portal_self_registration';
@@ -20,7 +19,8 @@ const labelOf: Record<CatalogKind, string> = {
 /** What a create or update asked for, already in column names; undefined = not given. */
 export type CatalogInput = CatalogValues;
 
-const fieldsOf = (values: CatalogValues) => Object.keys(values).filter((key) => values[key as keyof CatalogValues] !== undefined) as (keyof CatalogValues)[];
+const fieldsOf = (values: CatalogValues) =>
+  Object.keys(values).filter((key) => values[key as keyof CatalogValues] !== undefined) as (keyof CatalogValues)[];
 
 /** Catalog rules: unique names, references that must exist, delete only when nothing points to the entry. */
 export class CatalogService {
@@ -31,9 +31,13 @@ export class CatalogService {
 
   /** Departments with their diseases, two queries for the whole tree. */
   async departmentTree(includeInactive: boolean) {
-    const [departments, diseases] = await Promise.all([this.repository.listDepartments(includeInactive), this.repository.listDiseases(includeInactive)]);
+    const [departments, diseases] = await Promise.all([
+      this.repository.listDepartments(includeInactive),
+      this.repository.listDiseases(includeInactive),
+    ]);
     const byDepartment = new Map<number, DiseaseRow[]>();
-    for (const disease of diseases) byDepartment.set(disease.department_id, [...(byDepartment.get(disease.department_id) ?? []), disease]);
+    for (const disease of diseases)
+      byDepartment.set(disease.department_id, [...(byDepartment.get(disease.department_id) ?? []), disease]);
     return departments.map((department) => ({ department, diseases: byDepartment.get(department.id) ?? [] }));
   }
 
@@ -45,7 +49,11 @@ export class CatalogService {
       const id = await this.repository.insert(kind, values, trx);
       const row = await this.repository.findById(kind, id, trx);
       if (!row) throw new Error('inserted catalog entry not found');
-      await this.core.audit.record(actor, { action: 'catalog.create', targetType: kind, targetId: id, details: { name: row.name } }, trx);
+      await this.core.audit.record(
+        actor,
+        { action: 'catalog.create', targetType: kind, targetId: id, details: { name: row.name } },
+        trx,
+      );
       return row;
     });
   }
@@ -56,7 +64,9 @@ export class CatalogService {
     return this.write(kind, async (trx) => {
       const before = await this.repository.findById(kind, id, trx);
       if (!before) throw this.notFound(kind);
-      const changedFields = fieldsOf(values).filter((field) => values[field] !== (before as unknown as Record<string, unknown>)[field]);
+      const changedFields = fieldsOf(values).filter(
+        (field) => values[field] !== (before as unknown as Record<string, unknown>)[field],
+      );
       if (changedFields.length === 0) return before;
       if (changedFields.includes('name') && 'system_key' in before && before.system_key === PORTAL_CHANNEL_SYSTEM_KEY) {
         throw new AppError('conflict', '系统渠道“患者端自助注册”不能改名');
@@ -66,7 +76,12 @@ export class CatalogService {
       await this.repository.update(kind, id, changes, trx);
       const details: Record<string, unknown> = {
         name: before.name,
-        changed: Object.fromEntries(changedFields.map((field) => [field, { before: (before as unknown as Record<string, unknown>)[field] ?? null, after: values[field] }])),
+        changed: Object.fromEntries(
+          changedFields.map((field) => [
+            field,
+            { before: (before as unknown as Record<string, unknown>)[field] ?? null, after: values[field] },
+          ]),
+        ),
       };
       if (kind === 'advisory_way' && changes.name !== undefined) {
         details.patientsRenamed = await this.repository.renameAdvisoryWayOnPatients(before.name, changes.name, trx);
@@ -84,7 +99,8 @@ export class CatalogService {
       await this.write(kind, async (trx) => {
         const entry = await this.repository.findById(kind, id, trx);
         if (!entry) throw this.notFound(kind);
-        if ('system_key' in entry && entry.system_key !== null) throw new AppError('conflict', '系统渠道不能删除，可以停用');
+        if ('system_key' in entry && entry.system_key !== null)
+          throw new AppError('conflict', '系统渠道不能删除，可以停用');
         if (kind === 'department') {
           if (await this.repository.departmentHasChildren(id, trx)) {
             throw new AppError('conflict', '该科室下还有病种或医生，不能删除，请先删除或移走它们，或改为停用');
@@ -94,7 +110,11 @@ export class CatalogService {
         }
         if (kind === 'doctor' && (await this.repository.doctorHasVisits(id, trx))) throw inUse();
         await this.repository.delete(kind, id, trx);
-        await this.core.audit.record(actor, { action: 'catalog.delete', targetType: kind, targetId: id, details: { name: entry.name } }, trx);
+        await this.core.audit.record(
+          actor,
+          { action: 'catalog.delete', targetType: kind, targetId: id, details: { name: entry.name } },
+          trx,
+        );
       });
     } catch (error) {
       // Another table (appointments, schedules ...) still points to it: the transaction rolled back.
@@ -108,8 +128,14 @@ export class CatalogService {
   }
 
   private async assertLinksExist(kind: CatalogKind, values: CatalogValues, trx: Transaction<Database>): Promise<void> {
-    if ((kind === 'disease' || kind === 'doctor') && values.department_id != null && !(await this.repository.exists('department', values.department_id, trx))) {
-      throw new AppError('invalid_value', '参数不合法: department_id（科室不存在）', { extra: { field: 'department_id' } });
+    if (
+      (kind === 'disease' || kind === 'doctor') &&
+      values.department_id != null &&
+      !(await this.repository.exists('department', values.department_id, trx))
+    ) {
+      throw new AppError('invalid_value', '参数不合法: department_id（科室不存在）', {
+        extra: { field: 'department_id' },
+      });
     }
   }
 

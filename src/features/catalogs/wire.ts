@@ -1,4 +1,12 @@
-import type { AdvisoryWayRow, CatalogRow, CatalogValues, ChannelRow, DepartmentRow, DiseaseRow, DoctorRow } from './catalog-repository.js';
+import type {
+  AdvisoryWayRow,
+  CatalogRow,
+  CatalogValues,
+  ChannelRow,
+  DepartmentRow,
+  DiseaseRow,
+  DoctorRow,
+} from './catalog-repository.js';
 
 /** Catalog entries on the wire: ids as strings (as the seed sends ids), flags as booleans. */
 const common = (row: { id: number; name: string; sort_order: number; is_active: number }) => ({

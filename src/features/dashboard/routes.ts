@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
+import type { PatientScope } from '../../domain/patient-scope.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
 import { nowSeconds, staffOf } from '../../http/request-context.js';
-import { type StaffPrincipal } from '../../domain/principals.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { PatientScope } from '../../domain/patient-scope.js';
 import type { StatisticsService } from '../statistics/index.js';
 import type { DashboardRepository } from './repository.js';
 
@@ -18,7 +18,9 @@ const DashboardResponse = Type.Object({
   dashboard: Type.Object({
     date: Type.String({ description: 'today in the clinic calendar, YYYY-MM-DD' }),
     timeZone: Type.String(),
-    scope: Type.Union([Type.Literal('all'), Type.Literal('own')], { description: 'own: only the patients the caller registered' }),
+    scope: Type.Union([Type.Literal('all'), Type.Literal('own')], {
+      description: 'own: only the patients the caller registered',
+    }),
     today: PeriodFigures,
     month: PeriodFigures,
     expectedToday: Type.Object({
@@ -36,7 +38,11 @@ const DashboardResponse = Type.Object({
 const dashboardScope = (staff: StaffPrincipal): PatientScope =>
   staff.permissions.has('patients:view_all') ? { kind: 'all' } : { kind: 'own', authorId: staff.id };
 
-export function registerDashboardRoutes(app: TypedApp, repository: DashboardRepository, statistics: StatisticsService): void {
+export function registerDashboardRoutes(
+  app: TypedApp,
+  repository: DashboardRepository,
+  statistics: StatisticsService,
+): void {
   const clock = statistics.clock;
 
   app.get('/dashboard', {
@@ -57,7 +63,10 @@ export function registerDashboardRoutes(app: TypedApp, repository: DashboardRepo
       const scope = dashboardScope(staff);
       const period = clock.periodsAround(nowSeconds());
       const day = { start: period.dayStart, end: period.dayEnd };
-      const [today, month] = await Promise.all([repository.today(scope, day, staff.id, period.today), statistics.totals(scope, period.monthStart, period.monthEnd)]);
+      const [today, month] = await Promise.all([
+        repository.today(scope, day, staff.id, period.today),
+        statistics.totals(scope, period.monthStart, period.monthEnd),
+      ]);
       return {
         dashboard: {
           date: period.today,

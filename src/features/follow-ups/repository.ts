@@ -17,7 +17,11 @@ export interface NewFollowUp {
  * patient exists. A newer contact replaces the older plan, so only the latest one's
  * next_follow_up_date can make a patient due (the due list and the dashboard agree).
  */
-export function isLatestContactOfItsAuthor({ not, exists, selectFrom }: ExpressionBuilder<Database & { f: Database['follow_ups'] }, 'f'>) {
+export function isLatestContactOfItsAuthor({
+  not,
+  exists,
+  selectFrom,
+}: ExpressionBuilder<Database & { f: Database['follow_ups'] }, 'f'>) {
   return not(
     exists(
       selectFrom('follow_ups as later')

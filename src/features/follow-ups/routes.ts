@@ -1,12 +1,17 @@
-import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { withErrors } from '../../http/schemas.js';
-import type { TypedApp } from '../../http/typed-app.js';
-import type { PermissionKey } from '../../domain/permissions.js';
-import { PatientIdParams } from '../../http/schemas.js';
 import { canSeeFullPhone } from '../../domain/patient-scope.js';
+import type { PermissionKey } from '../../domain/permissions.js';
 import { maskPhone } from '../../domain/phone.js';
+import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
+import { PatientIdParams, withErrors } from '../../http/schemas.js';
+import type { TypedApp } from '../../http/typed-app.js';
 import type { FollowUpRow } from './repository.js';
-import { CreateFollowUpBody, DueFollowUpListResponse, FollowUpListResponse, FollowUpResponse, PagingQuery } from './schemas.js';
+import {
+  CreateFollowUpBody,
+  DueFollowUpListResponse,
+  FollowUpListResponse,
+  FollowUpResponse,
+  PagingQuery,
+} from './schemas.js';
 import type { FollowUpService } from './service.js';
 
 const TAGS = ['staff: follow-ups (回访)'];
@@ -30,10 +35,10 @@ export function registerFollowUpRoutes(app: TypedApp, service: FollowUpService):
   app.post('/patient/:id/follow-ups', {
     schema: {
       tags: TAGS,
-      summary: 'Record a follow-up contact on a patient\'s timeline -> 201 {followUp}',
+      summary: "Record a follow-up contact on a patient's timeline -> 201 {followUp}",
       description:
-        'Needs patients:edit and the patient in the caller\'s scope (404 otherwise). contact_time may not lie in the future; ' +
-        'next_follow_up_date (YYYY-MM-DD, clinic calendar) puts the patient on the caller\'s due list from that day. Audited ' +
+        "Needs patients:edit and the patient in the caller's scope (404 otherwise). contact_time may not lie in the future; " +
+        "next_follow_up_date (YYYY-MM-DD, clinic calendar) puts the patient on the caller's due list from that day. Audited " +
         '(patient.follow_up, without the content).',
       params: PatientIdParams,
       body: CreateFollowUpBody,
@@ -41,7 +46,13 @@ export function registerFollowUpRoutes(app: TypedApp, service: FollowUpService):
     },
     config: { access: 'patients:edit' },
     handler: async (request, reply) => {
-      const row = await service.create(staffOf(request), request.params.id, request.body, auditActorOf(request), nowSeconds());
+      const row = await service.create(
+        staffOf(request),
+        request.params.id,
+        request.body,
+        auditActorOf(request),
+        nowSeconds(),
+      );
       return reply.code(201).send({ followUp: toWireFollowUp(row) });
     },
   });
@@ -49,7 +60,7 @@ export function registerFollowUpRoutes(app: TypedApp, service: FollowUpService):
   app.get('/patient/:id/follow-ups', {
     schema: {
       tags: TAGS,
-      summary: 'A patient\'s follow-up timeline, newest contact first, with staff names',
+      summary: "A patient's follow-up timeline, newest contact first, with staff names",
       params: PatientIdParams,
       querystring: PagingQuery,
       response: withErrors('staff', { 200: FollowUpListResponse }, [400, 401, 403, 404]),
@@ -65,9 +76,9 @@ export function registerFollowUpRoutes(app: TypedApp, service: FollowUpService):
   app.get('/follow-ups/due', {
     schema: {
       tags: TAGS,
-      summary: 'The calling user\'s follow-ups due: next date today or earlier, latest contact per patient',
+      summary: "The calling user's follow-ups due: next date today or earlier, latest contact per patient",
       description:
-        'For each live patient in scope, the caller\'s latest follow-up counts; it is due when its next_follow_up_date is on or ' +
+        "For each live patient in scope, the caller's latest follow-up counts; it is due when its next_follow_up_date is on or " +
         'before today in the clinic time zone (CLINIC_TIMEZONE). A newer contact replaces the older plan. Oldest due first.',
       querystring: PagingQuery,
       response: withErrors('staff', { 200: DueFollowUpListResponse }, [400, 401, 403]),

@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable, StaffTokenField } from '../../http/schemas.js';
-import { UnixSeconds } from '../../http/schemas.js';
+import { Nullable, StaffTokenField, UnixSeconds } from '../../http/schemas.js';
 
 export const CreateFollowUpBody = Type.Object({
   token: StaffTokenField,
@@ -8,7 +7,13 @@ export const CreateFollowUpBody = Type.Object({
   way: Type.String({ minLength: 1, maxLength: 20, description: '回访方式: 电话, 微信, 短信 ...' }),
   content: Type.String({ minLength: 1, maxLength: 2000, description: '回访内容' }),
   next_follow_up_date: Type.Optional(
-    Nullable(Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: '下次回访日期 YYYY-MM-DD (clinic calendar)' })),
+    Nullable(
+      Type.String({
+        format: 'date',
+        pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+        description: '下次回访日期 YYYY-MM-DD (clinic calendar)',
+      }),
+    ),
   ),
 });
 

@@ -1,10 +1,10 @@
 import type { Static } from 'typebox';
-import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../domain/principals.js';
-import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import type { VisiblePatients } from '../../domain/visible-patients.js';
 import { scopeOf } from '../../domain/patient-scope.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
+import type { VisiblePatients } from '../../domain/visible-patients.js';
+import { AppError } from '../../http/errors.js';
+import type { CoreServices } from '../../services.js';
 import type { FollowUpRepository, FollowUpRow } from './repository.js';
 import type { CreateFollowUpBody } from './schemas.js';
 
@@ -17,17 +17,24 @@ export function clinicToday(timeZone: string, now: Date = new Date()): string {
 }
 
 export class FollowUpService {
-
   constructor(
     private readonly core: CoreServices,
     private readonly followUps: FollowUpRepository,
     private readonly patients: VisiblePatients,
   ) {}
 
-  async create(staff: StaffPrincipal, patientId: number, input: Static<typeof CreateFollowUpBody>, actor: AuditActor, now: number): Promise<FollowUpRow> {
+  async create(
+    staff: StaffPrincipal,
+    patientId: number,
+    input: Static<typeof CreateFollowUpBody>,
+    actor: AuditActor,
+    now: number,
+  ): Promise<FollowUpRow> {
     const scope = scopeOf(staff);
     if (input.contact_time > now + FUTURE_TOLERANCE_SECONDS) {
-      throw new AppError('invalid_value', '参数不合法: contact_time（回访时间不能晚于当前时间）', { extra: { field: 'contact_time' } });
+      throw new AppError('invalid_value', '参数不合法: contact_time（回访时间不能晚于当前时间）', {
+        extra: { field: 'contact_time' },
+      });
     }
     return this.core.db.transaction().execute(async (trx) => {
       if (!(await this.patients.includes(patientId, scope, trx))) throw new AppError('not_found');

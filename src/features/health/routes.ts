@@ -12,7 +12,11 @@ const HealthSchema = Type.Object({ status: Type.String(), database: Type.String(
  */
 export function registerHealthRoutes(app: TypedApp, database: DatabaseHandle): void {
   app.get('/healthz', {
-    schema: { tags: ['operations'], summary: 'Liveness and database reachability', response: { 200: HealthSchema, 503: HealthSchema } },
+    schema: {
+      tags: ['operations'],
+      summary: 'Liveness and database reachability',
+      response: { 200: HealthSchema, 503: HealthSchema },
+    },
     config: { access: 'public' },
     handler: async (_request, reply) => {
       let timer: NodeJS.Timeout | undefined;

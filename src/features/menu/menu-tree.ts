@@ -86,6 +86,8 @@ export function menuFor(permissions: ReadonlySet<PermissionKey>): MenuEntry[] {
       title,
       name,
       url,
-      child: child.filter((leaf) => permissions.has(leaf.permission)).map(({ id, title, name, url }) => ({ id, title, name, url })),
+      child: child
+        .filter((leaf) => permissions.has(leaf.permission))
+        .map(({ id, title, name, url }) => ({ id, title, name, url })),
     }));
 }

@@ -1,11 +1,16 @@
 import { type Static, Type } from 'typebox';
+import type { PermissionKey } from '../../domain/permissions.js';
 import { staffOf } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { PermissionKey } from '../../domain/permissions.js';
 import { menuFor } from './menu-tree.js';
 
-const MenuLeafSchema = Type.Object({ id: Type.String(), title: Type.String(), name: Type.String(), url: Type.String() });
+const MenuLeafSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  name: Type.String(),
+  url: Type.String(),
+});
 const MenuSchema = Type.Array(
   Type.Object({ title: Type.String(), name: Type.String(), url: Type.String(), child: Type.Array(MenuLeafSchema) }),
 );
@@ -39,6 +44,8 @@ export function registerMenuRoutes(app: TypedApp): void {
     // the saving (SQLite bench, menu: 15.1-15.3k -> 17.3-19.3k requests/s; caching the entries
     // alone and serializing them per request gained nothing). The schema above still states it.
     handler: async (request, reply) =>
-      reply.type('application/json; charset=utf-8').send(menuJsonFor(staffOf(request).permissions) as unknown as Static<typeof MenuSchema>),
+      reply
+        .type('application/json; charset=utf-8')
+        .send(menuJsonFor(staffOf(request).permissions) as unknown as Static<typeof MenuSchema>),
   });
 }

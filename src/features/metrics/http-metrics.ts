@@ -29,9 +29,15 @@ export class HttpMetrics {
   record(method: string, route: string | undefined, status: number, seconds: number): void {
     const pattern = route ?? '(unmatched)';
     let byRoute = this.byMethod.get(method);
-    if (byRoute === undefined) this.byMethod.set(method, (byRoute = new Map()));
+    if (byRoute === undefined) {
+      byRoute = new Map();
+      this.byMethod.set(method, byRoute);
+    }
     let byStatus = byRoute.get(pattern);
-    if (byStatus === undefined) byRoute.set(pattern, (byStatus = new Map()));
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byRoute.set(pattern, byStatus);
+    }
     let entry = byStatus.get(status);
     if (entry === undefined) {
       entry = {
@@ -55,13 +61,17 @@ export class HttpMetrics {
     lines.push('# TYPE carepool_http_requests_total counter');
     for (const entry of this.series) lines.push(`carepool_http_requests_total{${entry.labels}} ${entry.count}`);
 
-    lines.push('# HELP carepool_http_request_duration_seconds Time to answer an HTTP request, by method, route pattern and status.');
+    lines.push(
+      '# HELP carepool_http_request_duration_seconds Time to answer an HTTP request, by method, route pattern and status.',
+    );
     lines.push('# TYPE carepool_http_request_duration_seconds histogram');
     for (const entry of this.series) {
       let cumulative = 0;
       for (let slot = 0; slot < LATENCY_BUCKETS_SECONDS.length; slot += 1) {
         cumulative += entry.buckets[slot]!;
-        lines.push(`carepool_http_request_duration_seconds_bucket{${entry.labels},le="${LATENCY_BUCKETS_SECONDS[slot]}"} ${cumulative}`);
+        lines.push(
+          `carepool_http_request_duration_seconds_bucket{${entry.labels},le="${LATENCY_BUCKETS_SECONDS[slot]}"} ${cumulative}`,
+        );
       }
       lines.push(`carepool_http_request_duration_seconds_bucket{${entry.labels},le="+Inf"} ${entry.count}`);
       lines.push(`carepool_http_request_duration_seconds_sum{${entry.labels}} ${entry.sumSeconds}`);

@@ -69,7 +69,10 @@ function renderProcess(lines: string[], loopDelay: ReturnType<typeof monitorEven
  * nothing is registered and the path answers 404 like any unknown one). Call before the
  * API families are registered so the timing hook sees every route.
  */
-export function registerMetrics(app: FastifyInstance, options: { token: string | undefined; database: DatabaseHandle }): void {
+export function registerMetrics(
+  app: FastifyInstance,
+  options: { token: string | undefined; database: DatabaseHandle },
+): void {
   if (options.token === undefined) return;
   const expected = digest(options.token);
   const http = new HttpMetrics();
@@ -87,14 +90,21 @@ export function registerMetrics(app: FastifyInstance, options: { token: string |
     config: { access: 'public' },
     handler: async (request, reply) => {
       if (!bearerMatches(request, expected)) {
-        return reply.code(401).header('www-authenticate', 'Bearer').type('text/plain; charset=utf-8').send('unauthorized\n');
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .type('text/plain; charset=utf-8')
+          .send('unauthorized\n');
       }
       const lines: string[] = [];
       http.render(lines);
       renderDatabase(lines, options.database);
       renderProcess(lines, loopDelay);
       lines.push('');
-      return reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(lines.join('\n'));
+      return reply
+        .type('text/plain; version=0.0.4; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(lines.join('\n'));
     },
   });
 }

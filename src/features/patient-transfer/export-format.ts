@@ -101,7 +101,10 @@ export function csvStream(pages: AsyncIterable<ExportRecord[]>, options: ExportO
  */
 export function xlsxStream(pages: AsyncIterable<ExportRecord[]>, options: ExportOptions): Readable {
   async function* batches(): AsyncGenerator<Cell[][]> {
-    for await (const page of pages) yield page.map((record) => EXPORT_COLUMNS.map((column) => column.value(record, options)));
+    for await (const page of pages)
+      yield page.map((record) => EXPORT_COLUMNS.map((column) => column.value(record, options)));
   }
-  return Readable.from(xlsxBytes({ sheetName: SHEET_NAME, columns: EXPORT_COLUMNS, batches: batches() }), { objectMode: false });
+  return Readable.from(xlsxBytes({ sheetName: SHEET_NAME, columns: EXPORT_COLUMNS, batches: batches() }), {
+    objectMode: false,
+  });
 }

@@ -45,7 +45,12 @@ export class ExportRepository {
   ) {}
 
   /** `phones`: what of a tel the keyword may match, the caller's (patients/scope.ts), as in the list. */
-  async *pages(scope: PatientScope, filters: PatientListFilters, phones: PhoneVisibility = 'masked', pageSize = EXPORT_BATCH_SIZE): AsyncGenerator<ExportRecord[]> {
+  async *pages(
+    scope: PatientScope,
+    filters: PatientListFilters,
+    phones: PhoneVisibility = 'masked',
+    pageSize = EXPORT_BATCH_SIZE,
+  ): AsyncGenerator<ExportRecord[]> {
     let afterId = 0;
     for (;;) {
       const page = await this.page(scope, filters, phones, afterId, pageSize);
@@ -60,13 +65,23 @@ export class ExportRepository {
     }
   }
 
-  private page(scope: PatientScope, filters: PatientListFilters, phones: PhoneVisibility, afterId: number, pageSize: number): Promise<ExportRecord[]> {
+  private page(
+    scope: PatientScope,
+    filters: PatientListFilters,
+    phones: PhoneVisibility,
+    afterId: number,
+    pageSize: number,
+  ): Promise<ExportRecord[]> {
     return (
       this.db
         .selectFrom('patients')
         // The filter is applied before the joins so it is typed (and indexed) on patients alone.
         .where((eb: ExpressionBuilder<Database, 'patients'>) =>
-          eb.and([scopeCondition(eb, scope), ...patientConditions(eb, filters, this.dialect, phones), eb('patients.id', '>', afterId)]),
+          eb.and([
+            scopeCondition(eb, scope),
+            ...patientConditions(eb, filters, this.dialect, phones),
+            eb('patients.id', '>', afterId),
+          ]),
         )
         .leftJoin('channels', 'channels.id', 'patients.media_from_id')
         .leftJoin('diseases', 'diseases.id', 'patients.disease_id')

@@ -1,15 +1,15 @@
 import { Type } from 'typebox';
+import type { AuditRepository } from '../../domain/audit.js';
+import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
+import { patientFiltersOf } from '../../domain/patient-filters.js';
+import { canSeeFullPhone, phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import type { AuditRepository } from '../../domain/audit.js';
 import type { PhoneLookups } from '../patients/index.js';
-import { canSeeFullPhone, phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
-import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 import { csvStream, xlsxStream } from './export-format.js';
 import type { ExportRepository } from './export-repository.js';
 import { CachedDateTimeText } from './export-time.js';
-import { patientFiltersOf } from '../../domain/patient-filters.js';
 import { ExportQuery } from './schemas.js';
 
 const CONTENT_TYPE = {
@@ -19,7 +19,9 @@ const CONTENT_TYPE = {
 
 /** Only the filters actually given, for the audit row. */
 function filterSummary(query: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(query).filter(([key, value]) => key !== 'token' && key !== 'format' && value !== undefined));
+  return Object.fromEntries(
+    Object.entries(query).filter(([key, value]) => key !== 'token' && key !== 'format' && value !== undefined),
+  );
 }
 
 /**
@@ -42,7 +44,10 @@ export interface ExportDependencies {
   phoneLookups: PhoneLookups;
 }
 
-export function registerExportRoutes(app: TypedApp, { audit, repository, clock, phoneLookups }: ExportDependencies): void {
+export function registerExportRoutes(
+  app: TypedApp,
+  { audit, repository, clock, phoneLookups }: ExportDependencies,
+): void {
   app.get('/patient/export', {
     // A HEAD would run the export (and its audit) only to drop the body.
     exposeHeadRoute: false,
@@ -58,7 +63,17 @@ export function registerExportRoutes(app: TypedApp, { audit, repository, clock, 
         'matches the tel as in GET patient/: without patients:view_full_phone only as shown, or the whole number as a ' +
         'counted, audited lookup (429, 42903, past the daily cap).',
       querystring: ExportQuery,
-      response: withErrors('staff', { 200: Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: 'the file (text/csv or xlsx), streamed' }) }, [400, 401, 403, 429]),
+      response: withErrors(
+        'staff',
+        {
+          200: Type.Unsafe<unknown>({
+            type: 'string',
+            format: 'binary',
+            description: 'the file (text/csv or xlsx), streamed',
+          }),
+        },
+        [400, 401, 403, 429],
+      ),
     },
     config: { access: 'patients:export' },
     handler: async (request, reply) => {
@@ -71,14 +86,25 @@ export function registerExportRoutes(app: TypedApp, { audit, repository, clock, 
       await audit.record(auditActorOf(request), {
         action: 'patient.export',
         targetType: 'patient',
-        details: { format: query.format, filters: filterSummary(query), scope: scope.kind, phonesMasked: !options.showFullPhone },
+        details: {
+          format: query.format,
+          filters: filterSummary(query),
+          scope: scope.kind,
+          phonesMasked: !options.showFullPhone,
+        },
       });
       const pages = await primed(repository.pages(scope, patientFiltersOf(query), phoneVisibilityOf(staff)));
-      const stamp = clock.dateTimeText(now).replace(/[-: ]/g, '').replace(/^(\d{8})/, '$1-');
+      const stamp = clock
+        .dateTimeText(now)
+        .replace(/[-: ]/g, '')
+        .replace(/^(\d{8})/, '$1-');
       const fileName = `patients-${stamp}.${query.format}`;
       reply
         .header('content-type', CONTENT_TYPE[query.format])
-        .header('content-disposition', `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(`客户池-${stamp}.${query.format}`)}`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(`客户池-${stamp}.${query.format}`)}`,
+        )
         .header('cache-control', 'no-store');
       if (query.format === 'csv') return reply.send(csvStream(pages, options));
       return reply.send(xlsxStream(pages, options));

@@ -61,7 +61,9 @@ async function* dataRows(records: AsyncGenerator<SheetRow>): AsyncGenerator<Shee
       if (isBlank(next.value)) continue;
       count += 1;
       if (count > MAX_IMPORT_ROWS) {
-        throw new AppError('invalid_value', `单次最多导入 ${MAX_IMPORT_ROWS} 行，请拆分文件`, { extra: { field: 'file' } });
+        throw new AppError('invalid_value', `单次最多导入 ${MAX_IMPORT_ROWS} 行，请拆分文件`, {
+          extra: { field: 'file' },
+        });
       }
       yield next.value;
     }
@@ -171,7 +173,8 @@ class CsvParser {
 
 function cellValue(value: unknown): RawCell {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date)
+    return value;
   if (typeof value === 'object') {
     const rich = value as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: unknown };
     if (Array.isArray(rich.richText)) return rich.richText.map((part) => part.text).join('');
@@ -217,7 +220,10 @@ async function* xlsxRows(file: Buffer): AsyncGenerator<SheetRow> {
   } catch (error) {
     finished = true;
     if (error instanceof AppError) throw error;
-    throw new AppError('invalid_value', '无法读取 xlsx 文件（文件损坏或不是 Excel 工作簿）', { extra: { field: 'file' }, cause: error });
+    throw new AppError('invalid_value', '无法读取 xlsx 文件（文件损坏或不是 Excel 工作簿）', {
+      extra: { field: 'file' },
+      cause: error,
+    });
   } finally {
     if (!finished) await drain(sheets, rows);
   }
@@ -258,9 +264,11 @@ function sheetsLast(zip: Buffer): Buffer[] {
     sheet: WORKSHEET.test(entry.name),
     bytes: zip.subarray(entry.offset, entries[index + 1]?.offset ?? directory),
   }));
-  return [...pieces.filter((piece) => !piece.sheet), ...pieces.filter((piece) => piece.sheet), zip.subarray(directory)].map((piece) =>
-    Buffer.isBuffer(piece) ? piece : piece.bytes,
-  );
+  return [
+    ...pieces.filter((piece) => !piece.sheet),
+    ...pieces.filter((piece) => piece.sheet),
+    zip.subarray(directory),
+  ].map((piece) => (Buffer.isBuffer(piece) ? piece : piece.bytes));
 }
 
 async function drain(sheets: AsyncIterator<Worksheet>, rows: AsyncIterator<unknown> | undefined): Promise<void> {

@@ -21,8 +21,23 @@ const INSERT_SIZES = [IMPORT_BATCH_SIZE, 256, 128, 64, 32, 16, 8, 4, 2, 1];
 
 /** The file's columns of a new record; author_id, created_at and updated_at follow them. */
 const CANDIDATE_COLUMNS = [
-  'name', 'tel', 'sex', 'age', 'wechat', 'qq', 'add_time', 'order_time', 'reach_time', 'state', 'media_from_id',
-  'disease_id', 'doctor_id', 'advisory_way', 'advisory_content', 'area', 'remarks',
+  'name',
+  'tel',
+  'sex',
+  'age',
+  'wechat',
+  'qq',
+  'add_time',
+  'order_time',
+  'reach_time',
+  'state',
+  'media_from_id',
+  'disease_id',
+  'doctor_id',
+  'advisory_way',
+  'advisory_content',
+  'area',
+  'remarks',
 ] as const satisfies readonly Exclude<keyof ImportCandidate, 'line'>[];
 const INSERTED_COLUMNS = [...CANDIDATE_COLUMNS, 'author_id', 'created_at', 'updated_at'] as const;
 
@@ -32,7 +47,9 @@ export interface ExistingTel {
   authorId: number | null;
 }
 
-function byName(rows: { id: number; name: string; is_active: number; department_id?: number | null }[]): Map<string, CatalogEntry[]> {
+function byName(
+  rows: { id: number; name: string; is_active: number; department_id?: number | null }[],
+): Map<string, CatalogEntry[]> {
   const map = new Map<string, CatalogEntry[]>();
   for (const row of rows) {
     const entry = { id: row.id, name: row.name, active: row.is_active === 1, departmentId: row.department_id ?? null };
@@ -74,7 +91,10 @@ export class ImportRepository {
       const values = Array.from({ length: IMPORT_BATCH_SIZE }, (_, index) => chunk[Math.min(index, chunk.length - 1)]);
       const statement = this.lookupStatement();
       const result = await db.executeQuery<{ id: number; tel: string; author_id: number | null }>(
-        CompiledQuery.raw(statement.sql, bindShape(statement, (slot) => values[slot])),
+        CompiledQuery.raw(
+          statement.sql,
+          bindShape(statement, (slot) => values[slot]),
+        ),
       );
       for (const row of result.rows) found.push({ id: row.id, tel: row.tel, authorId: row.author_id });
     }
@@ -84,11 +104,12 @@ export class ImportRepository {
   /** New records from valid rows, with the importing staff user as author. */
   async insertMany(rows: ImportCandidate[], authorId: number, now: number, trx: Transaction<Database>): Promise<void> {
     const width = INSERTED_COLUMNS.length;
-    const valueOf = (row: ImportCandidate, column: number) => (column < CANDIDATE_COLUMNS.length ? row[CANDIDATE_COLUMNS[column]!] : column === width - 3 ? authorId : now);
+    const cellOf = (row: ImportCandidate, column: number) =>
+      column < CANDIDATE_COLUMNS.length ? row[CANDIDATE_COLUMNS[column]!] : column === width - 3 ? authorId : now;
     for (let start = 0; start < rows.length; ) {
       const size = INSERT_SIZES.find((candidate) => candidate <= rows.length - start)!;
       const statement = this.insertStatement(size);
-      const parameters = bindShape(statement, (slot) => valueOf(rows[start + Math.floor(slot / width)]!, slot % width));
+      const parameters = bindShape(statement, (slot) => cellOf(rows[start + Math.floor(slot / width)]!, slot % width));
       await trx.executeQuery(CompiledQuery.raw(statement.sql, parameters));
       start += size;
     }
@@ -98,17 +119,33 @@ export class ImportRepository {
    * Gives a live record in the caller's scope the row's profile fields that the file fills (an
    * empty cell keeps the record's value); false when the record is no longer there.
    */
-  async update(id: number, candidate: ImportCandidate, now: number, scope: PatientScope, trx: Transaction<Database>): Promise<boolean> {
+  async update(
+    id: number,
+    candidate: ImportCandidate,
+    now: number,
+    scope: PatientScope,
+    trx: Transaction<Database>,
+  ): Promise<boolean> {
     const given = IMPORT_PROFILE_FIELDS.filter((field) => candidate[field] !== null);
     const statement = this.updateStatement(scope.kind, given);
     const values = [...given.map((field) => candidate[field]), now, id, scope.kind === 'own' ? scope.authorId : null];
-    const result = await trx.executeQuery(CompiledQuery.raw(statement.sql, bindShape(statement, (slot) => values[slot])));
+    const result = await trx.executeQuery(
+      CompiledQuery.raw(
+        statement.sql,
+        bindShape(statement, (slot) => values[slot]),
+      ),
+    );
     return Number(result.numAffectedRows) === 1;
   }
 
   private lookupStatement(): CompiledShape {
     this.lookup ??= compileShape(IMPORT_BATCH_SIZE, (markers) =>
-      this.db.selectFrom('patients').select(['id', 'tel', 'author_id']).where('tel', 'in', markers).where((eb) => livePatient(eb)).orderBy('id', 'desc'),
+      this.db
+        .selectFrom('patients')
+        .select(['id', 'tel', 'author_id'])
+        .where('tel', 'in', markers)
+        .where((eb) => livePatient(eb))
+        .orderBy('id', 'desc'),
     );
     return this.lookup;
   }
@@ -118,9 +155,13 @@ export class ImportRepository {
     if (!statement) {
       const width = INSERTED_COLUMNS.length;
       statement = compileShape(rows * width, (markers) =>
-        this.db.insertInto('patients').values(
-          Array.from({ length: rows }, (_, row) => Object.fromEntries(INSERTED_COLUMNS.map((column, index) => [column, markers[row * width + index]]))) as never,
-        ),
+        this.db
+          .insertInto('patients')
+          .values(
+            Array.from({ length: rows }, (_, row) =>
+              Object.fromEntries(INSERTED_COLUMNS.map((column, index) => [column, markers[row * width + index]])),
+            ) as never,
+          ),
       );
       this.inserts.set(rows, statement);
     }
@@ -132,14 +173,20 @@ export class ImportRepository {
    * given columns are assigned: an assigned column wakes the triggers that watch it (`after
    * update of`), changed or not.
    */
-  private updateStatement(scope: PatientScope['kind'], given: readonly (typeof IMPORT_PROFILE_FIELDS)[number][]): CompiledShape {
+  private updateStatement(
+    scope: PatientScope['kind'],
+    given: readonly (typeof IMPORT_PROFILE_FIELDS)[number][],
+  ): CompiledShape {
     const key = `${scope}:${given.join(',')}`;
     let statement = this.updates.get(key);
     if (!statement) {
       statement = compileShape(given.length + (scope === 'own' ? 3 : 2), (markers) => {
         const query = this.db
           .updateTable('patients')
-          .set({ ...Object.fromEntries(given.map((field, index) => [field, markers[index]])), updated_at: markers[given.length] } as never)
+          .set({
+            ...Object.fromEntries(given.map((field, index) => [field, markers[index]])),
+            updated_at: markers[given.length],
+          } as never)
           .where('id', '=', markers[given.length + 1] as never)
           .where((eb) => livePatient(eb));
         return scope === 'own' ? query.where('author_id', '=', markers[given.length + 2] as never) : query;

@@ -21,16 +21,20 @@ async function readUpload(request: FastifyRequest): Promise<{ file: Buffer; fiel
     if (part.type === 'file') file = await part.toBuffer();
     else fields[part.fieldname] = String(part.value);
   }
-  if (!file || file.length === 0) throw new AppError('parameter_missing', '缺少参数: file（请上传 xlsx 或 csv 文件）', { extra: { field: 'file' } });
+  if (!file || file.length === 0)
+    throw new AppError('parameter_missing', '缺少参数: file（请上传 xlsx 或 csv 文件）', { extra: { field: 'file' } });
   return { file, fields };
 }
 
 function optionsOf(query: { mode?: string; on_duplicate?: string }, fields: Record<string, string>): ImportOptions {
   const mode = fields.mode ?? query.mode ?? 'dry_run';
   const onDuplicate = fields.on_duplicate ?? query.on_duplicate ?? 'skip';
-  if (!MODES.has(mode)) throw new AppError('invalid_value', '参数不合法: mode（应为 dry_run 或 commit）', { extra: { field: 'mode' } });
+  if (!MODES.has(mode))
+    throw new AppError('invalid_value', '参数不合法: mode（应为 dry_run 或 commit）', { extra: { field: 'mode' } });
   if (!POLICIES.has(onDuplicate)) {
-    throw new AppError('invalid_value', '参数不合法: on_duplicate（应为 skip 或 update）', { extra: { field: 'on_duplicate' } });
+    throw new AppError('invalid_value', '参数不合法: on_duplicate（应为 skip 或 update）', {
+      extra: { field: 'on_duplicate' },
+    });
   }
   return { mode: mode as ImportOptions['mode'], onDuplicate: onDuplicate as ImportOptions['onDuplicate'] };
 }
@@ -47,20 +51,24 @@ export function registerImportRoutes(app: TypedApp, service: ImportService): voi
         'Row 1 is the header, Chinese or English: 姓名/name and 登记时间/add_time required; 电话/tel, 性别/sex (男/女), ' +
         '年龄/age, 微信/wechat, QQ/qq, 状态/state (未到/已到/流失), 来源/channel, 科室/department (to tell apart diseases ' +
         'of the same name), 病种/disease, 医生/doctor, 咨询方式/advisory_way, 咨询内容/advisory_content, 地区/area, ' +
-        '备注/remarks, 预约时间/order_time, 到诊时间/reach_time (required for 已到); other columns (an export\'s ID, 登记人 ...) ' +
+        "备注/remarks, 预约时间/order_time, 到诊时间/reach_time (required for 已到); other columns (an export's ID, 登记人 ...) " +
         'are ignored. Times: "2024-03-01 09:30:00", "2024/3/1", an Excel date cell (clinic time zone) or Unix seconds. ' +
         'Catalog entries by name, active ones only. The dry run reports every problem with its row number and every ' +
         'duplicate by tel (within the file: the first row wins; in the pool: skipped, or with on_duplicate=update the ' +
         "caller's visible record gets the file's non-empty profile fields; never tel, times or state). A commit with " +
         'any problem writes nothing and answers 400 (40001) with `importReport`; otherwise all rows are written in one ' +
         'transaction with the caller as author, audited as patient.import. Imported 已到 rows carry reach_time but no ' +
-        'visit history (historic data). Without patients:view_full_phone every distinct phone of the file\'s valid rows is a ' +
-        'whole-number lookup (a pool duplicate confirms it), counted against the caller\'s daily cap before any is looked up ' +
+        "visit history (historic data). Without patients:view_full_phone every distinct phone of the file's valid rows is a " +
+        "whole-number lookup (a pool duplicate confirms it), counted against the caller's daily cap before any is looked up " +
         'and audited as patient.phone_lookup: a file with more than the day has left is refused whole with 429 (42903, Retry-After).',
       consumes: ['multipart/form-data'],
       querystring: ImportQuery,
       body: ImportFormBody,
-      response: withErrors('staff', { 200: Type.Object({ importReport: ImportReportSchema }) }, [400, 401, 403, 409, 413, 415, 429]),
+      response: withErrors(
+        'staff',
+        { 200: Type.Object({ importReport: ImportReportSchema }) },
+        [400, 401, 403, 409, 413, 415, 429],
+      ),
     },
     config: { access: 'patients:import' },
     handler: async (request) => {

@@ -1,12 +1,28 @@
-import { AppError } from '../../http/errors.js';
-import { MOBILE_PATTERN } from '../../domain/phone.js';
 import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
-import type { RawCell, SheetRow } from './import-reader.js';
+import { MOBILE_PATTERN } from '../../domain/phone.js';
+import { AppError } from '../../http/errors.js';
 import { MAX_UNIX_SECONDS } from '../../http/schemas.js';
+import type { RawCell, SheetRow } from './import-reader.js';
 
 export type ImportField =
-  | 'name' | 'tel' | 'sex' | 'age' | 'wechat' | 'qq' | 'add_time' | 'order_time' | 'reach_time' | 'state'
-  | 'channel' | 'department' | 'disease' | 'doctor' | 'advisory_way' | 'advisory_content' | 'area' | 'remarks';
+  | 'name'
+  | 'tel'
+  | 'sex'
+  | 'age'
+  | 'wechat'
+  | 'qq'
+  | 'add_time'
+  | 'order_time'
+  | 'reach_time'
+  | 'state'
+  | 'channel'
+  | 'department'
+  | 'disease'
+  | 'doctor'
+  | 'advisory_way'
+  | 'advisory_content'
+  | 'area'
+  | 'remarks';
 
 /** Chinese or English headers (case, spaces and a required-mark * do not matter). */
 const HEADER_ALIASES: Record<ImportField, string[]> = {
@@ -31,10 +47,16 @@ const HEADER_ALIASES: Record<ImportField, string[]> = {
 };
 
 const FIELD_BY_HEADER = new Map<string, ImportField>(
-  (Object.entries(HEADER_ALIASES) as [ImportField, string[]][]).flatMap(([field, aliases]) => aliases.map((alias) => [alias, field] as const)),
+  (Object.entries(HEADER_ALIASES) as [ImportField, string[]][]).flatMap(([field, aliases]) =>
+    aliases.map((alias) => [alias, field] as const),
+  ),
 );
 
-const normalizeHeader = (text: string) => text.replace(/^\uFEFF/, '').replace(/[\s*＊]/g, '').toLowerCase();
+const normalizeHeader = (text: string) =>
+  text
+    .replace(/^\uFEFF/, '')
+    .replace(/[\s*＊]/g, '')
+    .toLowerCase();
 
 export type ColumnMap = Map<ImportField, number>;
 
@@ -95,7 +117,18 @@ export interface ImportCandidate {
 
 /** What a row may change on a pool record it duplicates (on_duplicate=update): profile fields, never tel, times or state. */
 export const IMPORT_PROFILE_FIELDS = [
-  'name', 'sex', 'age', 'wechat', 'qq', 'media_from_id', 'disease_id', 'doctor_id', 'advisory_way', 'advisory_content', 'area', 'remarks',
+  'name',
+  'sex',
+  'age',
+  'wechat',
+  'qq',
+  'media_from_id',
+  'disease_id',
+  'doctor_id',
+  'advisory_way',
+  'advisory_content',
+  'area',
+  'remarks',
 ] as const satisfies readonly (keyof ImportCandidate)[];
 
 export interface RowProblem {
@@ -126,11 +159,25 @@ function text(cell: RawCell, maxLength: number): string | null {
 function time(cell: RawCell, clock: ClinicClock): number | null {
   if (cell instanceof Date) {
     // exceljs hands a date cell over as its wall-clock reading in UTC fields.
-    return clock.instantOf(cell.getUTCFullYear(), cell.getUTCMonth() + 1, cell.getUTCDate(), cell.getUTCHours(), cell.getUTCMinutes(), cell.getUTCSeconds());
+    return clock.instantOf(
+      cell.getUTCFullYear(),
+      cell.getUTCMonth() + 1,
+      cell.getUTCDate(),
+      cell.getUTCHours(),
+      cell.getUTCMinutes(),
+      cell.getUTCSeconds(),
+    );
   }
   if (typeof cell === 'number' && cell > 0 && cell < 100_000) {
     const wall = new Date(EXCEL_EPOCH_MS + Math.round(cell * 86_400) * 1000);
-    return clock.instantOf(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate(), wall.getUTCHours(), wall.getUTCMinutes(), wall.getUTCSeconds());
+    return clock.instantOf(
+      wall.getUTCFullYear(),
+      wall.getUTCMonth() + 1,
+      wall.getUTCDate(),
+      wall.getUTCHours(),
+      wall.getUTCMinutes(),
+      wall.getUTCSeconds(),
+    );
   }
   const value = text(cell, 40);
   if (value === null) return null;
@@ -140,15 +187,26 @@ function time(cell: RawCell, clock: ClinicClock): number | null {
     return seconds;
   }
   const match = DATE_TIME.exec(value);
-  const instant = match ? clock.instantOf(...(match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number])) : null;
+  const instant = match
+    ? clock.instantOf(
+        ...(match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number]),
+      )
+    : null;
   if (instant === null) throw new CellProblem('时间格式应为 2024-03-01 09:30:00、2024/3/1 或 Unix 秒');
   if (instant < 0 || instant > MAX_UNIX_SECONDS) throw new CellProblem('时间超出范围');
   return instant;
 }
 
-function catalogId(entries: Map<string, CatalogEntry[]>, name: string | null, label: string, departmentId: number | null = null): number | null {
+function catalogId(
+  entries: Map<string, CatalogEntry[]>,
+  name: string | null,
+  label: string,
+  departmentId: number | null = null,
+): number | null {
   if (name === null) return null;
-  const found = (entries.get(name) ?? []).filter((entry) => departmentId === null || entry.departmentId === departmentId);
+  const found = (entries.get(name) ?? []).filter(
+    (entry) => departmentId === null || entry.departmentId === departmentId,
+  );
   if (found.length === 0) throw new CellProblem(`${label}“${name}”不存在`);
   const active = found.filter((entry) => entry.active);
   if (active.length === 0) throw new CellProblem(`${label}“${name}”已停用`);
@@ -157,7 +215,12 @@ function catalogId(entries: Map<string, CatalogEntry[]>, name: string | null, la
 }
 
 /** Checks one row like POST patient/ would, collecting every problem of the row. */
-export function validateRow(row: SheetRow, columns: ColumnMap, catalogs: Catalogs, clock: ClinicClock): { candidate: ImportCandidate | null; problems: RowProblem[] } {
+export function validateRow(
+  row: SheetRow,
+  columns: ColumnMap,
+  catalogs: Catalogs,
+  clock: ClinicClock,
+): { candidate: ImportCandidate | null; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const read = <T>(field: ImportField, parse: (cell: RawCell) => T): T | null => {
     const index = columns.get(field);
@@ -171,7 +234,8 @@ export function validateRow(row: SheetRow, columns: ColumnMap, catalogs: Catalog
     }
   };
   const name = read('name', (cell) => text(cell, 50));
-  if (name === null && !problems.some((problem) => problem.field === 'name')) problems.push({ line: row.line, field: 'name', reason: '姓名不能为空' });
+  if (name === null && !problems.some((problem) => problem.field === 'name'))
+    problems.push({ line: row.line, field: 'name', reason: '姓名不能为空' });
   const tel = read('tel', (cell) => {
     const value = text(cell, 20);
     if (value !== null && !MOBILE.test(value)) throw new CellProblem('应为 11 位手机号');
@@ -196,16 +260,18 @@ export function validateRow(row: SheetRow, columns: ColumnMap, catalogs: Catalog
     return value;
   });
   const addTime = read('add_time', (cell) => time(cell, clock));
-  if (addTime === null && !problems.some((problem) => problem.field === 'add_time')) problems.push({ line: row.line, field: 'add_time', reason: '登记时间不能为空' });
+  if (addTime === null && !problems.some((problem) => problem.field === 'add_time'))
+    problems.push({ line: row.line, field: 'add_time', reason: '登记时间不能为空' });
   const orderTime = read('order_time', (cell) => time(cell, clock));
   const reachTime = read('reach_time', (cell) => time(cell, clock));
-  const state = read('state', (cell) => {
-    const value = text(cell, 10);
-    if (value === null) return 0;
-    const stateValue = STATE_VALUES[value];
-    if (stateValue === undefined) throw new CellProblem('应为 未到、已到 或 流失');
-    return stateValue;
-  }) ?? 0;
+  const state =
+    read('state', (cell) => {
+      const value = text(cell, 10);
+      if (value === null) return 0;
+      const stateValue = STATE_VALUES[value];
+      if (stateValue === undefined) throw new CellProblem('应为 未到、已到 或 流失');
+      return stateValue;
+    }) ?? 0;
   const departmentId = read('department', (cell) => catalogId(catalogs.departments, text(cell, 50), '科室'));
   const candidate = {
     line: row.line,
@@ -238,6 +304,7 @@ export function validateRow(row: SheetRow, columns: ColumnMap, catalogs: Catalog
   if (state === 1 && reachTime === null && !problems.some((problem) => problem.field === 'reach_time')) {
     problems.push({ line: row.line, field: 'reach_time', reason: '状态为已到时需填写到诊时间' });
   }
-  if (state !== 1 && reachTime !== null) problems.push({ line: row.line, field: 'state', reason: '填写了到诊时间时状态应为已到' });
+  if (state !== 1 && reachTime !== null)
+    problems.push({ line: row.line, field: 'state', reason: '填写了到诊时间时状态应为已到' });
   return { candidate: problems.length === 0 ? candidate : null, problems };
 }

@@ -1,14 +1,14 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Transaction } from 'kysely';
 import type { Database, Executor } from '../../db/schema.js';
-import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../domain/principals.js';
-import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import type { PhoneLookups } from '../patients/index.js';
+import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 import { canSeeFullPhone, type PatientScope, scopeOf } from '../../domain/patient-scope.js';
 import { maskPhone } from '../../domain/phone.js';
-import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
+import { AppError } from '../../http/errors.js';
+import type { CoreServices } from '../../services.js';
+import type { PhoneLookups } from '../patients/index.js';
 import { readSheet } from './import-reader.js';
 import { type ExistingTel, IMPORT_BATCH_SIZE, type ImportRepository } from './import-repository.js';
 import { type Catalogs, type ImportCandidate, mapColumns, type RowProblem, validateRow } from './import-rows.js';
@@ -98,7 +98,13 @@ export class ImportService {
     private readonly phoneLookups: PhoneLookups,
   ) {}
 
-  async run(staff: StaffPrincipal, actor: AuditActor, file: Buffer, options: ImportOptions, now: number): Promise<ImportReport> {
+  async run(
+    staff: StaffPrincipal,
+    actor: AuditActor,
+    file: Buffer,
+    options: ImportOptions,
+    now: number,
+  ): Promise<ImportReport> {
     const showFullPhone = canSeeFullPhone(staff);
     const base = {
       scope: scopeOf(staff),
@@ -109,7 +115,13 @@ export class ImportService {
     // Each pool duplicate the report (or a commit's counts) shows confirms a whole number: for a
     // caller who sees phones masked, the file's phones are lookups, counted all at once before
     // any is looked up, or the whole file is refused (429).
-    if (!showFullPhone) await this.phoneLookups.reserve(staff, actor, { purpose: 'import', tels: await this.phonesOf(file, base.catalogs) }, now);
+    if (!showFullPhone)
+      await this.phoneLookups.reserve(
+        staff,
+        actor,
+        { purpose: 'import', tels: await this.phonesOf(file, base.catalogs) },
+        now,
+      );
     const survey = await this.read(file, { ...base, db: this.core.db, write: null });
     if (options.mode === 'dry_run') return reportOf(survey, options, false);
     if (survey.errorCount > 0) throw refusal(survey, options);
@@ -151,7 +163,8 @@ export class ImportService {
         const { candidate } = validateRow(row, columns, catalogs, this.clock);
         if (candidate?.tel) tels.add(candidate.tel);
         // As the reads below do: other requests get the event loop between batches.
-        if ((rows += 1) % IMPORT_BATCH_SIZE === 0) await nextTurn();
+        rows += 1;
+        if (rows % IMPORT_BATCH_SIZE === 0) await nextTurn();
       }
       return tels;
     } finally {
@@ -165,8 +178,17 @@ export class ImportService {
     try {
       const columns = mapColumns(sheet.header);
       const tally: Tally = {
-        format: sheet.format, totalRows: 0, validRows: 0, errorCount: 0, errors: [],
-        fileDuplicates: [], databaseDuplicates: [], inserted: 0, updated: 0, skipped: 0, updatedIds: [],
+        format: sheet.format,
+        totalRows: 0,
+        validRows: 0,
+        errorCount: 0,
+        errors: [],
+        fileDuplicates: [],
+        databaseDuplicates: [],
+        inserted: 0,
+        updated: 0,
+        skipped: 0,
+        updatedIds: [],
       };
       const firstLineByTel = new Map<string, number>();
       let batch: ImportCandidate[] = [];
@@ -180,7 +202,13 @@ export class ImportService {
         if (candidate.tel !== null) {
           const firstLine = firstLineByTel.get(candidate.tel);
           if (firstLine !== undefined) {
-            keep(tally.fileDuplicates, REPORT_LIST_LIMIT, { line: candidate.line, tel: pass.shownTel(candidate.tel), source: 'file', firstLine, action: 'skip' });
+            keep(tally.fileDuplicates, REPORT_LIST_LIMIT, {
+              line: candidate.line,
+              tel: pass.shownTel(candidate.tel),
+              source: 'file',
+              firstLine,
+              action: 'skip',
+            });
             tally.skipped += 1;
             continue;
           }
@@ -195,7 +223,13 @@ export class ImportService {
         }
       }
       if (batch.length > 0) await this.settle(batch, tally, pass);
-      if (pass.write) await this.repository.insertMany(pass.write.pending.splice(0), pass.write.authorId, pass.write.now, pass.write.trx);
+      if (pass.write)
+        await this.repository.insertMany(
+          pass.write.pending.splice(0),
+          pass.write.authorId,
+          pass.write.now,
+          pass.write.trx,
+        );
       return tally;
     } finally {
       await sheet.close();
@@ -232,13 +266,21 @@ export class ImportService {
       }
       tally.updated += 1;
       keep(tally.updatedIds, AUDIT_ID_LIMIT, visible.id);
-      if (pass.write && !(await this.repository.update(visible.id, candidate, pass.write.now, pass.scope, pass.write.trx))) {
+      if (
+        pass.write &&
+        !(await this.repository.update(visible.id, candidate, pass.write.now, pass.scope, pass.write.trx))
+      ) {
         throw new AppError('conflict', `第 ${candidate.line} 行要更新的客户已被删除，请重新导入`);
       }
     }
     // New rows go out IMPORT_BATCH_SIZE at a time (duplicates make batches' counts uneven), in the file's order.
     while (pass.write && pass.write.pending.length >= IMPORT_BATCH_SIZE) {
-      await this.repository.insertMany(pass.write.pending.splice(0, IMPORT_BATCH_SIZE), pass.write.authorId, pass.write.now, pass.write.trx);
+      await this.repository.insertMany(
+        pass.write.pending.splice(0, IMPORT_BATCH_SIZE),
+        pass.write.authorId,
+        pass.write.now,
+        pass.write.trx,
+      );
     }
   }
 }

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { StaffTokenField } from '../../http/schemas.js';
 import { PatientFilterFields } from '../../domain/patient-filters.js';
+import { StaffTokenField } from '../../http/schemas.js';
 
 /** The patient list's filters (GET patient/), same names and meaning, plus the file format. */
 export const ExportQuery = Type.Object({
@@ -25,7 +25,9 @@ export const ImportQuery = Type.Object({
  * Fastify only sees an empty body here, so every field is optional at this level.
  */
 export const ImportFormBody = Type.Object({
-  file: Type.Optional(Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: 'the .xlsx or .csv file (at most 20 MB)' })),
+  file: Type.Optional(
+    Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: 'the .xlsx or .csv file (at most 20 MB)' }),
+  ),
   mode: Type.Optional(ImportMode),
   on_duplicate: Type.Optional(DuplicatePolicy),
 });
@@ -38,7 +40,11 @@ export const ImportReportSchema = Type.Object({
   validRows: Type.Integer(),
   errorCount: Type.Integer({ description: 'problems found; any one refuses a commit' }),
   errors: Type.Array(
-    Type.Object({ line: Type.Integer({ description: 'row number as the spreadsheet shows it (header = 1)' }), field: Type.String(), reason: Type.String() }),
+    Type.Object({
+      line: Type.Integer({ description: 'row number as the spreadsheet shows it (header = 1)' }),
+      field: Type.String(),
+      reason: Type.String(),
+    }),
     { description: 'every problem, up to 2000 (errorsTruncated tells)' },
   ),
   errorsTruncated: Type.Boolean(),
@@ -48,7 +54,9 @@ export const ImportReportSchema = Type.Object({
       tel: Type.String({ description: 'masked without patients:view_full_phone' }),
       source: Type.Union([Type.Literal('file'), Type.Literal('database')]),
       firstLine: Type.Optional(Type.Integer({ description: 'source file: the row that keeps the number' })),
-      existingId: Type.Optional(Type.String({ description: 'source database: the record, when the caller may see it' })),
+      existingId: Type.Optional(
+        Type.String({ description: 'source database: the record, when the caller may see it' }),
+      ),
       action: Type.Union([Type.Literal('skip'), Type.Literal('update')]),
     }),
     { description: 'duplicates by tel, up to 2000' },

@@ -67,7 +67,8 @@ const attribute = (text: string): string => xmlText(text).replace(/"/g, '&quot;'
 /** A, B, ... Z, AA, AB, ... */
 function columnLetters(index: number): string {
   let letters = '';
-  for (let rest = index + 1; rest > 0; rest = Math.floor((rest - 1) / 26)) letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
+  for (let rest = index + 1; rest > 0; rest = Math.floor((rest - 1) / 26))
+    letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
   return letters;
 }
 
@@ -82,12 +83,15 @@ function cellXml(reference: string, value: XlsxCell): string {
 
 function rowXml(letters: readonly string[], rowNumber: number, cells: readonly XlsxCell[]): string {
   let xml = `<row r="${rowNumber}">`;
-  for (let index = 0; index < letters.length; index += 1) xml += cellXml(`${letters[index]}${rowNumber}`, cells[index] ?? null);
+  for (let index = 0; index < letters.length; index += 1)
+    xml += cellXml(`${letters[index]}${rowNumber}`, cells[index] ?? null);
   return `${xml}</row>`;
 }
 
 function sheetStart(columns: readonly XlsxColumn[]): string {
-  const widths = columns.map((column, index) => `<col min="${index + 1}" max="${index + 1}" width="${column.width}" customWidth="1"/>`);
+  const widths = columns.map(
+    (column, index) => `<col min="${index + 1}" max="${index + 1}" width="${column.width}" customWidth="1"/>`,
+  );
   return (
     `${XML_DECLARATION}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
     // The header row stays in view while scrolling.
@@ -100,7 +104,10 @@ const SHEET_END = '</sheetData></worksheet>';
 /** The package parts around the worksheets; written last, once the sheet count is known. */
 function packageParts(sheetNames: readonly string[]): ZipEntry[] {
   const numbers = sheetNames.map((_, index) => index + 1);
-  const part = (name: string, xml: string): ZipEntry => ({ name, content: [Buffer.from(XML_DECLARATION + xml, 'utf8')] });
+  const part = (name: string, xml: string): ZipEntry => ({
+    name,
+    content: [Buffer.from(XML_DECLARATION + xml, 'utf8')],
+  });
   return [
     part(
       '[Content_Types].xml',
@@ -108,7 +115,12 @@ function packageParts(sheetNames: readonly string[]): ZipEntry[] {
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
         '<Default Extension="xml" ContentType="application/xml"/>' +
         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
-        numbers.map((n) => `<Override PartName="/xl/worksheets/sheet${n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('') +
+        numbers
+          .map(
+            (n) =>
+              `<Override PartName="/xl/worksheets/sheet${n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+          )
+          .join('') +
         '</Types>',
     ),
     part(
@@ -118,13 +130,17 @@ function packageParts(sheetNames: readonly string[]): ZipEntry[] {
     part(
       'xl/workbook.xml',
       `<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><bookViews><workbookView/></bookViews><sheets>` +
-        sheetNames.map((name, index) => `<sheet name="${attribute(name)}" sheetId="${index + 1}" r:id="rId${index + 1}"/>`).join('') +
+        sheetNames
+          .map((name, index) => `<sheet name="${attribute(name)}" sheetId="${index + 1}" r:id="rId${index + 1}"/>`)
+          .join('') +
         '</sheets></workbook>',
     ),
     part(
       'xl/_rels/workbook.xml.rels',
       `<Relationships xmlns="${PACKAGE_REL_NS}">` +
-        numbers.map((n) => `<Relationship Id="rId${n}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${n}.xml"/>`).join('') +
+        numbers
+          .map((n) => `<Relationship Id="rId${n}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${n}.xml"/>`)
+          .join('') +
         '</Relationships>',
     ),
   ];

@@ -1,4 +1,4 @@
-import { Readable, pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import zlib, { createDeflateRaw } from 'node:zlib';
 
 /*
@@ -105,7 +105,7 @@ function centralRecord(entry: Written, stamp: { time: number; date: number }, th
   if (extra.length > 0) {
     extra.writeUInt16LE(0x0001, 0);
     extra.writeUInt16LE(8 * extraValues.length, 2);
-    extraValues.forEach((value, index) => extra.writeBigUInt64LE(BigInt(value), 4 + 8 * index));
+    for (const [index, value] of extraValues.entries()) extra.writeBigUInt64LE(BigInt(value), 4 + 8 * index);
   }
   const record = Buffer.alloc(46);
   record.writeUInt32LE(0x02014b50, 0);
@@ -126,7 +126,12 @@ function centralRecord(entry: Written, stamp: { time: number; date: number }, th
   return Buffer.concat([record, entry.name, extra]);
 }
 
-function endOfCentralDirectory(count: number, directoryOffset: number, directorySize: number, threshold: number): Buffer {
+function endOfCentralDirectory(
+  count: number,
+  directoryOffset: number,
+  directorySize: number,
+  threshold: number,
+): Buffer {
   const zip64 = count >= 0xffff || directoryOffset >= threshold || directorySize >= threshold;
   const parts: Buffer[] = [];
   if (zip64) {
@@ -178,7 +183,10 @@ async function* deflated(content: ZipEntry['content'], into: Written, level: num
 }
 
 /** The archive's bytes, entry by entry, then the central directory. */
-export async function* zipStream(entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>, options: ZipOptions = {}): AsyncGenerator<Buffer> {
+export async function* zipStream(
+  entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>,
+  options: ZipOptions = {},
+): AsyncGenerator<Buffer> {
   const stamp = dosDateTime(options.modified ?? new Date());
   const level = options.level ?? DEFAULT_LEVEL;
   const threshold = options.zip64Threshold ?? UINT32_MAX;

@@ -1,9 +1,9 @@
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { likeContains } from '../../domain/sql.js';
-import { isWholePhoneNumber, maskedTel } from '../../domain/phone.js';
 import type { PhoneVisibility } from '../../domain/patient-scope.js';
+import { isWholePhoneNumber, maskedTel } from '../../domain/phone.js';
+import { likeContains } from '../../domain/sql.js';
 
 /*
  * The list's keyword: a patient matches when the keyword is contained in name, tel, wechat or
@@ -46,7 +46,6 @@ const KEYWORD_COLUMNS = ['name', 'tel', 'wechat', 'qq'] as const;
 /** PostgreSQL: a longer fragment's first few non-ASCII bigrams already narrow to a handful of rows. */
 const MAX_BIGRAMS = 3;
 
-
 const isWide = (character: string): boolean => character.codePointAt(0)! > 0x7f;
 
 const likeAny = (columns: readonly (typeof KEYWORD_COLUMNS)[number][], text: string) =>
@@ -62,7 +61,8 @@ const likeAny = (columns: readonly (typeof KEYWORD_COLUMNS)[number][], text: str
 function probeTrigrams(characters: string[]): string[] {
   const step = characters.length <= 5 ? 1 : 3;
   const trigrams: string[] = [];
-  for (let end = characters.length; end >= 3 && trigrams.length < 3; end -= step) trigrams.push(characters.slice(end - 3, end).join(''));
+  for (let end = characters.length; end >= 3 && trigrams.length < 3; end -= step)
+    trigrams.push(characters.slice(end - 3, end).join(''));
   return trigrams;
 }
 
@@ -112,25 +112,35 @@ export interface ExactKeywordList {
 }
 
 /** One gram's list of a table keyed (gram, add_time, patient_id) (0010, 0012). */
-function gramList(table: 'patient_keyword_bigrams' | 'patient_keyword_digit_grams', gram: RawBuilder<unknown>): ExactKeywordList {
+function gramList(
+  table: 'patient_keyword_bigrams' | 'patient_keyword_digit_grams',
+  gram: RawBuilder<unknown>,
+): ExactKeywordList {
   const list = sql`from ${sql.table(table)} where gram = ${gram}`;
   return {
     ids: sql<{ id: number }>`select patient_id as id ${list}`,
     pageByAddTime: (order, limit, offset) => {
       const direction = sql.raw(order === 'asc' ? 'asc' : 'desc');
-      return sql<{ id: number }>`select patient_id as id ${list} order by add_time ${direction}, patient_id ${direction} limit ${limit} offset ${offset}`;
+      return sql<{
+        id: number;
+      }>`select patient_id as id ${list} order by add_time ${direction}, patient_id ${direction} limit ${limit} offset ${offset}`;
     },
   };
 }
 
 /** The gram list that holds exactly the keyword's patients (see the table above), if one does. */
-export function exactKeywordList(keyword: string, dialect: DialectName, phones: PhoneVisibility = 'masked'): ExactKeywordList | undefined {
+export function exactKeywordList(
+  keyword: string,
+  dialect: DialectName,
+  phones: PhoneVisibility = 'masked',
+): ExactKeywordList | undefined {
   if (keyword.length === 4 && DIGITS_ONLY.test(keyword)) {
     // Every tel holding the digits anywhere: for a masked caller, candidates only (maskedCandidates).
     return phones === 'full' ? gramList('patient_keyword_digit_grams', sql`${digitGram(keyword)}`) : undefined;
   }
   const characters = Array.from(keyword);
-  if (characters.length === 2 && characters.some(isWide)) return gramList('patient_keyword_bigrams', dialect === 'sqlite' ? sql`lower(${keyword})` : sql`${keyword}`);
+  if (characters.length === 2 && characters.some(isWide))
+    return gramList('patient_keyword_bigrams', dialect === 'sqlite' ? sql`lower(${keyword})` : sql`${keyword}`);
   return undefined;
 }
 
@@ -147,7 +157,11 @@ export function keywordNarrows(keyword: string, phones: PhoneVisibility = 'maske
 }
 
 /** The index-backed conditions that narrow the rows the LIKE is checked on; none when it stays a scan. */
-function candidateConditions(eb: ExpressionBuilder<Database, 'patients'>, keyword: string, dialect: DialectName): Expression<SqlBool>[] {
+function candidateConditions(
+  eb: ExpressionBuilder<Database, 'patients'>,
+  keyword: string,
+  dialect: DialectName,
+): Expression<SqlBool>[] {
   // Characters as the databases count them (code points), not UTF-16 units.
   const characters = Array.from(keyword);
   if (dialect === 'sqlite') {
@@ -155,7 +169,9 @@ function candidateConditions(eb: ExpressionBuilder<Database, 'patients'>, keywor
     if (characters.length >= 3) {
       // All required; the table keeps no positions, the LIKE puts them back in order.
       const query = probeTrigrams(characters).map(ftsString).join(' AND ');
-      return [sql<SqlBool>`${sql.ref('patients.id')} in (select rowid from patient_keyword_fts where patient_keyword_fts match ${query})`];
+      return [
+        sql<SqlBool>`${sql.ref('patients.id')} in (select rowid from patient_keyword_fts where patient_keyword_fts match ${query})`,
+      ];
     }
     // Two characters with a non-ASCII one are exact (exactKeywordList); any other two, or one: a scan.
     return [];
@@ -179,11 +195,18 @@ const inList = (list: ExactKeywordList) => sql<SqlBool>`${sql.ref('patients.id')
 /** The longest run of 4+ digits in a keyword, if any: the digit grams can narrow by it. */
 function longestDigitRun(keyword: string): string | undefined {
   const runs = keyword.match(/[0-9]{4,}/g) ?? [];
-  return runs.reduce<string | undefined>((longest, run) => (longest === undefined || run.length > longest.length ? run : longest), undefined);
+  return runs.reduce<string | undefined>(
+    (longest, run) => (longest === undefined || run.length > longest.length ? run : longest),
+    undefined,
+  );
 }
 
 /** Rows that hold at least the patients a masked caller's keyword matches (see the note above). */
-function maskedCandidates(eb: ExpressionBuilder<Database, 'patients'>, keyword: string, dialect: DialectName): Expression<SqlBool>[] {
+function maskedCandidates(
+  eb: ExpressionBuilder<Database, 'patients'>,
+  keyword: string,
+  dialect: DialectName,
+): Expression<SqlBool>[] {
   const fragment = keyword.includes('*') ? longestDigitRun(keyword) : keyword;
   if (fragment === undefined) return [];
   const list = exactKeywordList(fragment, dialect, 'full');

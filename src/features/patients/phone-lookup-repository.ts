@@ -11,7 +11,13 @@ export class PhoneLookupRepository {
    * is locked while it is checked and added to, so concurrent requests on any instance cannot
    * together take more than the limit.
    */
-  async reserve(staffId: number, day: string, count: number, limit: number, db: Executor = this.db): Promise<number | null> {
+  async reserve(
+    staffId: number,
+    day: string,
+    count: number,
+    limit: number,
+    db: Executor = this.db,
+  ): Promise<number | null> {
     if (count > limit) return null;
     const row = await db
       .insertInto('phone_lookups')
@@ -29,7 +35,12 @@ export class PhoneLookupRepository {
 
   /** Lookups the account has made on that day. */
   async used(staffId: number, day: string, db: Executor = this.db): Promise<number> {
-    const row = await db.selectFrom('phone_lookups').select('lookups').where('staff_id', '=', staffId).where('day', '=', day).executeTakeFirst();
+    const row = await db
+      .selectFrom('phone_lookups')
+      .select('lookups')
+      .where('staff_id', '=', staffId)
+      .where('day', '=', day)
+      .executeTakeFirst();
     return row === undefined ? 0 : Number(row.lookups);
   }
 }

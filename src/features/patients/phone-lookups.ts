@@ -1,12 +1,11 @@
-import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../domain/principals.js';
-import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
 import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
-import type { PhoneLookupRepository } from './phone-lookup-repository.js';
-import { isWholePhoneNumber } from '../../domain/phone.js';
 import { canSeeFullPhone } from '../../domain/patient-scope.js';
-import { maskPhone } from '../../domain/phone.js';
+import { isWholePhoneNumber, maskPhone } from '../../domain/phone.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
+import { AppError } from '../../http/errors.js';
+import type { CoreServices } from '../../services.js';
+import type { PhoneLookupRepository } from './phone-lookup-repository.js';
 
 /** Where a whole number was looked up: the audit row says it. */
 export type PhoneLookupPurpose = 'list' | 'export' | 'duplicates' | 'create' | 'update' | 'import';
@@ -32,7 +31,13 @@ export class PhoneLookups {
   ) {}
 
   /** A keyword that is a whole number is a lookup for such a caller (keyword-search.ts matches it on the tel). */
-  async reserveKeyword(staff: StaffPrincipal, actor: AuditActor, keyword: string | undefined, purpose: 'list' | 'export', now: number): Promise<void> {
+  async reserveKeyword(
+    staff: StaffPrincipal,
+    actor: AuditActor,
+    keyword: string | undefined,
+    purpose: 'list' | 'export',
+    now: number,
+  ): Promise<void> {
     const trimmed = keyword?.trim();
     if (trimmed && isWholePhoneNumber(trimmed)) await this.reserve(staff, actor, { purpose, tels: [trimmed] }, now);
   }
@@ -42,7 +47,12 @@ export class PhoneLookups {
    * the day's limit; audited either way. Must not run inside another transaction (on SQLite it
    * would wait for its own connection), and the count must stand when the lookup then fails.
    */
-  async reserve(staff: StaffPrincipal, actor: AuditActor, lookup: { purpose: PhoneLookupPurpose; tels: Iterable<string>; targetId?: number }, now: number): Promise<void> {
+  async reserve(
+    staff: StaffPrincipal,
+    actor: AuditActor,
+    lookup: { purpose: PhoneLookupPurpose; tels: Iterable<string>; targetId?: number },
+    now: number,
+  ): Promise<void> {
     if (canSeeFullPhone(staff)) return;
     const tels = [...new Set(lookup.tels)];
     if (tels.length === 0) return;
@@ -61,7 +71,8 @@ export class PhoneLookups {
     };
     const counted = await this.core.db.transaction().execute(async (trx) => {
       const lookupsToday = await this.repository.reserve(staff.id, today, tels.length, limit, trx);
-      if (lookupsToday !== null) await this.core.audit.record(actor, { ...event, details: { ...details, lookupsToday } }, trx);
+      if (lookupsToday !== null)
+        await this.core.audit.record(actor, { ...event, details: { ...details, lookupsToday } }, trx);
       return lookupsToday;
     });
     if (counted !== null) return;
@@ -72,6 +83,9 @@ export class PhoneLookups {
       lookup.purpose === 'import'
         ? `导入文件含 ${tels.length} 个不同的手机号，超过今日剩余的完整手机号查询次数（剩余 ${remaining} 次，每日 ${limit} 次）：整个文件未处理，请明天再试或减少文件中的手机号`
         : `今日查询完整手机号的次数已达上限（每日 ${limit} 次），请明天再试`;
-    throw new AppError('phone_lookup_limited', message, { retryAfterSeconds: dayEnd + 1 - now, extra: { dailyLimit: limit, remaining } });
+    throw new AppError('phone_lookup_limited', message, {
+      retryAfterSeconds: dayEnd + 1 - now,
+      extra: { dailyLimit: limit, remaining },
+    });
   }
 }

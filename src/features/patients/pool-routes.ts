@@ -1,7 +1,7 @@
 import type { TypedApp } from '../../http/typed-app.js';
-import { registerRecycleBinRoutes } from './recycle-bin-routes.js';
 import { registerPatientRecordRoutes } from './record-routes.js';
 import type { PatientRecordService } from './record-service.js';
+import { registerRecycleBinRoutes } from './recycle-bin-routes.js';
 import { registerPatientRoutes } from './routes.js';
 import type { PatientService } from './service.js';
 import type { PatientUpdateService } from './update-service.js';

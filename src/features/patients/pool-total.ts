@@ -1,7 +1,15 @@
-import { type AddedKeys, encodeKey, partDays, type RollupRepository, rollupAnswers, utcOffsetPeriods, wholeDaysWithin } from '../rollup/index.js';
 import { filterConditions, type PatientListFilters } from '../../domain/patient-filters.js';
-import { scopeCondition } from '../../domain/patient-scope.js';
 import type { PatientScope } from '../../domain/patient-scope.js';
+import { scopeCondition } from '../../domain/patient-scope.js';
+import {
+  type AddedKeys,
+  encodeKey,
+  partDays,
+  type RollupRepository,
+  rollupAnswers,
+  utcOffsetPeriods,
+  wholeDaysWithin,
+} from '../rollup/index.js';
 
 /** The filters the rollup's add-day counts answer (0011); anything else is counted from the patients. */
 const ROLLUP_FILTERS = new Set<keyof PatientListFilters>(['state', 'mediaFromId', 'addTimeFrom', 'addTimeTo']);
@@ -10,9 +18,13 @@ function keysOf(filters: PatientListFilters): AddedKeys {
   const { state, mediaFromId } = filters;
   if (state !== undefined) {
     const prefix = encodeKey(state);
-    return mediaFromId === undefined ? { dimension: 'state_channel', prefix } : { dimension: 'state_channel', key: prefix + encodeKey(mediaFromId) };
+    return mediaFromId === undefined
+      ? { dimension: 'state_channel', prefix }
+      : { dimension: 'state_channel', key: prefix + encodeKey(mediaFromId) };
   }
-  return mediaFromId === undefined ? { dimension: 'none', key: '' } : { dimension: 'channel', key: encodeKey(mediaFromId) };
+  return mediaFromId === undefined
+    ? { dimension: 'none', key: '' }
+    : { dimension: 'channel', key: encodeKey(mediaFromId) };
 }
 
 /**
@@ -34,7 +46,8 @@ export class PoolTotals {
     const set = (Object.keys(filters) as (keyof PatientListFilters)[]).filter((name) => filters[name] !== undefined);
     // A consultant's own pool unfiltered (their default view), or one consultant's: the author row.
     const authorId = scope.kind === 'own' ? scope.authorId : filters.authorId;
-    if (authorId !== undefined && set.length === (scope.kind === 'own' ? 0 : 1)) return this.read({ dimension: 'author', key: encodeKey(authorId) }, null, []);
+    if (authorId !== undefined && set.length === (scope.kind === 'own' ? 0 : 1))
+      return this.read({ dimension: 'author', key: encodeKey(authorId) }, null, []);
     if (scope.kind !== 'all' || set.some((name) => !ROLLUP_FILTERS.has(name))) return null;
     const { addTimeFrom: from, addTimeTo: to } = filters;
     if (from === undefined && to === undefined) return this.read(keysOf(filters), null, []);
@@ -45,11 +58,19 @@ export class PoolTotals {
     return this.read(keysOf(filters), days, edges, { from, to });
   }
 
-  private async read(keys: AddedKeys, days: { firstDay: number; lastDay: number } | null, edges: PatientListFilters[], range?: { from: number; to: number }) {
+  private async read(
+    keys: AddedKeys,
+    days: { firstDay: number; lastDay: number } | null,
+    edges: PatientListFilters[],
+    range?: { from: number; to: number },
+  ) {
     const counted = await this.rollup.addedCount(
       keys,
       days,
-      edges.map((edge) => (eb) => eb.and([scopeCondition(eb, { kind: 'all' }), ...filterConditions(eb, { ...edge, keyword: undefined })])),
+      edges.map(
+        (edge) => (eb) =>
+          eb.and([scopeCondition(eb, { kind: 'all' }), ...filterConditions(eb, { ...edge, keyword: undefined })]),
+      ),
     );
     return rollupAnswers(counted.zone, this.timeZone, range) ? counted.total : null;
   }

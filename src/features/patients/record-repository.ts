@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Executor, PatientRow, PatientUpdate } from '../../db/schema.js';
-import { inRecycleBin, livePatient, scopeCondition } from '../../domain/patient-scope.js';
 import type { PatientScope } from '../../domain/patient-scope.js';
+import { inRecycleBin, livePatient, scopeCondition } from '../../domain/patient-scope.js';
 
 /**
  * One pool record at a time: the detail read with every catalog name joined in, edits,
@@ -49,7 +49,11 @@ export class PatientRecordRepository {
   }
 
   portalAccountOf(patientId: number, db: Executor) {
-    return db.selectFrom('patient_accounts').select(['id', 'phone']).where('patient_id', '=', patientId).executeTakeFirst();
+    return db
+      .selectFrom('patient_accounts')
+      .select(['id', 'phone'])
+      .where('patient_id', '=', patientId)
+      .executeTakeFirst();
   }
 
   portalAccountByPhone(phone: string, db: Executor) {
@@ -62,7 +66,11 @@ export class PatientRecordRepository {
 
   /** A record in the recycle bin, if the scope allows it. */
   findDeleted(id: number, scope: PatientScope, db: Executor = this.db) {
-    let query = db.selectFrom('patients').selectAll().where('id', '=', id).where((eb) => inRecycleBin(eb));
+    let query = db
+      .selectFrom('patients')
+      .selectAll()
+      .where('id', '=', id)
+      .where((eb) => inRecycleBin(eb));
     if (scope.kind === 'own') query = query.where('author_id', '=', scope.authorId);
     return query.executeTakeFirst();
   }
@@ -90,7 +98,11 @@ export class PatientRecordRepository {
   async purge(patientId: number, db: Executor) {
     const account = await this.portalAccountOf(patientId, db);
     if (account) {
-      await db.deleteFrom('auth_sessions').where('family', '=', 'patient').where('subject_id', '=', account.id).execute();
+      await db
+        .deleteFrom('auth_sessions')
+        .where('family', '=', 'patient')
+        .where('subject_id', '=', account.id)
+        .execute();
       await db.deleteFrom('patient_accounts').where('id', '=', account.id).execute();
     }
     const visits = await db.deleteFrom('visits').where('patient_id', '=', patientId).executeTakeFirst();

@@ -1,11 +1,16 @@
-import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
-import type { TypedApp } from '../../http/typed-app.js';
-import type { PermissionKey } from '../../domain/permissions.js';
-import { DeletedPatientResponse, DuplicatesQuery, DuplicatesResponse, PatientDetailResponse, UpdatePatientBody } from './record-schemas.js';
-import { PatientIdParams } from '../../http/schemas.js';
-import type { PatientRecordService } from './record-service.js';
 import { canSeeFullPhone } from '../../domain/patient-scope.js';
+import type { PermissionKey } from '../../domain/permissions.js';
+import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
+import { PatientIdParams, StaffTokenOnly, withErrors } from '../../http/schemas.js';
+import type { TypedApp } from '../../http/typed-app.js';
+import {
+  DeletedPatientResponse,
+  DuplicatesQuery,
+  DuplicatesResponse,
+  PatientDetailResponse,
+  UpdatePatientBody,
+} from './record-schemas.js';
+import type { PatientRecordService } from './record-service.js';
 import type { PatientUpdateService } from './update-service.js';
 import { toWirePatient, toWirePatientDetail } from './wire.js';
 
@@ -22,7 +27,11 @@ const ANY_FIELD_PERMISSION: PermissionKey[] = [
   'patients:edit_spend',
 ];
 
-export function registerPatientRecordRoutes(app: TypedApp, records: PatientRecordService, updates: PatientUpdateService): void {
+export function registerPatientRecordRoutes(
+  app: TypedApp,
+  records: PatientRecordService,
+  updates: PatientUpdateService,
+): void {
   app.get('/patient/duplicates', {
     schema: {
       tags: TAGS,
@@ -40,9 +49,17 @@ export function registerPatientRecordRoutes(app: TypedApp, records: PatientRecor
     handler: async (request) => {
       const staff = staffOf(request);
       const { tel, wechat, qq, name } = request.query;
-      const { rows, total } = await records.duplicates(staff, { tel, wechat, qq, name }, auditActorOf(request), nowSeconds());
+      const { rows, total } = await records.duplicates(
+        staff,
+        { tel, wechat, qq, name },
+        auditActorOf(request),
+        nowSeconds(),
+      );
       const showFullPhone = canSeeFullPhone(staff);
-      return { duplicates: rows.map(({ row, matchedOn }) => ({ ...toWirePatient(row, { showFullPhone }), matchedOn })), total };
+      return {
+        duplicates: rows.map(({ row, matchedOn }) => ({ ...toWirePatient(row, { showFullPhone }), matchedOn })),
+        total,
+      };
     },
   });
 
@@ -51,7 +68,7 @@ export function registerPatientRecordRoutes(app: TypedApp, records: PatientRecor
       tags: TAGS,
       summary: 'One patient: the full record with the names of its disease, department, doctor, channel and author',
       description:
-        'A record outside the caller\'s scope, deleted, or absent answers 404 alike. Every successful read is audited (patient.read). ' +
+        "A record outside the caller's scope, deleted, or absent answers 404 alike. Every successful read is audited (patient.read). " +
         'spend is yuan with 2 decimals; tel masked without patients:view_full_phone.',
       params: PatientIdParams,
       querystring: StaffTokenOnly,
@@ -68,7 +85,7 @@ export function registerPatientRecordRoutes(app: TypedApp, records: PatientRecor
   app.patch('/patient/:id', {
     schema: {
       tags: TAGS,
-      summary: 'Edit any subset of a patient\'s fields, each gated by its own permission',
+      summary: "Edit any subset of a patient's fields, each gated by its own permission",
       description:
         'Only fields whose value actually changes are checked, written and audited. name, sex, age, tel, wechat, qq, area, remarks, ' +
         'advisory_way, advisory_content, add_time, order_time: patients:edit; state 0/2: patients:change_state; doctor_id: ' +
@@ -103,7 +120,12 @@ export function registerPatientRecordRoutes(app: TypedApp, records: PatientRecor
     },
     config: { access: 'patients:delete' },
     handler: async (request) => {
-      const deleted = await records.softDelete(staffOf(request), request.params.id, auditActorOf(request), nowSeconds());
+      const deleted = await records.softDelete(
+        staffOf(request),
+        request.params.id,
+        auditActorOf(request),
+        nowSeconds(),
+      );
       return { deletedPatient: { id: String(deleted.id), deletedAt: String(deleted.deletedAt) } };
     },
   });

@@ -1,10 +1,7 @@
 import { Type } from 'typebox';
-import { Nullable, StaffTokenField } from '../../http/schemas.js';
 import { YuanField } from '../../domain/money.js';
+import { Nullable, StaffTokenField } from '../../http/schemas.js';
 import { CreatePatientBody, WirePatientSchema } from './schemas.js';
-
-
-
 
 export const WirePatientDetailSchema = Type.Object({
   ...WirePatientSchema.properties,
@@ -39,7 +36,8 @@ export const DuplicatesQuery = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 20,
-      description: 'exact tel; without patients:view_full_phone the whole number (a counted lookup) or the tel as shown (139****8442)',
+      description:
+        'exact tel; without patients:view_full_phone the whole number (a counted lookup) or the tel as shown (139****8442)',
     }),
   ),
   wechat: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'exact wechat' })),
@@ -87,7 +85,9 @@ export const PurgedPatientResponse = Type.Object({
     visitsDeleted: Type.Integer(),
     followUpsDeleted: Type.Integer(),
     portalAccountDeleted: Type.Boolean(),
-    appointmentsDeleted: Type.Integer({ description: 'all of the patient\'s appointments, past and future' }),
-    placesReleased: Type.Integer({ description: 'places the patient still held (status booked), given back to their sessions' }),
+    appointmentsDeleted: Type.Integer({ description: "all of the patient's appointments, past and future" }),
+    placesReleased: Type.Integer({
+      description: 'places the patient still held (status booked), given back to their sessions',
+    }),
   }),
 });

@@ -1,15 +1,14 @@
 import { isForeignKeyViolation } from '../../db/database.js';
-import type { PatientBookings } from '../booking/index.js';
-import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../domain/principals.js';
-import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import type { PatientRecordRepository } from './record-repository.js';
-import type { PhoneLookups } from './phone-lookups.js';
-import { isWholePhoneNumber } from '../../domain/phone.js';
-import type { DuplicateProbe, PatientRepository } from './repository.js';
 import { phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
-import { maskPhone } from '../../domain/phone.js';
+import { isWholePhoneNumber, maskPhone } from '../../domain/phone.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
+import { AppError } from '../../http/errors.js';
+import type { CoreServices } from '../../services.js';
+import type { PatientBookings } from '../booking/index.js';
+import type { PhoneLookups } from './phone-lookups.js';
+import type { PatientRecordRepository } from './record-repository.js';
+import type { DuplicateProbe, PatientRepository } from './repository.js';
 
 const DUPLICATES_LISTED = 50;
 
@@ -46,25 +45,41 @@ export class PatientRecordService {
     }
     const { rows, total } = await this.patients.duplicates(probe, scope, DUPLICATES_LISTED, phones);
     const telMatches = (tel: string | null) =>
-      tel !== null && (tel === probe.tel || (phones === 'masked' && !isWholePhoneNumber(probe.tel!) && maskPhone(tel) === probe.tel));
+      tel !== null &&
+      (tel === probe.tel || (phones === 'masked' && !isWholePhoneNumber(probe.tel!) && maskPhone(tel) === probe.tel));
     return {
       total,
       rows: rows.map((row) => ({
         row,
-        matchedOn: (['tel', 'wechat', 'qq', 'name'] as const).filter((field) =>
-          probe[field] !== undefined && (field === 'tel' ? telMatches(row.tel) : row[field] === probe[field]),
+        matchedOn: (['tel', 'wechat', 'qq', 'name'] as const).filter(
+          (field) =>
+            probe[field] !== undefined && (field === 'tel' ? telMatches(row.tel) : row[field] === probe[field]),
         ),
       })),
     };
   }
 
-  async softDelete(staff: StaffPrincipal, id: number, actor: AuditActor, now: number): Promise<{ id: number; deletedAt: number }> {
+  async softDelete(
+    staff: StaffPrincipal,
+    id: number,
+    actor: AuditActor,
+    now: number,
+  ): Promise<{ id: number; deletedAt: number }> {
     const scope = scopeOf(staff);
     return this.core.db.transaction().execute(async (trx) => {
       const row = await this.records.findLive(id, scope, trx);
       if (!row) throw new AppError('not_found');
       await this.records.update(id, { deleted_at: now, deleted_by: staff.id, updated_at: now }, trx);
-      await this.core.audit.record(actor, { action: 'patient.delete', targetType: 'patient', targetId: id, details: { tel: row.tel && maskPhone(row.tel) } }, trx);
+      await this.core.audit.record(
+        actor,
+        {
+          action: 'patient.delete',
+          targetType: 'patient',
+          targetId: id,
+          details: { tel: row.tel && maskPhone(row.tel) },
+        },
+        trx,
+      );
       return { id, deletedAt: now };
     });
   }
@@ -81,7 +96,12 @@ export class PatientRecordService {
       await this.records.update(id, { deleted_at: null, deleted_by: null, updated_at: now }, trx);
       await this.core.audit.record(
         actor,
-        { action: 'patient.restore', targetType: 'patient', targetId: id, details: { deletedAt: row.deleted_at, deletedBy: row.deleted_by } },
+        {
+          action: 'patient.restore',
+          targetType: 'patient',
+          targetId: id,
+          details: { deletedAt: row.deleted_at, deletedBy: row.deleted_by },
+        },
         trx,
       );
       const restored = await this.records.findDetail(id, scope, trx);
@@ -106,7 +126,12 @@ export class PatientRecordService {
         const removed = { ...(await this.records.purge(id, trx)), ...bookings };
         await this.core.audit.record(
           actor,
-          { action: 'patient.purge', targetType: 'patient', targetId: id, details: { tel: row.tel && maskPhone(row.tel), ...removed } },
+          {
+            action: 'patient.purge',
+            targetType: 'patient',
+            targetId: id,
+            details: { tel: row.tel && maskPhone(row.tel), ...removed },
+          },
           trx,
         );
         return { id, ...removed };

@@ -1,10 +1,9 @@
+import { canSeeFullPhone } from '../../domain/patient-scope.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
+import { PatientIdParams, StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { PatientDetailResponse, PurgedPatientResponse, RecycleBinQuery, RecycleBinResponse } from './record-schemas.js';
-import { PatientIdParams } from '../../http/schemas.js';
 import type { PatientRecordService } from './record-service.js';
-import { canSeeFullPhone } from '../../domain/patient-scope.js';
 import { toWireDeletedPatient, toWirePatientDetail } from './wire.js';
 
 const TAGS = ['staff: patients (recycle bin)'];
@@ -14,7 +13,7 @@ export function registerRecycleBinRoutes(app: TypedApp, records: PatientRecordSe
     schema: {
       tags: TAGS,
       summary: 'Deleted patients, newest deletion first, paged',
-      description: 'Within the caller\'s data scope; tel masked without patients:view_full_phone.',
+      description: "Within the caller's data scope; tel masked without patients:view_full_phone.",
       querystring: RecycleBinQuery,
       response: withErrors('staff', { 200: RecycleBinResponse }, [400, 401, 403]),
     },
@@ -49,7 +48,8 @@ export function registerRecycleBinRoutes(app: TypedApp, records: PatientRecordSe
   app.delete('/patient/:id/purge', {
     schema: {
       tags: TAGS,
-      summary: 'Delete a patient for good, with its visits, follow-ups, appointments, portal account and that account\'s sessions',
+      summary:
+        "Delete a patient for good, with its visits, follow-ups, appointments, portal account and that account's sessions",
       description:
         'Only a record already in the recycle bin (404 otherwise): deleting is always two steps. Places the patient still held ' +
         'in future sessions are given back. The audit log keeps its rows. ' +

@@ -1,11 +1,10 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database, Executor, NewPatientRow, PatientRow } from '../../db/schema.js';
-import { type ExactKeywordList, exactKeywordList, keywordCondition, keywordNarrows } from './keyword-search.js';
-import { isWholePhoneNumber, maskedTel } from '../../domain/phone.js';
 import { filterConditions, type PatientListFilters } from '../../domain/patient-filters.js';
 import { type PatientScope, type PhoneVisibility, scopeCondition } from '../../domain/patient-scope.js';
-
+import { isWholePhoneNumber, maskedTel } from '../../domain/phone.js';
+import { type ExactKeywordList, exactKeywordList, keywordCondition, keywordNarrows } from './keyword-search.js';
 
 /** Exact values to look for in the duplicate check; any one matching counts. */
 export interface DuplicateProbe {
@@ -21,8 +20,6 @@ export interface PatientListPaging {
   sort: 'add_time' | 'order_time' | 'reach_time' | 'id';
   order: 'asc' | 'desc';
 }
-
-
 
 /**
  * The list's and the export's conditions: the shared filters (domain/patient-filters.ts) and the
@@ -48,8 +45,25 @@ type Where = (eb: ExpressionBuilder<Database, 'patients'>) => Expression<SqlBool
  * in the driver, and the detail-only ones stay behind. SQLite, a page of 20 at 1M: 147 -> 95 µs.
  */
 export const LIST_COLUMNS = [
-  'id', 'name', 'sex', 'tel', 'age', 'wechat', 'qq', 'add_time', 'order_time', 'reach_time', 'disease_id',
-  'author_id', 'state', 'media_from_id', 'doctor_id', 'advisory_way', 'advisory_content', 'area', 'remarks',
+  'id',
+  'name',
+  'sex',
+  'tel',
+  'age',
+  'wechat',
+  'qq',
+  'add_time',
+  'order_time',
+  'reach_time',
+  'disease_id',
+  'author_id',
+  'state',
+  'media_from_id',
+  'doctor_id',
+  'advisory_way',
+  'advisory_content',
+  'area',
+  'remarks',
 ] as const satisfies readonly (keyof PatientRow)[];
 export type PatientListRow = Pick<PatientRow, (typeof LIST_COLUMNS)[number]>;
 const listColumns = LIST_COLUMNS.map((column) => `patients.${column}` as const);
@@ -79,10 +93,14 @@ export class PatientRepository {
     options: { phones?: PhoneVisibility; knownTotal?: number } = {},
   ): Promise<{ rows: PatientListRow[]; total: number }> {
     const { phones = 'masked', knownTotal } = options;
-    const where: Where = (eb) => eb.and([scopeCondition(eb, scope), ...patientConditions(eb, filters, this.dialect, phones)]);
+    const where: Where = (eb) =>
+      eb.and([scopeCondition(eb, scope), ...patientConditions(eb, filters, this.dialect, phones)]);
     const offset = (paging.page - 1) * paging.pageSize;
     const keyword = filters.keyword?.trim();
-    const exact = scope.kind === 'all' && keyword && onlyTheKeyword(filters) ? exactKeywordList(keyword, this.dialect, phones) : undefined;
+    const exact =
+      scope.kind === 'all' && keyword && onlyTheKeyword(filters)
+        ? exactKeywordList(keyword, this.dialect, phones)
+        : undefined;
     if (exact) return this.listExact(exact, paging, offset);
     if (keyword && keywordNarrows(keyword, phones)) return this.listNarrowed(where, paging, offset);
     // The page is chosen on ids and sort keys only, then its rows are read: a filter that
@@ -92,7 +110,20 @@ export class PatientRepository {
     const rows = await this.db
       .selectFrom('patients')
       .select(listColumns)
-      .where((eb) => eb('patients.id', 'in', eb.selectFrom('patients').select('patients.id').where(where).orderBy(paging.sort, paging.order).orderBy('id', paging.order).limit(paging.pageSize).offset(offset)))
+      .where((eb) =>
+        eb(
+          'patients.id',
+          'in',
+          eb
+            .selectFrom('patients')
+            .select('patients.id')
+            .where(where)
+            .orderBy(paging.sort, paging.order)
+            .orderBy('id', paging.order)
+            .limit(paging.pageSize)
+            .offset(offset),
+        ),
+      )
       .orderBy(paging.sort, paging.order)
       .orderBy('id', paging.order)
       .execute();
@@ -104,19 +135,37 @@ export class PatientRepository {
    * total is that list's length, with no patient row visited (at 1M, a last-4-digits total of
    * ~750 matches: SQLite 0.9 -> 0.08 ms), and the list is kept in add_time order, so is the page.
    */
-  private async listExact(exact: ExactKeywordList, paging: PatientListPaging, offset: number): Promise<{ rows: PatientListRow[]; total: number }> {
+  private async listExact(
+    exact: ExactKeywordList,
+    paging: PatientListPaging,
+    offset: number,
+  ): Promise<{ rows: PatientListRow[]; total: number }> {
     const rows = await this.db
       .selectFrom('patients')
       .select(listColumns)
       .where((eb) =>
         paging.sort === 'add_time'
           ? sql<SqlBool>`${sql.ref('patients.id')} in (${exact.pageByAddTime(paging.order, paging.pageSize, offset)})`
-          : eb('patients.id', 'in', eb.selectFrom('patients').select('patients.id').where(sql<SqlBool>`${sql.ref('patients.id')} in (${exact.ids})`).orderBy(paging.sort, paging.order).orderBy('id', paging.order).limit(paging.pageSize).offset(offset)),
+          : eb(
+              'patients.id',
+              'in',
+              eb
+                .selectFrom('patients')
+                .select('patients.id')
+                .where(sql<SqlBool>`${sql.ref('patients.id')} in (${exact.ids})`)
+                .orderBy(paging.sort, paging.order)
+                .orderBy('id', paging.order)
+                .limit(paging.pageSize)
+                .offset(offset),
+            ),
       )
       .orderBy(paging.sort, paging.order)
       .orderBy('id', paging.order)
       .execute();
-    const counted = await this.db.selectFrom(sql<{ id: number }>`(${exact.ids})`.as('matches')).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const counted = await this.db
+      .selectFrom(sql<{ id: number }>`(${exact.ids})`.as('matches'))
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow();
     return { rows, total: Number(counted.total) };
   }
 
@@ -125,7 +174,11 @@ export class PatientRepository {
    * page and the total in one pass over them, where a page query and a count each visited every
    * match (PostgreSQL, last 4 digits at 1M: two bitmap heap scans of 753 rows and two round trips).
    */
-  private async listNarrowed(where: Where, paging: PatientListPaging, offset: number): Promise<{ rows: PatientListRow[]; total: number }> {
+  private async listNarrowed(
+    where: Where,
+    paging: PatientListPaging,
+    offset: number,
+  ): Promise<{ rows: PatientListRow[]; total: number }> {
     const found = await this.db
       .selectFrom('patients')
       .select(listColumns)
@@ -143,7 +196,11 @@ export class PatientRepository {
   }
 
   private async count(where: Where): Promise<number> {
-    const counted = await this.db.selectFrom('patients').select((eb) => eb.fn.countAll<number>().as('total')).where(where).executeTakeFirstOrThrow();
+    const counted = await this.db
+      .selectFrom('patients')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .where(where)
+      .executeTakeFirstOrThrow();
     return Number(counted.total);
   }
 
@@ -172,18 +229,30 @@ export class PatientRepository {
    * sees phones masked matches a tel by its whole number (a lookup the service has counted) or by
    * the masked text the list shows, never by anything else of the hidden digits.
    */
-  async duplicates(probe: DuplicateProbe, scope: PatientScope, limit: number, phones: PhoneVisibility = 'masked'): Promise<{ rows: PatientRow[]; total: number }> {
+  async duplicates(
+    probe: DuplicateProbe,
+    scope: PatientScope,
+    limit: number,
+    phones: PhoneVisibility = 'masked',
+  ): Promise<{ rows: PatientRow[]; total: number }> {
     const where = (eb: ExpressionBuilder<Database, 'patients'>) => {
       const matches: Expression<SqlBool>[] = [];
       for (const field of ['tel', 'wechat', 'qq', 'name'] as const) {
         const value = probe[field];
         if (value === undefined) continue;
-        if (field === 'tel' && phones === 'masked' && !isWholePhoneNumber(value)) matches.push(this.shownTelEquals(eb, value));
+        if (field === 'tel' && phones === 'masked' && !isWholePhoneNumber(value))
+          matches.push(this.shownTelEquals(eb, value));
         else matches.push(eb(`patients.${field}`, '=', value));
       }
       return eb.and([scopeCondition(eb, scope), eb.or(matches)]);
     };
-    const rows = await this.db.selectFrom('patients').selectAll().where(where).orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('patients')
+      .selectAll()
+      .where(where)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     const counted = await this.db
       .selectFrom('patients')
       .select((eb) => eb.fn.countAll<number>().as('total'))

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
+import { patientFiltersOf } from '../../domain/patient-filters.js';
+import { canSeeFullPhone } from '../../domain/patient-scope.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { CreatePatientBody, PatientListQuery, PatientListResponse, WirePatientSchema } from './schemas.js';
-import { patientFiltersOf } from '../../domain/patient-filters.js';
-import { canSeeFullPhone } from '../../domain/patient-scope.js';
 import type { PatientService } from './service.js';
 import { toWirePatient } from './wire.js';
 
@@ -37,7 +37,12 @@ export function registerPatientRoutes(app: TypedApp, service: PatientService): v
         nowSeconds(),
       );
       const showFullPhone = canSeeFullPhone(staff);
-      return { patients: rows.map((row) => toWirePatient(row, { showFullPhone })), total, page: q.page, pageSize: q.page_size };
+      return {
+        patients: rows.map((row) => toWirePatient(row, { showFullPhone })),
+        total,
+        page: q.page,
+        pageSize: q.page_size,
+      };
     },
   });
 

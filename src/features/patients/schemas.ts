@@ -6,7 +6,6 @@ import { Nullable, RecordId, StaffTokenField, UnixSeconds } from '../../http/sch
 const Id = RecordId;
 const Text = (maxLength: number, description: string) => Type.String({ maxLength, description });
 
-
 /** The seed's POST patient/ fields (snake_case in, camelCase out). */
 export const CreatePatientBody = Type.Object({
   token: StaffTokenField,
@@ -59,9 +58,12 @@ export const PatientListQuery = Type.Object({
   page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
   page_size: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
   ...PatientFilterFields,
-  sort: Type.Union([Type.Literal('add_time'), Type.Literal('order_time'), Type.Literal('reach_time'), Type.Literal('id')], {
-    default: 'add_time',
-  }),
+  sort: Type.Union(
+    [Type.Literal('add_time'), Type.Literal('order_time'), Type.Literal('reach_time'), Type.Literal('id')],
+    {
+      default: 'add_time',
+    },
+  ),
   order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' }),
 });
 

@@ -1,17 +1,17 @@
 import type { Static } from 'typebox';
 import type { PatientRow } from '../../db/schema.js';
-import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../domain/principals.js';
-import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
+import type { PatientListFilters } from '../../domain/patient-filters.js';
+import { phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
+import { maskPhone } from '../../domain/phone.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
+import { AppError } from '../../http/errors.js';
+import type { CoreServices } from '../../services.js';
 import type { ReferenceRepository, ReferenceTable } from '../catalogs/index.js';
 import type { PhoneLookups } from './phone-lookups.js';
 import type { PoolTotals } from './pool-total.js';
-import type { PatientListFilters } from '../../domain/patient-filters.js';
 import type { PatientListPaging, PatientRepository } from './repository.js';
 import type { CreatePatientBody } from './schemas.js';
-import { phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
-import { maskPhone } from '../../domain/phone.js';
 
 type CreatePatientInput = Static<typeof CreatePatientBody>;
 
@@ -30,16 +30,27 @@ export class PatientService {
     private readonly phoneLookups: PhoneLookups,
   ) {}
 
-  async list(staff: StaffPrincipal, filters: PatientListFilters, paging: PatientListPaging, actor: AuditActor, now: number) {
+  async list(
+    staff: StaffPrincipal,
+    filters: PatientListFilters,
+    paging: PatientListPaging,
+    actor: AuditActor,
+    now: number,
+  ) {
     const scope = scopeOf(staff);
     await this.phoneLookups.reserveKeyword(staff, actor, filters.keyword, 'list', now);
     const total = await this.poolTotals.total(scope, filters);
-    return this.patients.list(scope, filters, paging, { phones: phoneVisibilityOf(staff), knownTotal: total ?? undefined });
+    return this.patients.list(scope, filters, paging, {
+      phones: phoneVisibilityOf(staff),
+      knownTotal: total ?? undefined,
+    });
   }
 
   async create(staff: StaffPrincipal, input: CreatePatientInput, actor: AuditActor, now: number): Promise<PatientRow> {
     if (input.reach_time != null && input.reach_time < input.add_time) {
-      throw new AppError('invalid_value', '参数不合法: reach_time（到诊时间不能早于登记时间）', { extra: { field: 'reach_time' } });
+      throw new AppError('invalid_value', '参数不合法: reach_time（到诊时间不能早于登记时间）', {
+        extra: { field: 'reach_time' },
+      });
     }
     for (const { field, table } of references) {
       const id = input[field];
@@ -58,7 +69,10 @@ export class PatientService {
           // The id is shown only when the caller could open that record anyway.
           const visible = scope.kind === 'all' ? existing : await this.patients.idsWithTel(input.tel, scope, trx);
           throw new AppError('conflict', '该手机号已登记（如确认重复登记，请传 allow_duplicate=true）', {
-            extra: visible[0] === undefined ? { duplicates: existing.length } : { existingId: String(visible[0]), duplicates: existing.length },
+            extra:
+              visible[0] === undefined
+                ? { duplicates: existing.length }
+                : { existingId: String(visible[0]), duplicates: existing.length },
           });
         }
       }
@@ -95,7 +109,9 @@ export class PatientService {
           targetId: row.id,
           details: {
             tel: row.tel ? maskPhone(row.tel) : null,
-            fields: Object.keys(input).filter((key) => key !== 'token' && input[key as keyof CreatePatientInput] != null),
+            fields: Object.keys(input).filter(
+              (key) => key !== 'token' && input[key as keyof CreatePatientInput] != null,
+            ),
             duplicateOverride: input.allow_duplicate === true,
           },
         },

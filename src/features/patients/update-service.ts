@@ -2,19 +2,19 @@ import type { Transaction } from 'kysely';
 import type { Static } from 'typebox';
 import { isUniqueViolation } from '../../db/database.js';
 import type { Database, PatientRow, PatientUpdate } from '../../db/schema.js';
-import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../domain/principals.js';
-import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import type { ReferenceRepository, ReferenceTable } from '../catalogs/index.js';
-import type { PermissionKey } from '../../domain/permissions.js';
-import { recordArrival } from '../visits/index.js';
 import { fenToYuan, yuanToFen } from '../../domain/money.js';
+import { scopeOf } from '../../domain/patient-scope.js';
+import type { PermissionKey } from '../../domain/permissions.js';
+import { maskPhone } from '../../domain/phone.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
+import { AppError } from '../../http/errors.js';
+import type { CoreServices } from '../../services.js';
+import type { ReferenceRepository, ReferenceTable } from '../catalogs/index.js';
+import { recordArrival } from '../visits/index.js';
 import type { PhoneLookups } from './phone-lookups.js';
 import type { PatientDetailRow, PatientRecordRepository } from './record-repository.js';
 import type { UpdatePatientBody } from './record-schemas.js';
-import { scopeOf } from '../../domain/patient-scope.js';
-import { maskPhone } from '../../domain/phone.js';
 
 type UpdateInput = Static<typeof UpdatePatientBody>;
 type UpdateField = Exclude<keyof UpdateInput, 'token'>;
@@ -58,11 +58,14 @@ const references: { field: 'disease_id' | 'media_from_id' | 'doctor_id'; table: 
   { field: 'doctor_id', table: 'doctors' },
 ];
 
-const invalid = (field: string, reason: string) => new AppError('invalid_value', `参数不合法: ${field}（${reason}）`, { extra: { field } });
+const invalid = (field: string, reason: string) =>
+  new AppError('invalid_value', `参数不合法: ${field}（${reason}）`, { extra: { field } });
 
 /** The fields whose value differs from the record: only those are gated, written and audited. */
 function changedFields(before: PatientRow, input: UpdateInput): UpdateField[] {
-  const fields = (Object.keys(input) as (keyof UpdateInput)[]).filter((key): key is UpdateField => key !== 'token' && input[key] !== undefined);
+  const fields = (Object.keys(input) as (keyof UpdateInput)[]).filter(
+    (key): key is UpdateField => key !== 'token' && input[key] !== undefined,
+  );
   return fields.filter((field) => {
     if (field === 'spend') return yuanToFen(input.spend as string) !== before.spend_fen;
     return before[field] !== input[field];
@@ -73,9 +76,11 @@ function changedFields(before: PatientRow, input: UpdateInput): UpdateField[] {
 function describeChanges(before: PatientRow, input: UpdateInput, changed: UpdateField[]) {
   const details: Record<string, unknown> = {};
   for (const field of changed) {
-    if (field === 'tel') details.tel = { before: before.tel && maskPhone(before.tel), after: input.tel && maskPhone(input.tel) };
+    if (field === 'tel')
+      details.tel = { before: before.tel && maskPhone(before.tel), after: input.tel && maskPhone(input.tel) };
     else if (field === 'advisory_content' || field === 'remarks') details[field] = { changed: true };
-    else if (field === 'spend') details.spend = { before: fenToYuan(before.spend_fen), after: fenToYuan(yuanToFen(input.spend as string)) };
+    else if (field === 'spend')
+      details.spend = { before: fenToYuan(before.spend_fen), after: fenToYuan(yuanToFen(input.spend as string)) };
     else details[field] = { before: before[field], after: input[field] };
   }
   return details;
@@ -89,7 +94,13 @@ export class PatientUpdateService {
     private readonly phoneLookups: PhoneLookups,
   ) {}
 
-  async update(staff: StaffPrincipal, id: number, input: UpdateInput, actor: AuditActor, now: number): Promise<PatientDetailRow> {
+  async update(
+    staff: StaffPrincipal,
+    id: number,
+    input: UpdateInput,
+    actor: AuditActor,
+    now: number,
+  ): Promise<PatientDetailRow> {
     const scope = scopeOf(staff);
     if (!(Object.keys(input) as (keyof UpdateInput)[]).some((key) => key !== 'token' && input[key] !== undefined)) {
       throw new AppError('parameter_missing', '缺少参数: 至少提供一个要修改的字段');
@@ -107,7 +118,9 @@ export class PatientUpdateService {
         const changed = changedFields(before, input);
         const denied = changed.filter((field) => !staff.permissions.has(permissionFor(field, input)));
         if (denied.length > 0) {
-          throw new AppError('permission_denied', `没有权限修改: ${denied.join(', ')}`, { extra: { field: denied[0], fields: denied } });
+          throw new AppError('permission_denied', `没有权限修改: ${denied.join(', ')}`, {
+            extra: { field: denied[0], fields: denied },
+          });
         }
         if (changed.length > 0) await this.apply(staff, before, input, changed, actor, now, trx);
         const detail = await this.records.findDetail(id, scope, trx);
@@ -115,7 +128,8 @@ export class PatientUpdateService {
         return detail;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('conflict', '该手机号已被其他患者端账号使用', { extra: { field: 'tel' } });
+      if (isUniqueViolation(error))
+        throw new AppError('conflict', '该手机号已被其他患者端账号使用', { extra: { field: 'tel' } });
       throw error;
     }
   }
@@ -140,7 +154,13 @@ export class PatientUpdateService {
 
     // After the plain columns, so the arrival sees the new add_time and doctor.
     if (arrivalTime !== null) {
-      await recordArrival(trx, this.core.audit, actor, { patientId: before.id, visitTime: arrivalTime, recordedBy: staff.id }, now);
+      await recordArrival(
+        trx,
+        this.core.audit,
+        actor,
+        { patientId: before.id, visitTime: arrivalTime, recordedBy: staff.id },
+        now,
+      );
     }
     const afterArrival: PatientUpdate = {};
     if (changed.includes('reach_time')) afterArrival.reach_time = input.reach_time;
@@ -168,7 +188,9 @@ export class PatientUpdateService {
     if (changed.includes('reach_time')) {
       if (input.reach_time === null) throw invalid('reach_time', '到诊时间不能清空');
       if (before.visit_count > 0) {
-        throw new AppError('conflict', '该客户已有到诊记录，不能修改到诊时间；复诊请使用 POST patient/:id/arrival', { extra: { field: 'reach_time' } });
+        throw new AppError('conflict', '该客户已有到诊记录，不能修改到诊时间；复诊请使用 POST patient/:id/arrival', {
+          extra: { field: 'reach_time' },
+        });
       }
       if (input.state !== undefined && input.state !== 1) throw invalid('state', '登记到诊时状态只能为 1（已到）');
       return input.reach_time as number;
@@ -177,7 +199,13 @@ export class PatientUpdateService {
     return null;
   }
 
-  private async validate(before: PatientRow, input: UpdateInput, changed: UpdateField[], arrivalTime: number | null, trx: Transaction<Database>) {
+  private async validate(
+    before: PatientRow,
+    input: UpdateInput,
+    changed: UpdateField[],
+    arrivalTime: number | null,
+    trx: Transaction<Database>,
+  ) {
     const addTime = changed.includes('add_time') ? (input.add_time as number) : before.add_time;
     const reachTime = arrivalTime ?? before.reach_time;
     if (reachTime !== null && reachTime < addTime) {
@@ -197,7 +225,8 @@ export class PatientUpdateService {
     if (!account) return;
     if (tel === null) throw invalid('tel', '该客户已开通患者端账号，手机号不能清空');
     const holder = await this.records.portalAccountByPhone(tel, trx);
-    if (holder && holder.id !== account.id) throw new AppError('conflict', '该手机号已被其他患者端账号使用', { extra: { field: 'tel' } });
+    if (holder && holder.id !== account.id)
+      throw new AppError('conflict', '该手机号已被其他患者端账号使用', { extra: { field: 'tel' } });
     await this.records.updatePortalPhone(account.id, tel, now, trx);
   }
 }

@@ -1,6 +1,6 @@
-import { maskPhone } from '../../domain/phone.js';
 import type { PatientRow } from '../../db/schema.js';
 import { fenToYuan } from '../../domain/money.js';
+import { maskPhone } from '../../domain/phone.js';
 import type { PatientListRow } from './repository.js';
 
 const asText = (value: number | null): string | null => (value === null ? null : String(value));
@@ -66,7 +66,10 @@ export function toWirePatientDetail(row: DetailSource, options: { showFullPhone:
 }
 
 /** A recycle-bin entry: the list shape plus who deleted it and when. */
-export function toWireDeletedPatient(row: PatientRow & { deleted_by_name: string | null }, options: { showFullPhone: boolean }) {
+export function toWireDeletedPatient(
+  row: PatientRow & { deleted_by_name: string | null },
+  options: { showFullPhone: boolean },
+) {
   return {
     ...toWirePatient(row, options),
     deletedAt: asText(row.deleted_at),

@@ -16,11 +16,13 @@ export class PatientGuard {
     if (access === 'public') return;
     if (access !== 'patient') throw new AppError('permission_denied');
     const header = request.headers.authorization;
-    const token = typeof header === 'string' && /^Bearer\s+\S/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : '';
+    const token =
+      typeof header === 'string' && /^Bearer\s+\S/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : '';
     if (!token) throw new AppError('token_missing', '未登录或缺少令牌');
     const verified = await this.tokens.verify('patient', token);
     const principal = await this.accounts.findPrincipalBySession(verified.sessionId);
-    if (!principal || principal.account_id !== verified.subjectId) throw new AppError('token_invalid', '登录已失效，请重新登录');
+    if (!principal || principal.account_id !== verified.subjectId)
+      throw new AppError('token_invalid', '登录已失效，请重新登录');
     const { account_id: accountId, patient_id: patientId, ...profile } = principal;
     request.patientPrincipal = { accountId, patientId, sessionId: verified.sessionId, profile };
   };

@@ -2,9 +2,10 @@
  * The patient's portal account: registration, sign-in, profile, password and avatar. A login
  * is attached to the one pool record of its phone (the one-record-per-person rule).
  */
-export { type AvatarDependencies, registerAvatarFileRoute, registerAvatarUploadRoute } from './avatars/routes.js';
-export { AvatarFileRepository } from './avatars/repository.js';
+
 export { AvatarFiles } from './avatars/avatar-files.js';
+export { AvatarFileRepository } from './avatars/repository.js';
+export { type AvatarDependencies, registerAvatarFileRoute, registerAvatarUploadRoute } from './avatars/routes.js';
 export { AvatarStorage } from './avatars/storage.js';
 export { PatientGuard } from './guard.js';
 export { PortalAccountRepository } from './repository.js';

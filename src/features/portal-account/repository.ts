@@ -4,7 +4,15 @@ import type { Database, Executor, PatientUpdate } from '../../db/schema.js';
 import { livePatient } from '../../domain/patient-scope.js';
 
 /** The profile as the patient sees it (GET /patient): their pool record and login phone. */
-const PROFILE_COLUMNS = ['a.phone', 'p.name', 'p.sex', 'p.address', 'p.avatar_url', 'p.birth_date', 'p.medical_history'] as const;
+const PROFILE_COLUMNS = [
+  'a.phone',
+  'p.name',
+  'p.sex',
+  'p.address',
+  'p.avatar_url',
+  'p.birth_date',
+  'p.medical_history',
+] as const;
 
 /** Portal accounts and the one pool record each is attached to. */
 export class PortalAccountRepository {
@@ -85,7 +93,10 @@ export class PortalAccountRepository {
     return row?.id;
   }
 
-  async createAccount(account: { patientId: number; phone: string; passwordHash: string; now: number }, db: Executor): Promise<number> {
+  async createAccount(
+    account: { patientId: number; phone: string; passwordHash: string; now: number },
+    db: Executor,
+  ): Promise<number> {
     const row = await db
       .insertInto('patient_accounts')
       .values({
@@ -105,11 +116,19 @@ export class PortalAccountRepository {
   }
 
   findAccountById(accountId: number, db: Executor = this.db) {
-    return db.selectFrom('patient_accounts').select(['id', 'patient_id', 'phone', 'password_hash']).where('id', '=', accountId).executeTakeFirst();
+    return db
+      .selectFrom('patient_accounts')
+      .select(['id', 'patient_id', 'phone', 'password_hash'])
+      .where('id', '=', accountId)
+      .executeTakeFirst();
   }
 
   async updatePasswordHash(accountId: number, passwordHash: string, now: number, db: Executor): Promise<void> {
-    await db.updateTable('patient_accounts').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', accountId).execute();
+    await db
+      .updateTable('patient_accounts')
+      .set({ password_hash: passwordHash, updated_at: now })
+      .where('id', '=', accountId)
+      .execute();
   }
 
   async updateAccountPhone(accountId: number, phone: string, now: number, db: Executor): Promise<void> {

@@ -30,12 +30,17 @@ export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccoun
     schema: {
       tags: ['portal: account'],
       summary: 'Log in (seed 000) -> {id, name, role: "patient", token}',
-      description: 'An unknown phone and a wrong password answer alike (401). Repeated failures lock for up to 15 minutes (429).',
+      description:
+        'An unknown phone and a wrong password answer alike (401). Repeated failures lock for up to 15 minutes (429).',
       body: LoginBody,
       response: withErrors('portal', { 200: portalSuccessSchema(LoginData) }, [400, 401, 429]),
     },
     config: { access: 'public' },
-    handler: async (request) => portalOk(await service.login(request.body.phone, request.body.password, auditActorOf(request), nowSeconds()), '登录成功'),
+    handler: async (request) =>
+      portalOk(
+        await service.login(request.body.phone, request.body.password, auditActorOf(request), nowSeconds()),
+        '登录成功',
+      ),
   });
 
   app.post('/logout', {
@@ -68,7 +73,7 @@ export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccoun
       tags: ['portal: account'],
       summary: 'Change my password: old password required, new one 8-128 characters',
       description:
-        'A wrong old password answers 400 and counts toward the account\'s login lock (429 once locked). ' +
+        "A wrong old password answers 400 and counts toward the account's login lock (429 once locked). " +
         'On success every other token of the patient stops working at once; the calling token stays valid.',
       security: [{ bearerAuth: [] }],
       body: PasswordChangeBody,
@@ -76,7 +81,13 @@ export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccoun
     },
     config: { access: 'patient' },
     handler: async (request) => {
-      await service.changePassword(patientOf(request), request.body.old_password, request.body.new_password, auditActorOf(request), nowSeconds());
+      await service.changePassword(
+        patientOf(request),
+        request.body.old_password,
+        request.body.new_password,
+        auditActorOf(request),
+        nowSeconds(),
+      );
       return portalOk(null, '密码已修改，其他设备需重新登录');
     },
   });
@@ -95,7 +106,7 @@ export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccoun
           'avatar_url: avatars are uploaded with POST /patient/avatar, which sets avatar_url itself. Here it may only be ' +
           "cleared, resent unchanged, or set to a file the server stored for this patient; another patient's file, a name " +
           'never stored and any external URL answer 400 naming avatar_url (an external image would let whoever runs its ' +
-          'server see every page that shows it). Clearing or replacing the avatar deletes the patient\'s previous file. ' +
+          "server see every page that shows it). Clearing or replacing the avatar deletes the patient's previous file. " +
           'Staff see the same record.',
         security: [{ bearerAuth: [] }],
         body: ProfileUpdateBody,
@@ -103,7 +114,10 @@ export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccoun
       },
       config: { access: 'patient' },
       handler: async (request) =>
-        portalOk(await service.updateProfile(patientOf(request), request.body, auditActorOf(request), nowSeconds()), '保存成功'),
+        portalOk(
+          await service.updateProfile(patientOf(request), request.body, auditActorOf(request), nowSeconds()),
+          '保存成功',
+        ),
     });
   }
 }

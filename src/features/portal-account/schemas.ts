@@ -1,12 +1,15 @@
 import { Type } from 'typebox';
-import { Clearable, Nullable } from '../../http/schemas.js';
 import { MOBILE_PATTERN } from '../../domain/phone.js';
-
+import { Clearable, Nullable } from '../../http/schemas.js';
 
 export const Phone = Type.String({ pattern: MOBILE_PATTERN, description: 'mainland mobile number, also the login' });
 export const Password = Type.String({ minLength: 8, maxLength: 128, description: '8 to 128 characters' });
 export const PersonName = Type.String({ minLength: 1, maxLength: 50 });
-export const Gender = Type.Unsafe<'male' | 'female'>({ type: 'string', enum: ['male', 'female'], description: 'male or female' });
+export const Gender = Type.Unsafe<'male' | 'female'>({
+  type: 'string',
+  enum: ['male', 'female'],
+  description: 'male or female',
+});
 /**
  * The shapes an avatar_url may have on the wire: an uploaded file's path, or an http(s) URL,
  * which records may hold from before 0013 and which may only be resent unchanged (the service
@@ -14,7 +17,10 @@ export const Gender = Type.Unsafe<'male' | 'female'>({ type: 'string', enum: ['m
  */
 export const AVATAR_URL_PATTERN = '^(https?://[^\\s<>"]{1,500}|/uploads/avatars/[A-Za-z0-9._-]{1,100})$';
 
-export const RegisterBody = Type.Object({ phone: Phone, password: Password, name: PersonName }, { additionalProperties: false });
+export const RegisterBody = Type.Object(
+  { phone: Phone, password: Password, name: PersonName },
+  { additionalProperties: false },
+);
 
 export const LoginBody = Type.Object(
   { phone: Type.String({ minLength: 1, maxLength: 20 }), password: Type.String({ minLength: 1, maxLength: 128 }) },
@@ -44,7 +50,11 @@ export const ProfileUpdateBody = Type.Object(
     phone: Phone,
     name: PersonName,
     gender: Type.Optional(Clearable(Gender)),
-    birth_date: Type.Optional(Clearable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, a real date, not in the future' }))),
+    birth_date: Type.Optional(
+      Clearable(
+        Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, a real date, not in the future' }),
+      ),
+    ),
     address: Type.Optional(Clearable(Type.String({ maxLength: 200 }))),
     medical_history: Type.Optional(Clearable(Type.String({ maxLength: 2000 }))),
     avatar_url: Type.Optional(
@@ -52,7 +62,8 @@ export const ProfileUpdateBody = Type.Object(
         Type.String({
           maxLength: 512,
           pattern: AVATAR_URL_PATTERN,
-          description: 'the avatar_url POST /patient/avatar answered (a file stored for this patient), or the value the profile already has',
+          description:
+            'the avatar_url POST /patient/avatar answered (a file stored for this patient), or the value the profile already has',
         }),
       ),
     ),

@@ -1,17 +1,17 @@
 import type { Static } from 'typebox';
 import { isUniqueViolation } from '../../db/database.js';
 import type { PatientUpdate } from '../../db/schema.js';
+import type { AuditActor } from '../../domain/audit.js';
+import { maskPhone } from '../../domain/phone.js';
+import type { PatientPrincipal, PatientProfileRow } from '../../domain/principals.js';
 import { AppError } from '../../http/errors.js';
 import { emptyAsNull } from '../../http/schemas.js';
-import type { PatientPrincipal, PatientProfileRow } from '../../domain/principals.js';
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../../domain/audit.js';
-import type { AvatarFiles } from './avatars/avatar-files.js';
 import type { ReferenceRepository } from '../catalogs/index.js';
 import type { PatientRepository } from '../patients/index.js';
-import { maskPhone } from '../../domain/phone.js';
+import type { AvatarFiles } from './avatars/avatar-files.js';
 import type { PortalAccountRepository } from './repository.js';
 import type { ProfileUpdateBody } from './schemas.js';
 
@@ -19,7 +19,8 @@ export const PORTAL_CHANNEL_KEY = 'portal_self_registration';
 const LOGIN_FAILED_MESSAGE = '手机号或密码错误';
 
 const genderToSex = { male: 0, female: 1 } as const;
-const sexToGender = (sex: number | null): 'male' | 'female' | null => (sex === 0 ? 'male' : sex === 1 ? 'female' : null);
+const sexToGender = (sex: number | null): 'male' | 'female' | null =>
+  sex === 0 ? 'male' : sex === 1 ? 'female' : null;
 
 /** A real calendar date, not in the future and not before 1900. */
 export function isPlausibleBirthDate(value: string, today = new Date()): boolean {
@@ -43,7 +44,11 @@ export class PortalAccountService {
    * One record per person: the login attaches to the pool record staff already hold for
    * this phone, or a new pool record is created with the portal's channel.
    */
-  async register(input: { phone: string; password: string; name: string }, actor: AuditActor, now: number): Promise<number> {
+  async register(
+    input: { phone: string; password: string; name: string },
+    actor: AuditActor,
+    now: number,
+  ): Promise<number> {
     if (await this.accounts.findByPhone(input.phone)) throw new AppError('conflict', '该手机号已注册');
     // Hash before the transaction: the slow part must not hold the database.
     const passwordHash = await hashPassword(input.password);
@@ -56,7 +61,16 @@ export class PortalAccountService {
         } else {
           const channelId = await this.referenceRepository.channelIdBySystemKey(PORTAL_CHANNEL_KEY, trx);
           const row = await this.patients.insert(
-            { name: input.name, tel: input.phone, add_time: now, state: 0, media_from_id: channelId, author_id: null, created_at: now, updated_at: now },
+            {
+              name: input.name,
+              tel: input.phone,
+              add_time: now,
+              state: 0,
+              media_from_id: channelId,
+              author_id: null,
+              created_at: now,
+              updated_at: now,
+            },
             trx,
           );
           patientId = row.id;
@@ -64,7 +78,12 @@ export class PortalAccountService {
         await this.accounts.createAccount({ patientId, phone: input.phone, passwordHash, now }, trx);
         await this.core.audit.record(
           { ...actor, type: 'patient', id: patientId },
-          { action: 'portal.register', targetType: 'patient', targetId: patientId, details: { phone: maskPhone(input.phone), attachedToExistingRecord: attached } },
+          {
+            action: 'portal.register',
+            targetType: 'patient',
+            targetId: patientId,
+            details: { phone: maskPhone(input.phone), attachedToExistingRecord: attached },
+          },
           trx,
         );
         return patientId;
@@ -80,10 +99,17 @@ export class PortalAccountService {
     const keys = loginThrottleKeys('patient', phone, actor.ip ?? 'unknown');
     const account = await this.accounts.findSignInByPhone(phone);
     // An unknown phone costs one verification too, so timing does not tell who is registered.
-    const check = await this.core.throttle.checkSignIn(keys, now, () => (account ? verifyPassword(account.password_hash, password) : verifyAgainstNoAccount(password)));
+    const check = await this.core.throttle.checkSignIn(keys, now, () =>
+      account ? verifyPassword(account.password_hash, password) : verifyAgainstNoAccount(password),
+    );
     if (!account || !check.matches) {
       const failedActor = { ...actor, type: 'anonymous' as const, id: null, label: maskPhone(phone) };
-      await this.core.audit.record(failedActor, { action: 'portal.login_failed', targetType: 'patient', targetId: account?.patient_id, outcome: 'failure' });
+      await this.core.audit.record(failedActor, {
+        action: 'portal.login_failed',
+        targetType: 'patient',
+        targetId: account?.patient_id,
+        outcome: 'failure',
+      });
       for (const scope of check.locked) {
         await this.core.audit.record(failedActor, { action: 'portal.lockout', outcome: 'failure', details: { scope } });
       }
@@ -91,8 +117,15 @@ export class PortalAccountService {
     }
     const issued = await this.core.tokens.issue('patient', account.id, now);
     await this.core.db.transaction().execute(async (trx) => {
-      await this.core.sessions.create({ id: issued.sessionId, family: 'patient', subjectId: account.id, createdAt: now, expiresAt: issued.expiresAt }, trx);
-      await this.core.audit.record({ ...actor, type: 'patient', id: account.patient_id }, { action: 'portal.login', targetType: 'patient', targetId: account.patient_id }, trx);
+      await this.core.sessions.create(
+        { id: issued.sessionId, family: 'patient', subjectId: account.id, createdAt: now, expiresAt: issued.expiresAt },
+        trx,
+      );
+      await this.core.audit.record(
+        { ...actor, type: 'patient', id: account.patient_id },
+        { action: 'portal.login', targetType: 'patient', targetId: account.patient_id },
+        trx,
+      );
     });
     return { id: account.patient_id, name: account.name, role: 'patient' as const, token: issued.token };
   }
@@ -100,7 +133,11 @@ export class PortalAccountService {
   async logout(principal: PatientPrincipal, actor: AuditActor, now: number): Promise<void> {
     await this.core.db.transaction().execute(async (trx) => {
       await this.core.sessions.revoke('patient', principal.sessionId, now, trx);
-      await this.core.audit.record(actor, { action: 'portal.logout', targetType: 'patient', targetId: principal.patientId }, trx);
+      await this.core.audit.record(
+        actor,
+        { action: 'portal.logout', targetType: 'patient', targetId: principal.patientId },
+        trx,
+      );
     });
   }
 
@@ -109,24 +146,46 @@ export class PortalAccountService {
    * lock of the account (so a stolen token cannot brute-force it); every other session of
    * the patient is revoked, the one making the change stays signed in.
    */
-  async changePassword(principal: PatientPrincipal, oldPassword: string, newPassword: string, actor: AuditActor, now: number): Promise<void> {
+  async changePassword(
+    principal: PatientPrincipal,
+    oldPassword: string,
+    newPassword: string,
+    actor: AuditActor,
+    now: number,
+  ): Promise<void> {
     const account = await this.accounts.findAccountById(principal.accountId);
     if (!account) throw new AppError('token_invalid', '登录已失效，请重新登录');
     const keys = loginThrottleKeys('patient', account.phone, actor.ip ?? 'unknown');
-    const check = await this.core.throttle.checkPasswordConfirmation(keys.account, now, () => verifyPassword(account.password_hash, oldPassword));
+    const check = await this.core.throttle.checkPasswordConfirmation(keys.account, now, () =>
+      verifyPassword(account.password_hash, oldPassword),
+    );
     if (!check.matches) {
-      await this.core.audit.record(actor, { action: 'portal.password_change', targetType: 'patient', targetId: principal.patientId, outcome: 'failure' });
+      await this.core.audit.record(actor, {
+        action: 'portal.password_change',
+        targetType: 'patient',
+        targetId: principal.patientId,
+        outcome: 'failure',
+      });
       for (const scope of check.locked) {
-        await this.core.audit.record(actor, { action: 'portal.lockout', outcome: 'failure', details: { scope, via: 'password_change' } });
+        await this.core.audit.record(actor, {
+          action: 'portal.lockout',
+          outcome: 'failure',
+          details: { scope, via: 'password_change' },
+        });
       }
       throw new AppError('invalid_value', '原密码错误', { extra: { field: 'old_password' } });
     }
-    if (oldPassword === newPassword) throw new AppError('invalid_value', '新密码不能与原密码相同', { extra: { field: 'new_password' } });
+    if (oldPassword === newPassword)
+      throw new AppError('invalid_value', '新密码不能与原密码相同', { extra: { field: 'new_password' } });
     const passwordHash = await hashPassword(newPassword);
     await this.core.db.transaction().execute(async (trx) => {
       await this.accounts.updatePasswordHash(account.id, passwordHash, now, trx);
       await this.core.sessions.revokeAllOf('patient', account.id, now, trx, principal.sessionId);
-      await this.core.audit.record(actor, { action: 'portal.password_change', targetType: 'patient', targetId: principal.patientId }, trx);
+      await this.core.audit.record(
+        actor,
+        { action: 'portal.password_change', targetType: 'patient', targetId: principal.patientId },
+        trx,
+      );
     });
   }
 
@@ -135,10 +194,17 @@ export class PortalAccountService {
     return profileView(principal.profile);
   }
 
-  async updateProfile(principal: PatientPrincipal, body: Static<typeof ProfileUpdateBody>, actor: AuditActor, now: number) {
+  async updateProfile(
+    principal: PatientPrincipal,
+    body: Static<typeof ProfileUpdateBody>,
+    actor: AuditActor,
+    now: number,
+  ) {
     const input = withEmptyAsNull(body);
     if (input.birth_date && !isPlausibleBirthDate(input.birth_date)) {
-      throw new AppError('invalid_value', '参数不合法: birth_date（须为真实日期，且不晚于今天）', { extra: { field: 'birth_date' } });
+      throw new AppError('invalid_value', '参数不合法: birth_date（须为真实日期，且不晚于今天）', {
+        extra: { field: 'birth_date' },
+      });
     }
     const before = this.profile(principal);
     const changes: PatientUpdate = { name: input.name, tel: input.phone, updated_at: now };
@@ -156,11 +222,19 @@ export class PortalAccountService {
           if (holder && holder.id !== principal.accountId) throw phoneTaken();
           await this.accounts.updateAccountPhone(principal.accountId, input.phone, now, trx);
         }
-        const released = input.avatar_url === undefined ? [] : await this.avatars.checkProfileValue(principal.patientId, input.avatar_url, trx);
+        const released =
+          input.avatar_url === undefined
+            ? []
+            : await this.avatars.checkProfileValue(principal.patientId, input.avatar_url, trx);
         await this.accounts.updatePatient(principal.patientId, changes, trx);
         await this.core.audit.record(
           actor,
-          { action: 'portal.profile_update', targetType: 'patient', targetId: principal.patientId, details: describeChanges(before, input) },
+          {
+            action: 'portal.profile_update',
+            targetType: 'patient',
+            targetId: principal.patientId,
+            details: describeChanges(before, input),
+          },
           trx,
         );
         return released;

@@ -6,7 +6,13 @@ export class PortalCatalogRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   listDepartments() {
-    return this.db.selectFrom('departments').select(['id', 'name']).where('is_active', '=', 1).orderBy('sort_order').orderBy('id').execute();
+    return this.db
+      .selectFrom('departments')
+      .select(['id', 'name'])
+      .where('is_active', '=', 1)
+      .orderBy('sort_order')
+      .orderBy('id')
+      .execute();
   }
 
   listDoctors(departmentId: number | undefined) {

@@ -1,16 +1,20 @@
 import { Type } from 'typebox';
+import { addDays, BOOKING_HORIZON_DAYS } from '../../domain/clinic-time/clinic-calendar.js';
 import { portalOk } from '../../http/envelopes.js';
 import { nowSeconds } from '../../http/request-context.js';
 import { portalSuccessSchema, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { addDays, BOOKING_HORIZON_DAYS } from '../../domain/clinic-time/clinic-calendar.js';
 import type { ScheduleService } from '../booking/index.js';
 import type { PortalCatalogRepository } from './repository.js';
 import { DepartmentData, DoctorData, DoctorListQuery } from './schemas.js';
 
 const NEXT_DATES = 5;
 
-export function registerPortalCatalogRoutes(app: TypedApp, catalog: PortalCatalogRepository, schedules: ScheduleService): void {
+export function registerPortalCatalogRoutes(
+  app: TypedApp,
+  catalog: PortalCatalogRepository,
+  schedules: ScheduleService,
+): void {
   app.get('/departments', {
     schema: {
       tags: ['portal: booking'],
@@ -36,7 +40,12 @@ export function registerPortalCatalogRoutes(app: TypedApp, catalog: PortalCatalo
       const now = nowSeconds();
       const doctors = await catalog.listDoctors(request.query.department_id);
       const today = schedules.today(now);
-      const sessions = await schedules.sessionsOf(doctors.map((doctor) => doctor.id), today, addDays(today, BOOKING_HORIZON_DAYS), now);
+      const sessions = await schedules.sessionsOf(
+        doctors.map((doctor) => doctor.id),
+        today,
+        addDays(today, BOOKING_HORIZON_DAYS),
+        now,
+      );
       const datesByDoctor = new Map<number, string[]>();
       for (const session of sessions) {
         if (!session.bookable) continue;
@@ -44,7 +53,9 @@ export function registerPortalCatalogRoutes(app: TypedApp, catalog: PortalCatalo
         if (dates.at(-1) !== session.date && dates.length < NEXT_DATES) dates.push(session.date);
         datesByDoctor.set(session.doctorId, dates);
       }
-      return portalOk(doctors.map((doctor) => ({ ...doctor, next_available_dates: datesByDoctor.get(doctor.id) ?? [] })));
+      return portalOk(
+        doctors.map((doctor) => ({ ...doctor, next_available_dates: datesByDoctor.get(doctor.id) ?? [] })),
+      );
     },
   });
 }

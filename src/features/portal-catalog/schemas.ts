@@ -11,10 +11,13 @@ export const DoctorData = Type.Object({
   title: Nullable(Type.String({ description: '职称' })),
   specialty: Nullable(Type.String({ description: '擅长' })),
   next_available_dates: Type.Array(Type.String({ description: 'YYYY-MM-DD' }), {
-    description: 'up to 5 next dates (clinic calendar, within 28 days) with a session that has places left and has not started',
+    description:
+      'up to 5 next dates (clinic calendar, within 28 days) with a session that has places left and has not started',
   }),
 });
 
 export const DoctorListQuery = Type.Object({
-  department_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'only doctors of this department' })),
+  department_id: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'only doctors of this department' }),
+  ),
 });

@@ -13,12 +13,18 @@ export function permissionTreeFor(granted: ReadonlySet<string>): PermissionTreeN
     key: module.key,
     description: module.description,
     checked: granted.has(module.key),
-    children: module.actions.map((action) => ({ key: action.key, description: action.description, checked: granted.has(action.key) })),
+    children: module.actions.map((action) => ({
+      key: action.key,
+      description: action.description,
+      checked: granted.has(action.key),
+    })),
   }));
 }
 
 const moduleOfAction = new Map<string, PermissionKey>(
-  permissionTree.flatMap((module) => module.actions.map((action) => [action.key, module.key] as [string, PermissionKey])),
+  permissionTree.flatMap((module) =>
+    module.actions.map((action) => [action.key, module.key] as [string, PermissionKey]),
+  ),
 );
 
 /**

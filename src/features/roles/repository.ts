@@ -32,7 +32,11 @@ export class RoleRepository {
   }
 
   async insert(name: string, now: number, db: Executor): Promise<number> {
-    const row = await db.insertInto('roles').values({ name, builtin_key: null, created_at: now }).returning('id').executeTakeFirstOrThrow();
+    const row = await db
+      .insertInto('roles')
+      .values({ name, builtin_key: null, created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return row.id;
   }
 
@@ -46,7 +50,11 @@ export class RoleRepository {
   }
 
   async permissionKeys(roleId: number, db: Executor = this.db): Promise<string[]> {
-    const rows = await db.selectFrom('role_permissions').select('permission_key').where('role_id', '=', roleId).execute();
+    const rows = await db
+      .selectFrom('role_permissions')
+      .select('permission_key')
+      .where('role_id', '=', roleId)
+      .execute();
     return rows.map((row) => row.permission_key);
   }
 
@@ -57,7 +65,10 @@ export class RoleRepository {
   async replacePermissions(roleId: number, keys: readonly string[], db: Transaction<Database>): Promise<void> {
     await db.deleteFrom('role_permissions').where('role_id', '=', roleId).execute();
     if (keys.length > 0) {
-      await db.insertInto('role_permissions').values(keys.map((permission_key) => ({ role_id: roleId, permission_key }))).execute();
+      await db
+        .insertInto('role_permissions')
+        .values(keys.map((permission_key) => ({ role_id: roleId, permission_key })))
+        .execute();
     }
     await db
       .updateTable('roles')

@@ -1,9 +1,14 @@
 import { auditActorOf, nowSeconds } from '../../http/request-context.js';
-import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
+import { DeletedResponse, IdParams, StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { DeletedResponse, IdParams } from '../../http/schemas.js';
 import type { RoleView } from './repository.js';
-import { PermissionTreeResponse, RoleListResponse, RoleNameBody, RoleResponse, UpdatePermissionsBody } from './schemas.js';
+import {
+  PermissionTreeResponse,
+  RoleListResponse,
+  RoleNameBody,
+  RoleResponse,
+  UpdatePermissionsBody,
+} from './schemas.js';
 import type { RoleService } from './service.js';
 
 const TAG = 'staff: roles';
@@ -18,7 +23,12 @@ const toWireRole = (role: RoleView) => ({
 
 export function registerRoleRoutes(app: TypedApp, service: RoleService): void {
   app.get('/roles', {
-    schema: { tags: [TAG], summary: 'Roles with the number of accounts holding each', querystring: StaffTokenOnly, response: withErrors('staff', { 200: RoleListResponse }, [401, 403]) },
+    schema: {
+      tags: [TAG],
+      summary: 'Roles with the number of accounts holding each',
+      querystring: StaffTokenOnly,
+      response: withErrors('staff', { 200: RoleListResponse }, [401, 403]),
+    },
     config: { access: 'staff:roles' },
     handler: async () => ({ roles: (await service.list()).map(toWireRole) }),
   });
@@ -32,20 +42,32 @@ export function registerRoleRoutes(app: TypedApp, service: RoleService): void {
       response: withErrors('staff', { 201: RoleResponse }, [400, 401, 403, 409]),
     },
     config: { access: 'staff:roles' },
-    handler: async (request, reply) => reply.code(201).send({ role: toWireRole(await service.create(request.body.name, auditActorOf(request), nowSeconds())) }),
+    handler: async (request, reply) =>
+      reply
+        .code(201)
+        .send({ role: toWireRole(await service.create(request.body.name, auditActorOf(request), nowSeconds())) }),
   });
 
   app.patch('/roles/:id', {
-    schema: { tags: [TAG], summary: 'Rename a role', params: IdParams, body: RoleNameBody, response: withErrors('staff', { 200: RoleResponse }, [400, 401, 403, 404, 409]) },
+    schema: {
+      tags: [TAG],
+      summary: 'Rename a role',
+      params: IdParams,
+      body: RoleNameBody,
+      response: withErrors('staff', { 200: RoleResponse }, [400, 401, 403, 404, 409]),
+    },
     config: { access: 'staff:roles' },
-    handler: async (request) => ({ role: toWireRole(await service.rename(request.params.id, request.body.name, auditActorOf(request))) }),
+    handler: async (request) => ({
+      role: toWireRole(await service.rename(request.params.id, request.body.name, auditActorOf(request))),
+    }),
   });
 
   app.delete('/roles/:id', {
     schema: {
       tags: [TAG],
       summary: 'Delete a role',
-      description: 'Refused with 409 while accounts hold the role (userCount in the answer), and always for the built-in administrator role.',
+      description:
+        'Refused with 409 while accounts hold the role (userCount in the answer), and always for the built-in administrator role.',
       params: IdParams,
       body: StaffTokenOnly,
       response: withErrors('staff', { 200: DeletedResponse }, [400, 401, 403, 404, 409]),
@@ -66,7 +88,10 @@ export function registerRoleRoutes(app: TypedApp, service: RoleService): void {
       response: withErrors('staff', { 200: PermissionTreeResponse }, [400, 401, 403, 404]),
     },
     config: { access: 'staff:roles' },
-    handler: async (request) => ({ roleId: String(request.params.id), permissions: await service.permissionTree(request.params.id) }),
+    handler: async (request) => ({
+      roleId: String(request.params.id),
+      permissions: await service.permissionTree(request.params.id),
+    }),
   });
 
   app.put('/roles/:id/permissions', {
@@ -84,7 +109,11 @@ export function registerRoleRoutes(app: TypedApp, service: RoleService): void {
     config: { access: 'staff:roles' },
     handler: async (request) => ({
       roleId: String(request.params.id),
-      permissions: await service.replacePermissions(request.params.id, [request.body.keys].flat(), auditActorOf(request)),
+      permissions: await service.replacePermissions(
+        request.params.id,
+        [request.body.keys].flat(),
+        auditActorOf(request),
+      ),
     }),
   });
 }

@@ -6,5 +6,11 @@
  */
 export { partDays, type WholeDays, wholeDaysWithin } from './clinic-days.js';
 export { type OffsetPeriod, utcOffsetPeriods } from './offset-periods.js';
-export { type AddedKeys, encodeKey, type RollupDimension, RollupRepository, rollupAnswers } from './rollup-repository.js';
 export { rollupJobs } from './rollup-jobs.js';
+export {
+  type AddedKeys,
+  encodeKey,
+  type RollupDimension,
+  RollupRepository,
+  rollupAnswers,
+} from './rollup-repository.js';

@@ -32,4 +32,3 @@ export function utcOffsetPeriods(timeZone: string): OffsetPeriod[] {
   }
   return periods;
 }
-

@@ -9,7 +9,12 @@ import { startRollupCompaction, syncRollup } from './rollup-sync.js';
  * on PostgreSQL, past the request timeouts at a few million, so on the maintenance connection);
  * then, on PostgreSQL, the triggers' deltas are folded every few seconds.
  */
-export function rollupJobs(database: DatabaseHandle, databaseUrl: string, timeZone: string, log: FastifyBaseLogger): BackgroundJob[] {
+export function rollupJobs(
+  database: DatabaseHandle,
+  databaseUrl: string,
+  timeZone: string,
+  log: FastifyBaseLogger,
+): BackgroundJob[] {
   let stopCompaction = async () => {};
   return [
     {
@@ -17,7 +22,9 @@ export function rollupJobs(database: DatabaseHandle, databaseUrl: string, timeZo
       beforeServing: true,
       start: async () => {
         const started = Date.now();
-        const rebuilt = await onMaintenanceConnection(databaseUrl, database.db, database.dialect, (db) => syncRollup(db, database.dialect, timeZone));
+        const rebuilt = await onMaintenanceConnection(databaseUrl, database.db, database.dialect, (db) =>
+          syncRollup(db, database.dialect, timeZone),
+        );
         if (rebuilt) log.info({ timeZone, ms: Date.now() - started }, 'statistics rollup rebuilt');
       },
       stop: async () => {},
@@ -25,7 +32,9 @@ export function rollupJobs(database: DatabaseHandle, databaseUrl: string, timeZo
     {
       name: 'rollup-compaction',
       start: async () => {
-        stopCompaction = startRollupCompaction(database.db, database.dialect, (error) => log.warn({ err: error }, 'statistics rollup compaction failed; retrying'));
+        stopCompaction = startRollupCompaction(database.db, database.dialect, (error) =>
+          log.warn({ err: error }, 'statistics rollup compaction failed; retrying'),
+        );
       },
       stop: () => stopCompaction(),
     },

@@ -1,7 +1,7 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { RollupDimension as Dimension } from '../../db/rollup-definition.js';
 import type { Database } from '../../db/schema.js';
 import { DAYS_MARGIN_SECONDS } from './clinic-days.js';
-import type { RollupDimension as Dimension } from '../../db/rollup-definition.js';
 
 /** Time buckets a report sums days into. */
 export type RollupBucket = 'day' | 'month' | 'year';
@@ -24,7 +24,13 @@ export type RollupTables = {
   /** PostgreSQL: changes not yet folded into patient_day_counts (same columns, many rows per key). */
   patient_day_deltas: DayFigureRow;
   clinic_utc_offsets: { from_utc: number; offset_seconds: number };
-  patient_day_counts_zone: { id: number; time_zone: string | null; covered_from: number | null; covered_until: number | null; rebuilt_at: number | null };
+  patient_day_counts_zone: {
+    id: number;
+    time_zone: string | null;
+    covered_from: number | null;
+    covered_until: number | null;
+    rebuilt_at: number | null;
+  };
 };
 
 export type RollupDatabase = Database & RollupTables;
@@ -64,7 +70,11 @@ export interface RollupSum {
 const dateOfDay = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 /** The month or year buckets over [firstDay, lastDay]: labels, and the first day of each after the first. */
-function bucketsOf(firstDay: number, lastDay: number, bucket: 'month' | 'year'): { labels: string[]; starts: number[] } {
+function bucketsOf(
+  firstDay: number,
+  lastDay: number,
+  bucket: 'month' | 'year',
+): { labels: string[]; starts: number[] } {
   const length = bucket === 'month' ? 7 : 4;
   const labels = [dateOfDay(firstDay).slice(0, length)];
   const starts: number[] = [];
@@ -95,9 +105,16 @@ const decodeKey = (groupKey: string): string | null => (groupKey === '' ? null :
  * Whether sums read with `zone` answer for a clinic in `timeZone` over [from, to] (any day when
  * no range): the rollup must count days in that zone, and is exact only inside its offsets' span.
  */
-export function rollupAnswers(zone: RollupZone | null, timeZone: string, range?: { from: number; to: number }): boolean {
+export function rollupAnswers(
+  zone: RollupZone | null,
+  timeZone: string,
+  range?: { from: number; to: number },
+): boolean {
   if (!zone || zone.timeZone !== timeZone) return false;
-  return !range || (range.from - DAYS_MARGIN_SECONDS >= zone.coveredFrom && range.to + DAYS_MARGIN_SECONDS < zone.coveredUntil);
+  return (
+    !range ||
+    (range.from - DAYS_MARGIN_SECONDS >= zone.coveredFrom && range.to + DAYS_MARGIN_SECONDS < zone.coveredUntil)
+  );
 }
 
 type ZoneRow = Pick<RollupTables['patient_day_counts_zone'], 'time_zone' | 'covered_from' | 'covered_until'>;
@@ -130,7 +147,11 @@ export class RollupRepository {
   ): Promise<{ zone: RollupZone | null; sums: RollupSum[] }> {
     const buckets = bucket === null || bucket === 'day' ? null : bucketsOf(days.firstDay, days.lastDay, bucket);
     const bucketSql: RawBuilder<number | null> =
-      bucket === null ? sql<null>`null` : buckets === null ? sql<number>`day` : sql<number>`${sql.raw(bucketIndex(buckets.starts))}`;
+      bucket === null
+        ? sql<null>`null`
+        : buckets === null
+          ? sql<number>`day`
+          : sql<number>`${sql.raw(bucketIndex(buckets.starts))}`;
     const rowsOf = (table: 'patient_day_counts' | 'patient_day_deltas') => {
       const rows = this.db
         .selectFrom(table)
@@ -158,7 +179,18 @@ export class RollupRepository {
     const rows = await this.db
       .selectFrom('patient_day_counts_zone as z')
       .leftJoin(query.as('s'), (join) => join.onTrue())
-      .select(['z.time_zone', 'z.covered_from', 'z.covered_until', 's.bucket', 's.group_key', 's.inquiries', 's.lost', 's.appointments', 's.arrivals', 's.spend_fen'])
+      .select([
+        'z.time_zone',
+        'z.covered_from',
+        'z.covered_until',
+        's.bucket',
+        's.group_key',
+        's.inquiries',
+        's.lost',
+        's.appointments',
+        's.arrivals',
+        's.spend_fen',
+      ])
       .where('z.id', '=', 1)
       .execute();
     const labelOf = (value: number | null): string | null =>
@@ -195,12 +227,27 @@ export class RollupRepository {
       if (dayRange) rows = rows.where('day', '>=', dayRange.firstDay).where('day', '<=', dayRange.lastDay);
       if ('key' in keys) return rows.where('group_key', '=', keys.key);
       // '$' follows '#': the keys '#0#…' lie in ['#0#', '#0$'), apart from '#1…' and '#10…'.
-      return rows.where((eb) => eb.or([eb('group_key', '=', keys.prefix), eb.and([eb('group_key', '>=', `${keys.prefix}#`), eb('group_key', '<', `${keys.prefix}$`)])]));
+      return rows.where((eb) =>
+        eb.or([
+          eb('group_key', '=', keys.prefix),
+          eb.and([eb('group_key', '>=', `${keys.prefix}#`), eb('group_key', '<', `${keys.prefix}$`)]),
+        ]),
+      );
     };
-    const wholeDays = this.db.selectFrom(rowsOf('patient_day_counts').unionAll(rowsOf('patient_day_deltas')).as('c')).select(sql<number>`coalesce(sum(inquiries), 0)`.as('n'));
+    const wholeDays = this.db
+      .selectFrom(rowsOf('patient_day_counts').unionAll(rowsOf('patient_day_deltas')).as('c'))
+      .select(sql<number>`coalesce(sum(inquiries), 0)`.as('n'));
     // The edges are built for the patients of Database; this.db knows the rollup tables too.
     const db = this.db as unknown as Kysely<Database>;
-    const parts = [wholeDays, ...edges.map((edge) => db.selectFrom('patients').select((eb) => eb.fn.countAll<number>().as('n')).where(edge))];
+    const parts = [
+      wholeDays,
+      ...edges.map((edge) =>
+        db
+          .selectFrom('patients')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where(edge),
+      ),
+    ];
     const total = sql<number | string>`${sql.join(
       parts.map((part) => sql`(${part})`),
       sql` + `,

@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DialectName } from '../../db/database.js';
-import type { Database } from '../../db/schema.js';
 import { rollupRebuildStatements } from '../../db/rollup-definition.js';
+import type { Database } from '../../db/schema.js';
 import { COVERED_FROM, COVERED_UNTIL, type OffsetPeriod, utcOffsetPeriods } from './offset-periods.js';
 import type { RollupDatabase, RollupTables } from './rollup-repository.js';
 
@@ -27,15 +27,34 @@ function offsetCase(time: string, periods: OffsetPeriod[], low = 0, high = perio
 }
 
 /** Clinic-local day number of a Unix-seconds column, by the offset CASE (floor division, also before 1970). */
-const dayOf = (periods: OffsetPeriod[]) => (time: string) => `(cast((${time} + ${offsetCase(time, periods)} + 86400000000) / 86400 as integer) - 1000000)`;
+const dayOf = (periods: OffsetPeriod[]) => (time: string) =>
+  `(cast((${time} + ${offsetCase(time, periods)} + 86400000000) / 86400 as integer) - 1000000)`;
 
-async function isCurrent(db: Kysely<RollupDatabase> | Transaction<RollupDatabase>, timeZone: string, periods: OffsetPeriod[]): Promise<boolean> {
+async function isCurrent(
+  db: Kysely<RollupDatabase> | Transaction<RollupDatabase>,
+  timeZone: string,
+  periods: OffsetPeriod[],
+): Promise<boolean> {
   const zone = await db.selectFrom('patient_day_counts_zone').selectAll().where('id', '=', 1).executeTakeFirst();
-  if (!zone || zone.time_zone !== timeZone || Number(zone.covered_from) !== COVERED_FROM || Number(zone.covered_until) !== COVERED_UNTIL) return false;
-  const stored = await db.selectFrom('clinic_utc_offsets').select(['from_utc', 'offset_seconds']).orderBy('from_utc').execute();
+  if (
+    !zone ||
+    zone.time_zone !== timeZone ||
+    Number(zone.covered_from) !== COVERED_FROM ||
+    Number(zone.covered_until) !== COVERED_UNTIL
+  )
+    return false;
+  const stored = await db
+    .selectFrom('clinic_utc_offsets')
+    .select(['from_utc', 'offset_seconds'])
+    .orderBy('from_utc')
+    .execute();
   return (
     stored.length === periods.length &&
-    stored.every((row, index) => Number(row.from_utc) === periods[index]!.fromUtc && Number(row.offset_seconds) === periods[index]!.offsetSeconds)
+    stored.every(
+      (row, index) =>
+        Number(row.from_utc) === periods[index]!.fromUtc &&
+        Number(row.offset_seconds) === periods[index]!.offsetSeconds,
+    )
   );
 }
 
@@ -45,7 +64,9 @@ export async function rebuildRollup(trx: Transaction<RollupDatabase>, timeZone: 
   await trx.deleteFrom('patient_day_deltas').execute();
   await trx.deleteFrom('clinic_utc_offsets').execute();
   for (let start = 0; start < periods.length; start += INSERT_BATCH) {
-    const batch = periods.slice(start, start + INSERT_BATCH).map((period) => ({ from_utc: period.fromUtc, offset_seconds: period.offsetSeconds }));
+    const batch = periods
+      .slice(start, start + INSERT_BATCH)
+      .map((period) => ({ from_utc: period.fromUtc, offset_seconds: period.offsetSeconds }));
     await trx.insertInto('clinic_utc_offsets').values(batch).execute();
   }
   await trx.deleteFrom('patient_day_counts').execute();
@@ -72,7 +93,11 @@ export async function syncRollup(database: Kysely<Database>, dialect: DialectNam
       await sql`lock table patients in share mode`.execute(trx);
     } else {
       // Write first: a WAL transaction that reads, then writes after another writer fails (SQLITE_BUSY_SNAPSHOT).
-      await trx.updateTable('patient_day_counts_zone').set({ rebuilt_at: sql`rebuilt_at` }).where('id', '=', 1).execute();
+      await trx
+        .updateTable('patient_day_counts_zone')
+        .set({ rebuilt_at: sql`rebuilt_at` })
+        .where('id', '=', 1)
+        .execute();
     }
     if (await isCurrent(trx, timeZone, periods)) return false;
     await rebuildRollup(trx, timeZone, Math.floor(Date.now() / 1000));
@@ -88,7 +113,9 @@ export async function syncRollup(database: Kysely<Database>, dialect: DialectNam
  */
 export async function compactRollup(database: Kysely<Database>): Promise<number> {
   return database.transaction().execute(async (trx) => {
-    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${ROLLUP_LOCK}) as locked`.execute(trx);
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${ROLLUP_LOCK}) as locked`.execute(
+      trx,
+    );
     if (!rows[0]?.locked) return 0;
     const folded = await sql`
       with moved as (delete from patient_day_deltas returning *)
@@ -106,7 +133,11 @@ export async function compactRollup(database: Kysely<Database>): Promise<number>
 }
 
 /** PostgreSQL: compacts every few seconds until the returned stop (which waits for a running one). SQLite has nothing to fold. */
-export function startRollupCompaction(db: Kysely<Database>, dialect: DialectName, onError: (error: unknown) => void): () => Promise<void> {
+export function startRollupCompaction(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  onError: (error: unknown) => void,
+): () => Promise<void> {
   if (dialect !== 'postgres') return async () => {};
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
+import { effectivePermissions, type PermissionKey } from '../../domain/permissions.js';
 import { AppError } from '../../http/errors.js';
 import type { RouteAccess } from '../../http/route-config.js';
 import type { TokenService } from '../../security/tokens.js';
-import { effectivePermissions, type PermissionKey } from '../../domain/permissions.js';
 import type { StaffAuthRepository } from './repository.js';
 
 /**

@@ -1,7 +1,7 @@
+import { allPermissionKeys } from '../../domain/permissions.js';
 import { staffOf } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { allPermissionKeys } from '../../domain/permissions.js';
 import type { RoleRepository } from '../roles/index.js';
 import { MeResponse } from './schemas.js';
 
@@ -28,7 +28,11 @@ export function registerMeRoutes(app: TypedApp, roles: RoleRepository): void {
           displayName: staff.displayName,
           roleId: String(staff.roleId),
           roleName: role?.name ?? '',
-          dataScope: staff.permissions.has('patients:view_all') ? 'all' : staff.permissions.has('patients:view_own') ? 'own' : 'none',
+          dataScope: staff.permissions.has('patients:view_all')
+            ? 'all'
+            : staff.permissions.has('patients:view_own')
+              ? 'own'
+              : 'none',
           // catalogue order, so the answer is stable whatever order the role stored them in
           permissions: allPermissionKeys.filter((key) => staff.permissions.has(key)),
         },

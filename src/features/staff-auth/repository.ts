@@ -49,7 +49,11 @@ export class StaffAuthRepository {
 
   async permissionsOfRole(roleId: number): Promise<{ version: number; keys: string[] }> {
     const role = await this.db.selectFrom('roles').select('version').where('id', '=', roleId).executeTakeFirstOrThrow();
-    const rows = await this.db.selectFrom('role_permissions').select('permission_key').where('role_id', '=', roleId).execute();
+    const rows = await this.db
+      .selectFrom('role_permissions')
+      .select('permission_key')
+      .where('role_id', '=', roleId)
+      .execute();
     return { version: role.version, keys: rows.map((row) => row.permission_key) };
   }
 }

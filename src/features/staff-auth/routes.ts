@@ -1,7 +1,7 @@
-import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
-import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import type { TypedApp } from '../../http/typed-app.js';
 import { AppError } from '../../http/errors.js';
+import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
+import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
+import type { TypedApp } from '../../http/typed-app.js';
 import { extractStaffToken } from './guard.js';
 import { LoginBody, LogoutResponse, TokenResponse } from './schemas.js';
 import type { StaffAuthService } from './service.js';
@@ -19,7 +19,12 @@ export function registerStaffAuthRoutes(app: TypedApp, service: StaffAuthService
     },
     config: { access: 'public', credentialErrors: true },
     handler: async (request) => {
-      const token = await service.login(request.body.username, request.body.password, auditActorOf(request, request.body.username), nowSeconds());
+      const token = await service.login(
+        request.body.username,
+        request.body.password,
+        auditActorOf(request, request.body.username),
+        nowSeconds(),
+      );
       return { token };
     },
   });

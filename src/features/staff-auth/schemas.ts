@@ -1,12 +1,10 @@
 import { Type } from 'typebox';
 import { USERNAME_PATTERN } from '../../http/schemas.js';
 
-
 export const LoginBody = Type.Object({
   username: Type.String({ pattern: USERNAME_PATTERN, description: '3 to 32 letters, digits or underscores' }),
   password: Type.String({ minLength: 1, maxLength: 128 }),
 });
-
 
 export const TokenResponse = Type.Object({ token: Type.String({ description: 'HS256 JWT for the staff API' }) });
 
@@ -20,8 +18,11 @@ export const MeResponse = Type.Object({
     roleId: Type.String(),
     roleName: Type.String(),
     dataScope: Type.Union([Type.Literal('all'), Type.Literal('own'), Type.Literal('none')], {
-      description: "which patients the caller sees: 'all' (patients:view_all), 'own' (only those they registered, patients:view_own) or 'none'",
+      description:
+        "which patients the caller sees: 'all' (patients:view_all), 'own' (only those they registered, patients:view_own) or 'none'",
     }),
-    permissions: Type.Array(Type.String(), { description: 'the effective permission keys (an action only counts with its module key)' }),
+    permissions: Type.Array(Type.String(), {
+      description: 'the effective permission keys (an action only counts with its module key)',
+    }),
   }),
 });

@@ -1,8 +1,8 @@
-import { AppError } from '../../http/errors.js';
-import { verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
-import { loginThrottleKeys } from '../../security/login-throttle.js';
-import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
+import { AppError } from '../../http/errors.js';
+import { loginThrottleKeys } from '../../security/login-throttle.js';
+import { verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
+import type { CoreServices } from '../../services.js';
 import type { StaffAuthRepository } from './repository.js';
 
 /** Sign-in, token refresh (rotation) and sign-out for staff. */
@@ -12,7 +12,13 @@ export class StaffAuthService {
     private readonly repository: StaffAuthRepository,
   ) {}
 
-  private async issueSession(userId: number, now: number, actor: AuditActor, action: 'staff.login' | 'staff.token_refresh', revokeSessionId?: string) {
+  private async issueSession(
+    userId: number,
+    now: number,
+    actor: AuditActor,
+    action: 'staff.login' | 'staff.token_refresh',
+    revokeSessionId?: string,
+  ) {
     const issued = await this.core.tokens.issue('staff', userId, now);
     // A staff session lives as long as its token may still be refreshed.
     const expiresAt = issued.expiresAt + this.core.config.refreshWindowSeconds;
@@ -22,8 +28,15 @@ export class StaffAuthService {
         if (!revoked) throw new AppError('token_invalid');
         if (!(await this.repository.isActive(userId, trx))) throw new AppError('account_disabled');
       }
-      await this.core.sessions.create({ id: issued.sessionId, family: 'staff', subjectId: userId, createdAt: now, expiresAt }, trx);
-      await this.core.audit.record({ ...actor, type: 'staff', id: userId }, { action, targetType: 'staff_user', targetId: userId }, trx);
+      await this.core.sessions.create(
+        { id: issued.sessionId, family: 'staff', subjectId: userId, createdAt: now, expiresAt },
+        trx,
+      );
+      await this.core.audit.record(
+        { ...actor, type: 'staff', id: userId },
+        { action, targetType: 'staff_user', targetId: userId },
+        trx,
+      );
     });
     return issued.token;
   }
@@ -32,7 +45,9 @@ export class StaffAuthService {
     const keys = loginThrottleKeys('staff', username, actor.ip ?? 'unknown');
     const user = await this.repository.findByUsername(username);
     // An unknown username costs one verification too, so timing does not tell who exists.
-    const check = await this.core.throttle.checkSignIn(keys, now, () => (user ? verifyPassword(user.password_hash, password) : verifyAgainstNoAccount(password)));
+    const check = await this.core.throttle.checkSignIn(keys, now, () =>
+      user ? verifyPassword(user.password_hash, password) : verifyAgainstNoAccount(password),
+    );
 
     if (!user || !check.matches) {
       const failedActor = { ...actor, type: 'anonymous' as const, id: null, label: username };
@@ -64,7 +79,11 @@ export class StaffAuthService {
   async logout(sessionId: string, actor: AuditActor, now: number): Promise<void> {
     await this.core.db.transaction().execute(async (trx) => {
       await this.core.sessions.revoke('staff', sessionId, now, trx);
-      await this.core.audit.record(actor, { action: 'staff.logout', targetType: 'staff_user', targetId: actor.id ?? undefined }, trx);
+      await this.core.audit.record(
+        actor,
+        { action: 'staff.logout', targetType: 'staff_user', targetId: actor.id ?? undefined },
+        trx,
+      );
     });
   }
 }

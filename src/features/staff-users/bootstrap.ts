@@ -1,17 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { AppConfig } from '../../config.js';
 import { isUniqueViolation } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 import { hashPassword } from '../../security/passwords.js';
 import { administratorRoleId, countStaffUsers, insertStaffUser } from './repository.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 
 /**
  * First start: when no staff account exists, create the administrator from
  * ADMIN_USERNAME / ADMIN_PASSWORD, or `admin` with a random password shown once.
  */
-export async function ensureFirstAdministrator(db: Kysely<Database>, config: AppConfig, log: FastifyBaseLogger): Promise<void> {
+export async function ensureFirstAdministrator(
+  db: Kysely<Database>,
+  config: AppConfig,
+  log: FastifyBaseLogger,
+): Promise<void> {
   if ((await countStaffUsers(db)) > 0) return;
   const username = config.adminUsername ?? 'admin';
   const generated = config.adminPassword === undefined;
@@ -33,7 +37,9 @@ export async function ensureFirstAdministrator(db: Kysely<Database>, config: App
   }
   if (generated) {
     // The one deliberate exception to "no secrets in logs": the operator must learn it once.
-    log.warn(`First administrator created: username "${username}", password "${password}" (shown only this once; change it after signing in)`);
+    log.warn(
+      `First administrator created: username "${username}", password "${password}" (shown only this once; change it after signing in)`,
+    );
   } else {
     log.info(`First administrator created: username "${username}" (password from ADMIN_PASSWORD)`);
   }

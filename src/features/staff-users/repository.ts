@@ -1,9 +1,8 @@
-import { type ExpressionBuilder, type Kysely, sql, type SqlBool, type Transaction, type Updateable } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction, type Updateable } from 'kysely';
 import type { DialectName } from '../../db/database.js';
-import { ADMINISTRATOR_ROLE_KEY } from '../../domain/permissions.js';
 import type { Database, Executor, StaffUsersTable } from '../../db/schema.js';
+import { ADMINISTRATOR_ROLE_KEY } from '../../domain/permissions.js';
 import { likeContains } from '../../domain/sql.js';
-
 
 export interface StaffUserListFilters {
   roleId?: number;
@@ -46,13 +45,20 @@ export interface NewStaffUser {
 
 /** How many staff accounts exist: none means a first start (see bootstrap.ts). */
 export async function countStaffUsers(db: Executor): Promise<number> {
-  const row = await db.selectFrom('staff_users').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('staff_users')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 
 /** The built-in administrator role, which first administrators get. */
 export async function administratorRoleId(db: Executor): Promise<number> {
-  const row = await db.selectFrom('roles').select('id').where('builtin_key', '=', 'administrator').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('roles')
+    .select('id')
+    .where('builtin_key', '=', 'administrator')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -80,7 +86,10 @@ export class StaffUserRepository {
     private readonly dialect: DialectName,
   ) {}
 
-  async list(filters: StaffUserListFilters, paging: { page: number; pageSize: number }): Promise<{ rows: StaffUserView[]; total: number }> {
+  async list(
+    filters: StaffUserListFilters,
+    paging: { page: number; pageSize: number },
+  ): Promise<{ rows: StaffUserView[]; total: number }> {
     const where = (eb: ExpressionBuilder<Database & { u: StaffUsersTable }, 'u'>) => {
       const conditions = [];
       if (filters.roleId !== undefined) conditions.push(eb('u.role_id', '=', filters.roleId));
@@ -115,7 +124,12 @@ export class StaffUserRepository {
   }
 
   findById(id: number, db: Executor = this.db): Promise<StaffUserView | undefined> {
-    return db.selectFrom('staff_users as u').innerJoin('roles as r', 'r.id', 'u.role_id').select(viewColumns).where('u.id', '=', id).executeTakeFirst();
+    return db
+      .selectFrom('staff_users as u')
+      .innerJoin('roles as r', 'r.id', 'u.role_id')
+      .select(viewColumns)
+      .where('u.id', '=', id)
+      .executeTakeFirst();
   }
 
   async passwordHashOf(id: number): Promise<string | undefined> {
@@ -124,7 +138,11 @@ export class StaffUserRepository {
   }
 
   async usernameTaken(username: string, db: Executor = this.db): Promise<boolean> {
-    const row = await db.selectFrom('staff_users').select('id').where(sql<string>`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
+    const row = await db
+      .selectFrom('staff_users')
+      .select('id')
+      .where(sql<string>`lower(username)`, '=', username.toLowerCase())
+      .executeTakeFirst();
     return row !== undefined;
   }
 
@@ -166,13 +184,22 @@ export class StaffUserRepository {
   }
 
   async rolePermissionKeys(roleId: number, db: Executor): Promise<string[]> {
-    const rows = await db.selectFrom('role_permissions').select('permission_key').where('role_id', '=', roleId).execute();
+    const rows = await db
+      .selectFrom('role_permissions')
+      .select('permission_key')
+      .where('role_id', '=', roleId)
+      .execute();
     return rows.map((row) => row.permission_key);
   }
 
   /** Whether patient records name this user as their author (they keep pointing to the account). */
   async hasAuthoredPatients(userId: number, db: Executor): Promise<boolean> {
-    const row = await db.selectFrom('patients').select('id').where('author_id', '=', userId).limit(1).executeTakeFirst();
+    const row = await db
+      .selectFrom('patients')
+      .select('id')
+      .where('author_id', '=', userId)
+      .limit(1)
+      .executeTakeFirst();
     return row !== undefined;
   }
 }

@@ -1,9 +1,17 @@
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
+import { DeletedResponse, IdParams, StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { StaffUserView } from './repository.js';
-import { ChangeOwnPasswordBody, CreateStaffBody, PasswordChangedResponse, ResetPasswordBody, StaffListQuery, StaffListResponse, StaffUserResponse, UpdateStaffBody } from './schemas.js';
-import { DeletedResponse, IdParams } from '../../http/schemas.js';
+import {
+  ChangeOwnPasswordBody,
+  CreateStaffBody,
+  PasswordChangedResponse,
+  ResetPasswordBody,
+  StaffListQuery,
+  StaffListResponse,
+  StaffUserResponse,
+  UpdateStaffBody,
+} from './schemas.js';
 import type { StaffUserService } from './service.js';
 
 const TAG = 'staff: accounts';
@@ -36,7 +44,13 @@ export function registerStaffUserRoutes(app: TypedApp, service: StaffUserService
     config: { access: 'authenticated' },
     handler: async (request) => {
       const { old_password, new_password } = request.body;
-      await service.changeOwnPassword(staffOf(request), old_password, new_password, auditActorOf(request), nowSeconds());
+      await service.changeOwnPassword(
+        staffOf(request),
+        old_password,
+        new_password,
+        auditActorOf(request),
+        nowSeconds(),
+      );
       return { changed: true };
     },
   });
@@ -51,13 +65,22 @@ export function registerStaffUserRoutes(app: TypedApp, service: StaffUserService
     config: { access: 'staff:view' },
     handler: async (request) => {
       const q = request.query;
-      const { rows, total } = await service.list({ roleId: q.role_id, active: q.active, keyword: q.keyword }, { page: q.page, pageSize: q.page_size });
+      const { rows, total } = await service.list(
+        { roleId: q.role_id, active: q.active, keyword: q.keyword },
+        { page: q.page, pageSize: q.page_size },
+      );
       return { users: rows.map(toWireStaffUser), total, page: q.page, pageSize: q.page_size };
     },
   });
 
   app.get('/staff/:id', {
-    schema: { tags: [TAG], summary: 'One staff account', params: IdParams, querystring: StaffTokenOnly, response: withErrors('staff', { 200: StaffUserResponse }, [400, 401, 403, 404]) },
+    schema: {
+      tags: [TAG],
+      summary: 'One staff account',
+      params: IdParams,
+      querystring: StaffTokenOnly,
+      response: withErrors('staff', { 200: StaffUserResponse }, [400, 401, 403, 404]),
+    },
     config: { access: 'staff:view' },
     handler: async (request) => ({ user: toWireStaffUser(await service.get(request.params.id)) }),
   });
@@ -85,7 +108,7 @@ export function registerStaffUserRoutes(app: TypedApp, service: StaffUserService
       description:
         'is_active=false revokes all tokens of the account at once (its next request answers 40014) and sign-in answers 40301. ' +
         'Refused with 409: disabling oneself; disabling or moving out of the administrator role the last enabled administrator. ' +
-        'Refused with 403 (48001): the account\'s current or new role grants a permission the caller lacks (no escalation). ' +
+        "Refused with 403 (48001): the account's current or new role grants a permission the caller lacks (no escalation). " +
         'A role change takes effect on the next request of that user.',
       params: IdParams,
       body: UpdateStaffBody,
@@ -93,7 +116,9 @@ export function registerStaffUserRoutes(app: TypedApp, service: StaffUserService
     },
     config: { access: 'staff:manage' },
     handler: async (request) => ({
-      user: toWireStaffUser(await service.update(staffOf(request), request.params.id, request.body, auditActorOf(request), nowSeconds())),
+      user: toWireStaffUser(
+        await service.update(staffOf(request), request.params.id, request.body, auditActorOf(request), nowSeconds()),
+      ),
     }),
   });
 
@@ -108,7 +133,13 @@ export function registerStaffUserRoutes(app: TypedApp, service: StaffUserService
     },
     config: { access: 'staff:manage' },
     handler: async (request) => {
-      await service.resetPassword(staffOf(request), request.params.id, request.body.password, auditActorOf(request), nowSeconds());
+      await service.resetPassword(
+        staffOf(request),
+        request.params.id,
+        request.body.password,
+        auditActorOf(request),
+        nowSeconds(),
+      );
       return { changed: true };
     },
   });
@@ -119,7 +150,7 @@ export function registerStaffUserRoutes(app: TypedApp, service: StaffUserService
       summary: 'Delete an account created by mistake',
       description:
         'Refused with 409: deleting oneself, the last enabled administrator, or an account that registered patients or is ' +
-        'referenced by other records (disable it instead: the records keep their author). 403 (48001) when the account\'s role ' +
+        "referenced by other records (disable it instead: the records keep their author). 403 (48001) when the account's role " +
         'grants a permission the caller lacks.',
       params: IdParams,
       body: StaffTokenOnly,

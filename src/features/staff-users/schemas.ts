@@ -2,11 +2,8 @@ import { Type } from 'typebox';
 import { RecordId, SingleLineName, StaffTokenField, USERNAME_PATTERN } from '../../http/schemas.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../security/passwords.js';
 
-
-
-
-
-const Password = (description: string) => Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description });
+const Password = (description: string) =>
+  Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description });
 
 export const StaffUserSchema = Type.Object({
   id: Type.String(),
@@ -39,7 +36,10 @@ export const StaffListResponse = Type.Object({
 
 export const CreateStaffBody = Type.Object({
   token: StaffTokenField,
-  username: Type.String({ pattern: USERNAME_PATTERN, description: '3 to 32 letters, digits or underscores (as for sign-in); unique ignoring case' }),
+  username: Type.String({
+    pattern: USERNAME_PATTERN,
+    description: '3 to 32 letters, digits or underscores (as for sign-in); unique ignoring case',
+  }),
   display_name: SingleLineName(50, '显示名'),
   password: Password('initial password, 8 to 128 characters'),
   role_id: RecordId('role'),

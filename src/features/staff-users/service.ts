@@ -1,16 +1,15 @@
-import type { Static } from 'typebox';
 import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { Static } from 'typebox';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/database.js';
 import type { Database, StaffUsersTable } from '../../db/schema.js';
-import { AppError } from '../../http/errors.js';
+import type { AuditActor } from '../../domain/audit.js';
+import { ADMINISTRATOR_ROLE_KEY, effectivePermissions } from '../../domain/permissions.js';
 import type { StaffPrincipal } from '../../domain/principals.js';
+import { AppError } from '../../http/errors.js';
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyPassword } from '../../security/passwords.js';
 import type { CoreServices } from '../../services.js';
-import type { AuditActor } from '../../domain/audit.js';
-import { effectivePermissions } from '../../domain/permissions.js';
-import { ADMINISTRATOR_ROLE_KEY } from '../../domain/permissions.js';
-import { type StaffUserListFilters, type StaffUserRepository, type StaffUserView } from './repository.js';
+import type { StaffUserListFilters, StaffUserRepository, StaffUserView } from './repository.js';
 import type { CreateStaffBody, UpdateStaffBody } from './schemas.js';
 
 const usernameTaken = () => new AppError('conflict', '用户名已存在');
@@ -33,7 +32,12 @@ export class StaffUserService {
     return user;
   }
 
-  async create(caller: StaffPrincipal, input: Static<typeof CreateStaffBody>, actor: AuditActor, now: number): Promise<StaffUserView> {
+  async create(
+    caller: StaffPrincipal,
+    input: Static<typeof CreateStaffBody>,
+    actor: AuditActor,
+    now: number,
+  ): Promise<StaffUserView> {
     if (await this.users.usernameTaken(input.username)) throw usernameTaken();
     // Hash before the transaction: the slow part must not hold the database.
     const passwordHash = await hashPassword(input.password);
@@ -42,12 +46,26 @@ export class StaffUserService {
         if (!(await this.users.roleById(input.role_id, trx))) throw roleMissing();
         await this.assertMayHandOut(caller, input.role_id, trx);
         if (await this.users.usernameTaken(input.username, trx)) throw usernameTaken();
-        const id = await this.users.insert({ username: input.username, displayName: input.display_name.trim(), passwordHash, roleId: input.role_id, now }, trx);
+        const id = await this.users.insert(
+          {
+            username: input.username,
+            displayName: input.display_name.trim(),
+            passwordHash,
+            roleId: input.role_id,
+            now,
+          },
+          trx,
+        );
         const created = await this.users.findById(id, trx);
         if (!created) throw new Error('inserted staff user not found');
         await this.core.audit.record(
           actor,
-          { action: 'staff_user.create', targetType: 'staff_user', targetId: id, details: { username: created.username, displayName: created.display_name, role: created.role_name } },
+          {
+            action: 'staff_user.create',
+            targetType: 'staff_user',
+            targetId: id,
+            details: { username: created.username, displayName: created.display_name, role: created.role_name },
+          },
           trx,
         );
         return created;
@@ -59,7 +77,13 @@ export class StaffUserService {
   }
 
   /** Display name, role, enabled flag. Disabling revokes every token of the account at once. */
-  async update(caller: StaffPrincipal, id: number, input: Static<typeof UpdateStaffBody>, actor: AuditActor, now: number): Promise<StaffUserView> {
+  async update(
+    caller: StaffPrincipal,
+    id: number,
+    input: Static<typeof UpdateStaffBody>,
+    actor: AuditActor,
+    now: number,
+  ): Promise<StaffUserView> {
     if (input.display_name === undefined && input.role_id === undefined && input.is_active === undefined) {
       throw new AppError('parameter_missing', '缺少参数: display_name、role_id 或 is_active 至少一项');
     }
@@ -72,7 +96,9 @@ export class StaffUserService {
       if (input.role_id !== undefined && !role) throw roleMissing();
       await this.assertMayHandOut(caller, before.role_id, trx);
       if (role) await this.assertMayHandOut(caller, role.id, trx);
-      const staysAdministrator = (role ? role.builtin_key : before.role_builtin_key) === ADMINISTRATOR_ROLE_KEY && (input.is_active ?? before.is_active === 1);
+      const staysAdministrator =
+        (role ? role.builtin_key : before.role_builtin_key) === ADMINISTRATOR_ROLE_KEY &&
+        (input.is_active ?? before.is_active === 1);
       await this.assertNotLastAdministrator(before, staysAdministrator, trx);
 
       const changes: Updateable<StaffUsersTable> = {};
@@ -94,7 +120,16 @@ export class StaffUserService {
       if (Object.keys(changes).length === 0) return before;
       await this.users.update(id, { ...changes, updated_at: now }, trx);
       if (changes.is_active === 0) await this.core.sessions.revokeAllOf('staff', id, now, trx);
-      await this.core.audit.record(actor, { action: 'staff_user.update', targetType: 'staff_user', targetId: id, details: { username: before.username, changed } }, trx);
+      await this.core.audit.record(
+        actor,
+        {
+          action: 'staff_user.update',
+          targetType: 'staff_user',
+          targetId: id,
+          details: { username: before.username, changed },
+        },
+        trx,
+      );
       const after = await this.users.findById(id, trx);
       if (!after) throw notFound();
       return after;
@@ -102,7 +137,13 @@ export class StaffUserService {
   }
 
   /** An administrator sets a new password; every token of the account stops working. */
-  async resetPassword(caller: StaffPrincipal, id: number, password: string, actor: AuditActor, now: number): Promise<void> {
+  async resetPassword(
+    caller: StaffPrincipal,
+    id: number,
+    password: string,
+    actor: AuditActor,
+    now: number,
+  ): Promise<void> {
     const target = await this.users.findById(id);
     if (!target) throw notFound();
     await this.assertMayHandOut(caller, target.role_id, this.core.db);
@@ -113,7 +154,16 @@ export class StaffUserService {
       await this.assertMayHandOut(caller, user.role_id, trx);
       await this.users.update(id, { password_hash: passwordHash, updated_at: now }, trx);
       await this.core.sessions.revokeAllOf('staff', id, now, trx);
-      await this.core.audit.record(actor, { action: 'staff_user.password_reset', targetType: 'staff_user', targetId: id, details: { username: user.username } }, trx);
+      await this.core.audit.record(
+        actor,
+        {
+          action: 'staff_user.password_reset',
+          targetType: 'staff_user',
+          targetId: id,
+          details: { username: user.username },
+        },
+        trx,
+      );
     });
   }
 
@@ -121,23 +171,47 @@ export class StaffUserService {
    * The caller's own password: the old one must match (failures count toward the sign-in
    * lock, so a stolen token cannot be used to guess it); other sessions end, this one stays.
    */
-  async changeOwnPassword(caller: StaffPrincipal, oldPassword: string, newPassword: string, actor: AuditActor, now: number): Promise<void> {
+  async changeOwnPassword(
+    caller: StaffPrincipal,
+    oldPassword: string,
+    newPassword: string,
+    actor: AuditActor,
+    now: number,
+  ): Promise<void> {
     const currentHash = await this.users.passwordHashOf(caller.id);
     if (!currentHash) throw new AppError('token_invalid');
     const keys = loginThrottleKeys('staff', caller.username, actor.ip ?? 'unknown');
-    const check = await this.core.throttle.checkPasswordConfirmation(keys.account, now, () => verifyPassword(currentHash, oldPassword));
+    const check = await this.core.throttle.checkPasswordConfirmation(keys.account, now, () =>
+      verifyPassword(currentHash, oldPassword),
+    );
     if (!check.matches) {
-      await this.core.audit.record(actor, { action: 'staff_user.password_change', targetType: 'staff_user', targetId: caller.id, outcome: 'failure', details: { reason: 'wrong_old_password' } });
+      await this.core.audit.record(actor, {
+        action: 'staff_user.password_change',
+        targetType: 'staff_user',
+        targetId: caller.id,
+        outcome: 'failure',
+        details: { reason: 'wrong_old_password' },
+      });
       for (const scope of check.locked) {
-        await this.core.audit.record(actor, { action: 'staff.lockout', outcome: 'failure', details: { scope, via: 'password_change' } });
+        await this.core.audit.record(actor, {
+          action: 'staff.lockout',
+          outcome: 'failure',
+          details: { scope, via: 'password_change' },
+        });
       }
-      throw new AppError('invalid_value', '参数不合法: old_password（原密码错误）', { extra: { field: 'old_password' } });
+      throw new AppError('invalid_value', '参数不合法: old_password（原密码错误）', {
+        extra: { field: 'old_password' },
+      });
     }
     const passwordHash = await hashPassword(newPassword);
     await this.core.db.transaction().execute(async (trx) => {
       await this.users.update(caller.id, { password_hash: passwordHash, updated_at: now }, trx);
       await this.core.sessions.revokeAllOf('staff', caller.id, now, trx, caller.sessionId);
-      await this.core.audit.record(actor, { action: 'staff_user.password_change', targetType: 'staff_user', targetId: caller.id }, trx);
+      await this.core.audit.record(
+        actor,
+        { action: 'staff_user.password_change', targetType: 'staff_user', targetId: caller.id },
+        trx,
+      );
     });
   }
 
@@ -159,11 +233,21 @@ export class StaffUserService {
         }
         await this.core.sessions.revokeAllOf('staff', id, now, trx);
         await this.users.delete(id, trx);
-        await this.core.audit.record(actor, { action: 'staff_user.delete', targetType: 'staff_user', targetId: id, details: { username: user.username, displayName: user.display_name } }, trx);
+        await this.core.audit.record(
+          actor,
+          {
+            action: 'staff_user.delete',
+            targetType: 'staff_user',
+            targetId: id,
+            details: { username: user.username, displayName: user.display_name },
+          },
+          trx,
+        );
       });
     } catch (error) {
       // Other records (follow-ups, visits, ...) still point to the account: the whole transaction rolled back.
-      if (isForeignKeyViolation(error)) throw new AppError('conflict', '该员工仍被业务记录引用（回访、到诊等），不能删除，请改为停用账号');
+      if (isForeignKeyViolation(error))
+        throw new AppError('conflict', '该员工仍被业务记录引用（回访、到诊等），不能删除，请改为停用账号');
       throw error;
     }
   }
@@ -173,14 +257,22 @@ export class StaffUserService {
    * only roles whose permissions they hold themselves (else staff:manage alone could create an
    * administrator, or reset an administrator's password and sign in as them).
    */
-  private async assertMayHandOut(caller: StaffPrincipal, roleId: number, db: Kysely<Database> | Transaction<Database>): Promise<void> {
+  private async assertMayHandOut(
+    caller: StaffPrincipal,
+    roleId: number,
+    db: Kysely<Database> | Transaction<Database>,
+  ): Promise<void> {
     const granted = effectivePermissions(await this.users.rolePermissionKeys(roleId, db));
     for (const key of granted) {
       if (!caller.permissions.has(key)) throw new AppError('permission_denied', '不能管理权限超出自己的角色或其员工');
     }
   }
 
-  private async assertNotLastAdministrator(user: StaffUserView, staysAdministrator: boolean, trx: Transaction<Database>): Promise<void> {
+  private async assertNotLastAdministrator(
+    user: StaffUserView,
+    staysAdministrator: boolean,
+    trx: Transaction<Database>,
+  ): Promise<void> {
     const isActiveAdministrator = user.role_builtin_key === ADMINISTRATOR_ROLE_KEY && user.is_active === 1;
     if (!isActiveAdministrator || staysAdministrator) return;
     if ((await this.users.countActiveAdministratorsExcept(user.id, trx)) === 0) {
@@ -189,4 +281,5 @@ export class StaffUserService {
   }
 }
 
-const roleMissing = () => new AppError('invalid_value', '参数不合法: role_id（角色不存在）', { extra: { field: 'role_id' } });
+const roleMissing = () =>
+  new AppError('invalid_value', '参数不合法: role_id（角色不存在）', { extra: { field: 'role_id' } });

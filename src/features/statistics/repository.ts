@@ -1,16 +1,19 @@
 import { type ExpressionBuilder, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DialectName } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { filterConditions, type PatientListFilters } from '../../domain/patient-filters.js';
-import { scopeCondition } from '../../domain/patient-scope.js';
-import type { PatientScope } from '../../domain/patient-scope.js';
 import type { OffsetSegment } from '../../domain/clinic-time/clinic-clock.js';
+import { filterConditions, type PatientListFilters } from '../../domain/patient-filters.js';
+import type { PatientScope } from '../../domain/patient-scope.js';
+import { scopeCondition } from '../../domain/patient-scope.js';
 
 export type FunnelBucket = 'day' | 'month' | 'year';
 export type FunnelGroup = 'channel' | 'disease' | 'department' | 'doctor' | 'consultant' | 'advisory_way' | 'none';
 
 /** The dimensions a report may be narrowed by: the list's filters without keyword, state or time ranges. */
-export type ReportFilters = Pick<PatientListFilters, 'mediaFromId' | 'diseaseId' | 'departmentId' | 'doctorId' | 'authorId' | 'advisoryWay'>;
+export type ReportFilters = Pick<
+  PatientListFilters,
+  'mediaFromId' | 'diseaseId' | 'departmentId' | 'doctorId' | 'authorId' | 'advisoryWay'
+>;
 
 export interface ReportRange {
   from: number;
@@ -56,7 +59,12 @@ function clinicLocalSeconds(column: TimeColumn, segments: readonly OffsetSegment
   return sql<number>`(${ref} + case ${sql.join(branches, sql` `)} end)`;
 }
 
-function bucketExpression(dialect: DialectName, column: TimeColumn, bucket: FunnelBucket, segments: readonly OffsetSegment[]): RawBuilder<string> {
+function bucketExpression(
+  dialect: DialectName,
+  column: TimeColumn,
+  bucket: FunnelBucket,
+  segments: readonly OffsetSegment[],
+): RawBuilder<string> {
   const local = clinicLocalSeconds(column, segments);
   return dialect === 'sqlite'
     ? sql<string>`strftime(${sql.lit(SQLITE_FORMAT[bucket])}, ${local}, 'unixepoch')`
@@ -99,9 +107,14 @@ export class StatisticsRepository {
     // Only the department grouping needs the disease row; the select below uses raw refs only.
     const source =
       group === 'department'
-        ? (base.leftJoin('diseases as group_disease', 'group_disease.id', 'patients.disease_id') as unknown as typeof base)
+        ? (base.leftJoin(
+            'diseases as group_disease',
+            'group_disease.id',
+            'patients.disease_id',
+          ) as unknown as typeof base)
         : base;
-    const bucketSql: RawBuilder<string | null> = bucket === null ? sql<null>`null` : bucketExpression(this.dialect, column, bucket, range.segments);
+    const bucketSql: RawBuilder<string | null> =
+      bucket === null ? sql<null>`null` : bucketExpression(this.dialect, column, bucket, range.segments);
     const groupSql = groupExpression(group);
     const extra =
       column === 'add_time'
@@ -140,7 +153,11 @@ export class StatisticsRepository {
     if (ids.length === 0) return labels;
     const rows =
       group === 'consultant'
-        ? await this.db.selectFrom('staff_users').select(['id', 'display_name as name']).where('id', 'in', ids).execute()
+        ? await this.db
+            .selectFrom('staff_users')
+            .select(['id', 'display_name as name'])
+            .where('id', 'in', ids)
+            .execute()
         : await this.db.selectFrom(CATALOG_TABLE[group]).select(['id', 'name']).where('id', 'in', ids).execute();
     for (const row of rows) labels.set(String(row.id), row.name);
     return labels;

@@ -1,5 +1,5 @@
-import type { FunnelGroup, ReportFilters } from './repository.js';
 import { encodeKey, type RollupDimension } from '../rollup/index.js';
+import type { FunnelGroup, ReportFilters } from './repository.js';
 
 /** Which rollup rows answer a report, and how their keys become the report's groups. */
 export interface RollupPlan {
@@ -12,7 +12,12 @@ export interface RollupPlan {
   groupBy: 'key' | 'department' | 'none';
 }
 
-const FILTER_DIMENSION = { mediaFromId: 'channel', diseaseId: 'disease', doctorId: 'doctor', advisoryWay: 'advisory_way' } as const;
+const FILTER_DIMENSION = {
+  mediaFromId: 'channel',
+  diseaseId: 'disease',
+  doctorId: 'doctor',
+  advisoryWay: 'advisory_way',
+} as const;
 type DimensionFilter = keyof typeof FILTER_DIMENSION;
 
 /**
@@ -28,7 +33,9 @@ export function rollupPlan(group: FunnelGroup, filters: ReportFilters): RollupPl
   const groupDimension: RollupDimension = group === 'department' ? 'disease' : group;
   const groupBy = group === 'none' ? 'none' : group === 'department' ? 'department' : 'key';
   if (byDepartment) {
-    return groupDimension === 'none' || groupDimension === 'disease' ? { dimension: 'disease', departmentId: filters.departmentId!, groupBy } : null;
+    return groupDimension === 'none' || groupDimension === 'disease'
+      ? { dimension: 'disease', departmentId: filters.departmentId!, groupBy }
+      : null;
   }
   const filter = filtered[0];
   if (filter === undefined) return { dimension: groupDimension, groupBy };

@@ -1,8 +1,8 @@
+import { catalogFiltersOf } from '../../domain/patient-filters.js';
 import { staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { ConsultantRankQuery, ConsultantRankResponse, FunnelQuery, FunnelResponse } from './schemas.js';
-import { catalogFiltersOf } from '../../domain/patient-filters.js';
 import type { StatisticsService } from './service.js';
 
 const SCOPE_NOTE =
@@ -52,7 +52,12 @@ export function registerStatisticsRoutes(app: TypedApp, service: StatisticsServi
     config: { access: 'statistics:view' },
     handler: async (request) => {
       const q = request.query;
-      const rank = await service.consultantRank(staffOf(request), { from: q.from, to: q.to, limit: q.limit, filters: catalogFiltersOf(q) });
+      const rank = await service.consultantRank(staffOf(request), {
+        from: q.from,
+        to: q.to,
+        limit: q.limit,
+        filters: catalogFiltersOf(q),
+      });
       return { rank };
     },
   });

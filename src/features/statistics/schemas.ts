@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { Nullable, StaffTokenField, UnixSeconds } from '../../http/schemas.js';
 import { CatalogFilterFields } from '../../domain/patient-filters.js';
+import { Nullable, StaffTokenField, UnixSeconds } from '../../http/schemas.js';
 
 export const FunnelQuery = Type.Object({
   token: StaffTokenField,
@@ -30,7 +30,9 @@ const FigureFields = {
   appointments: Type.Integer({ description: '预约量: patients whose order_time is in the bucket' }),
   arrivals: Type.Integer({ description: '到诊量: patients whose (first) reach_time is in the bucket' }),
   lost: Type.Integer({ description: '流失: registered in the bucket and now in state 2' }),
-  arrivalRate: Nullable(Type.Number({ description: 'arrivals / appointments, 4 decimals; null when appointments is 0' })),
+  arrivalRate: Nullable(
+    Type.Number({ description: 'arrivals / appointments, 4 decimals; null when appointments is 0' }),
+  ),
   spend: Type.String({ description: 'yuan, two decimals: spend of the patients who arrived in the bucket' }),
 };
 
@@ -46,10 +48,19 @@ export const FunnelResponse = Type.Object({
     bucket: Type.String(),
     groupBy: Type.String(),
     timeZone: Type.String({ description: 'the clinic time zone the buckets follow' }),
-    rows: Type.Array(Type.Object({ bucket: Type.String({ description: 'YYYY-MM-DD, YYYY-MM or YYYY' }), ...GroupFields, ...FigureFields }), {
-      description: 'one row per bucket and group that has any figure; empty buckets are left out',
+    rows: Type.Array(
+      Type.Object({
+        bucket: Type.String({ description: 'YYYY-MM-DD, YYYY-MM or YYYY' }),
+        ...GroupFields,
+        ...FigureFields,
+      }),
+      {
+        description: 'one row per bucket and group that has any figure; empty buckets are left out',
+      },
+    ),
+    groups: Type.Array(Type.Object({ ...GroupFields, ...FigureFields }), {
+      description: 'totals per group over the whole range',
     }),
-    groups: Type.Array(Type.Object({ ...GroupFields, ...FigureFields }), { description: 'totals per group over the whole range' }),
     totals: Type.Object(FigureFields),
   }),
 });

@@ -1,10 +1,17 @@
-import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../domain/principals.js';
+import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 import { fenToYuan } from '../../domain/money.js';
 import { type PatientScope, scopeOf } from '../../domain/patient-scope.js';
-import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
+import { AppError } from '../../http/errors.js';
 import { partDays, type RollupRepository, rollupAnswers, utcOffsetPeriods, wholeDaysWithin } from '../rollup/index.js';
-import type { FunnelBucket, FunnelGroup, MeasureRow, ReportFilters, ReportRange, StatisticsRepository } from './repository.js';
+import type {
+  FunnelBucket,
+  FunnelGroup,
+  MeasureRow,
+  ReportFilters,
+  ReportRange,
+  StatisticsRepository,
+} from './repository.js';
 import { rollupPlan } from './rollup-plan.js';
 
 const DAY_SECONDS = 86_400;
@@ -77,21 +84,38 @@ export class StatisticsService {
   ) {}
 
   private range(from: number, to: number, bucket: FunnelBucket | null): ReportRange {
-    if (from > to) throw new AppError('invalid_value', '参数不合法: from（开始时间不能晚于结束时间）', { extra: { field: 'from' } });
+    if (from > to)
+      throw new AppError('invalid_value', '参数不合法: from（开始时间不能晚于结束时间）', { extra: { field: 'from' } });
     const limit = MAX_RANGE_DAYS[bucket ?? 'year'];
     if (to - from > limit * DAY_SECONDS) {
-      throw new AppError('invalid_value', `参数不合法: to（时间跨度不能超过 ${limit} 天，请改用更大的统计粒度）`, { extra: { field: 'to' } });
+      throw new AppError('invalid_value', `参数不合法: to（时间跨度不能超过 ${limit} 天，请改用更大的统计粒度）`, {
+        extra: { field: 'to' },
+      });
     }
     return { from, to, segments: this.clock.offsetSegments(from, to) };
   }
 
   /** The three GROUP BY queries over the patients (by add_time, order_time, reach_time). */
-  private async fromPatients(scope: PatientScope, filters: ReportFilters, range: ReportRange, bucket: FunnelBucket | null, group: FunnelGroup): Promise<FigureRow[]> {
+  private async fromPatients(
+    scope: PatientScope,
+    filters: ReportFilters,
+    range: ReportRange,
+    bucket: FunnelBucket | null,
+    group: FunnelGroup,
+  ): Promise<FigureRow[]> {
     const measures = ['inquiries', 'appointments', 'arrivals'] as const;
     const results = await Promise.all(
-      (['add_time', 'order_time', 'reach_time'] as const).map((column) => this.repository.measure(column, scope, filters, range, bucket, group)),
+      (['add_time', 'order_time', 'reach_time'] as const).map((column) =>
+        this.repository.measure(column, scope, filters, range, bucket, group),
+      ),
     );
-    return results.flatMap((rows, index) => rows.map((row) => ({ bucket: row.bucket, groupKey: row.groupKey, figures: measureFigures(measures[index]!, row) })));
+    return results.flatMap((rows, index) =>
+      rows.map((row) => ({
+        bucket: row.bucket,
+        groupKey: row.groupKey,
+        figures: measureFigures(measures[index]!, row),
+      })),
+    );
   }
 
   /**
@@ -100,7 +124,12 @@ export class StatisticsService {
    * filter it does not count, a rollup built for another zone, or a range outside the
    * offsets it knows.
    */
-  private async fromRollup(filters: ReportFilters, range: ReportRange, bucket: FunnelBucket | null, group: FunnelGroup): Promise<FigureRow[] | null> {
+  private async fromRollup(
+    filters: ReportFilters,
+    range: ReportRange,
+    bucket: FunnelBucket | null,
+    group: FunnelGroup,
+  ): Promise<FigureRow[] | null> {
     const plan = rollupPlan(group, filters);
     if (!plan) return null;
     // Days in this clinic's zone; the sums come back with the rollup's zone, and are dropped if it differs.
@@ -126,7 +155,13 @@ export class StatisticsService {
   }
 
   /** The figures per bucket and group, merged. */
-  private async collect(scope: PatientScope, filters: ReportFilters, range: ReportRange, bucket: FunnelBucket | null, group: FunnelGroup) {
+  private async collect(
+    scope: PatientScope,
+    filters: ReportFilters,
+    range: ReportRange,
+    bucket: FunnelBucket | null,
+    group: FunnelGroup,
+  ) {
     const rows =
       (scope.kind === 'all' ? await this.fromRollup(filters, range, bucket, group) : null) ??
       (await this.fromPatients(scope, filters, range, bucket, group));
@@ -140,7 +175,9 @@ export class StatisticsService {
       }
       addFigures(cell.figures, row.figures);
     }
-    const keys = [...new Set([...cells.values()].map((cell) => cell.groupKey).filter((key): key is string => key !== null))];
+    const keys = [
+      ...new Set([...cells.values()].map((cell) => cell.groupKey).filter((key): key is string => key !== null)),
+    ];
     const labels = await this.repository.groupLabels(group, keys);
     const labelOf = (key: string | null) => (key === null ? NO_GROUP_LABEL[group] : (labels.get(key) ?? `#${key}`));
     return { cells: [...cells.values()], labelOf };
@@ -155,7 +192,10 @@ export class StatisticsService {
     return totals;
   }
 
-  async funnel(staff: StaffPrincipal, query: { from: number; to: number; bucket: FunnelBucket; group: FunnelGroup; filters: ReportFilters }) {
+  async funnel(
+    staff: StaffPrincipal,
+    query: { from: number; to: number; bucket: FunnelBucket; group: FunnelGroup; filters: ReportFilters },
+  ) {
     const range = this.range(query.from, query.to, query.bucket);
     const { cells, labelOf } = await this.collect(scopeOf(staff), query.filters, range, query.bucket, query.group);
     const totals = emptyFigures();
@@ -170,7 +210,12 @@ export class StatisticsService {
       addFigures(groupFigures, cell.figures);
     }
     const rows = cells
-      .map((cell) => ({ bucket: cell.bucket ?? '', groupKey: cell.groupKey, groupLabel: labelOf(cell.groupKey), ...toWireFigures(cell.figures) }))
+      .map((cell) => ({
+        bucket: cell.bucket ?? '',
+        groupKey: cell.groupKey,
+        groupLabel: labelOf(cell.groupKey),
+        ...toWireFigures(cell.figures),
+      }))
       .sort((a, b) => a.bucket.localeCompare(b.bucket) || a.groupLabel.localeCompare(b.groupLabel, 'zh'));
     const groupTotals = [...groups.entries()]
       .map(([groupKey, figures]) => ({ groupKey, groupLabel: labelOf(groupKey), ...toWireFigures(figures) }))
@@ -188,7 +233,10 @@ export class StatisticsService {
   }
 
   /** Consultants (the staff who registered the patients) by arrivals, then arrival rate. */
-  async consultantRank(staff: StaffPrincipal, query: { from: number; to: number; limit: number; filters: ReportFilters }) {
+  async consultantRank(
+    staff: StaffPrincipal,
+    query: { from: number; to: number; limit: number; filters: ReportFilters },
+  ) {
     const range = this.range(query.from, query.to, null);
     const { cells, labelOf } = await this.collect(scopeOf(staff), query.filters, range, null, 'consultant');
     const ranked = cells

@@ -1,10 +1,10 @@
-import { AppError } from '../../http/errors.js';
-import type { StaffPrincipal } from '../../domain/principals.js';
-import type { CoreServices } from '../../services.js';
 import type { AuditActor } from '../../domain/audit.js';
-import type { ReferenceRepository } from '../catalogs/index.js';
 import { scopeOf } from '../../domain/patient-scope.js';
+import type { StaffPrincipal } from '../../domain/principals.js';
 import type { VisiblePatients } from '../../domain/visible-patients.js';
+import { AppError } from '../../http/errors.js';
+import type { CoreServices } from '../../services.js';
+import type { ReferenceRepository } from '../catalogs/index.js';
 import { recordArrival } from './record-arrival.js';
 import type { VisitRepository } from './repository.js';
 
@@ -28,13 +28,21 @@ export class ArrivalService {
     return this.core.db.transaction().execute(async (trx) => {
       if (!(await this.patients.includes(patientId, scope, trx))) throw new AppError('not_found');
       if (input.doctorId !== null && !(await this.references.isActive('doctors', input.doctorId, trx))) {
-        throw new AppError('invalid_value', '参数不合法: doctor_id（不存在或已停用）', { extra: { field: 'doctor_id' } });
+        throw new AppError('invalid_value', '参数不合法: doctor_id（不存在或已停用）', {
+          extra: { field: 'doctor_id' },
+        });
       }
       const recorded = await recordArrival(
         trx,
         this.core.audit,
         actor,
-        { patientId, visitTime: input.visitTime, doctorId: input.doctorId, spendFen: input.spendFen, recordedBy: staff.id },
+        {
+          patientId,
+          visitTime: input.visitTime,
+          doctorId: input.doctorId,
+          spendFen: input.spendFen,
+          recordedBy: staff.id,
+        },
         now,
       );
       return this.visits.findWithNames(recorded.id, trx);

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { AppError } from '../../http/errors.js';
 import type { AuditActor, AuditRepository } from '../../domain/audit.js';
+import { AppError } from '../../http/errors.js';
 import { VisitRepository } from './repository.js';
 
 export interface ArrivalInput {
@@ -20,12 +20,20 @@ export interface ArrivalInput {
  * reach_time and counters, and the audit event, all in the caller's transaction.
  * Permission and scope checks are the caller's; this enforces the workflow rules.
  */
-export async function recordArrival(trx: Transaction<Database>, audit: AuditRepository, actor: AuditActor, input: ArrivalInput, now: number) {
+export async function recordArrival(
+  trx: Transaction<Database>,
+  audit: AuditRepository,
+  actor: AuditActor,
+  input: ArrivalInput,
+  now: number,
+) {
   const visits = new VisitRepository(trx);
   const patient = await visits.findPatientForArrival(input.patientId, trx);
   if (!patient || patient.deleted_at !== null) throw new AppError('not_found');
   if (input.visitTime < patient.add_time) {
-    throw new AppError('invalid_value', '参数不合法: reach_time（到诊时间不能早于登记时间）', { extra: { field: 'reach_time' } });
+    throw new AppError('invalid_value', '参数不合法: reach_time（到诊时间不能早于登记时间）', {
+      extra: { field: 'reach_time' },
+    });
   }
   const spendFen = input.spendFen ?? 0;
   const visit = await visits.insertVisit(
@@ -49,7 +57,12 @@ export async function recordArrival(trx: Transaction<Database>, audit: AuditRepo
       action: 'patient.arrival',
       targetType: 'patient',
       targetId: input.patientId,
-      details: { visitId: visit.id, firstVisit: visit.is_first_visit === 1, appointmentId: visit.appointment_id, spendFen },
+      details: {
+        visitId: visit.id,
+        firstVisit: visit.is_first_visit === 1,
+        appointmentId: visit.appointment_id,
+        spendFen,
+      },
     },
     trx,
   );

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, Executor } from '../../db/schema.js';
 
 /** Visits (arrivals) and the pool-record counters they keep up to date. */
@@ -15,7 +15,17 @@ export class VisitRepository {
   }
 
   insertVisit(
-    visit: { patientId: number; doctorId: number | null; visitTime: number; isFirstVisit: boolean; spendFen: number; appointmentId: number | null; notes: string | null; recordedBy: number | null; now: number },
+    visit: {
+      patientId: number;
+      doctorId: number | null;
+      visitTime: number;
+      isFirstVisit: boolean;
+      spendFen: number;
+      appointmentId: number | null;
+      notes: string | null;
+      recordedBy: number | null;
+      now: number;
+    },
     db: Executor,
   ) {
     return db
@@ -58,7 +68,20 @@ export class VisitRepository {
       .selectFrom('visits as v')
       .leftJoin('doctors as d', 'd.id', 'v.doctor_id')
       .leftJoin('staff_users as recorder', 'recorder.id', 'v.recorded_by')
-      .select(['v.id', 'v.patient_id', 'v.doctor_id', 'd.name as doctor_name', 'v.visit_time', 'v.is_first_visit', 'v.spend_fen', 'v.appointment_id', 'v.notes', 'v.recorded_by', 'recorder.display_name as recorded_by_name', 'v.created_at'])
+      .select([
+        'v.id',
+        'v.patient_id',
+        'v.doctor_id',
+        'd.name as doctor_name',
+        'v.visit_time',
+        'v.is_first_visit',
+        'v.spend_fen',
+        'v.appointment_id',
+        'v.notes',
+        'v.recorded_by',
+        'recorder.display_name as recorded_by_name',
+        'v.created_at',
+      ])
       .where('v.patient_id', '=', patientId)
       .orderBy('v.visit_time', 'desc')
       .orderBy('v.id', 'desc')
@@ -71,7 +94,20 @@ export class VisitRepository {
       .selectFrom('visits as v')
       .leftJoin('doctors as d', 'd.id', 'v.doctor_id')
       .leftJoin('staff_users as recorder', 'recorder.id', 'v.recorded_by')
-      .select(['v.id', 'v.patient_id', 'v.doctor_id', 'd.name as doctor_name', 'v.visit_time', 'v.is_first_visit', 'v.spend_fen', 'v.appointment_id', 'v.notes', 'v.recorded_by', 'recorder.display_name as recorded_by_name', 'v.created_at'])
+      .select([
+        'v.id',
+        'v.patient_id',
+        'v.doctor_id',
+        'd.name as doctor_name',
+        'v.visit_time',
+        'v.is_first_visit',
+        'v.spend_fen',
+        'v.appointment_id',
+        'v.notes',
+        'v.recorded_by',
+        'recorder.display_name as recorded_by_name',
+        'v.created_at',
+      ])
       .where('v.id', '=', visitId)
       .executeTakeFirstOrThrow();
   }

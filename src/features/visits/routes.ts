@@ -1,9 +1,8 @@
-import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
-import type { TypedApp } from '../../http/typed-app.js';
 import { fenToYuan, yuanToFen } from '../../domain/money.js';
-import { PatientIdParams } from '../../http/schemas.js';
 import type { PermissionKey } from '../../domain/permissions.js';
+import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
+import { PatientIdParams, StaffTokenOnly, withErrors } from '../../http/schemas.js';
+import type { TypedApp } from '../../http/typed-app.js';
 import type { ArrivalService } from './arrival-service.js';
 import type { VisitHistoryRow } from './repository.js';
 import { ArrivalBody, VisitListResponse, VisitResponse } from './schemas.js';
@@ -47,7 +46,11 @@ export function registerVisitRoutes(app: TypedApp, service: ArrivalService): voi
       const visit = await service.confirm(
         staffOf(request),
         request.params.id,
-        { visitTime: body.reach_time, doctorId: body.doctor_id ?? null, spendFen: body.spend === undefined ? 0 : yuanToFen(body.spend) },
+        {
+          visitTime: body.reach_time,
+          doctorId: body.doctor_id ?? null,
+          spendFen: body.spend === undefined ? 0 : yuanToFen(body.spend),
+        },
         auditActorOf(request),
         nowSeconds(),
       );
@@ -58,7 +61,7 @@ export function registerVisitRoutes(app: TypedApp, service: ArrivalService): voi
   app.get('/patient/:id/visits', {
     schema: {
       tags: TAGS,
-      summary: 'A patient\'s visit history, newest first: doctor, time, spend, first or return',
+      summary: "A patient's visit history, newest first: doctor, time, spend, first or return",
       params: PatientIdParams,
       querystring: StaffTokenOnly,
       response: withErrors('staff', { 200: VisitListResponse }, [400, 401, 403, 404]),

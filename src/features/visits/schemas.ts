@@ -1,13 +1,12 @@
 import { Type } from 'typebox';
-import { Nullable, StaffTokenField } from '../../http/schemas.js';
 import { YuanField } from '../../domain/money.js';
-import { RecordId as Id, UnixSeconds } from '../../http/schemas.js';
+import { RecordId as Id, Nullable, StaffTokenField, UnixSeconds } from '../../http/schemas.js';
 
 export const ArrivalBody = Type.Object({
   token: StaffTokenField,
-  reach_time: UnixSeconds('到诊时间 (Unix seconds); not before the patient\'s add_time'),
-  doctor_id: Type.Optional(Nullable(Id('接诊医生 id (active); default: the patient\'s booked doctor'))),
-  spend: Type.Optional(YuanField('本次消费; added to the patient\'s total')),
+  reach_time: UnixSeconds("到诊时间 (Unix seconds); not before the patient's add_time"),
+  doctor_id: Type.Optional(Nullable(Id("接诊医生 id (active); default: the patient's booked doctor"))),
+  spend: Type.Optional(YuanField("本次消费; added to the patient's total")),
 });
 
 export const WireVisitSchema = Type.Object({
@@ -16,7 +15,9 @@ export const WireVisitSchema = Type.Object({
   doctorId: Nullable(Type.String()),
   doctorName: Nullable(Type.String()),
   visitTime: Type.String(),
-  visitType: Type.Union([Type.Literal('first'), Type.Literal('return')], { description: 'first visit (初诊) or return (复诊)' }),
+  visitType: Type.Union([Type.Literal('first'), Type.Literal('return')], {
+    description: 'first visit (初诊) or return (复诊)',
+  }),
   spend: Type.String({ description: 'yuan with 2 decimals' }),
   appointmentId: Nullable(Type.String()),
   notes: Nullable(Type.String()),

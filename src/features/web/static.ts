@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 /** The folder holding package.json: this file runs from src/ (tests, tsx) or from dist/server/ (production). */
 function projectRoot(): string {
   let folder = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(folder, 'package.json')) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+  while (!existsSync(path.join(folder, 'package.json')) && path.dirname(folder) !== folder)
+    folder = path.dirname(folder);
   return folder;
 }
 
@@ -19,7 +20,8 @@ const NON_UI_PREFIXES = ['/back_end/', '/patient', '/docs', '/uploads/', '/healt
 export function isWebUiRequest(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const pathname = request.url.split('?')[0] ?? '/';
-  if (NON_UI_PREFIXES.some((prefix) => pathname === prefix.replace(/\/$/, '') || pathname.startsWith(prefix))) return false;
+  if (NON_UI_PREFIXES.some((prefix) => pathname === prefix.replace(/\/$/, '') || pathname.startsWith(prefix)))
+    return false;
   return (request.headers.accept ?? '').includes('text/html');
 }
 
@@ -41,7 +43,8 @@ export async function registerWebUi(app: FastifyInstance, buildDir = WEB_BUILD_D
     index: false,
     // Hashed asset names never change content: cache them for a year; index.html never.
     setHeaders: (response, filePath) => {
-      if (filePath.includes(`${path.sep}assets${path.sep}`)) response.header('cache-control', 'public, max-age=31536000, immutable');
+      if (filePath.includes(`${path.sep}assets${path.sep}`))
+        response.header('cache-control', 'public, max-age=31536000, immutable');
     },
   });
   return readFileSync(indexFile, 'utf8');

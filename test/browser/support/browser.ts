@@ -10,8 +10,11 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM_PATH);
 if (!chromiumAvailable) {
-  if (process.env.CI === 'true') throw new Error(`Chromium not found at ${CHROMIUM_PATH}: .ci/run installs it (apt-get install chromium)`);
-  console.warn(`SKIPPING browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium fonts-wqy-microhei)`);
+  if (process.env.CI === 'true')
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: .ci/run installs it (apt-get install chromium)`);
+  console.warn(
+    `SKIPPING browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium fonts-wqy-microhei)`,
+  );
 }
 
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
@@ -19,7 +22,15 @@ export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -32,7 +43,10 @@ export const DESKTOP_VIEWPORT = { width: 1440, height: 900 };
  * button is still moving when a test clicks its OK button, and on a loaded machine that
  * click could land on the mask behind it and close the dialog unsaved.
  */
-export async function newContext(browser: Browser, options: { viewport?: { width: number; height: number }; locale?: string } = {}) {
+export async function newContext(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; locale?: string } = {},
+) {
   const context: BrowserContext = await browser.newContext({
     viewport: options.viewport ?? DESKTOP_VIEWPORT,
     locale: options.locale ?? 'zh-CN',

@@ -19,7 +19,12 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<CallResult> {
   const url = new URL(path, baseUrl);
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, String(value));
   const headers: Record<string, string> = { ...options.headers };
@@ -49,11 +54,18 @@ export async function call(baseUrl: string, method: string, path: string, option
 
 /** True for the staff error envelope {state_code, msg} (seed 004). */
 export const isStaffErrorEnvelope = (body: unknown): boolean =>
-  typeof body === 'object' && body !== null && typeof (body as any).state_code === 'number' && typeof (body as any).msg === 'string';
+  typeof body === 'object' &&
+  body !== null &&
+  typeof (body as any).state_code === 'number' &&
+  typeof (body as any).msg === 'string';
 
 /** True for the portal error envelope {code: 0, msg, data: null} (seed 000). */
 export const isPortalErrorEnvelope = (body: unknown): boolean =>
-  typeof body === 'object' && body !== null && (body as any).code === 0 && typeof (body as any).msg === 'string' && (body as any).data === null;
+  typeof body === 'object' &&
+  body !== null &&
+  (body as any).code === 0 &&
+  typeof (body as any).msg === 'string' &&
+  (body as any).data === null;
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -35,7 +35,8 @@ const isRoot = (): boolean => userInfo().uid === 0;
 /** Why no private instance can be started here, or undefined when one can. */
 export function privatePostgresUnavailable(): string | undefined {
   if (postgresBinDir() === undefined) return 'no initdb found (install PostgreSQL or set PG_BIN)';
-  if (isRoot() && spawnSync('id', ['postgres']).status !== 0) return 'running as root but there is no postgres user to run initdb as';
+  if (isRoot() && spawnSync('id', ['postgres']).status !== 0)
+    return 'running as root but there is no postgres user to run initdb as';
   return undefined;
 }
 
@@ -53,11 +54,26 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     isRoot() ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]] : [path.join(bin, tool), args];
   if (isRoot()) chownSync(dir, Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim()), -1);
   const data = path.join(dir, 'data');
-  await run(...as('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']));
+  await run(
+    ...as('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']),
+  );
 
   let port = 0;
   const start = async () => {
-    await run(...as('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']));
+    await run(
+      ...as('pg_ctl', [
+        '-D',
+        data,
+        '-l',
+        path.join(dir, 'log'),
+        '-w',
+        '-t',
+        '30',
+        '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+        'start',
+      ]),
+    );
   };
   const stop = async () => {
     await run(...as('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']));

@@ -35,7 +35,11 @@ process.once('exit', () => {
 export const randomPort = (): number => 40_000 + Math.floor(Math.random() * 20_000);
 
 /** Environment of a spawned server: quiet logs, no request rate limit, the test admin and secret. */
-export function serverEnv(databaseUrl: string, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+export function serverEnv(
+  databaseUrl: string,
+  dataDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,
@@ -94,7 +98,13 @@ class ServerProcess implements SpawnedServer {
   async start(): Promise<void> {
     const child = spawn(process.execPath, [COMPILED_SERVER], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        ...this.env,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

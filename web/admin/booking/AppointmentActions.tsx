@@ -1,5 +1,5 @@
-import { useState } from 'react';
 import { Button, Form, Input, Modal, Popconfirm, Space, Tooltip } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, staffClient } from '../api';
 import { useAction, useSubmit } from '../useAction';
@@ -15,27 +15,44 @@ type Dialog = 'arrive' | 'cancel';
 export function AppointmentActions({ appointment, onDone }: { appointment: StaffAppointment; onDone: () => void }) {
   const { t } = useTranslation('admin');
   const [dialog, setDialog] = useState<Dialog>();
+  const attempt = useAction(onDone);
+  // Hooks first: React needs the same hooks in the same order on every render.
   if (appointment.status !== 'booked') return null;
   const name = appointment.patientName;
   const id = Number(appointment.id);
   const beforeDay = appointment.date > todayText();
   const notStarted = Number(appointment.startTime) > Date.now() / 1000;
 
-  const attempt = useAction(onDone);
   async function markMissed() {
-    await attempt(() => call(() => staffClient.POST('/back_end/api/v1/appointment/{id}/miss', { params: { path: { id } }, body: {} })), t('dayList.missed', { name }));
+    await attempt(
+      () =>
+        call(() => staffClient.POST('/back_end/api/v1/appointment/{id}/miss', { params: { path: { id } }, body: {} })),
+      t('dayList.missed', { name }),
+    );
   }
 
   return (
     <Space size={4} wrap>
       <Tooltip title={beforeDay ? t('dayList.arriveTooEarly') : undefined}>
-        <Button size="small" type="primary" ghost disabled={beforeDay} aria-label={t('dayList.arriveOf', { name })} onClick={() => setDialog('arrive')}>
+        <Button
+          size="small"
+          type="primary"
+          ghost
+          disabled={beforeDay}
+          aria-label={t('dayList.arriveOf', { name })}
+          onClick={() => setDialog('arrive')}
+        >
           {t('dayList.arrive')}
         </Button>
       </Tooltip>
       <Tooltip title={notStarted ? t('dayList.missTooEarly') : undefined}>
         <span>
-          <Popconfirm title={t('dayList.missConfirm', { name })} okText={t('dayList.miss')} onConfirm={markMissed} disabled={notStarted}>
+          <Popconfirm
+            title={t('dayList.missConfirm', { name })}
+            okText={t('dayList.miss')}
+            onConfirm={markMissed}
+            disabled={notStarted}
+          >
             <Button size="small" disabled={notStarted} aria-label={t('dayList.missOf', { name })}>
               {t('dayList.miss')}
             </Button>
@@ -51,7 +68,17 @@ export function AppointmentActions({ appointment, onDone }: { appointment: Staff
   );
 }
 
-function ArriveModal({ id, name, onClose, onDone }: { id: number; name: string; onClose: () => void; onDone: () => void }) {
+function ArriveModal({
+  id,
+  name,
+  onClose,
+  onDone,
+}: {
+  id: number;
+  name: string;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const { t } = useTranslation('admin');
   const [form] = Form.useForm<{ spend?: string; notes?: string }>();
   const { saving, submit } = useSubmit(onDone, onClose);
@@ -60,14 +87,32 @@ function ArriveModal({ id, name, onClose, onDone }: { id: number; name: string; 
     const spend = values.spend?.trim();
     const notes = values.notes?.trim();
     await submit(
-      () => call(() => staffClient.POST('/back_end/api/v1/appointment/{id}/arrive', { params: { path: { id } }, body: { ...(spend ? { spend_fen: yuanToFen(spend) } : {}), ...(notes ? { notes } : {}) } })),
+      () =>
+        call(() =>
+          staffClient.POST('/back_end/api/v1/appointment/{id}/arrive', {
+            params: { path: { id } },
+            body: { ...(spend ? { spend_fen: yuanToFen(spend) } : {}), ...(notes ? { notes } : {}) },
+          }),
+        ),
       t('dayList.arrived', { name }),
     );
   }
   return (
-    <Modal open title={t('dayList.arriveTitle', { name })} okText={t('dayList.arrive')} confirmLoading={saving} onOk={() => void save().catch(() => undefined)} onCancel={onClose} width={420}>
+    <Modal
+      open
+      title={t('dayList.arriveTitle', { name })}
+      okText={t('dayList.arrive')}
+      confirmLoading={saving}
+      onOk={() => void save().catch(() => undefined)}
+      onCancel={onClose}
+      width={420}
+    >
       <Form form={form} layout="vertical">
-        <Form.Item name="spend" label={t('fields.spend')} rules={[{ pattern: /^\d{1,6}(\.\d{1,2})?$/, message: t('validation.spend') }]}>
+        <Form.Item
+          name="spend"
+          label={t('fields.spend')}
+          rules={[{ pattern: /^\d{1,6}(\.\d{1,2})?$/, message: t('validation.spend') }]}
+        >
           <Input inputMode="decimal" />
         </Form.Item>
         <Form.Item name="notes" label={t('dayList.notes')}>
@@ -78,13 +123,32 @@ function ArriveModal({ id, name, onClose, onDone }: { id: number; name: string; 
   );
 }
 
-function CancelModal({ id, name, onClose, onDone }: { id: number; name: string; onClose: () => void; onDone: () => void }) {
+function CancelModal({
+  id,
+  name,
+  onClose,
+  onDone,
+}: {
+  id: number;
+  name: string;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const { t } = useTranslation('admin');
   const [form] = Form.useForm<{ reason: string }>();
   const { saving, submit } = useSubmit(onDone, onClose);
   async function save() {
     const { reason } = await form.validateFields();
-    await submit(() => call(() => staffClient.POST('/back_end/api/v1/appointment/{id}/cancel', { params: { path: { id } }, body: { reason: reason.trim() } })), t('dayList.cancelled', { name }));
+    await submit(
+      () =>
+        call(() =>
+          staffClient.POST('/back_end/api/v1/appointment/{id}/cancel', {
+            params: { path: { id } },
+            body: { reason: reason.trim() },
+          }),
+        ),
+      t('dayList.cancelled', { name }),
+    );
   }
   return (
     <Modal
@@ -99,7 +163,12 @@ function CancelModal({ id, name, onClose, onDone }: { id: number; name: string; 
       width={420}
     >
       <Form form={form} layout="vertical">
-        <Form.Item name="reason" label={t('dayList.reason')} rules={[{ required: true, whitespace: true, message: t('dayList.reasonRequired') }]} extra={t('dayList.reasonHint')}>
+        <Form.Item
+          name="reason"
+          label={t('dayList.reason')}
+          rules={[{ required: true, whitespace: true, message: t('dayList.reasonRequired') }]}
+          extra={t('dayList.reasonHint')}
+        >
           <Input.TextArea maxLength={200} showCount autoSize={{ minRows: 2, maxRows: 4 }} autoFocus />
         </Form.Item>
       </Form>

@@ -1,11 +1,18 @@
-import { useEffect, useRef, useState } from 'react';
 import { Alert, Form, Modal, Select, Spin } from 'antd';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
 import { call, messageOf, staffClient } from '../api';
 import { useSubmit } from '../useAction';
 import { useRemote } from '../useRemote';
-import { addDaysText, BOOKING_HORIZON_DAYS, type DatedSession, type Period, sessionLabel, todayText } from './bookingFormat';
+import {
+  addDaysText,
+  BOOKING_HORIZON_DAYS,
+  type DatedSession,
+  type Period,
+  sessionLabel,
+  todayText,
+} from './bookingFormat';
 
 type Booked = ApiPaths['/back_end/api/v1/appointment']['post']['responses'][201]['content']['application/json'];
 
@@ -20,7 +27,10 @@ interface PatientOption {
 /** Patients of the pool (in the caller's scope) whose name, phone, WeChat or QQ contains the keyword. */
 function usePatientSearch() {
   const [keyword, setKeyword] = useState('');
-  const [state, setState] = useState<{ options: PatientOption[]; loading: boolean; error?: string }>({ options: [], loading: false });
+  const [state, setState] = useState<{ options: PatientOption[]; loading: boolean; error?: string }>({
+    options: [],
+    loading: false,
+  });
   const latest = useRef(0);
   useEffect(() => {
     const term = keyword.trim();
@@ -31,9 +41,26 @@ function usePatientSearch() {
     const request = ++latest.current;
     setState((previous) => ({ ...previous, loading: true, error: undefined }));
     const timer = setTimeout(() => {
-      call(() => staffClient.GET('/back_end/api/v1/patient', { params: { query: { keyword: term, page: 1, page_size: 20, sort: 'add_time', order: 'desc' } } }))
-        .then((body) => request === latest.current && setState({ loading: false, options: body.patients.map((p) => ({ value: Number(p.id), label: [p.name, p.tel].filter(Boolean).join(' · ') })) }))
-        .catch((cause: unknown) => request === latest.current && setState({ options: [], loading: false, error: messageOf(cause) }));
+      call(() =>
+        staffClient.GET('/back_end/api/v1/patient', {
+          params: { query: { keyword: term, page: 1, page_size: 20, sort: 'add_time', order: 'desc' } },
+        }),
+      )
+        .then(
+          (body) =>
+            request === latest.current &&
+            setState({
+              loading: false,
+              options: body.patients.map((p) => ({
+                value: Number(p.id),
+                label: [p.name, p.tel].filter(Boolean).join(' · '),
+              })),
+            }),
+        )
+        .catch(
+          (cause: unknown) =>
+            request === latest.current && setState({ options: [], loading: false, error: messageOf(cause) }),
+        );
     }, SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
   }, [keyword]);
@@ -47,7 +74,17 @@ const NO_SESSIONS: DatedSession[] = [];
  * 代约: books a pool patient into one of the doctor's sessions that still has places (the
  * next four weeks, as patients can book), through the same rules as the portal.
  */
-export function BookOnBehalfModal({ doctorId, preferredDate, onClose, onBooked }: { doctorId: number; preferredDate: string; onClose: () => void; onBooked: (date: string) => void }) {
+export function BookOnBehalfModal({
+  doctorId,
+  preferredDate,
+  onClose,
+  onBooked,
+}: {
+  doctorId: number;
+  preferredDate: string;
+  onClose: () => void;
+  onBooked: (date: string) => void;
+}) {
   const { t } = useTranslation('admin');
   const [form] = Form.useForm<{ patientId: number; session: string }>();
   const patients = usePatientSearch();
@@ -56,7 +93,11 @@ export function BookOnBehalfModal({ doctorId, preferredDate, onClose, onBooked }
   const from = todayText();
   const sessions = useRemote(
     () =>
-      call(() => staffClient.GET('/back_end/api/v1/schedule/doctors/{id}', { params: { path: { id: doctorId }, query: { from, to: addDaysText(from, BOOKING_HORIZON_DAYS) } } })).then((body) =>
+      call(() =>
+        staffClient.GET('/back_end/api/v1/schedule/doctors/{id}', {
+          params: { path: { id: doctorId }, query: { from, to: addDaysText(from, BOOKING_HORIZON_DAYS) } },
+        }),
+      ).then((body) =>
         body.schedule.sessions.filter((s: DatedSession) => s.remaining > 0 && Number(s.startTime) > Date.now() / 1000),
       ),
     [doctorId, from],
@@ -64,7 +105,10 @@ export function BookOnBehalfModal({ doctorId, preferredDate, onClose, onBooked }
   const open = sessions.data ?? NO_SESSIONS;
   // The chosen patient stays an option while the search text changes or clears.
   const [chosen, setChosen] = useState<PatientOption>();
-  const patientOptions = chosen && !patients.options.some((o) => o.value === chosen.value) ? [chosen, ...patients.options] : patients.options;
+  const patientOptions =
+    chosen && !patients.options.some((o) => o.value === chosen.value)
+      ? [chosen, ...patients.options]
+      : patients.options;
 
   useEffect(() => {
     // Start on the day being looked at when it has places; staff can pick another session.
@@ -76,15 +120,33 @@ export function BookOnBehalfModal({ doctorId, preferredDate, onClose, onBooked }
     const values = await form.validateFields();
     const [date = '', period = 'morning'] = values.session.split('|') as [string, Period];
     await submit(
-      () => call(() => staffClient.POST('/back_end/api/v1/appointment', { body: { patient_id: values.patientId, doctor_id: doctorId, date, period } })),
+      () =>
+        call(() =>
+          staffClient.POST('/back_end/api/v1/appointment', {
+            body: { patient_id: values.patientId, doctor_id: doctorId, date, period },
+          }),
+        ),
       (body) => t('dayList.booked', { name: body.appointment.patientName, session: sessionLabel(t, date, period) }),
     );
   }
 
   return (
-    <Modal open title={t('dayList.bookTitle')} okText={t('dayList.bookOk')} confirmLoading={saving} onOk={() => void save().catch(() => undefined)} onCancel={onClose} width={480}>
+    <Modal
+      open
+      title={t('dayList.bookTitle')}
+      okText={t('dayList.bookOk')}
+      confirmLoading={saving}
+      onOk={() => void save().catch(() => undefined)}
+      onCancel={onClose}
+      width={480}
+    >
       <Form form={form} layout="vertical">
-        <Form.Item name="patientId" label={t('dayList.patient')} rules={[{ required: true, message: t('dayList.patientRequired') }]} extra={patients.error}>
+        <Form.Item
+          name="patientId"
+          label={t('dayList.patient')}
+          rules={[{ required: true, message: t('dayList.patientRequired') }]}
+          extra={patients.error}
+        >
           <Select
             showSearch
             filterOption={false}
@@ -95,12 +157,19 @@ export function BookOnBehalfModal({ doctorId, preferredDate, onClose, onBooked }
             notFoundContent={patients.loading ? <Spin size="small" /> : t('dayList.noPatients')}
           />
         </Form.Item>
-        <Form.Item name="session" label={t('dayList.session')} rules={[{ required: true, message: t('dayList.sessionRequired') }]}>
+        <Form.Item
+          name="session"
+          label={t('dayList.session')}
+          rules={[{ required: true, message: t('dayList.sessionRequired') }]}
+        >
           <Select
             loading={sessions.loading}
             placeholder={t('dayList.sessionPick')}
             notFoundContent={sessions.loading ? <Spin size="small" /> : t('dayList.noOpenSessions')}
-            options={open.map((s) => ({ value: sessionKey(s), label: t('dayList.sessionOption', { session: sessionLabel(t, s.date, s.period), remaining: s.remaining }) }))}
+            options={open.map((s) => ({
+              value: sessionKey(s),
+              label: t('dayList.sessionOption', { session: sessionLabel(t, s.date, s.period), remaining: s.remaining }),
+            }))}
           />
         </Form.Item>
         {sessions.error && <Alert type="error" showIcon message={sessions.error} />}

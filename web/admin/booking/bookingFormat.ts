@@ -5,10 +5,12 @@ import type { ApiPaths } from '../../api/client';
 /** Wire types of the schedule and appointment screens, taken from the generated contract. */
 export type Period = 'morning' | 'afternoon';
 export const PERIODS: readonly Period[] = ['morning', 'afternoon'];
-export type Schedule = ApiPaths['/back_end/api/v1/schedule/doctors/{id}']['get']['responses'][200]['content']['application/json']['schedule'];
+export type Schedule =
+  ApiPaths['/back_end/api/v1/schedule/doctors/{id}']['get']['responses'][200]['content']['application/json']['schedule'];
 export type DatedSession = Schedule['sessions'][number];
 export type ScheduleException = Schedule['exceptions'][number];
-export type DayList = ApiPaths['/back_end/api/v1/appointment/day']['get']['responses'][200]['content']['application/json'];
+export type DayList =
+  ApiPaths['/back_end/api/v1/appointment/day']['get']['responses'][200]['content']['application/json'];
 export type StaffAppointment = DayList['appointments'][number];
 
 /** The portal books at most this many days ahead (BOOKING_HORIZON_DAYS on the server). */

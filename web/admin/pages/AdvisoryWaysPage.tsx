@@ -10,11 +10,31 @@ export default function AdvisoryWaysPage() {
     <CatalogTable
       title={t('menu.advisory-ways')}
       nameMax={20}
-      load={() => call(() => staffClient.GET('/back_end/api/v1/advisory-ways', { params: { query: { include_inactive: true } } })).then((body) => body.advisoryWays)}
+      load={() =>
+        call(() =>
+          staffClient.GET('/back_end/api/v1/advisory-ways', { params: { query: { include_inactive: true } } }),
+        ).then((body) => body.advisoryWays)
+      }
       create={(values) => call(() => staffClient.POST('/back_end/api/v1/advisory-ways', { body: entryBody(values) }))}
-      update={(id, values) => call(() => staffClient.PATCH('/back_end/api/v1/advisory-ways/{id}', { params: { path: { id } }, body: entryBody(values) }))}
-      remove={(id) => call(() => staffClient.DELETE('/back_end/api/v1/advisory-ways/{id}', { params: { path: { id } }, body: {} }))}
-      setActive={(id, active) => call(() => staffClient.PATCH('/back_end/api/v1/advisory-ways/{id}', { params: { path: { id } }, body: { is_active: active } }))}
+      update={(id, values) =>
+        call(() =>
+          staffClient.PATCH('/back_end/api/v1/advisory-ways/{id}', {
+            params: { path: { id } },
+            body: entryBody(values),
+          }),
+        )
+      }
+      remove={(id) =>
+        call(() => staffClient.DELETE('/back_end/api/v1/advisory-ways/{id}', { params: { path: { id } }, body: {} }))
+      }
+      setActive={(id, active) =>
+        call(() =>
+          staffClient.PATCH('/back_end/api/v1/advisory-ways/{id}', {
+            params: { path: { id } },
+            body: { is_active: active },
+          }),
+        )
+      }
     />
   );
 }

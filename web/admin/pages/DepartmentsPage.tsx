@@ -1,10 +1,11 @@
+import { PlusOutlined } from '@ant-design/icons';
 import { ModalForm, ProFormDigit, ProFormSwitch, ProFormText } from '@ant-design/pro-components';
 import { Button, Popconfirm, Space, Tag } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { call, staffClient } from '../api';
+import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
-import { CatalogTable, type CatalogRow } from '../CatalogTable';
+import { call, staffClient } from '../api';
+import { type CatalogRow, CatalogTable } from '../CatalogTable';
 import { entryBody } from '../catalogs';
 import { useAction } from '../useAction';
 
@@ -35,7 +36,9 @@ function Diseases({ department, reload }: { department: DepartmentRow; reload: (
 
   const tag = (disease: Disease) => <Tag color={disease.isActive ? 'blue' : 'default'}>{disease.name}</Tag>;
   const nameField = <ProFormText name="name" label={t('catalogs.name')} rules={[{ required: true }, { max: 32 }]} />;
-  const orderField = <ProFormDigit name="sort_order" label={t('catalogs.sortOrder')} min={0} fieldProps={{ precision: 0 }} />;
+  const orderField = (
+    <ProFormDigit name="sort_order" label={t('catalogs.sortOrder')} min={0} fieldProps={{ precision: 0 }} />
+  );
 
   return (
     <Space size={[0, 4]} wrap>
@@ -44,14 +47,30 @@ function Diseases({ department, reload }: { department: DepartmentRow; reload: (
           <ModalForm<DiseaseValues>
             key={disease.id}
             title={t('catalogEdit.editDisease', { name: disease.name })}
-            trigger={<a aria-label={t('catalogEdit.diseaseOf', { name: disease.name })}>{tag(disease)}</a>}
+            trigger={
+              <LinkButton aria-label={t('catalogEdit.diseaseOf', { name: disease.name })}>{tag(disease)}</LinkButton>
+            }
             modalProps={{ destroyOnHidden: true }}
             width={420}
             initialValues={{ name: disease.name, sort_order: disease.sortOrder, is_active: disease.isActive }}
             submitter={{
               render: (_, buttons) => [
-                <Popconfirm key="delete" title={t('catalogEdit.deleteConfirm', { name: disease.name })}
-                  onConfirm={() => attempt(() => call(() => staffClient.DELETE('/back_end/api/v1/diseases/{id}', { params: { path: { id: Number(disease.id) } }, body: {} })), t('catalogEdit.deleted'))}>
+                <Popconfirm
+                  key="delete"
+                  title={t('catalogEdit.deleteConfirm', { name: disease.name })}
+                  onConfirm={() =>
+                    attempt(
+                      () =>
+                        call(() =>
+                          staffClient.DELETE('/back_end/api/v1/diseases/{id}', {
+                            params: { path: { id: Number(disease.id) } },
+                            body: {},
+                          }),
+                        ),
+                      t('catalogEdit.deleted'),
+                    )
+                  }
+                >
                   <Button danger>{t('catalogEdit.delete')}</Button>
                 </Popconfirm>,
                 ...buttons,
@@ -59,7 +78,16 @@ function Diseases({ department, reload }: { department: DepartmentRow; reload: (
             }}
             onFinish={(values) =>
               attempt(
-                () => call(() => staffClient.PATCH('/back_end/api/v1/diseases/{id}', { params: { path: { id: Number(disease.id) } }, body: { ...entryBody(values), ...(values.is_active !== undefined ? { is_active: values.is_active } : {}) } })),
+                () =>
+                  call(() =>
+                    staffClient.PATCH('/back_end/api/v1/diseases/{id}', {
+                      params: { path: { id: Number(disease.id) } },
+                      body: {
+                        ...entryBody(values),
+                        ...(values.is_active !== undefined ? { is_active: values.is_active } : {}),
+                      },
+                    }),
+                  ),
                 t('catalogs.saved'),
               )
             }
@@ -75,10 +103,24 @@ function Diseases({ department, reload }: { department: DepartmentRow; reload: (
       {canManage && (
         <ModalForm<DiseaseValues>
           title={t('catalogEdit.addDiseaseTitle', { department: department.name })}
-          trigger={<Button size="small" type="dashed" icon={<PlusOutlined />}>{t('catalogEdit.addDisease')}</Button>}
+          trigger={
+            <Button size="small" type="dashed" icon={<PlusOutlined />}>
+              {t('catalogEdit.addDisease')}
+            </Button>
+          }
           modalProps={{ destroyOnHidden: true }}
           width={420}
-          onFinish={(values) => attempt(() => call(() => staffClient.POST('/back_end/api/v1/diseases', { body: { ...entryBody(values), department_id: Number(department.id) } })), t('catalogs.saved'))}
+          onFinish={(values) =>
+            attempt(
+              () =>
+                call(() =>
+                  staffClient.POST('/back_end/api/v1/diseases', {
+                    body: { ...entryBody(values), department_id: Number(department.id) },
+                  }),
+                ),
+              t('catalogs.saved'),
+            )
+          }
         >
           {nameField}
           {orderField}
@@ -96,11 +138,28 @@ export default function DepartmentsPage() {
       title={t('menu.departments')}
       extraColumn={t('fields.disease')}
       renderExtra={(department, reload) => <Diseases department={department} reload={reload} />}
-      load={() => call(() => staffClient.GET('/back_end/api/v1/departments', { params: { query: { include_inactive: true } } })).then((body) => body.departments)}
+      load={() =>
+        call(() =>
+          staffClient.GET('/back_end/api/v1/departments', { params: { query: { include_inactive: true } } }),
+        ).then((body) => body.departments)
+      }
       create={(values) => call(() => staffClient.POST('/back_end/api/v1/departments', { body: entryBody(values) }))}
-      update={(id, values) => call(() => staffClient.PATCH('/back_end/api/v1/departments/{id}', { params: { path: { id } }, body: entryBody(values) }))}
-      remove={(id) => call(() => staffClient.DELETE('/back_end/api/v1/departments/{id}', { params: { path: { id } }, body: {} }))}
-      setActive={(id, active) => call(() => staffClient.PATCH('/back_end/api/v1/departments/{id}', { params: { path: { id } }, body: { is_active: active } }))}
+      update={(id, values) =>
+        call(() =>
+          staffClient.PATCH('/back_end/api/v1/departments/{id}', { params: { path: { id } }, body: entryBody(values) }),
+        )
+      }
+      remove={(id) =>
+        call(() => staffClient.DELETE('/back_end/api/v1/departments/{id}', { params: { path: { id } }, body: {} }))
+      }
+      setActive={(id, active) =>
+        call(() =>
+          staffClient.PATCH('/back_end/api/v1/departments/{id}', {
+            params: { path: { id } },
+            body: { is_active: active },
+          }),
+        )
+      }
     />
   );
 }

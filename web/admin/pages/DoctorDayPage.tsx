@@ -1,19 +1,24 @@
-import { useState } from 'react';
+import { LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { PageContainer, ProCard } from '@ant-design/pro-components';
 import { Alert, Button, DatePicker, Empty, Select, Skeleton, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { call, staffClient } from '../api';
 import { useAccess } from '../access';
+import { call, staffClient } from '../api';
 import { AppointmentActions } from '../booking/AppointmentActions';
 import { BookOnBehalfModal } from '../booking/BookOnBehalfModal';
 import { addDaysText, DATE_FORMAT, periodLabel, type StaffAppointment, todayText } from '../booking/bookingFormat';
 import { options, useCatalogs } from '../catalogs';
 import { useRemote } from '../useRemote';
 
-const STATUS_COLOR: Record<StaffAppointment['status'], string> = { booked: 'processing', arrived: 'success', missed: 'warning', cancelled: 'default' };
+const STATUS_COLOR: Record<StaffAppointment['status'], string> = {
+  booked: 'processing',
+  arrived: 'success',
+  missed: 'warning',
+  cancelled: 'default',
+};
 
 function StatusCell({ appointment }: { appointment: StaffAppointment }) {
   const { t } = useTranslation('admin');
@@ -44,7 +49,10 @@ export default function DoctorDayPage() {
   const [params, setParams] = useSearchParams();
   const doctorId = Number(params.get('doctor')) || undefined;
   const requestedDate = params.get('date');
-  const date = requestedDate && /^\d{4}-\d{2}-\d{2}$/.test(requestedDate) && dayjs(requestedDate).isValid() ? requestedDate : todayText();
+  const date =
+    requestedDate && /^\d{4}-\d{2}-\d{2}$/.test(requestedDate) && dayjs(requestedDate).isValid()
+      ? requestedDate
+      : todayText();
   const [booking, setBooking] = useState(false);
   const show = (next: { doctor?: number; date?: string }) => {
     const doctor = next.doctor ?? doctorId;
@@ -52,27 +60,75 @@ export default function DoctorDayPage() {
   };
 
   const day = useRemote(
-    () => (doctorId ? call(() => staffClient.GET('/back_end/api/v1/appointment/day', { params: { query: { doctor_id: doctorId, date } } })) : Promise.resolve(undefined)),
+    () =>
+      doctorId
+        ? call(() =>
+            staffClient.GET('/back_end/api/v1/appointment/day', { params: { query: { doctor_id: doctorId, date } } }),
+          )
+        : Promise.resolve(undefined),
     [doctorId, date],
   );
   // An answer for the previous doctor or date is not shown while the next one loads.
   const data = day.data && day.data.doctorId === String(doctorId) && day.data.date === date ? day.data : undefined;
-  const counts = data?.appointments.reduce<Record<string, number>>((all, a) => ({ ...all, [a.status]: (all[a.status] ?? 0) + 1 }), {});
+  const counts: Record<string, number> = {};
+  for (const appointment of data?.appointments ?? [])
+    counts[appointment.status] = (counts[appointment.status] ?? 0) + 1;
 
   return (
     <PageContainer
       title={t('menu.doctor-day')}
-      extra={manage && doctorId ? <Button type="primary" icon={<PlusOutlined />} onClick={() => setBooking(true)}>{t('dayList.book')}</Button> : undefined}
+      extra={
+        manage && doctorId ? (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setBooking(true)}>
+            {t('dayList.book')}
+          </Button>
+        ) : undefined
+      }
     >
       <Space style={{ marginBottom: 16 }} wrap>
-        <Select aria-label={t('scheduleEdit.doctor')} placeholder={t('scheduleEdit.doctor')} style={{ width: 200 }} value={doctorId} onChange={(id: number) => show({ doctor: id })} options={options(catalogs.doctors)} showSearch optionFilterProp="label" />
-        <Button icon={<LeftOutlined />} aria-label={t('dayList.previousDay')} onClick={() => show({ date: addDaysText(date, -1) })} />
-        <DatePicker aria-label={t('appointments.date')} value={dayjs(date)} allowClear={false} onChange={(value) => value && show({ date: value.format(DATE_FORMAT) })} />
-        <Button icon={<RightOutlined />} aria-label={t('dayList.nextDay')} onClick={() => show({ date: addDaysText(date, 1) })} />
-        <Button onClick={() => show({ date: todayText() })} disabled={date === todayText()}>{t('dayList.today')}</Button>
+        <Select
+          aria-label={t('scheduleEdit.doctor')}
+          placeholder={t('scheduleEdit.doctor')}
+          style={{ width: 200 }}
+          value={doctorId}
+          onChange={(id: number) => show({ doctor: id })}
+          options={options(catalogs.doctors)}
+          showSearch
+          optionFilterProp="label"
+        />
+        <Button
+          icon={<LeftOutlined />}
+          aria-label={t('dayList.previousDay')}
+          onClick={() => show({ date: addDaysText(date, -1) })}
+        />
+        <DatePicker
+          aria-label={t('appointments.date')}
+          value={dayjs(date)}
+          allowClear={false}
+          onChange={(value) => value && show({ date: value.format(DATE_FORMAT) })}
+        />
+        <Button
+          icon={<RightOutlined />}
+          aria-label={t('dayList.nextDay')}
+          onClick={() => show({ date: addDaysText(date, 1) })}
+        />
+        <Button onClick={() => show({ date: todayText() })} disabled={date === todayText()}>
+          {t('dayList.today')}
+        </Button>
       </Space>
       {!doctorId && <Empty description={t('schedule.pickDoctor')} />}
-      {day.error && <Alert type="error" showIcon message={day.error} action={<Button size="small" onClick={day.reload}>{t('common:retry')}</Button>} />}
+      {day.error && (
+        <Alert
+          type="error"
+          showIcon
+          message={day.error}
+          action={
+            <Button size="small" onClick={day.reload}>
+              {t('common:retry')}
+            </Button>
+          }
+        />
+      )}
       {doctorId && !data && !day.error && <Skeleton active />}
       {data && (
         <>
@@ -83,7 +139,11 @@ export default function DoctorDayPage() {
                 <Space size="large" data-testid={`day-session-${s.period}`}>
                   <Statistic title={t('schedule.capacity')} value={s.capacity} />
                   <Statistic title={t('schedule.booked')} value={s.booked} />
-                  <Statistic title={t('schedule.remaining')} value={s.remaining} valueStyle={{ color: s.remaining > 0 ? '#389e0d' : '#cf1322' }} />
+                  <Statistic
+                    title={t('schedule.remaining')}
+                    value={s.remaining}
+                    valueStyle={{ color: s.remaining > 0 ? '#389e0d' : '#cf1322' }}
+                  />
                 </Space>
               </ProCard>
             ))}
@@ -99,7 +159,12 @@ export default function DoctorDayPage() {
               <Space wrap>
                 <Typography.Text strong>{t('dayList.total', { count: data.appointments.length })}</Typography.Text>
                 {(['booked', 'arrived', 'missed', 'cancelled'] as const).map((status) =>
-                  counts?.[status] ? <Tag key={status} color={STATUS_COLOR[status]}>{`${t(`appointments.statuses.${status}`)} ${counts[status]}`}</Tag> : null,
+                  counts?.[status] ? (
+                    <Tag
+                      key={status}
+                      color={STATUS_COLOR[status]}
+                    >{`${t(`appointments.statuses.${status}`)} ${counts[status]}`}</Tag>
+                  ) : null,
                 )}
               </Space>
             )}
@@ -109,7 +174,17 @@ export default function DoctorDayPage() {
               { title: t('fields.tel'), render: (_, a) => a.tel ?? '' },
               { title: t('appointments.status'), render: (_, a) => <StatusCell appointment={a} /> },
               { title: t('appointments.source'), render: (_, a) => t(`appointments.sources.${a.source}`) },
-              ...(manage ? [{ title: t('common:actions'), key: 'actions', render: (_: unknown, a: StaffAppointment) => <AppointmentActions appointment={a} onDone={day.reload} /> }] : []),
+              ...(manage
+                ? [
+                    {
+                      title: t('common:actions'),
+                      key: 'actions',
+                      render: (_: unknown, a: StaffAppointment) => (
+                        <AppointmentActions appointment={a} onDone={day.reload} />
+                      ),
+                    },
+                  ]
+                : []),
             ]}
           />
         </>

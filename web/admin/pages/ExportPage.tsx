@@ -1,12 +1,18 @@
-import { useEffect, useState } from 'react';
+import { DownloadOutlined } from '@ant-design/icons';
 import { PageContainer, ProCard } from '@ant-design/pro-components';
 import { Alert, Button, Form, Space, Typography } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call, messageOf, staffClient } from '../api';
 import { useAccess } from '../access';
+import { call, messageOf, staffClient } from '../api';
 import { useCatalogs } from '../catalogs';
-import { countFilters, PatientFilterForm, patientFilterQuery, type PatientFilterQuery, type PatientFilterValues } from '../PatientFilterForm';
+import {
+  countFilters,
+  PatientFilterForm,
+  type PatientFilterQuery,
+  type PatientFilterValues,
+  patientFilterQuery,
+} from '../PatientFilterForm';
 import { getToken } from '../session';
 
 /** How long the count waits for typing to settle before asking the server. */
@@ -16,10 +22,15 @@ const COUNT_DELAY_MS = 300;
 function useMatchingCount(query: PatientFilterQuery): { count?: number; error?: string } {
   const [state, setState] = useState<{ count?: number; error?: string }>({});
   const key = JSON.stringify(query);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the query object is new on every render; its JSON (`key`) says when it changed
   useEffect(() => {
     let active = true;
     const timer = setTimeout(() => {
-      call(() => staffClient.GET('/back_end/api/v1/patient', { params: { query: { ...query, page: 1, page_size: 1, sort: 'id', order: 'asc' } } }))
+      call(() =>
+        staffClient.GET('/back_end/api/v1/patient', {
+          params: { query: { ...query, page: 1, page_size: 1, sort: 'id', order: 'asc' } },
+        }),
+      )
         .then((body) => active && setState({ count: body.total }))
         .catch((cause: unknown) => active && setState({ error: messageOf(cause) }));
     }, COUNT_DELAY_MS);
@@ -27,7 +38,6 @@ function useMatchingCount(query: PatientFilterQuery): { count?: number; error?: 
       active = false;
       clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return state;
 }
@@ -70,15 +80,23 @@ export default function ExportPage() {
         }
       >
         <Typography.Paragraph type="secondary">{t('export.hint')}</Typography.Paragraph>
-        <PatientFilterForm form={form} catalogs={catalogs} onChange={(values) => setQuery(patientFilterQuery(values))} />
+        <PatientFilterForm
+          form={form}
+          catalogs={catalogs}
+          onChange={(values) => setQuery(patientFilterQuery(values))}
+        />
         <div data-testid="export-summary" role="status" style={{ margin: '8px 0 16px' }}>
           {matching.error ? (
             <Alert type="error" showIcon message={matching.error} />
           ) : (
             <Typography.Text strong>
-              {matching.count === undefined ? t('exportFilters.counting') : t('exportFilters.matching', { count: matching.count })}
+              {matching.count === undefined
+                ? t('exportFilters.counting')
+                : t('exportFilters.matching', { count: matching.count })}
               {' · '}
-              {filterCount === 0 ? t('exportFilters.noFilters') : t('exportFilters.filterCount', { count: filterCount })}
+              {filterCount === 0
+                ? t('exportFilters.noFilters')
+                : t('exportFilters.filterCount', { count: filterCount })}
             </Typography.Text>
           )}
         </div>

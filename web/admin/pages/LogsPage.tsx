@@ -15,15 +15,27 @@ export default function LogsPage() {
         search={{ labelWidth: 'auto' }}
         scroll={{ x: 1100 }}
         request={async (params) => {
-          const query: Record<string, string | number> = { page: params.current ?? 1, page_size: params.pageSize ?? 20 };
-          for (const key of ['action', 'target_type', 'target_id', 'outcome'] as const) if (params[key]) query[key] = String(params[key]);
+          const query: Record<string, string | number> = {
+            page: params.current ?? 1,
+            page_size: params.pageSize ?? 20,
+          };
+          for (const key of ['action', 'target_type', 'target_id', 'outcome'] as const)
+            if (params[key]) query[key] = String(params[key]);
           if (params.target_id && !params.target_type) query.target_type = 'patient';
           if (Array.isArray(params.time)) {
-            query.from = dayjs(params.time[0] as string).startOf('day').valueOf();
-            query.to = dayjs(params.time[1] as string).endOf('day').valueOf();
+            query.from = dayjs(params.time[0] as string)
+              .startOf('day')
+              .valueOf();
+            query.to = dayjs(params.time[1] as string)
+              .endOf('day')
+              .valueOf();
           }
           try {
-            const body = await call(() => staffClient.GET('/back_end/api/v1/logs', { params: { query: query as { page: number; page_size: number } } }));
+            const body = await call(() =>
+              staffClient.GET('/back_end/api/v1/logs', {
+                params: { query: query as { page: number; page_size: number } },
+              }),
+            );
             return { data: body.entries, total: body.total, success: true };
           } catch (cause) {
             message.error(messageOf(cause));
@@ -31,14 +43,42 @@ export default function LogsPage() {
           }
         }}
         columns={[
-          { title: t('audit.time'), dataIndex: 'time', valueType: 'dateRange', search: { transform: (value: unknown) => ({ time: value }) }, render: (_, e) => dayjs(e.occurredAt).format('YYYY-MM-DD HH:mm:ss'), width: 170 },
-          { title: t('audit.actor'), search: false, render: (_, e) => e.actorDisplayName ?? e.actorUsername ?? e.actorLabel ?? e.actorType },
+          {
+            title: t('audit.time'),
+            dataIndex: 'time',
+            valueType: 'dateRange',
+            search: { transform: (value: unknown) => ({ time: value }) },
+            render: (_, e) => dayjs(e.occurredAt).format('YYYY-MM-DD HH:mm:ss'),
+            width: 170,
+          },
+          {
+            title: t('audit.actor'),
+            search: false,
+            render: (_, e) => e.actorDisplayName ?? e.actorUsername ?? e.actorLabel ?? e.actorType,
+          },
           { title: t('audit.action'), dataIndex: 'action' },
           { title: t('audit.targetType'), dataIndex: 'target_type', render: (_, e) => e.targetType },
           { title: t('audit.targetId'), dataIndex: 'target_id', render: (_, e) => e.targetId },
-          { title: t('audit.outcome'), dataIndex: 'outcome', valueType: 'select', valueEnum: { success: { text: t('audit.success'), status: 'Success' }, failure: { text: t('audit.failure'), status: 'Error' } } },
+          {
+            title: t('audit.outcome'),
+            dataIndex: 'outcome',
+            valueType: 'select',
+            valueEnum: {
+              success: { text: t('audit.success'), status: 'Success' },
+              failure: { text: t('audit.failure'), status: 'Error' },
+            },
+          },
           { title: 'IP', dataIndex: 'ip', search: false },
-          { title: t('audit.details'), search: false, render: (_, e) => e.details && <Typography.Text code ellipsis style={{ maxWidth: 320 }}>{JSON.stringify(e.details)}</Typography.Text> },
+          {
+            title: t('audit.details'),
+            search: false,
+            render: (_, e) =>
+              e.details && (
+                <Typography.Text code ellipsis style={{ maxWidth: 320 }}>
+                  {JSON.stringify(e.details)}
+                </Typography.Text>
+              ),
+          },
         ]}
       />
     </PageContainer>

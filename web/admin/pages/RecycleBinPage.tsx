@@ -1,9 +1,10 @@
-import { useRef } from 'react';
-import { PageContainer, ProTable, type ActionType } from '@ant-design/pro-components';
+import { type ActionType, PageContainer, ProTable } from '@ant-design/pro-components';
 import { App, Popconfirm, Space } from 'antd';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call, messageOf, staffClient } from '../api';
+import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
+import { call, messageOf, staffClient } from '../api';
 import { formatTime } from '../patients/patientFormat';
 import { useAction } from '../useAction';
 
@@ -24,7 +25,11 @@ export default function RecycleBinPage() {
         search={false}
         request={async (params) => {
           try {
-            const body = await call(() => staffClient.GET('/back_end/api/v1/patient/recycle-bin', { params: { query: { page: params.current ?? 1, page_size: params.pageSize ?? 20 } } }));
+            const body = await call(() =>
+              staffClient.GET('/back_end/api/v1/patient/recycle-bin', {
+                params: { query: { page: params.current ?? 1, page_size: params.pageSize ?? 20 } },
+              }),
+            );
             return { data: body.patients, total: body.total, success: true };
           } catch (cause) {
             message.error(messageOf(cause));
@@ -37,18 +42,51 @@ export default function RecycleBinPage() {
           { title: t('fields.tel'), dataIndex: 'tel' },
           { title: t('recycle.deletedAt'), render: (_, row) => formatTime(row.deletedAt) },
           { title: t('recycle.deletedBy'), dataIndex: 'deletedByName' },
-          ...(canManage ? [{
-            title: t('common:actions'),
-            valueType: 'option' as const,
-            render: (_: unknown, row: { id: string; name: string }) => (
-              <Space>
-                <a onClick={() => void attempt(() => call(() => staffClient.POST('/back_end/api/v1/patient/{id}/restore', { params: { path: { id: Number(row.id) } }, body: {} })), t('recycle.restored'))}>{t('recycle.restore')}</a>
-                <Popconfirm title={t('recycle.purgeConfirm', { name: row.name })} onConfirm={() => attempt(() => call(() => staffClient.DELETE('/back_end/api/v1/patient/{id}/purge', { params: { path: { id: Number(row.id) } }, body: {} })), t('recycle.purged'))}>
-                  <a style={{ color: '#cf1322' }}>{t('recycle.purge')}</a>
-                </Popconfirm>
-              </Space>
-            ),
-          }] : []),
+          ...(canManage
+            ? [
+                {
+                  title: t('common:actions'),
+                  valueType: 'option' as const,
+                  render: (_: unknown, row: { id: string; name: string }) => (
+                    <Space>
+                      <LinkButton
+                        onClick={() =>
+                          void attempt(
+                            () =>
+                              call(() =>
+                                staffClient.POST('/back_end/api/v1/patient/{id}/restore', {
+                                  params: { path: { id: Number(row.id) } },
+                                  body: {},
+                                }),
+                              ),
+                            t('recycle.restored'),
+                          )
+                        }
+                      >
+                        {t('recycle.restore')}
+                      </LinkButton>
+                      <Popconfirm
+                        title={t('recycle.purgeConfirm', { name: row.name })}
+                        onConfirm={() =>
+                          attempt(
+                            () =>
+                              call(() =>
+                                staffClient.DELETE('/back_end/api/v1/patient/{id}/purge', {
+                                  params: { path: { id: Number(row.id) } },
+                                  body: {},
+                                }),
+                              ),
+                            t('recycle.purged'),
+                          )
+                        }
+                      >
+                        <LinkButton danger>{t('recycle.purge')}</LinkButton>
+                      </Popconfirm>
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
         ]}
       />
     </PageContainer>

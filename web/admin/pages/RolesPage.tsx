@@ -1,12 +1,12 @@
-import { useEffect, useState } from 'react';
+import { PlusOutlined } from '@ant-design/icons';
 import { ModalForm, PageContainer, ProCard, ProFormText } from '@ant-design/pro-components';
 import { Alert, Button, Empty, List, Popconfirm, Skeleton, Space, Tree } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call, staffClient } from '../api';
 import { useAccess } from '../access';
-import { useRemote } from '../useRemote';
+import { call, staffClient } from '../api';
 import { useAction, useSubmit } from '../useAction';
+import { useRemote } from '../useRemote';
 
 /** The tree shows actions; a module key is granted whenever any of its actions is (it unlocks the menu entry). */
 function withModules(actions: string[]): string[] {
@@ -20,19 +20,41 @@ export default function RolesPage() {
   const roles = useRemote(() => call(() => staffClient.GET('/back_end/api/v1/roles', {})).then((b) => b.roles), []);
   const [roleId, setRoleId] = useState<string>();
   const tree = useRemote(
-    () => (roleId ? call(() => staffClient.GET('/back_end/api/v1/roles/{id}/permissions', { params: { path: { id: Number(roleId) } } })).then((b) => b.permissions) : Promise.resolve(undefined)),
+    () =>
+      roleId
+        ? call(() =>
+            staffClient.GET('/back_end/api/v1/roles/{id}/permissions', { params: { path: { id: Number(roleId) } } }),
+          ).then((b) => b.permissions)
+        : Promise.resolve(undefined),
     [roleId],
   );
   const [checked, setChecked] = useState<string[]>([]);
   const { saving, submit } = useSubmit(() => tree.reload());
   useEffect(() => {
     // Leaves only: antd derives a module's check mark from its actions.
-    setChecked((tree.data ?? []).flatMap((module) => (module.children.length === 0 ? (module.checked ? [module.key] : []) : module.children.filter((a) => a.checked).map((a) => a.key))));
+    setChecked(
+      (tree.data ?? []).flatMap((module) =>
+        module.children.length === 0
+          ? module.checked
+            ? [module.key]
+            : []
+          : module.children.filter((a) => a.checked).map((a) => a.key),
+      ),
+    );
   }, [tree.data]);
 
   async function save() {
     if (!roleId) return;
-    await submit(() => call(() => staffClient.PUT('/back_end/api/v1/roles/{id}/permissions', { params: { path: { id: Number(roleId) } }, body: { keys: withModules(checked) } })), t('roles.saved'));
+    await submit(
+      () =>
+        call(() =>
+          staffClient.PUT('/back_end/api/v1/roles/{id}/permissions', {
+            params: { path: { id: Number(roleId) } },
+            body: { keys: withModules(checked) },
+          }),
+        ),
+      t('roles.saved'),
+    );
   }
 
   /** Errors (a name in use, a role still held by accounts: 409) are shown with the server's message. */
@@ -41,41 +63,110 @@ export default function RolesPage() {
   const role = roles.data?.find((r) => r.id === roleId);
   const roleActions = role && canManage && (
     <Space>
-      <ModalForm<{ name: string }> title={t('rolesEdit.renameTitle', { name: role.name })} trigger={<Button>{t('rolesEdit.rename')}</Button>} modalProps={{ destroyOnHidden: true }} width={380}
+      <ModalForm<{ name: string }>
+        title={t('rolesEdit.renameTitle', { name: role.name })}
+        trigger={<Button>{t('rolesEdit.rename')}</Button>}
+        modalProps={{ destroyOnHidden: true }}
+        width={380}
         initialValues={{ name: role.name }}
-        onFinish={(v) => attempt(() => call(() => staffClient.PATCH('/back_end/api/v1/roles/{id}', { params: { path: { id: Number(role.id) } }, body: { name: v.name.trim() } })), t('rolesEdit.renamed'))}>
+        onFinish={(v) =>
+          attempt(
+            () =>
+              call(() =>
+                staffClient.PATCH('/back_end/api/v1/roles/{id}', {
+                  params: { path: { id: Number(role.id) } },
+                  body: { name: v.name.trim() },
+                }),
+              ),
+            t('rolesEdit.renamed'),
+          )
+        }
+      >
         <ProFormText name="name" label={t('roles.name')} rules={[{ required: true, whitespace: true, max: 32 }]} />
       </ModalForm>
       {!role.builtinKey && (
-        <Popconfirm title={t('rolesEdit.deleteConfirm', { name: role.name })}
+        <Popconfirm
+          title={t('rolesEdit.deleteConfirm', { name: role.name })}
           onConfirm={async () => {
-            if (await attempt(() => call(() => staffClient.DELETE('/back_end/api/v1/roles/{id}', { params: { path: { id: Number(role.id) } }, body: {} })), t('rolesEdit.deleted', { name: role.name }))) setRoleId(undefined);
-          }}>
+            if (
+              await attempt(
+                () =>
+                  call(() =>
+                    staffClient.DELETE('/back_end/api/v1/roles/{id}', {
+                      params: { path: { id: Number(role.id) } },
+                      body: {},
+                    }),
+                  ),
+                t('rolesEdit.deleted', { name: role.name }),
+              )
+            )
+              setRoleId(undefined);
+          }}
+        >
           <Button danger>{t('rolesEdit.delete')}</Button>
         </Popconfirm>
       )}
-      {!role.builtinKey && <Button type="primary" loading={saving} onClick={() => void save()}>{t('common:save')}</Button>}
+      {!role.builtinKey && (
+        <Button type="primary" loading={saving} onClick={() => void save()}>
+          {t('common:save')}
+        </Button>
+      )}
     </Space>
   );
   return (
     <PageContainer title={t('menu.roles')}>
       {roles.error && <Alert type="error" showIcon message={roles.error} />}
       <ProCard split="vertical" bordered>
-        <ProCard colSpan="280px" title={t('roles.list')} extra={canManage &&
-          <ModalForm title={t('roles.create')} trigger={<Button size="small" icon={<PlusOutlined />}>{t('roles.create')}</Button>} modalProps={{ destroyOnHidden: true }} width={380}
-            onFinish={(v: { name: string }) => attempt(() => call(() => staffClient.POST('/back_end/api/v1/roles', { body: { name: v.name.trim() } })), t('rolesEdit.created'))}>
-            <ProFormText name="name" label={t('roles.name')} rules={[{ required: true, whitespace: true, max: 32 }]} />
-          </ModalForm>
-        }>
-          {roles.loading && !roles.data ? <Skeleton active /> : (
-            <List dataSource={roles.data ?? []} renderItem={(r) => (
-              <List.Item style={{ cursor: 'pointer', background: r.id === roleId ? '#e6f4ff' : undefined, paddingInline: 8 }} onClick={() => setRoleId(r.id)}>
-                <List.Item.Meta title={r.name} description={t('roles.userCount', { count: r.userCount })} />
-              </List.Item>
-            )} />
+        <ProCard
+          colSpan="280px"
+          title={t('roles.list')}
+          extra={
+            canManage && (
+              <ModalForm
+                title={t('roles.create')}
+                trigger={
+                  <Button size="small" icon={<PlusOutlined />}>
+                    {t('roles.create')}
+                  </Button>
+                }
+                modalProps={{ destroyOnHidden: true }}
+                width={380}
+                onFinish={(v: { name: string }) =>
+                  attempt(
+                    () => call(() => staffClient.POST('/back_end/api/v1/roles', { body: { name: v.name.trim() } })),
+                    t('rolesEdit.created'),
+                  )
+                }
+              >
+                <ProFormText
+                  name="name"
+                  label={t('roles.name')}
+                  rules={[{ required: true, whitespace: true, max: 32 }]}
+                />
+              </ModalForm>
+            )
+          }
+        >
+          {roles.loading && !roles.data ? (
+            <Skeleton active />
+          ) : (
+            <List
+              dataSource={roles.data ?? []}
+              renderItem={(r) => (
+                <List.Item
+                  style={{ cursor: 'pointer', background: r.id === roleId ? '#e6f4ff' : undefined, paddingInline: 8 }}
+                  onClick={() => setRoleId(r.id)}
+                >
+                  <List.Item.Meta title={r.name} description={t('roles.userCount', { count: r.userCount })} />
+                </List.Item>
+              )}
+            />
           )}
         </ProCard>
-        <ProCard title={role ? t('roles.permissionsOf', { name: role.name }) : t('roles.permissions')} extra={roleActions}>
+        <ProCard
+          title={role ? t('roles.permissionsOf', { name: role.name }) : t('roles.permissions')}
+          extra={roleActions}
+        >
           {!roleId && <Empty description={t('roles.pick')} />}
           {tree.error && <Alert type="error" showIcon message={tree.error} />}
           {role?.builtinKey && <Alert type="info" showIcon message={t('roles.builtin')} style={{ marginBottom: 12 }} />}
@@ -86,10 +177,18 @@ export default function RolesPage() {
               disabled={Boolean(role?.builtinKey) || !canManage}
               checkedKeys={checked}
               onCheck={(keys) => {
-                const leaves = new Set(tree.data!.flatMap((module) => (module.children.length === 0 ? [module.key] : module.children.map((a) => a.key))));
+                const leaves = new Set(
+                  tree.data!.flatMap((module) =>
+                    module.children.length === 0 ? [module.key] : module.children.map((a) => a.key),
+                  ),
+                );
                 setChecked((Array.isArray(keys) ? keys : keys.checked).map(String).filter((key) => leaves.has(key)));
               }}
-              treeData={tree.data.map((module) => ({ key: module.key, title: module.description, children: module.children.map((a) => ({ key: a.key, title: a.description })) }))}
+              treeData={tree.data.map((module) => ({
+                key: module.key,
+                title: module.description,
+                children: module.children.map((a) => ({ key: a.key, title: a.description })),
+              }))}
             />
           )}
         </ProCard>

@@ -1,12 +1,20 @@
-import { useRef } from 'react';
-import { ModalForm, PageContainer, ProFormSelect, ProFormText, ProTable, type ActionType } from '@ant-design/pro-components';
-import { App, Button, Switch, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
+import {
+  type ActionType,
+  ModalForm,
+  PageContainer,
+  ProFormSelect,
+  ProFormText,
+  ProTable,
+} from '@ant-design/pro-components';
+import { App, Button, Switch, Tag } from 'antd';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call, messageOf, staffClient } from '../api';
+import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
-import { useRemote } from '../useRemote';
+import { call, messageOf, staffClient } from '../api';
 import { useAction } from '../useAction';
+import { useRemote } from '../useRemote';
 
 const PASSWORD_RULE = { min: 8, max: 128 };
 
@@ -17,7 +25,13 @@ export default function StaffPage() {
   const access = useAccess();
   const actionRef = useRef<ActionType>(undefined);
   const canManage = access.can('staff:manage');
-  const roles = useRemote(() => (access.can('staff:roles') ? call(() => staffClient.GET('/back_end/api/v1/roles', {})).then((b) => b.roles) : Promise.resolve([])), []);
+  const roles = useRemote(
+    () =>
+      access.can('staff:roles')
+        ? call(() => staffClient.GET('/back_end/api/v1/roles', {})).then((b) => b.roles)
+        : Promise.resolve([]),
+    [],
+  );
 
   const run = useAction(() => actionRef.current?.reload());
   const attempt = (action: () => Promise<unknown>, success: string = t('catalogs.saved')) => run(action, success);
@@ -28,18 +42,61 @@ export default function StaffPage() {
         rowKey="id"
         actionRef={actionRef}
         search={{ labelWidth: 'auto' }}
-        toolBarRender={() => canManage && (roles.data?.length ?? 0) > 0 ? [
-          <ModalForm key="new" title={t('staff.create')} trigger={<Button type="primary" icon={<PlusOutlined />}>{t('staff.create')}</Button>} modalProps={{ destroyOnHidden: true }} width={420}
-            onFinish={(v: { username: string; display_name: string; password: string; role_id: number }) => attempt(() => call(() => staffClient.POST('/back_end/api/v1/staff', { body: v })))}>
-            <ProFormText name="username" label={t('login.username')} rules={[{ required: true, pattern: /^[A-Za-z0-9_]{3,32}$/, message: t('validation.username') }]} />
-            <ProFormText name="display_name" label={t('staff.displayName')} rules={[{ required: true, max: 50 }]} />
-            <ProFormText.Password name="password" label={t('login.password')} rules={[{ required: true, ...PASSWORD_RULE, message: t('validation.password') }]} />
-            <ProFormSelect name="role_id" label={t('staff.role')} rules={[{ required: true }]} options={(roles.data ?? []).map((r) => ({ value: Number(r.id), label: r.name }))} />
-          </ModalForm>,
-        ] : []}
+        toolBarRender={() =>
+          canManage && (roles.data?.length ?? 0) > 0
+            ? [
+                <ModalForm
+                  key="new"
+                  title={t('staff.create')}
+                  trigger={
+                    <Button type="primary" icon={<PlusOutlined />}>
+                      {t('staff.create')}
+                    </Button>
+                  }
+                  modalProps={{ destroyOnHidden: true }}
+                  width={420}
+                  onFinish={(v: { username: string; display_name: string; password: string; role_id: number }) =>
+                    attempt(() => call(() => staffClient.POST('/back_end/api/v1/staff', { body: v })))
+                  }
+                >
+                  <ProFormText
+                    name="username"
+                    label={t('login.username')}
+                    rules={[{ required: true, pattern: /^[A-Za-z0-9_]{3,32}$/, message: t('validation.username') }]}
+                  />
+                  <ProFormText
+                    name="display_name"
+                    label={t('staff.displayName')}
+                    rules={[{ required: true, max: 50 }]}
+                  />
+                  <ProFormText.Password
+                    name="password"
+                    label={t('login.password')}
+                    rules={[{ required: true, ...PASSWORD_RULE, message: t('validation.password') }]}
+                  />
+                  <ProFormSelect
+                    name="role_id"
+                    label={t('staff.role')}
+                    rules={[{ required: true }]}
+                    options={(roles.data ?? []).map((r) => ({ value: Number(r.id), label: r.name }))}
+                  />
+                </ModalForm>,
+              ]
+            : []
+        }
         request={async (params) => {
           try {
-            const body = await call(() => staffClient.GET('/back_end/api/v1/staff', { params: { query: { page: params.current ?? 1, page_size: params.pageSize ?? 20, ...(params.keyword ? { keyword: String(params.keyword) } : {}) } } }));
+            const body = await call(() =>
+              staffClient.GET('/back_end/api/v1/staff', {
+                params: {
+                  query: {
+                    page: params.current ?? 1,
+                    page_size: params.pageSize ?? 20,
+                    ...(params.keyword ? { keyword: String(params.keyword) } : {}),
+                  },
+                },
+              }),
+            );
             return { data: body.users, total: body.total, success: true };
           } catch (cause) {
             message.error(messageOf(cause));
@@ -55,25 +112,78 @@ export default function StaffPage() {
           {
             title: t('staff.active'),
             search: false,
-            render: (_, row) => canManage
-              ? <Switch aria-label={t('staff.activeOf', { name: row.username })} checked={row.isActive}
-                  onChange={(active) => void attempt(() => call(() => staffClient.PATCH('/back_end/api/v1/staff/{id}', { params: { path: { id: Number(row.id) } }, body: { is_active: active } })))} />
-              : <Tag color={row.isActive ? 'green' : 'default'}>{row.isActive ? t('catalogs.activeYes') : t('catalogs.activeNo')}</Tag>,
+            render: (_, row) =>
+              canManage ? (
+                <Switch
+                  aria-label={t('staff.activeOf', { name: row.username })}
+                  checked={row.isActive}
+                  onChange={(active) =>
+                    void attempt(() =>
+                      call(() =>
+                        staffClient.PATCH('/back_end/api/v1/staff/{id}', {
+                          params: { path: { id: Number(row.id) } },
+                          body: { is_active: active },
+                        }),
+                      ),
+                    )
+                  }
+                />
+              ) : (
+                <Tag color={row.isActive ? 'green' : 'default'}>
+                  {row.isActive ? t('catalogs.activeYes') : t('catalogs.activeNo')}
+                </Tag>
+              ),
           },
-          ...(canManage ? [{
-            title: t('common:actions'),
-            search: false as const,
-            render: (_: unknown, row: { id: string; username: string }) => (
-              <ModalForm<{ password: string; confirm: string }> title={t('staffEdit.resetTitle', { name: row.username })} trigger={<a>{t('staffEdit.resetPassword')}</a>} modalProps={{ destroyOnHidden: true }} width={420}
-                onFinish={({ password }) => attempt(() => call(() => staffClient.POST('/back_end/api/v1/staff/{id}/reset-password', { params: { path: { id: Number(row.id) } }, body: { password } })), t('staffEdit.resetDone', { name: row.username }))}>
-                <ProFormText.Password name="password" label={t('staffEdit.newPassword')} fieldProps={{ autoComplete: 'new-password' }} rules={[{ required: true, ...PASSWORD_RULE, message: t('validation.password') }]} />
-                <ProFormText.Password name="confirm" label={t('staffEdit.confirmPassword')} fieldProps={{ autoComplete: 'new-password' }} dependencies={['password']} rules={[
-                  { required: true, message: t('staffEdit.mismatch') },
-                  ({ getFieldValue }) => ({ validator: (_, value) => (value === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error(t('staffEdit.mismatch')))) }),
-                ]} />
-              </ModalForm>
-            ),
-          }] : []),
+          ...(canManage
+            ? [
+                {
+                  title: t('common:actions'),
+                  search: false as const,
+                  render: (_: unknown, row: { id: string; username: string }) => (
+                    <ModalForm<{ password: string; confirm: string }>
+                      title={t('staffEdit.resetTitle', { name: row.username })}
+                      trigger={<LinkButton>{t('staffEdit.resetPassword')}</LinkButton>}
+                      modalProps={{ destroyOnHidden: true }}
+                      width={420}
+                      onFinish={({ password }) =>
+                        attempt(
+                          () =>
+                            call(() =>
+                              staffClient.POST('/back_end/api/v1/staff/{id}/reset-password', {
+                                params: { path: { id: Number(row.id) } },
+                                body: { password },
+                              }),
+                            ),
+                          t('staffEdit.resetDone', { name: row.username }),
+                        )
+                      }
+                    >
+                      <ProFormText.Password
+                        name="password"
+                        label={t('staffEdit.newPassword')}
+                        fieldProps={{ autoComplete: 'new-password' }}
+                        rules={[{ required: true, ...PASSWORD_RULE, message: t('validation.password') }]}
+                      />
+                      <ProFormText.Password
+                        name="confirm"
+                        label={t('staffEdit.confirmPassword')}
+                        fieldProps={{ autoComplete: 'new-password' }}
+                        dependencies={['password']}
+                        rules={[
+                          { required: true, message: t('staffEdit.mismatch') },
+                          ({ getFieldValue }) => ({
+                            validator: (_, value) =>
+                              value === getFieldValue('password')
+                                ? Promise.resolve()
+                                : Promise.reject(new Error(t('staffEdit.mismatch'))),
+                          }),
+                        ]}
+                      />
+                    </ModalForm>
+                  ),
+                },
+              ]
+            : []),
         ]}
       />
     </PageContainer>

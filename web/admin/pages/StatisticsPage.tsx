@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { DownloadOutlined } from '@ant-design/icons';
 import { PageContainer, ProCard, StatisticCard } from '@ant-design/pro-components';
 import { Alert, Button, DatePicker, Select, Space, Table } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
 import { call, staffClient } from '../api';
@@ -26,43 +26,99 @@ export default function StatisticsPage() {
   const from = range[0].startOf('day').unix();
   const to = range[1].endOf('day').unix();
   const { data, error, loading, reload } = useRemote(
-    () => call(() => staffClient.GET('/back_end/api/v1/statistics/funnel', { params: { query: { from, to, bucket, group_by: groupBy } } })).then((body) => body.funnel),
+    () =>
+      call(() =>
+        staffClient.GET('/back_end/api/v1/statistics/funnel', {
+          params: { query: { from, to, bucket, group_by: groupBy } },
+        }),
+      ).then((body) => body.funnel),
     [from, to, bucket, groupBy],
   );
 
   const figures = ['inquiries', 'appointments', 'arrivals', 'lost'] as const;
   const groups = data?.groups ?? [];
-  const label = (groupLabel: string, key: string | null) => (key === null && groupBy !== 'none' ? t('statistics.unspecified') : groupBy === 'none' ? t('statistics.all') : groupLabel);
+  const label = (groupLabel: string, key: string | null) =>
+    key === null && groupBy !== 'none'
+      ? t('statistics.unspecified')
+      : groupBy === 'none'
+        ? t('statistics.all')
+        : groupLabel;
 
   function exportTable() {
     downloadCsv(
       `funnel-${range[0].format('YYYYMMDD')}-${range[1].format('YYYYMMDD')}.csv`,
-      [t(`statistics.groups.${groupBy}`), ...figures.map((f) => t(`figures.${f}`)), t('figures.arrivalRate'), t('figures.spend')],
-      groups.map((g) => [label(g.groupLabel, g.groupKey), g.inquiries, g.appointments, g.arrivals, g.lost, rate(g.arrivalRate), g.spend]),
+      [
+        t(`statistics.groups.${groupBy}`),
+        ...figures.map((f) => t(`figures.${f}`)),
+        t('figures.arrivalRate'),
+        t('figures.spend'),
+      ],
+      groups.map((g) => [
+        label(g.groupLabel, g.groupKey),
+        g.inquiries,
+        g.appointments,
+        g.arrivals,
+        g.lost,
+        rate(g.arrivalRate),
+        g.spend,
+      ]),
     );
   }
 
   return (
     <PageContainer title={t('menu.funnel')}>
       <Space wrap style={{ marginBottom: 16 }}>
-        <DatePicker.RangePicker aria-label={t('statistics.period')} value={range} allowClear={false} onChange={(value) => value?.[0] && value[1] && setRange([value[0], value[1]])} />
-        <Select aria-label={t('statistics.bucket')} value={bucket} onChange={setBucket} style={{ width: 110 }} options={(['day', 'month', 'year'] as const).map((value) => ({ value, label: t(`statistics.buckets.${value}`) }))} />
-        <Select aria-label={t('statistics.groupBy')} value={groupBy} onChange={setGroupBy} style={{ width: 140 }} options={GROUPS.map((value) => ({ value, label: t(`statistics.groups.${value}`) }))} />
-        <Button icon={<DownloadOutlined />} onClick={exportTable} disabled={groups.length === 0}>{t('statistics.exportCsv')}</Button>
+        <DatePicker.RangePicker
+          aria-label={t('statistics.period')}
+          value={range}
+          allowClear={false}
+          onChange={(value) => value?.[0] && value[1] && setRange([value[0], value[1]])}
+        />
+        <Select
+          aria-label={t('statistics.bucket')}
+          value={bucket}
+          onChange={setBucket}
+          style={{ width: 110 }}
+          options={(['day', 'month', 'year'] as const).map((value) => ({
+            value,
+            label: t(`statistics.buckets.${value}`),
+          }))}
+        />
+        <Select
+          aria-label={t('statistics.groupBy')}
+          value={groupBy}
+          onChange={setGroupBy}
+          style={{ width: 140 }}
+          options={GROUPS.map((value) => ({ value, label: t(`statistics.groups.${value}`) }))}
+        />
+        <Button icon={<DownloadOutlined />} onClick={exportTable} disabled={groups.length === 0}>
+          {t('statistics.exportCsv')}
+        </Button>
       </Space>
-      {error && <Alert type="error" showIcon message={error} action={<Button onClick={reload}>{t('common:retry')}</Button>} />}
+      {error && (
+        <Alert type="error" showIcon message={error} action={<Button onClick={reload}>{t('common:retry')}</Button>} />
+      )}
       {data && (
         <div data-testid="funnel-totals">
-        <StatisticCard.Group direction="row" style={{ marginBottom: 16 }}>
-          {figures.map((f) => <StatisticCard key={f} statistic={{ title: t(`figures.${f}`), value: data.totals[f] }} />)}
-          <StatisticCard statistic={{ title: t('figures.arrivalRate'), value: rate(data.totals.arrivalRate) }} />
-          <StatisticCard statistic={{ title: t('figures.spend'), value: data.totals.spend }} />
-        </StatisticCard.Group>
+          <StatisticCard.Group direction="row" style={{ marginBottom: 16 }}>
+            {figures.map((f) => (
+              <StatisticCard key={f} statistic={{ title: t(`figures.${f}`), value: data.totals[f] }} />
+            ))}
+            <StatisticCard statistic={{ title: t('figures.arrivalRate'), value: rate(data.totals.arrivalRate) }} />
+            <StatisticCard statistic={{ title: t('figures.spend'), value: data.totals.spend }} />
+          </StatisticCard.Group>
         </div>
       )}
       <ProCard gutter={16} wrap loading={loading && !data}>
         <ProCard colSpan={{ xs: 24, lg: 10 }} title={t('dashboard.funnel')} bordered>
-          {data && <Chart label={t('dashboard.funnel')} option={funnelOption(figures.slice(0, 3).map((f) => ({ name: t(`figures.${f}`), value: data.totals[f] })))} />}
+          {data && (
+            <Chart
+              label={t('dashboard.funnel')}
+              option={funnelOption(
+                figures.slice(0, 3).map((f) => ({ name: t(`figures.${f}`), value: data.totals[f] })),
+              )}
+            />
+          )}
         </ProCard>
         <ProCard colSpan={{ xs: 24, lg: 14 }} title={t(`statistics.groups.${groupBy}`)} bordered>
           {data && (
@@ -74,7 +130,9 @@ export default function StatisticsPage() {
                 grid: { left: 40, right: 20, top: 20, bottom: 60 },
                 xAxis: { type: 'category', data: groups.map((g) => label(g.groupLabel, g.groupKey)) },
                 yAxis: { type: 'value', minInterval: 1 },
-                series: figures.slice(0, 3).map((f) => ({ type: 'bar', name: t(`figures.${f}`), data: groups.map((g) => g[f]) })),
+                series: figures
+                  .slice(0, 3)
+                  .map((f) => ({ type: 'bar', name: t(`figures.${f}`), data: groups.map((g) => g[f]) })),
               }}
             />
           )}

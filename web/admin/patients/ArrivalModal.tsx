@@ -1,10 +1,11 @@
 import { ModalForm, ProFormDateTimePicker, ProFormSelect, ProFormText } from '@ant-design/pro-components';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { call, staffClient } from '../api';
+import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
+import { call, staffClient } from '../api';
+import { type Catalogs, options } from '../catalogs';
 import { useAction } from '../useAction';
-import { options, type Catalogs } from '../catalogs';
 
 interface ArrivalValues {
   reach_time: string;
@@ -13,7 +14,15 @@ interface ArrivalValues {
 }
 
 /** 确认到诊: records a first or return visit; shown only to roles holding patients:confirm_arrival. */
-export function ArrivalButton({ patient, catalogs, onDone }: { patient: { id: string; name: string; doctorId: string | null }; catalogs: Catalogs; onDone: () => void }) {
+export function ArrivalButton({
+  patient,
+  catalogs,
+  onDone,
+}: {
+  patient: { id: string; name: string; doctorId: string | null };
+  catalogs: Catalogs;
+  onDone: () => void;
+}) {
   const { t } = useTranslation('admin');
   const attempt = useAction(onDone);
   const access = useAccess();
@@ -39,15 +48,24 @@ export function ArrivalButton({ patient, catalogs, onDone }: { patient: { id: st
   return (
     <ModalForm<ArrivalValues>
       title={t('arrival.title', { name: patient.name })}
-      trigger={<a>{t('arrival.action')}</a>}
+      trigger={<LinkButton>{t('arrival.action')}</LinkButton>}
       modalProps={{ destroyOnHidden: true }}
       initialValues={{ reach_time: dayjs(), doctor_id: patient.doctorId ? Number(patient.doctorId) : undefined }}
       onFinish={submit}
       width={420}
     >
-      <ProFormDateTimePicker name="reach_time" label={t('fields.reachTime')} rules={[{ required: true }]} fieldProps={{ style: { width: '100%' } }} />
+      <ProFormDateTimePicker
+        name="reach_time"
+        label={t('fields.reachTime')}
+        rules={[{ required: true }]}
+        fieldProps={{ style: { width: '100%' } }}
+      />
       <ProFormSelect name="doctor_id" label={t('fields.doctor')} options={options(catalogs.doctors)} showSearch />
-      <ProFormText name="spend" label={t('fields.spend')} rules={[{ pattern: /^\d{1,9}(\.\d{1,2})?$/, message: t('validation.spend') }]} />
+      <ProFormText
+        name="spend"
+        label={t('fields.spend')}
+        rules={[{ pattern: /^\d{1,9}(\.\d{1,2})?$/, message: t('validation.spend') }]}
+      />
     </ModalForm>
   );
 }

@@ -1,12 +1,13 @@
-import { useRef, useState } from 'react';
-import { PageContainer, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
-import { App, Button, Select, Space, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
+import { type ActionType, PageContainer, type ProColumns, ProTable } from '@ant-design/pro-components';
+import { App, Button, Select, Space, Tag } from 'antd';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { ApiPaths } from '../../api/client';
-import { call, messageOf, staffClient } from '../api';
+import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
+import { call, messageOf, staffClient } from '../api';
 import { diseaseOptions, nameOf, options, useCatalogs } from '../catalogs';
 import { ArrivalButton } from './ArrivalModal';
 import { DeletePatientButton, EditPatientButton } from './PatientActions';
@@ -15,10 +16,32 @@ import { formatTime, rangeTransform, sexLabel, stateLabel } from './patientForma
 import { useConsultants } from './useConsultants';
 
 type ListQuery = NonNullable<ApiPaths['/back_end/api/v1/patient']['get']['parameters']['query']>;
-type Patient = ApiPaths['/back_end/api/v1/patient']['get']['responses'][200]['content']['application/json']['patients'][number];
+type Patient =
+  ApiPaths['/back_end/api/v1/patient']['get']['responses'][200]['content']['application/json']['patients'][number];
 
-const SORTABLE: Record<string, ListQuery['sort']> = { id: 'id', addTime: 'add_time', orderTime: 'order_time', reachTime: 'reach_time' };
-const FILTER_KEYS = ['keyword', 'state', 'media_from_id', 'disease_id', 'doctor_id', 'department_id', 'author_id', 'advisory_way', 'visit_type', 'add_time_from', 'add_time_to', 'order_time_from', 'order_time_to', 'reach_time_from', 'reach_time_to'] as const;
+const SORTABLE: Record<string, ListQuery['sort']> = {
+  id: 'id',
+  addTime: 'add_time',
+  orderTime: 'order_time',
+  reachTime: 'reach_time',
+};
+const FILTER_KEYS = [
+  'keyword',
+  'state',
+  'media_from_id',
+  'disease_id',
+  'doctor_id',
+  'department_id',
+  'author_id',
+  'advisory_way',
+  'visit_type',
+  'add_time_from',
+  'add_time_to',
+  'order_time_from',
+  'order_time_to',
+  'reach_time_from',
+  'reach_time_to',
+] as const;
 
 /** 客户池: the pool with every filter of GET patient/, paged and sorted by the server. */
 export default function PatientPoolPage() {
@@ -33,7 +56,12 @@ export default function PatientPoolPage() {
 
   async function changeState(patient: Patient, state: number) {
     try {
-      await call(() => staffClient.PATCH('/back_end/api/v1/patient/{id}', { params: { path: { id: Number(patient.id) } }, body: { state } }));
+      await call(() =>
+        staffClient.PATCH('/back_end/api/v1/patient/{id}', {
+          params: { path: { id: Number(patient.id) } },
+          body: { state },
+        }),
+      );
       message.success(t('patients.stateChanged', { name: patient.name, state: stateLabel(t, state) }));
       actionRef.current?.reload();
     } catch (cause) {
@@ -41,11 +69,26 @@ export default function PatientPoolPage() {
     }
   }
 
-  const stateEnum = { 0: { text: stateLabel(t, 0), status: 'Default' }, 1: { text: stateLabel(t, 1), status: 'Success' }, 2: { text: stateLabel(t, 2), status: 'Error' } };
+  const stateEnum = {
+    0: { text: stateLabel(t, 0), status: 'Default' },
+    1: { text: stateLabel(t, 1), status: 'Success' },
+    2: { text: stateLabel(t, 2), status: 'Error' },
+  };
   const columns: ProColumns<Patient>[] = [
-    { title: t('patients.keyword'), dataIndex: 'keyword', hideInTable: true, fieldProps: { placeholder: t('patients.keywordHint') } },
+    {
+      title: t('patients.keyword'),
+      dataIndex: 'keyword',
+      hideInTable: true,
+      fieldProps: { placeholder: t('patients.keywordHint') },
+    },
     { title: 'ID', dataIndex: 'id', search: false, sorter: true, width: 70 },
-    { title: t('fields.name'), dataIndex: 'name', search: false, width: 110, render: (_, row) => <a onClick={() => setOpenId(row.id)}>{row.name}</a> },
+    {
+      title: t('fields.name'),
+      dataIndex: 'name',
+      search: false,
+      width: 110,
+      render: (_, row) => <LinkButton onClick={() => setOpenId(row.id)}>{row.name}</LinkButton>,
+    },
     { title: t('fields.sex'), dataIndex: 'sex', search: false, width: 60, render: (_, row) => sexLabel(t, row.sex) },
     { title: t('fields.tel'), dataIndex: 'tel', search: false, width: 130 },
     { title: t('fields.age'), dataIndex: 'age', search: false, width: 60 },
@@ -56,7 +99,9 @@ export default function PatientPoolPage() {
       valueEnum: stateEnum,
       render: (_, row) =>
         row.state === '1' || !access.can('patients:change_state') ? (
-          <Tag color={row.state === '1' ? 'green' : row.state === '2' ? 'red' : 'default'}>{stateLabel(t, row.state)}</Tag>
+          <Tag color={row.state === '1' ? 'green' : row.state === '2' ? 'red' : 'default'}>
+            {stateLabel(t, row.state)}
+          </Tag>
         ) : (
           <Select
             size="small"
@@ -68,16 +113,38 @@ export default function PatientPoolPage() {
           />
         ),
     },
-    { title: t('fields.channel'), dataIndex: 'media_from_id', valueType: 'select', fieldProps: { options: options(catalogs.channels) }, render: (_, row) => nameOf(catalogs.channels, row.mediaFromId) },
-    { title: t('fields.department'), dataIndex: 'department_id', valueType: 'select', hideInTable: true, fieldProps: { options: options(catalogs.departments) } },
+    {
+      title: t('fields.channel'),
+      dataIndex: 'media_from_id',
+      valueType: 'select',
+      fieldProps: { options: options(catalogs.channels) },
+      render: (_, row) => nameOf(catalogs.channels, row.mediaFromId),
+    },
+    {
+      title: t('fields.department'),
+      dataIndex: 'department_id',
+      valueType: 'select',
+      hideInTable: true,
+      fieldProps: { options: options(catalogs.departments) },
+    },
     {
       title: t('fields.disease'),
       dataIndex: 'disease_id',
       valueType: 'select',
       fieldProps: { options: diseaseOptions(catalogs) },
-      render: (_, row) => nameOf(catalogs.departments.flatMap((d) => d.diseases), row.diseaseId),
+      render: (_, row) =>
+        nameOf(
+          catalogs.departments.flatMap((d) => d.diseases),
+          row.diseaseId,
+        ),
     },
-    { title: t('fields.doctor'), dataIndex: 'doctor_id', valueType: 'select', fieldProps: { options: options(catalogs.doctors), showSearch: true }, render: (_, row) => nameOf(catalogs.doctors, row.doctorId) },
+    {
+      title: t('fields.doctor'),
+      dataIndex: 'doctor_id',
+      valueType: 'select',
+      fieldProps: { options: options(catalogs.doctors), showSearch: true },
+      render: (_, row) => nameOf(catalogs.doctors, row.doctorId),
+    },
     {
       title: t('fields.consultant'),
       dataIndex: 'author_id',
@@ -86,7 +153,13 @@ export default function PatientPoolPage() {
       fieldProps: { options: options(consultants) },
       render: (_, row) => nameOf(consultants, row.authorId) || row.authorId,
     },
-    { title: t('fields.advisoryWay'), dataIndex: 'advisory_way', valueType: 'select', fieldProps: { options: catalogs.advisoryWays.map((w) => ({ value: w.name, label: w.name })) }, render: (_, row) => row.advisoryWay },
+    {
+      title: t('fields.advisoryWay'),
+      dataIndex: 'advisory_way',
+      valueType: 'select',
+      fieldProps: { options: catalogs.advisoryWays.map((w) => ({ value: w.name, label: w.name })) },
+      render: (_, row) => row.advisoryWay,
+    },
     {
       title: t('fields.visitType'),
       dataIndex: 'visit_type',
@@ -94,17 +167,44 @@ export default function PatientPoolPage() {
       hideInTable: true,
       valueEnum: { first: { text: t('visits.first') }, return: { text: t('visits.return') } },
     },
-    { title: t('fields.addTime'), dataIndex: 'addTime', valueType: 'dateRange', sorter: true, defaultSortOrder: 'descend', search: { transform: rangeTransform('add_time') }, render: (_, row) => formatTime(row.addTime) },
-    { title: t('fields.orderTime'), dataIndex: 'orderTime', valueType: 'dateRange', sorter: true, search: { transform: rangeTransform('order_time') }, render: (_, row) => formatTime(row.orderTime) },
-    { title: t('fields.reachTime'), dataIndex: 'reachTime', valueType: 'dateRange', sorter: true, search: { transform: rangeTransform('reach_time') }, render: (_, row) => formatTime(row.reachTime) },
+    {
+      title: t('fields.addTime'),
+      dataIndex: 'addTime',
+      valueType: 'dateRange',
+      sorter: true,
+      defaultSortOrder: 'descend',
+      search: { transform: rangeTransform('add_time') },
+      render: (_, row) => formatTime(row.addTime),
+    },
+    {
+      title: t('fields.orderTime'),
+      dataIndex: 'orderTime',
+      valueType: 'dateRange',
+      sorter: true,
+      search: { transform: rangeTransform('order_time') },
+      render: (_, row) => formatTime(row.orderTime),
+    },
+    {
+      title: t('fields.reachTime'),
+      dataIndex: 'reachTime',
+      valueType: 'dateRange',
+      sorter: true,
+      search: { transform: rangeTransform('reach_time') },
+      render: (_, row) => formatTime(row.reachTime),
+    },
     {
       title: t('common:actions'),
       valueType: 'option',
       fixed: 'right',
       render: (_, row) => (
         <Space>
-          <a onClick={() => setOpenId(row.id)}>{t('patients.detail')}</a>
-          <EditPatientButton patientId={row.id} name={row.name} catalogs={catalogs} onDone={() => actionRef.current?.reload()} />
+          <LinkButton onClick={() => setOpenId(row.id)}>{t('patients.detail')}</LinkButton>
+          <EditPatientButton
+            patientId={row.id}
+            name={row.name}
+            catalogs={catalogs}
+            onDone={() => actionRef.current?.reload()}
+          />
           <ArrivalButton patient={row} catalogs={catalogs} onDone={() => actionRef.current?.reload()} />
           <DeletePatientButton patient={row} onDone={() => actionRef.current?.reload()} />
         </Space>
@@ -121,10 +221,28 @@ export default function PatientPoolPage() {
         scroll={{ x: 1500 }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
         pagination={{ defaultPageSize: 20, showSizeChanger: true }}
-        toolBarRender={() => (access.can('patients:create') && access.hasMenu('regsiter') ? [<Button key="register" type="primary" icon={<PlusOutlined />} onClick={() => void navigate('/admin/regsiter')}>{t('menu.regsiter')}</Button>] : [])}
+        toolBarRender={() =>
+          access.can('patients:create') && access.hasMenu('regsiter')
+            ? [
+                <Button
+                  key="register"
+                  type="primary"
+                  icon={<PlusOutlined />}
+                  onClick={() => void navigate('/admin/regsiter')}
+                >
+                  {t('menu.regsiter')}
+                </Button>,
+              ]
+            : []
+        }
         request={async (params, sort) => {
           const [sortKey, direction] = Object.entries(sort).find(([, value]) => value) ?? ['addTime', 'descend'];
-          const query: ListQuery = { page: params.current ?? 1, page_size: params.pageSize ?? 20, sort: SORTABLE[sortKey] ?? 'add_time', order: direction === 'ascend' ? 'asc' : 'desc' };
+          const query: ListQuery = {
+            page: params.current ?? 1,
+            page_size: params.pageSize ?? 20,
+            sort: SORTABLE[sortKey] ?? 'add_time',
+            order: direction === 'ascend' ? 'asc' : 'desc',
+          };
           for (const key of FILTER_KEYS) {
             const value = params[key] as unknown;
             if (value !== undefined && value !== null && value !== '') Object.assign(query, { [key]: value });
@@ -138,7 +256,12 @@ export default function PatientPoolPage() {
           }
         }}
       />
-      <PatientDrawer patientId={openId} catalogs={catalogs} onClose={() => setOpenId(undefined)} onChanged={() => actionRef.current?.reload()} />
+      <PatientDrawer
+        patientId={openId}
+        catalogs={catalogs}
+        onClose={() => setOpenId(undefined)}
+        onChanged={() => actionRef.current?.reload()}
+      />
     </PageContainer>
   );
 }

@@ -1,16 +1,30 @@
-import { useState } from 'react';
-import { PageContainer, ProCard, ProForm, ProFormDateTimePicker, ProFormDigit, ProFormRadio, ProFormSelect, ProFormText, ProFormTextArea, type ProFormInstance } from '@ant-design/pro-components';
+import {
+  PageContainer,
+  ProCard,
+  ProForm,
+  ProFormDateTimePicker,
+  ProFormDigit,
+  type ProFormInstance,
+  ProFormRadio,
+  ProFormSelect,
+  ProFormText,
+  ProFormTextArea,
+} from '@ant-design/pro-components';
 import { App } from 'antd';
 import dayjs from 'dayjs';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
 import { call, messageOf, staffClient } from '../api';
 import { diseaseOptions, options, useCatalogs } from '../catalogs';
-import { DuplicateModal, type Duplicate } from './DuplicateModal';
+import { type Duplicate, DuplicateModal } from './DuplicateModal';
 import { stateLabel } from './patientFormat';
 
-type NewPatient = ApiPaths['/back_end/api/v1/patient']['post']['requestBody'] extends { content: { 'application/json': infer B } } ? B : never;
+type NewPatient = ApiPaths['/back_end/api/v1/patient']['post']['requestBody'] extends {
+  content: { 'application/json': infer B };
+}
+  ? B
+  : never;
 
 interface FormValues {
   name: string;
@@ -63,7 +77,11 @@ export default function RegisterPage() {
   const [pending, setPending] = useState<{ body: NewPatient; duplicates: Duplicate[]; total: number }>();
 
   async function save(body: NewPatient, allowDuplicate: boolean): Promise<void> {
-    const { newPatient } = await call(() => staffClient.POST('/back_end/api/v1/patient', { body: { ...body, ...(allowDuplicate ? { allow_duplicate: true } : {}) } }));
+    const { newPatient } = await call(() =>
+      staffClient.POST('/back_end/api/v1/patient', {
+        body: { ...body, ...(allowDuplicate ? { allow_duplicate: true } : {}) },
+      }),
+    );
     message.success(t('register.saved', { name: newPatient.name, id: newPatient.id }));
     formRef.current?.resetFields();
   }
@@ -71,9 +89,15 @@ export default function RegisterPage() {
   async function submit(values: FormValues): Promise<boolean> {
     const body = toBody(values);
     try {
-      const identifiers = { ...(body.tel ? { tel: body.tel } : {}), ...(body.wechat ? { wechat: body.wechat } : {}), ...(body.qq ? { qq: body.qq } : {}) };
+      const identifiers = {
+        ...(body.tel ? { tel: body.tel } : {}),
+        ...(body.wechat ? { wechat: body.wechat } : {}),
+        ...(body.qq ? { qq: body.qq } : {}),
+      };
       if (Object.keys(identifiers).length > 0) {
-        const report = await call(() => staffClient.GET('/back_end/api/v1/patient/duplicates', { params: { query: identifiers } }));
+        const report = await call(() =>
+          staffClient.GET('/back_end/api/v1/patient/duplicates', { params: { query: identifiers } }),
+        );
         if (report.total > 0) {
           setPending({ body, duplicates: report.duplicates, total: report.total });
           return false;
@@ -97,23 +121,98 @@ export default function RegisterPage() {
           rowProps={{ gutter: 16 }}
           initialValues={{ add_time: dayjs(), state: 0 }}
           onFinish={submit}
-          submitter={{ searchConfig: { submitText: t('register.submit') }, resetButtonProps: { children: t('register.reset') } }}
+          submitter={{
+            searchConfig: { submitText: t('register.submit') },
+            resetButtonProps: { children: t('register.reset') },
+          }}
         >
-          <ProFormText colProps={{ md: 8 }} name="name" label={t('fields.name')} rules={[{ required: true, message: t('validation.nameRequired') }, { max: 50 }]} />
-          <ProFormRadio.Group colProps={{ md: 8 }} name="sex" label={t('fields.sex')} options={[0, 1].map((value) => ({ value, label: t(`patients.sexes.${value}`) }))} />
-          <ProFormDigit colProps={{ md: 8 }} name="age" label={t('fields.age')} min={0} max={150} fieldProps={{ precision: 0 }} />
-          <ProFormText colProps={{ md: 8 }} name="tel" label={t('fields.tel')} rules={[{ pattern: /^1[3-9]\d{9}$/, message: t('validation.tel') }]} />
+          <ProFormText
+            colProps={{ md: 8 }}
+            name="name"
+            label={t('fields.name')}
+            rules={[{ required: true, message: t('validation.nameRequired') }, { max: 50 }]}
+          />
+          <ProFormRadio.Group
+            colProps={{ md: 8 }}
+            name="sex"
+            label={t('fields.sex')}
+            options={[0, 1].map((value) => ({ value, label: t(`patients.sexes.${value}`) }))}
+          />
+          <ProFormDigit
+            colProps={{ md: 8 }}
+            name="age"
+            label={t('fields.age')}
+            min={0}
+            max={150}
+            fieldProps={{ precision: 0 }}
+          />
+          <ProFormText
+            colProps={{ md: 8 }}
+            name="tel"
+            label={t('fields.tel')}
+            rules={[{ pattern: /^1[3-9]\d{9}$/, message: t('validation.tel') }]}
+          />
           <ProFormText colProps={{ md: 8 }} name="wechat" label={t('fields.wechat')} rules={[{ max: 50 }]} />
-          <ProFormText colProps={{ md: 8 }} name="qq" label="QQ" rules={[{ pattern: /^[1-9]\d{4,11}$/, message: t('validation.qq') }]} />
-          <ProFormDateTimePicker colProps={{ md: 8 }} name="add_time" label={t('fields.addTime')} rules={[{ required: true }]} fieldProps={{ style: { width: '100%' } }} />
-          <ProFormDateTimePicker colProps={{ md: 8 }} name="order_time" label={t('fields.orderTime')} fieldProps={{ style: { width: '100%' } }} />
-          <ProFormSelect colProps={{ md: 8 }} name="state" label={t('fields.state')} rules={[{ required: true }]} options={[0, 2].map((value) => ({ value, label: stateLabel(t, value) }))} />
-          <ProFormSelect colProps={{ md: 8 }} name="media_from_id" label={t('fields.channel')} options={options(catalogs.channels)} showSearch />
-          <ProFormSelect colProps={{ md: 8 }} name="disease_id" label={t('fields.disease')} fieldProps={{ options: diseaseOptions(catalogs) }} showSearch />
-          <ProFormSelect colProps={{ md: 8 }} name="doctor_id" label={t('fields.doctor')} options={options(catalogs.doctors)} showSearch />
-          <ProFormSelect colProps={{ md: 8 }} name="advisory_way" label={t('fields.advisoryWay')} options={catalogs.advisoryWays.map((w) => ({ value: w.name, label: w.name }))} />
+          <ProFormText
+            colProps={{ md: 8 }}
+            name="qq"
+            label="QQ"
+            rules={[{ pattern: /^[1-9]\d{4,11}$/, message: t('validation.qq') }]}
+          />
+          <ProFormDateTimePicker
+            colProps={{ md: 8 }}
+            name="add_time"
+            label={t('fields.addTime')}
+            rules={[{ required: true }]}
+            fieldProps={{ style: { width: '100%' } }}
+          />
+          <ProFormDateTimePicker
+            colProps={{ md: 8 }}
+            name="order_time"
+            label={t('fields.orderTime')}
+            fieldProps={{ style: { width: '100%' } }}
+          />
+          <ProFormSelect
+            colProps={{ md: 8 }}
+            name="state"
+            label={t('fields.state')}
+            rules={[{ required: true }]}
+            options={[0, 2].map((value) => ({ value, label: stateLabel(t, value) }))}
+          />
+          <ProFormSelect
+            colProps={{ md: 8 }}
+            name="media_from_id"
+            label={t('fields.channel')}
+            options={options(catalogs.channels)}
+            showSearch
+          />
+          <ProFormSelect
+            colProps={{ md: 8 }}
+            name="disease_id"
+            label={t('fields.disease')}
+            fieldProps={{ options: diseaseOptions(catalogs) }}
+            showSearch
+          />
+          <ProFormSelect
+            colProps={{ md: 8 }}
+            name="doctor_id"
+            label={t('fields.doctor')}
+            options={options(catalogs.doctors)}
+            showSearch
+          />
+          <ProFormSelect
+            colProps={{ md: 8 }}
+            name="advisory_way"
+            label={t('fields.advisoryWay')}
+            options={catalogs.advisoryWays.map((w) => ({ value: w.name, label: w.name }))}
+          />
           <ProFormText colProps={{ md: 8 }} name="area" label={t('fields.area')} rules={[{ max: 50 }]} />
-          <ProFormTextArea colProps={{ md: 12 }} name="advisory_content" label={t('fields.advisoryContent')} rules={[{ max: 2000 }]} />
+          <ProFormTextArea
+            colProps={{ md: 12 }}
+            name="advisory_content"
+            label={t('fields.advisoryContent')}
+            rules={[{ max: 2000 }]}
+          />
           <ProFormTextArea colProps={{ md: 12 }} name="remarks" label={t('fields.remarks')} rules={[{ max: 2000 }]} />
         </ProForm>
       </ProCard>

@@ -13,11 +13,18 @@ export function sexLabel(t: TFunction<'admin'>, sex: string | number | null | un
 }
 
 export function formatTime(unixSeconds: string | number | null | undefined): string {
-  return unixSeconds === null || unixSeconds === undefined || unixSeconds === '' ? '' : dayjs.unix(Number(unixSeconds)).format('YYYY-MM-DD HH:mm');
+  return unixSeconds === null || unixSeconds === undefined || unixSeconds === ''
+    ? ''
+    : dayjs.unix(Number(unixSeconds)).format('YYYY-MM-DD HH:mm');
 }
 
 /** A ProTable range filter ([start, end] strings) as the API's *_from / *_to pair in Unix seconds. */
 export function rangeTransform(field: string) {
   return (value: [string, string] | undefined) =>
-    value ? { [`${field}_from`]: dayjs(value[0]).startOf('day').unix(), [`${field}_to`]: dayjs(value[1]).endOf('day').unix() } : {};
+    value
+      ? {
+          [`${field}_from`]: dayjs(value[0]).startOf('day').unix(),
+          [`${field}_to`]: dayjs(value[1]).endOf('day').unix(),
+        }
+      : {};
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { call, staffClient } from '../api';
 import { useAccess } from '../access';
+import { call, staffClient } from '../api';
 
 /** Staff names for the consultant filter, fetched only when the role may list staff. */
 export function useConsultants(): { id: string; name: string }[] {
@@ -11,7 +11,10 @@ export function useConsultants(): { id: string; name: string }[] {
     if (!allowed) return;
     let active = true;
     call(() => staffClient.GET('/back_end/api/v1/staff', { params: { query: { page: 1, page_size: 200 } } }))
-      .then((body) => active && setStaff(body.users.map((user) => ({ id: user.id, name: user.displayName || user.username }))))
+      .then(
+        (body) =>
+          active && setStaff(body.users.map((user) => ({ id: user.id, name: user.displayName || user.username }))),
+      )
       .catch(() => undefined);
     return () => {
       active = false;

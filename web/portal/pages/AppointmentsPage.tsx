@@ -1,12 +1,17 @@
-import { useState } from 'react';
 import { Alert, App, Button, Card, Flex, Space, Tabs, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { type Appointment, formatInstant, periodLabel, weekdayOf } from '../format';
 import { messageOf, usePortalSession } from '../session';
 import { EmptyState, Loaded, useLoad } from '../states';
 
-const STATUS_COLOR: Record<Appointment['status'], string> = { booked: 'blue', cancelled: 'default', arrived: 'green', missed: 'red' };
+const STATUS_COLOR: Record<Appointment['status'], string> = {
+  booked: 'blue',
+  cancelled: 'default',
+  arrived: 'green',
+  missed: 'red',
+};
 
 /** Upcoming and past appointments; a booked one can be cancelled until the clinic's cutoff. */
 export function AppointmentsPage() {
@@ -40,8 +45,16 @@ export function AppointmentsPage() {
         {(data) => (
           <Tabs
             items={[
-              { key: 'upcoming', label: `${t('appointments.upcoming')} (${data.upcoming.length})`, children: list(data.upcoming, t('appointments.empty')) },
-              { key: 'past', label: `${t('appointments.past')} (${data.past.length})`, children: list(data.past, t('appointments.emptyPast')) },
+              {
+                key: 'upcoming',
+                label: `${t('appointments.upcoming')} (${data.upcoming.length})`,
+                children: list(data.upcoming, t('appointments.empty')),
+              },
+              {
+                key: 'past',
+                label: `${t('appointments.past')} (${data.past.length})`,
+                children: list(data.past, t('appointments.emptyPast')),
+              },
             ]}
           />
         )}
@@ -125,7 +138,9 @@ function AppointmentCard({ appointment, onChanged }: { appointment: Appointment;
           </Button>
         </Flex>
       ) : null}
-      {booked && !appointment.cancellable ? <Alert type="warning" showIcon style={{ marginTop: 12 }} message={t('appointments.pastCutoff', { deadline })} /> : null}
+      {booked && !appointment.cancellable ? (
+        <Alert type="warning" showIcon style={{ marginTop: 12 }} message={t('appointments.pastCutoff', { deadline })} />
+      ) : null}
       {refusal ? <Alert type="error" showIcon role="alert" style={{ marginTop: 12 }} message={refusal} /> : null}
     </Card>
   );

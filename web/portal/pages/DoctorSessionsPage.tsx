@@ -1,9 +1,9 @@
-import { useState } from 'react';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Flex, List, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
-import { type DoctorSessions, type Session, periodLabel, weekdayOf } from '../format';
+import { type DoctorSessions, periodLabel, type Session, weekdayOf } from '../format';
 import { messageOf, PortalError, usePortalSession } from '../session';
 import { EmptyState, Loaded, useLoad } from '../states';
 
@@ -27,7 +27,9 @@ export function DoctorSessionsPage() {
   const mine = useLoad(async () => {
     if (!token) return new Set<string>();
     const { upcoming } = await call(client.GET('/patient/appointments'));
-    return new Set(upcoming.filter((a) => a.doctor_id === doctorId && a.status === 'booked').map((a) => `${a.date}|${a.period}`));
+    return new Set(
+      upcoming.filter((a) => a.doctor_id === doctorId && a.status === 'booked').map((a) => `${a.date}|${a.period}`),
+    );
   }, [client, call, token, doctorId, lastBooked]);
 
   return (
@@ -73,7 +75,15 @@ function groupByDate(sessions: Session[]): [string, Session[]][] {
   return [...groups.entries()];
 }
 
-function SessionList({ data, mine, onBooked }: { data: DoctorSessions; mine: Set<string>; onBooked: (text: string) => void }) {
+function SessionList({
+  data,
+  mine,
+  onBooked,
+}: {
+  data: DoctorSessions;
+  mine: Set<string>;
+  onBooked: (text: string) => void;
+}) {
   const { t } = useTranslation('portal');
   const groups = groupByDate(data.sessions);
   return (
@@ -92,7 +102,13 @@ function SessionList({ data, mine, onBooked }: { data: DoctorSessions; mine: Set
             <List
               dataSource={sessions}
               renderItem={(session) => (
-                <SessionRow doctorId={data.doctor_id} doctorName={data.doctor_name} session={session} bookedByMe={mine.has(`${session.date}|${session.period}`)} onBooked={onBooked} />
+                <SessionRow
+                  doctorId={data.doctor_id}
+                  doctorName={data.doctor_name}
+                  session={session}
+                  bookedByMe={mine.has(`${session.date}|${session.period}`)}
+                  onBooked={onBooked}
+                />
               )}
             />
           </Card>
@@ -116,12 +132,21 @@ function SessionRow({ doctorId, doctorName, session, bookedByMe, onBooked }: Ses
   const { modal, message } = App.useApp();
   const { client, call, token, requireLogin } = usePortalSession();
   const [booking, setBooking] = useState(false);
-  const description = t('sessions.confirmContent', { doctor: doctorName, date: session.date, weekday: weekdayOf(session.date, t), period: periodLabel(session.period, t) });
+  const description = t('sessions.confirmContent', {
+    doctor: doctorName,
+    date: session.date,
+    weekday: weekdayOf(session.date, t),
+    period: periodLabel(session.period, t),
+  });
 
   const book = async () => {
     setBooking(true);
     try {
-      await call(client.POST('/patient/appointments', { body: { doctor_id: doctorId, date: session.date, period: session.period } }));
+      await call(
+        client.POST('/patient/appointments', {
+          body: { doctor_id: doctorId, date: session.date, period: session.period },
+        }),
+      );
       void message.success(t('sessions.booked'));
       onBooked(description);
     } catch (caught) {
@@ -147,7 +172,13 @@ function SessionRow({ doctorId, doctorName, session, bookedByMe, onBooked }: Ses
     });
   };
 
-  const blocked = bookedByMe ? t('sessions.mine') : !session.bookable ? (session.remaining <= 0 ? t('sessions.full') : t('sessions.started')) : null;
+  const blocked = bookedByMe
+    ? t('sessions.mine')
+    : !session.bookable
+      ? session.remaining <= 0
+        ? t('sessions.full')
+        : t('sessions.started')
+      : null;
   return (
     <List.Item>
       <Flex justify="space-between" align="center" gap={8} style={{ width: '100%' }} wrap>
@@ -160,7 +191,12 @@ function SessionRow({ doctorId, doctorName, session, bookedByMe, onBooked }: Ses
         {blocked ? (
           <Tag color={bookedByMe ? 'blue' : undefined}>{blocked}</Tag>
         ) : (
-          <Button type="primary" loading={booking} onClick={ask} aria-label={`${t('sessions.book')} ${session.date} ${periodLabel(session.period, t)}`}>
+          <Button
+            type="primary"
+            loading={booking}
+            onClick={ask}
+            aria-label={`${t('sessions.book')} ${session.date} ${periodLabel(session.period, t)}`}
+          >
             {token ? t('sessions.book') : t('sessions.loginToBook')}
           </Button>
         )}

@@ -14,7 +14,8 @@ export function DoctorsPage() {
 
   const departments = useLoad(() => call(client.GET('/patient/departments')), [client, call]);
   const doctors = useLoad(
-    () => call(client.GET('/patient/doctors', { params: { query: departmentId ? { department_id: departmentId } : {} } })),
+    () =>
+      call(client.GET('/patient/doctors', { params: { query: departmentId ? { department_id: departmentId } : {} } })),
     [client, call, departmentId],
   );
 
@@ -42,9 +43,15 @@ export function DoctorsPage() {
           options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
           style={{ width: '100%', maxWidth: 360 }}
         />
-        {departments.error ? <Alert type="warning" showIcon message={`${t('doctors.departmentsFailed')}: ${departments.error}`} /> : null}
+        {departments.error ? (
+          <Alert type="warning" showIcon message={`${t('doctors.departmentsFailed')}: ${departments.error}`} />
+        ) : null}
       </Flex>
-      <Loaded state={doctors} isEmpty={(list) => list.length === 0} empty={<EmptyState description={t('doctors.empty')} />}>
+      <Loaded
+        state={doctors}
+        isEmpty={(list) => list.length === 0}
+        empty={<EmptyState description={t('doctors.empty')} />}
+      >
         {(list) => (
           <Flex vertical gap={12}>
             {list.map((doctor) => (
@@ -68,7 +75,11 @@ function DoctorCard({ doctor }: { doctor: Doctor }) {
             {doctor.name} {doctor.title ? <Tag color="blue">{doctor.title}</Tag> : null}
           </Typography.Title>
           {doctor.department_name ? <Typography.Text type="secondary">{doctor.department_name}</Typography.Text> : null}
-          {doctor.specialty ? <Typography.Paragraph style={{ margin: '4px 0 0' }}>{t('doctors.specialty', { specialty: doctor.specialty })}</Typography.Paragraph> : null}
+          {doctor.specialty ? (
+            <Typography.Paragraph style={{ margin: '4px 0 0' }}>
+              {t('doctors.specialty', { specialty: doctor.specialty })}
+            </Typography.Paragraph>
+          ) : null}
           <div style={{ marginTop: 6 }}>
             {doctor.next_available_dates.length > 0 ? (
               <Space size={[4, 4]} wrap>
@@ -84,7 +95,11 @@ function DoctorCard({ doctor }: { doctor: Doctor }) {
             )}
           </div>
         </div>
-        <Button type="primary" onClick={() => navigate(`/doctors/${doctor.id}`)} aria-label={`${t('doctors.viewSessions')}: ${doctor.name}`}>
+        <Button
+          type="primary"
+          onClick={() => navigate(`/doctors/${doctor.id}`)}
+          aria-label={`${t('doctors.viewSessions')}: ${doctor.name}`}
+        >
           {t('doctors.viewSessions')}
         </Button>
       </Flex>

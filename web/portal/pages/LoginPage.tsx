@@ -1,5 +1,5 @@
-import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { messageOf, usePortalSession } from '../session';
@@ -12,7 +12,9 @@ interface LoginValues {
 /** Where to go after logging in: the page that asked for it, never an API path or another site. */
 function returnPath(state: unknown): string {
   const from = state && typeof state === 'object' && 'from' in state ? (state as { from: unknown }).from : undefined;
-  return typeof from === 'string' && from.startsWith('/') && !from.startsWith('//') && !from.startsWith('/login') ? from : '/';
+  return typeof from === 'string' && from.startsWith('/') && !from.startsWith('//') && !from.startsWith('/login')
+    ? from
+    : '/';
 }
 
 export function LoginPage() {
@@ -29,7 +31,9 @@ export function LoginPage() {
     setSubmitting(true);
     setError(null);
     try {
-      const data = await call(client.POST('/patient/login', { body: { phone: values.phone.trim(), password: values.password } }));
+      const data = await call(
+        client.POST('/patient/login', { body: { phone: values.phone.trim(), password: values.password } }),
+      );
       signIn(data.token, data.name);
       void message.success(t('login.done'));
       navigate(returnPath(location.state), { replace: true });
@@ -45,11 +49,24 @@ export function LoginPage() {
         {t('login.title')}
       </Typography.Title>
       {error ? <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} /> : null}
-      <Form<LoginValues> layout="vertical" requiredMark={false} initialValues={{ phone: presetPhone }} onFinish={(values) => void submit(values)}>
-        <Form.Item label={t('login.phone')} name="phone" rules={[{ required: true, whitespace: true, message: t('rules.phoneRequired') }]}>
+      <Form<LoginValues>
+        layout="vertical"
+        requiredMark={false}
+        initialValues={{ phone: presetPhone }}
+        onFinish={(values) => void submit(values)}
+      >
+        <Form.Item
+          label={t('login.phone')}
+          name="phone"
+          rules={[{ required: true, whitespace: true, message: t('rules.phoneRequired') }]}
+        >
           <Input type="tel" inputMode="numeric" autoComplete="username" maxLength={20} />
         </Form.Item>
-        <Form.Item label={t('login.password')} name="password" rules={[{ required: true, message: t('rules.passwordRequired') }]}>
+        <Form.Item
+          label={t('login.password')}
+          name="password"
+          rules={[{ required: true, message: t('rules.passwordRequired') }]}
+        >
           <Input.Password autoComplete="current-password" maxLength={128} />
         </Form.Item>
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>

@@ -1,5 +1,5 @@
-import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { confirmRules, newPasswordRules } from '../rules';
 import { messageOf, usePortalSession } from '../session';
@@ -22,7 +22,11 @@ export function PasswordPage() {
     setSubmitting(true);
     setError(null);
     try {
-      await call(client.PUT('/patient/password', { body: { old_password: values.old_password, new_password: values.new_password } }));
+      await call(
+        client.PUT('/patient/password', {
+          body: { old_password: values.old_password, new_password: values.new_password },
+        }),
+      );
       form.resetFields();
       void message.success(t('password.done'));
     } catch (caught) {
@@ -39,13 +43,23 @@ export function PasswordPage() {
       </Typography.Title>
       {error ? <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} /> : null}
       <Form<PasswordValues> form={form} layout="vertical" onFinish={(values) => void submit(values)}>
-        <Form.Item label={t('password.old')} name="old_password" rules={[{ required: true, message: t('rules.passwordRequired') }]}>
+        <Form.Item
+          label={t('password.old')}
+          name="old_password"
+          rules={[{ required: true, message: t('rules.passwordRequired') }]}
+        >
           <Input.Password autoComplete="current-password" maxLength={128} />
         </Form.Item>
         <Form.Item label={t('password.new')} name="new_password" rules={newPasswordRules(t)} hasFeedback>
           <Input.Password autoComplete="new-password" maxLength={128} />
         </Form.Item>
-        <Form.Item label={t('password.confirm')} name="confirm" dependencies={['new_password']} rules={confirmRules(t, 'new_password')} hasFeedback>
+        <Form.Item
+          label={t('password.confirm')}
+          name="confirm"
+          dependencies={['new_password']}
+          rules={confirmRules(t, 'new_password')}
+          hasFeedback
+        >
           <Input.Password autoComplete="new-password" maxLength={128} />
         </Form.Item>
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>

@@ -1,5 +1,5 @@
-import { useState } from 'react';
 import { Alert, Button, Form, Input, Radio, Space } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Profile } from '../format';
 import { nameRules, phoneRules } from '../rules';
@@ -21,9 +21,18 @@ function todayLocal(): string {
 }
 
 /** Empty optional fields are sent as null, which the API stores as "cleared". */
-const orNull = (value: string | undefined | null): string | null => (value && value.trim() !== '' ? value.trim() : null);
+const orNull = (value: string | undefined | null): string | null =>
+  value && value.trim() !== '' ? value.trim() : null;
 
-export function ProfileForm({ profile, onSaved, onCancel }: { profile: Profile; onSaved: (profile: Profile) => void; onCancel: () => void }) {
+export function ProfileForm({
+  profile,
+  onSaved,
+  onCancel,
+}: {
+  profile: Profile;
+  onSaved: (profile: Profile) => void;
+  onCancel: () => void;
+}) {
   const { t } = useTranslation('portal');
   const { t: tc } = useTranslation('common');
   const { client, call } = usePortalSession();
@@ -84,7 +93,14 @@ export function ProfileForm({ profile, onSaved, onCancel }: { profile: Profile; 
       <Form.Item
         label={t('profile.birthDate')}
         name="birth_date"
-        rules={[{ validator: (_rule, value: string) => (!value || value <= todayLocal() ? Promise.resolve() : Promise.reject(new Error(t('rules.birthDateFuture')))) }]}
+        rules={[
+          {
+            validator: (_rule, value: string) =>
+              !value || value <= todayLocal()
+                ? Promise.resolve()
+                : Promise.reject(new Error(t('rules.birthDateFuture'))),
+          },
+        ]}
       >
         <Input type="date" max={todayLocal()} autoComplete="bday" />
       </Form.Item>

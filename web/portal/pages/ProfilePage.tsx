@@ -1,6 +1,6 @@
-import { useState } from 'react';
 import { EditOutlined, LockOutlined, UploadOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Avatar, Button, Card, Descriptions, Space, Typography, Upload } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { errorMessage } from '../../api/client';
@@ -17,7 +17,8 @@ const MAX_AVATAR_BYTES = 2 * 1024 * 1024;
  * Only avatars this server stored are shown: a record may still hold an external URL from
  * before uploads were the only way (the CSP refuses such images too), shown as no avatar.
  */
-const shownAvatar = (url: string | null): string | undefined => (url?.startsWith('/uploads/avatars/') ? url : undefined);
+const shownAvatar = (url: string | null): string | undefined =>
+  url?.startsWith('/uploads/avatars/') ? url : undefined;
 
 export function ProfilePage() {
   const { t } = useTranslation('portal');
@@ -37,7 +38,11 @@ export function ProfilePage() {
 
   return (
     <Card
-      title={<Typography.Title level={3} style={{ margin: 0 }}>{t('profile.title')}</Typography.Title>}
+      title={
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('profile.title')}
+        </Typography.Title>
+      }
       extra={
         state.data && !editing ? (
           <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
@@ -67,12 +72,15 @@ export function ProfilePage() {
 
 function ProfileView({ profile }: { profile: Profile }) {
   const { t } = useTranslation('portal');
-  const orNotSet = (value: string | null) => value ?? <Typography.Text type="secondary">{t('profile.notSet')}</Typography.Text>;
+  const orNotSet = (value: string | null) =>
+    value ?? <Typography.Text type="secondary">{t('profile.notSet')}</Typography.Text>;
   return (
     <Descriptions column={1} bordered size="small" styles={{ label: { width: 110 } }}>
       <Descriptions.Item label={t('profile.phone')}>{profile.phone}</Descriptions.Item>
       <Descriptions.Item label={t('profile.name')}>{profile.name}</Descriptions.Item>
-      <Descriptions.Item label={t('profile.gender')}>{orNotSet(profile.gender ? t(`profile.${profile.gender}`) : null)}</Descriptions.Item>
+      <Descriptions.Item label={t('profile.gender')}>
+        {orNotSet(profile.gender ? t(`profile.${profile.gender}`) : null)}
+      </Descriptions.Item>
       <Descriptions.Item label={t('profile.birthDate')}>{orNotSet(profile.birth_date)}</Descriptions.Item>
       <Descriptions.Item label={t('profile.address')}>{orNotSet(profile.address)}</Descriptions.Item>
       <Descriptions.Item label={t('profile.medicalHistory')}>
@@ -99,7 +107,11 @@ function AvatarBlock({ url, onUploaded }: { url: string | null; onUploaded: (url
     try {
       const form = new FormData();
       form.append('file', file);
-      const response = await fetch('/patient/avatar', { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const response = await fetch('/patient/avatar', {
+        method: 'POST',
+        body: form,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
       const body: unknown = await response.json().catch(() => null);
       if (response.status === 401) {
         signOut();
@@ -109,7 +121,13 @@ function AvatarBlock({ url, onUploaded }: { url: string | null; onUploaded: (url
       onUploaded((body as AvatarEnvelope).data.avatar_url);
       void message.success(t('profile.avatarUploaded'));
     } catch (caught) {
-      void message.error(caught instanceof TypeError ? tc('networkError') : caught instanceof Error ? caught.message : t('profile.avatarFailed'));
+      void message.error(
+        caught instanceof TypeError
+          ? tc('networkError')
+          : caught instanceof Error
+            ? caught.message
+            : t('profile.avatarFailed'),
+      );
     } finally {
       setUploading(false);
     }
@@ -117,7 +135,12 @@ function AvatarBlock({ url, onUploaded }: { url: string | null; onUploaded: (url
 
   return (
     <Space size="middle" align="center" wrap>
-      <Avatar size={72} src={shownAvatar(url)} icon={shownAvatar(url) ? undefined : <UserOutlined />} alt={t('profile.avatarAlt')} />
+      <Avatar
+        size={72}
+        src={shownAvatar(url)}
+        icon={shownAvatar(url) ? undefined : <UserOutlined />}
+        alt={t('profile.avatarAlt')}
+      />
       <Space direction="vertical" size={4}>
         <Upload
           accept="image/png,image/jpeg,image/webp"

@@ -1,5 +1,5 @@
-import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { confirmRules, nameRules, newPasswordRules, phoneRules } from '../rules';
@@ -25,7 +25,9 @@ export function RegisterPage() {
     setError(null);
     const phone = values.phone.trim();
     try {
-      await call(client.POST('/patient/register', { body: { phone, name: values.name.trim(), password: values.password } }));
+      await call(
+        client.POST('/patient/register', { body: { phone, name: values.name.trim(), password: values.password } }),
+      );
       void message.success(t('register.done'));
       navigate('/login', { state: { phone } });
     } catch (caught) {
@@ -50,7 +52,13 @@ export function RegisterPage() {
         <Form.Item label={t('login.password')} name="password" rules={newPasswordRules(t)} hasFeedback>
           <Input.Password autoComplete="new-password" maxLength={128} />
         </Form.Item>
-        <Form.Item label={t('register.confirmPassword')} name="confirm" dependencies={['password']} rules={confirmRules(t, 'password')} hasFeedback>
+        <Form.Item
+          label={t('register.confirmPassword')}
+          name="confirm"
+          dependencies={['password']}
+          rules={confirmRules(t, 'password')}
+          hasFeedback
+        >
           <Input.Password autoComplete="new-password" maxLength={128} />
         </Form.Item>
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>

@@ -9,14 +9,15 @@ import { toPortalAppointment } from './wire.js';
 export function registerPortalAppointmentRoutes(app: TypedApp, service: AppointmentService): void {
   const tags = ['portal: booking'];
   const security = [{ bearerAuth: [] }];
-  const wire = (row: Parameters<typeof toPortalAppointment>[0], now: number) => toPortalAppointment(row, service.cancelDeadline(row.session_date), now);
+  const wire = (row: Parameters<typeof toPortalAppointment>[0], now: number) =>
+    toPortalAppointment(row, service.cancelDeadline(row.session_date), now);
 
   app.post('/appointments', {
     schema: {
       tags,
       summary: 'Book a session (挂号) -> 201',
       description:
-        'One place of the doctor\'s session on that date and period. Refusals (all with a Chinese msg): doctor unknown or inactive 404; ' +
+        "One place of the doctor's session on that date and period. Refusals (all with a Chinese msg): doctor unknown or inactive 404; " +
         'not a real date, a session already started, beyond 28 days ahead (clinic calendar) or a session the doctor does not hold 400; ' +
         'a cancelled session (停诊), a full session, or a live booking of yours in the same date and period (any doctor) 409. ' +
         'Places are taken with a guarded counter update under a per-session row lock, so concurrent bookings never overbook on ' +
@@ -30,7 +31,14 @@ export function registerPortalAppointmentRoutes(app: TypedApp, service: Appointm
       const principal = patientOf(request);
       const now = nowSeconds();
       const id = await service.book(
-        { patientId: principal.patientId, doctorId: request.body.doctor_id, date: request.body.date, period: request.body.period, source: 'portal', bookedBy: null },
+        {
+          patientId: principal.patientId,
+          doctorId: request.body.doctor_id,
+          date: request.body.date,
+          period: request.body.period,
+          source: 'portal',
+          bookedBy: null,
+        },
         auditActorOf(request),
         now,
       );
@@ -52,7 +60,10 @@ export function registerPortalAppointmentRoutes(app: TypedApp, service: Appointm
       const now = nowSeconds();
       const today = service.calendar.dateAt(now);
       const rows = (await service.listOwn(principal.patientId)).map((row) => wire(row, now));
-      return portalOk({ upcoming: rows.filter((row) => row.date >= today).reverse(), past: rows.filter((row) => row.date < today) });
+      return portalOk({
+        upcoming: rows.filter((row) => row.date >= today).reverse(),
+        past: rows.filter((row) => row.date < today),
+      });
     },
   });
 
@@ -66,7 +77,8 @@ export function registerPortalAppointmentRoutes(app: TypedApp, service: Appointm
       response: withErrors('portal', { 200: portalSuccessSchema(PortalAppointmentData) }, [400, 401, 404]),
     },
     config: { access: 'patient' },
-    handler: async (request) => portalOk(wire(await service.findOwn(patientOf(request).patientId, request.params.id), nowSeconds())),
+    handler: async (request) =>
+      portalOk(wire(await service.findOwn(patientOf(request).patientId, request.params.id), nowSeconds())),
   });
 
   app.post('/appointments/:id/cancel', {
@@ -75,7 +87,7 @@ export function registerPortalAppointmentRoutes(app: TypedApp, service: Appointm
       summary: 'Cancel one of my appointments, until the cutoff',
       description:
         'Allowed while booked and until BOOKING_CANCEL_CUTOFF (default the day before the session at 18:00 clinic time); ' +
-        'afterwards 409 with cancel_deadline. Already cancelled or closed 409. Another patient\'s id answers 404 like a missing one.',
+        "afterwards 409 with cancel_deadline. Already cancelled or closed 409. Another patient's id answers 404 like a missing one.",
       security,
       params: AppointmentIdParams,
       response: withErrors('portal', { 200: portalSuccessSchema(PortalAppointmentData) }, [400, 401, 404, 409]),

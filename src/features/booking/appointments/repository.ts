@@ -40,7 +40,11 @@ export class AppointmentRepository {
 
   /** The patient's own appointment; another patient's id finds nothing, like a missing one. */
   findOwned(appointmentId: number, patientId: number, db: Executor = this.db) {
-    return this.withNames(db).select(APPOINTMENT_COLUMNS).where('ap.id', '=', appointmentId).where('ap.patient_id', '=', patientId).executeTakeFirst();
+    return this.withNames(db)
+      .select(APPOINTMENT_COLUMNS)
+      .where('ap.id', '=', appointmentId)
+      .where('ap.patient_id', '=', patientId)
+      .executeTakeFirst();
   }
 
   listOwned(patientId: number, limit: number) {
@@ -94,7 +98,15 @@ export class AppointmentRepository {
     return db
       .selectFrom('appointments as ap')
       .innerJoin('patients as p', 'p.id', 'ap.patient_id')
-      .select(['ap.id', 'ap.patient_id', 'ap.start_time', 'p.name as patient_name', 'p.tel as patient_tel', 'p.author_id', 'p.deleted_at'])
+      .select([
+        'ap.id',
+        'ap.patient_id',
+        'ap.start_time',
+        'p.name as patient_name',
+        'p.tel as patient_tel',
+        'p.author_id',
+        'p.deleted_at',
+      ])
       .where('ap.doctor_id', '=', slot.doctorId)
       .where('ap.session_date', '=', slot.date)
       .where('ap.period', '=', slot.period)
@@ -125,7 +137,13 @@ export class AppointmentRepository {
   }
 
   insert(
-    appointment: SessionSlotKey & { patientId: number; startTime: number; source: AppointmentSource; bookedBy: number | null; now: number },
+    appointment: SessionSlotKey & {
+      patientId: number;
+      startTime: number;
+      source: AppointmentSource;
+      bookedBy: number | null;
+      now: number;
+    },
     db: Executor,
   ) {
     return db
@@ -158,7 +176,12 @@ export class AppointmentRepository {
       .orderBy('session_date')
       .orderBy('period')
       .execute();
-    return rows.map((row) => ({ doctorId: row.doctor_id, date: row.session_date, period: row.period, places: Number(row.places) }));
+    return rows.map((row) => ({
+      doctorId: row.doctor_id,
+      date: row.session_date,
+      period: row.period,
+      places: Number(row.places),
+    }));
   }
 
   async deleteAllOf(patientId: number, db: Executor): Promise<number> {
@@ -176,7 +199,14 @@ export class AppointmentRepository {
     if (ids.length === 0) return 0;
     const result = await db
       .updateTable('appointments')
-      .set({ status: 'cancelled', cancelled_at: now, cancelled_by_type: by.type, cancelled_by_id: by.id, cancel_reason: by.reason, updated_at: now })
+      .set({
+        status: 'cancelled',
+        cancelled_at: now,
+        cancelled_by_type: by.type,
+        cancelled_by_id: by.id,
+        cancel_reason: by.reason,
+        updated_at: now,
+      })
       .where('id', 'in', ids)
       .where('status', '=', 'booked')
       .executeTakeFirst();
@@ -184,7 +214,13 @@ export class AppointmentRepository {
   }
 
   /** booked -> arrived | missed; false when it was no longer booked (a concurrent change). */
-  async closeBooked(id: number, status: Extract<AppointmentStatus, 'arrived' | 'missed'>, visitId: number | null, now: number, db: Executor): Promise<boolean> {
+  async closeBooked(
+    id: number,
+    status: Extract<AppointmentStatus, 'arrived' | 'missed'>,
+    visitId: number | null,
+    now: number,
+    db: Executor,
+  ): Promise<boolean> {
     const result = await db
       .updateTable('appointments')
       .set({ status, visit_id: visitId, updated_at: now })
@@ -199,20 +235,37 @@ export class AppointmentRepository {
   }
 
   /** A booking fills the pool record: the expected visit time and the doctor (channel and disease untouched). */
-  async fillPoolRecord(patientId: number, startTime: number, doctorId: number, now: number, db: Executor): Promise<void> {
-    await db.updateTable('patients').set({ order_time: startTime, doctor_id: doctorId, updated_at: now }).where('id', '=', patientId).execute();
+  async fillPoolRecord(
+    patientId: number,
+    startTime: number,
+    doctorId: number,
+    now: number,
+    db: Executor,
+  ): Promise<void> {
+    await db
+      .updateTable('patients')
+      .set({ order_time: startTime, doctor_id: doctorId, updated_at: now })
+      .where('id', '=', patientId)
+      .execute();
   }
 
   /**
    * After cancellations: a pool record whose order_time was a cancelled session moves to
    * the patient's next live booking, or to none. One statement for any number of patients.
    */
-  async moveOrderTimeAfterCancel(patientIds: readonly number[], cancelledStart: number, now: number, db: Executor): Promise<void> {
+  async moveOrderTimeAfterCancel(
+    patientIds: readonly number[],
+    cancelledStart: number,
+    now: number,
+    db: Executor,
+  ): Promise<void> {
     if (patientIds.length === 0) return;
     await db
       .updateTable('patients')
       .set({
-        order_time: sql<number | null>`(select min(a.start_time) from appointments a where a.patient_id = patients.id and a.status = 'booked' and a.start_time >= ${now})`,
+        order_time: sql<
+          number | null
+        >`(select min(a.start_time) from appointments a where a.patient_id = patients.id and a.status = 'booked' and a.start_time >= ${now})`,
         updated_at: now,
       })
       .where('id', 'in', patientIds)

@@ -2,8 +2,15 @@ import { Type } from 'typebox';
 import { Nullable, RecordId, StaffTokenField } from '../../../http/schemas.js';
 import { Period, SessionDate } from '../schedules/schemas.js';
 
-const Status = Type.Union([Type.Literal('booked'), Type.Literal('cancelled'), Type.Literal('arrived'), Type.Literal('missed')]);
-const Source = Type.Union([Type.Literal('portal'), Type.Literal('staff')], { description: 'who booked: the patient in the portal or staff' });
+const Status = Type.Union([
+  Type.Literal('booked'),
+  Type.Literal('cancelled'),
+  Type.Literal('arrived'),
+  Type.Literal('missed'),
+]);
+const Source = Type.Union([Type.Literal('portal'), Type.Literal('staff')], {
+  description: 'who booked: the patient in the portal or staff',
+});
 
 /* ---------- portal ---------- */
 
@@ -25,13 +32,17 @@ export const PortalAppointmentData = Type.Object({
   status: Status,
   source: Source,
   cancel_reason: Nullable(Type.String()),
-  cancel_deadline: Type.Integer({ description: 'Unix seconds: the patient may cancel until then (BOOKING_CANCEL_CUTOFF)' }),
+  cancel_deadline: Type.Integer({
+    description: 'Unix seconds: the patient may cancel until then (BOOKING_CANCEL_CUTOFF)',
+  }),
   cancellable: Type.Boolean({ description: 'booked and before the deadline' }),
   created_at: Type.Integer(),
 });
 
 export const PortalAppointmentList = Type.Object({
-  upcoming: Type.Array(PortalAppointmentData, { description: 'sessions from today on (clinic calendar), soonest first' }),
+  upcoming: Type.Array(PortalAppointmentData, {
+    description: 'sessions from today on (clinic calendar), soonest first',
+  }),
   past: Type.Array(PortalAppointmentData, { description: 'earlier sessions, latest first' }),
 });
 
@@ -62,7 +73,7 @@ export const StaffAppointmentListResponse = Type.Object({ appointments: Type.Arr
 
 export const StaffBookBody = Type.Object({
   token: StaffTokenField,
-  patient_id: RecordId('patient id (in the caller\'s scope)'),
+  patient_id: RecordId("patient id (in the caller's scope)"),
   doctor_id: RecordId('doctor id'),
   date: SessionDate('session date'),
   period: Period,
@@ -70,15 +81,20 @@ export const StaffBookBody = Type.Object({
 
 export const StaffCancelBody = Type.Object({
   token: StaffTokenField,
-  reason: Type.String({ minLength: 1, maxLength: 200, description: 'why (kept on the appointment and in the audit log)' }),
+  reason: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    description: 'why (kept on the appointment and in the audit log)',
+  }),
 });
 
 export const StaffArriveBody = Type.Object({
   token: StaffTokenField,
-  spend_fen: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'spend at this visit in fen' })),
+  spend_fen: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'spend at this visit in fen' }),
+  ),
   notes: Type.Optional(Type.String({ maxLength: 500 })),
 });
-
 
 export const DayListQuery = Type.Object({
   token: StaffTokenField,
@@ -99,5 +115,7 @@ export const DayListResponse = Type.Object({
     Type.Object({ period: Period, capacity: Type.Integer(), booked: Type.Integer(), remaining: Type.Integer() }),
     { description: 'the sessions held that day (cancelled sessions left out)' },
   ),
-  appointments: Type.Array(StaffAppointmentSchema, { description: "that day's appointments of patients in the caller's scope, all statuses" }),
+  appointments: Type.Array(StaffAppointmentSchema, {
+    description: "that day's appointments of patients in the caller's scope, all statuses",
+  }),
 });

@@ -1,11 +1,17 @@
 import { isUniqueViolation } from '../../../db/database.js';
 import type { AppointmentSource, SessionPeriod } from '../../../db/schema.js';
+import type { AuditActor } from '../../../domain/audit.js';
+import {
+  addDays,
+  BOOKING_HORIZON_DAYS,
+  type ClinicCalendar,
+  isCalendarDate,
+  weekdayOf,
+} from '../../../domain/clinic-time/clinic-calendar.js';
+import type { PatientScope } from '../../../domain/patient-scope.js';
 import { AppError } from '../../../http/errors.js';
 import type { CoreServices } from '../../../services.js';
-import type { AuditActor } from '../../../domain/audit.js';
-import type { PatientScope } from '../../../domain/patient-scope.js';
 import { recordArrival } from '../../visits/index.js';
-import { addDays, BOOKING_HORIZON_DAYS, type ClinicCalendar, isCalendarDate, weekdayOf } from '../../../domain/clinic-time/clinic-calendar.js';
 import type { ScheduleRepository } from '../schedules/repository.js';
 import { offerFor } from '../schedules/session-calendar.js';
 import type { AppointmentRepository, OwnedAppointmentRow } from './repository.js';
@@ -41,14 +47,18 @@ export class AppointmentService {
    * or a second live booking of the patient in that date and period 409.
    */
   async book(request: BookingRequest, actor: AuditActor, now: number): Promise<number> {
-    if (!isCalendarDate(request.date)) throw new AppError('invalid_value', '参数不合法: date（须为真实日期 YYYY-MM-DD）', { extra: { field: 'date' } });
+    if (!isCalendarDate(request.date))
+      throw new AppError('invalid_value', '参数不合法: date（须为真实日期 YYYY-MM-DD）', { extra: { field: 'date' } });
     const doctor = await this.schedules.findDoctor(request.doctorId);
-    if (!doctor || doctor.is_active !== 1) throw new AppError('not_found', '医生不存在或已停诊');
+    if (doctor?.is_active !== 1) throw new AppError('not_found', '医生不存在或已停诊');
     const startTime = this.calendar.sessionStart(request.date, request.period);
-    if (startTime <= now) throw new AppError('invalid_value', '该时段已开始或已过去，不能预约', { extra: { field: 'date' } });
+    if (startTime <= now)
+      throw new AppError('invalid_value', '该时段已开始或已过去，不能预约', { extra: { field: 'date' } });
     const lastDate = addDays(this.calendar.dateAt(now), BOOKING_HORIZON_DAYS);
     if (request.date > lastDate) {
-      throw new AppError('invalid_value', `只能预约 ${BOOKING_HORIZON_DAYS} 天内（${lastDate} 及以前）的号源`, { extra: { field: 'date' } });
+      throw new AppError('invalid_value', `只能预约 ${BOOKING_HORIZON_DAYS} 天内（${lastDate} 及以前）的号源`, {
+        extra: { field: 'date' },
+      });
     }
     const slot = { doctorId: request.doctorId, date: request.date, period: request.period };
     try {
@@ -59,11 +69,17 @@ export class AppointmentService {
           await this.schedules.findWeekly(slot.doctorId, weekdayOf(slot.date), slot.period, trx),
           await this.schedules.findException(slot, trx),
         );
-        if (!offer.offered && offer.reason === 'cancelled') throw new AppError('conflict', '该时段医生已停诊，请选择其他时段');
+        if (!offer.offered && offer.reason === 'cancelled')
+          throw new AppError('conflict', '该时段医生已停诊，请选择其他时段');
         if (!offer.offered) throw new AppError('invalid_value', '医生该时段不出诊', { extra: { field: 'period' } });
-        if (await this.appointments.findLiveInPatientSlot(request.patientId, slot.date, slot.period, trx)) throw alreadyBooked();
-        if (!(await this.schedules.takePlace(counter.id, offer.capacity, trx))) throw new AppError('conflict', '该时段号源已满，请选择其他时段');
-        const { id } = await this.appointments.insert({ ...slot, patientId: request.patientId, startTime, source: request.source, bookedBy: request.bookedBy, now }, trx);
+        if (await this.appointments.findLiveInPatientSlot(request.patientId, slot.date, slot.period, trx))
+          throw alreadyBooked();
+        if (!(await this.schedules.takePlace(counter.id, offer.capacity, trx)))
+          throw new AppError('conflict', '该时段号源已满，请选择其他时段');
+        const { id } = await this.appointments.insert(
+          { ...slot, patientId: request.patientId, startTime, source: request.source, bookedBy: request.bookedBy, now },
+          trx,
+        );
         await this.appointments.fillPoolRecord(request.patientId, startTime, request.doctorId, now, trx);
         await this.core.audit.record(
           actor,
@@ -71,7 +87,13 @@ export class AppointmentService {
             action: 'appointment.book',
             targetType: 'appointment',
             targetId: id,
-            details: { patientId: request.patientId, doctorId: slot.doctorId, date: slot.date, period: slot.period, source: request.source },
+            details: {
+              patientId: request.patientId,
+              doctorId: slot.doctorId,
+              date: slot.date,
+              period: slot.period,
+              source: request.source,
+            },
           },
           trx,
         );
@@ -89,20 +111,34 @@ export class AppointmentService {
     return this.calendar.cancelDeadline(date, this.core.config.bookingCancelCutoff);
   }
 
-  async cancelOwn(patientId: number, appointmentId: number, actor: AuditActor, now: number): Promise<OwnedAppointmentRow> {
+  async cancelOwn(
+    patientId: number,
+    appointmentId: number,
+    actor: AuditActor,
+    now: number,
+  ): Promise<OwnedAppointmentRow> {
     const appointment = await this.appointments.findOwned(appointmentId, patientId);
     if (!appointment) throw new AppError('not_found', '预约不存在');
     if (appointment.status !== 'booked') throw new AppError('conflict', '该预约已取消或已结束，不能取消');
     const deadline = this.cancelDeadline(appointment.session_date);
     if (now > deadline) {
-      throw new AppError('conflict', `已过取消截止时间（${this.formatClinicTime(deadline)}），如需取消请联系诊所`, { extra: { cancel_deadline: deadline } });
+      throw new AppError('conflict', `已过取消截止时间（${this.formatClinicTime(deadline)}），如需取消请联系诊所`, {
+        extra: { cancel_deadline: deadline },
+      });
     }
     await this.cancel(appointment, { type: 'patient', id: patientId, reason: null }, actor, now);
     return (await this.appointments.findOwned(appointmentId, patientId))!;
   }
 
   /** Staff cancel: no cutoff, a reason is required. Scope is checked here. */
-  async cancelAsStaff(appointmentId: number, scope: PatientScope, staffId: number, reason: string, actor: AuditActor, now: number) {
+  async cancelAsStaff(
+    appointmentId: number,
+    scope: PatientScope,
+    staffId: number,
+    reason: string,
+    actor: AuditActor,
+    now: number,
+  ) {
     const appointment = await this.appointments.findInScope(appointmentId, scope);
     if (!appointment) throw new AppError('not_found', '预约不存在');
     if (appointment.status !== 'booked') throw new AppError('conflict', '该预约已取消或已结束，不能取消');
@@ -111,14 +147,24 @@ export class AppointmentService {
   }
 
   private async cancel(
-    appointment: { id: number; patient_id: number; doctor_id: number; session_date: string; period: SessionPeriod; start_time: number },
+    appointment: {
+      id: number;
+      patient_id: number;
+      doctor_id: number;
+      session_date: string;
+      period: SessionPeriod;
+      start_time: number;
+    },
     by: { type: 'patient' | 'staff'; id: number; reason: string | null },
     actor: AuditActor,
     now: number,
   ): Promise<void> {
     await this.core.db.transaction().execute(async (trx) => {
       // Same lock order as booking (counter, then appointment): no deadlock between them.
-      const counter = await this.schedules.lockCounter({ doctorId: appointment.doctor_id, date: appointment.session_date, period: appointment.period }, trx);
+      const counter = await this.schedules.lockCounter(
+        { doctorId: appointment.doctor_id, date: appointment.session_date, period: appointment.period },
+        trx,
+      );
       const changed = await this.appointments.cancelBooked([appointment.id], by, now, trx);
       if (changed === 0) throw new AppError('conflict', '该预约已取消或已结束，不能取消');
       await this.schedules.releasePlaces(counter.id, 1, trx);
@@ -148,18 +194,37 @@ export class AppointmentService {
     const appointment = await this.appointments.findInScope(appointmentId, scope);
     if (!appointment) throw new AppError('not_found', '预约不存在');
     if (appointment.status !== 'booked') throw new AppError('conflict', '该预约已取消或已结束');
-    if (appointment.session_date > this.calendar.dateAt(now)) throw new AppError('conflict', '未到就诊日期，不能确认到诊');
+    if (appointment.session_date > this.calendar.dateAt(now))
+      throw new AppError('conflict', '未到就诊日期，不能确认到诊');
     await this.core.db.transaction().execute(async (trx) => {
-      if (!(await this.appointments.closeBooked(appointment.id, 'arrived', null, now, trx))) throw new AppError('conflict', '该预约已取消或已结束');
+      if (!(await this.appointments.closeBooked(appointment.id, 'arrived', null, now, trx)))
+        throw new AppError('conflict', '该预约已取消或已结束');
       const visit = await recordArrival(
         trx,
         this.core.audit,
         actor,
-        { patientId: appointment.patient_id, visitTime: now, doctorId: appointment.doctor_id, appointmentId: appointment.id, spendFen: input.spendFen, notes: input.notes ?? null, recordedBy: staffId },
+        {
+          patientId: appointment.patient_id,
+          visitTime: now,
+          doctorId: appointment.doctor_id,
+          appointmentId: appointment.id,
+          spendFen: input.spendFen,
+          notes: input.notes ?? null,
+          recordedBy: staffId,
+        },
         now,
       );
       await this.appointments.linkVisit(appointment.id, visit.id, trx);
-      await this.core.audit.record(actor, { action: 'appointment.arrive', targetType: 'appointment', targetId: appointment.id, details: { patientId: appointment.patient_id, visitId: visit.id } }, trx);
+      await this.core.audit.record(
+        actor,
+        {
+          action: 'appointment.arrive',
+          targetType: 'appointment',
+          targetId: appointment.id,
+          details: { patientId: appointment.patient_id, visitId: visit.id },
+        },
+        trx,
+      );
     });
     return (await this.appointments.findInScope(appointmentId, scope))!;
   }
@@ -171,8 +236,18 @@ export class AppointmentService {
     if (appointment.status !== 'booked') throw new AppError('conflict', '该预约已取消或已结束');
     if (appointment.start_time > now) throw new AppError('conflict', '就诊时段尚未开始，不能标记爽约');
     await this.core.db.transaction().execute(async (trx) => {
-      if (!(await this.appointments.closeBooked(appointment.id, 'missed', null, now, trx))) throw new AppError('conflict', '该预约已取消或已结束');
-      await this.core.audit.record(actor, { action: 'appointment.miss', targetType: 'appointment', targetId: appointment.id, details: { patientId: appointment.patient_id } }, trx);
+      if (!(await this.appointments.closeBooked(appointment.id, 'missed', null, now, trx)))
+        throw new AppError('conflict', '该预约已取消或已结束');
+      await this.core.audit.record(
+        actor,
+        {
+          action: 'appointment.miss',
+          targetType: 'appointment',
+          targetId: appointment.id,
+          details: { patientId: appointment.patient_id },
+        },
+        trx,
+      );
     });
     return (await this.appointments.findInScope(appointmentId, scope))!;
   }

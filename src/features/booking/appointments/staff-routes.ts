@@ -1,16 +1,32 @@
+import { canSeeFullPhone, scopeOf } from '../../../domain/patient-scope.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../../http/schemas.js';
 import type { TypedApp } from '../../../http/typed-app.js';
-import { canSeeFullPhone, scopeOf } from '../../../domain/patient-scope.js';
 import type { ScheduleService } from '../schedules/service.js';
 import type { AppointmentRepository } from './repository.js';
-import { AppointmentIdParams, DayListQuery, DayListResponse, PatientAppointmentsQuery, StaffAppointmentListResponse, StaffAppointmentResponse, StaffArriveBody, StaffBookBody, StaffCancelBody } from './schemas.js';
+import {
+  AppointmentIdParams,
+  DayListQuery,
+  DayListResponse,
+  PatientAppointmentsQuery,
+  StaffAppointmentListResponse,
+  StaffAppointmentResponse,
+  StaffArriveBody,
+  StaffBookBody,
+  StaffCancelBody,
+} from './schemas.js';
 import type { AppointmentService } from './service.js';
 import { toStaffAppointment } from './wire.js';
 
-const SCOPE_NOTE = "Only patients in the caller's scope (consultants with patients:view_own: those they registered); others answer 404 like a missing id.";
+const SCOPE_NOTE =
+  "Only patients in the caller's scope (consultants with patients:view_own: those they registered); others answer 404 like a missing id.";
 
-export function registerStaffAppointmentRoutes(app: TypedApp, service: AppointmentService, schedules: ScheduleService, appointments: AppointmentRepository): void {
+export function registerStaffAppointmentRoutes(
+  app: TypedApp,
+  service: AppointmentService,
+  schedules: ScheduleService,
+  appointments: AppointmentRepository,
+): void {
   const tags = ['staff: appointments'];
   const errors = [400, 401, 403, 404];
 
@@ -29,20 +45,34 @@ export function registerStaffAppointmentRoutes(app: TypedApp, service: Appointme
       const { doctor_id: doctorId, date } = request.query;
       const doctor = await schedules.anyDoctor(doctorId);
       schedules.staffRange(date, date);
-      const [sessions, rows] = await Promise.all([schedules.sessionsOf([doctorId], date, date, nowSeconds()), appointments.listDoctorDayInScope(doctorId, date, scope)]);
+      const [sessions, rows] = await Promise.all([
+        schedules.sessionsOf([doctorId], date, date, nowSeconds()),
+        appointments.listDoctorDayInScope(doctorId, date, scope),
+      ]);
       const showFullPhone = canSeeFullPhone(staff);
       return {
         doctorId: String(doctor.id),
         doctorName: doctor.name,
         date,
-        sessions: sessions.map((s) => ({ period: s.period, capacity: s.capacity, booked: s.booked, remaining: s.remaining })),
+        sessions: sessions.map((s) => ({
+          period: s.period,
+          capacity: s.capacity,
+          booked: s.booked,
+          remaining: s.remaining,
+        })),
         appointments: rows.map((row) => toStaffAppointment(row, { showFullPhone })),
       };
     },
   });
 
   app.get('/appointment', {
-    schema: { tags, summary: "A patient's appointments, latest first", description: SCOPE_NOTE, querystring: PatientAppointmentsQuery, response: withErrors('staff', { 200: StaffAppointmentListResponse }, errors) },
+    schema: {
+      tags,
+      summary: "A patient's appointments, latest first",
+      description: SCOPE_NOTE,
+      querystring: PatientAppointmentsQuery,
+      response: withErrors('staff', { 200: StaffAppointmentListResponse }, errors),
+    },
     config: { access: 'appointments:view' },
     handler: async (request) => {
       const staff = staffOf(request);
@@ -52,7 +82,14 @@ export function registerStaffAppointmentRoutes(app: TypedApp, service: Appointme
   });
 
   app.get('/appointment/:id', {
-    schema: { tags, summary: 'One appointment', description: SCOPE_NOTE, params: AppointmentIdParams, querystring: StaffTokenOnly, response: withErrors('staff', { 200: StaffAppointmentResponse }, errors) },
+    schema: {
+      tags,
+      summary: 'One appointment',
+      description: SCOPE_NOTE,
+      params: AppointmentIdParams,
+      querystring: StaffTokenOnly,
+      response: withErrors('staff', { 200: StaffAppointmentResponse }, errors),
+    },
     config: { access: 'appointments:view' },
     handler: async (request) => {
       const staff = staffOf(request);
@@ -76,7 +113,14 @@ export function registerStaffAppointmentRoutes(app: TypedApp, service: Appointme
       const body = request.body;
       await service.assertPatientInScope(body.patient_id, scope);
       const id = await service.book(
-        { patientId: body.patient_id, doctorId: body.doctor_id, date: body.date, period: body.period, source: 'staff', bookedBy: staff.id },
+        {
+          patientId: body.patient_id,
+          doctorId: body.doctor_id,
+          date: body.date,
+          period: body.period,
+          source: 'staff',
+          bookedBy: staff.id,
+        },
         auditActorOf(request),
         nowSeconds(),
       );
@@ -97,7 +141,14 @@ export function registerStaffAppointmentRoutes(app: TypedApp, service: Appointme
     config: { access: 'appointments:manage' },
     handler: async (request) => {
       const staff = staffOf(request);
-      const row = await service.cancelAsStaff(request.params.id, scopeOf(staff), staff.id, request.body.reason, auditActorOf(request), nowSeconds());
+      const row = await service.cancelAsStaff(
+        request.params.id,
+        scopeOf(staff),
+        staff.id,
+        request.body.reason,
+        auditActorOf(request),
+        nowSeconds(),
+      );
       return { appointment: toStaffAppointment(row, { showFullPhone: canSeeFullPhone(staff) }) };
     },
   });

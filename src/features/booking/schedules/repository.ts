@@ -12,12 +12,21 @@ export class ScheduleRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   findDoctor(doctorId: number, db: Executor = this.db) {
-    return db.selectFrom('doctors').select(['id', 'name', 'department_id', 'is_active']).where('id', '=', doctorId).executeTakeFirst();
+    return db
+      .selectFrom('doctors')
+      .select(['id', 'name', 'department_id', 'is_active'])
+      .where('id', '=', doctorId)
+      .executeTakeFirst();
   }
 
   /** Weekly sessions of the given doctors (all doctors when `doctorIds` is undefined). */
   listWeekly(doctorIds: readonly number[] | undefined, db: Executor = this.db) {
-    let query = db.selectFrom('doctor_weekly_sessions').selectAll().orderBy('doctor_id').orderBy('weekday').orderBy('period');
+    let query = db
+      .selectFrom('doctor_weekly_sessions')
+      .selectAll()
+      .orderBy('doctor_id')
+      .orderBy('weekday')
+      .orderBy('period');
     if (doctorIds !== undefined) {
       if (doctorIds.length === 0) return Promise.resolve([]);
       query = query.where('doctor_id', 'in', doctorIds);
@@ -39,7 +48,9 @@ export class ScheduleRepository {
     return db
       .insertInto('doctor_weekly_sessions')
       .values({ doctor_id: doctorId, weekday, period, capacity, created_at: now, updated_at: now })
-      .onConflict((conflict) => conflict.columns(['doctor_id', 'weekday', 'period']).doUpdateSet({ capacity, updated_at: now }))
+      .onConflict((conflict) =>
+        conflict.columns(['doctor_id', 'weekday', 'period']).doUpdateSet({ capacity, updated_at: now }),
+      )
       .returningAll()
       .executeTakeFirstOrThrow();
   }
@@ -90,7 +101,13 @@ export class ScheduleRepository {
   }
 
   insertException(
-    exception: SessionSlotKey & { kind: SessionExceptionKind; capacity: number | null; reason: string | null; createdBy: number; now: number },
+    exception: SessionSlotKey & {
+      kind: SessionExceptionKind;
+      capacity: number | null;
+      reason: string | null;
+      createdBy: number;
+      now: number;
+    },
     db: Executor,
   ) {
     return db

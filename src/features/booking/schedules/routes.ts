@@ -1,15 +1,34 @@
 import { Type } from 'typebox';
-import { portalOk } from '../../../http/envelopes.js';
-import { auditActorOf, nowSeconds, staffOf } from '../../../http/request-context.js';
-import { type StaffPrincipal } from '../../../domain/principals.js';
-import { portalSuccessSchema, StaffTokenOnly, withErrors } from '../../../http/schemas.js';
-import type { TypedApp } from '../../../http/typed-app.js';
 import { canSeeFullPhone, type PatientScope } from '../../../domain/patient-scope.js';
 import { maskPhone } from '../../../domain/phone.js';
-import { DoctorIdParams, ExceptionBody, ExceptionParams, ExceptionResponse, PortalSessionsData, PortalSessionsQuery, ScheduleResponse, StaffScheduleParams, StaffScheduleQuery, WeeklySessionBody, WeeklySlotParams } from './schemas.js';
+import type { StaffPrincipal } from '../../../domain/principals.js';
+import { portalOk } from '../../../http/envelopes.js';
+import { auditActorOf, nowSeconds, staffOf } from '../../../http/request-context.js';
+import { portalSuccessSchema, StaffTokenOnly, withErrors } from '../../../http/schemas.js';
+import type { TypedApp } from '../../../http/typed-app.js';
+import {
+  DoctorIdParams,
+  ExceptionBody,
+  ExceptionParams,
+  ExceptionResponse,
+  PortalSessionsData,
+  PortalSessionsQuery,
+  ScheduleResponse,
+  StaffScheduleParams,
+  StaffScheduleQuery,
+  WeeklySessionBody,
+  WeeklySlotParams,
+} from './schemas.js';
 import type { ScheduleService } from './service.js';
 
-const exceptionWire = (row: { id: number; session_date: string; period: 'morning' | 'afternoon'; kind: string; capacity: number | null; reason: string | null }) => ({
+const exceptionWire = (row: {
+  id: number;
+  session_date: string;
+  period: 'morning' | 'afternoon';
+  kind: string;
+  capacity: number | null;
+  reason: string | null;
+}) => ({
   id: String(row.id),
   date: row.session_date,
   period: row.period,
@@ -47,7 +66,15 @@ export function registerPortalSessionRoutes(app: TypedApp, service: ScheduleServ
         doctor_id: doctor.id,
         doctor_name: doctor.name,
         ...range,
-        sessions: sessions.map((s) => ({ date: s.date, period: s.period, start_time: s.startTime, capacity: s.capacity, booked: s.booked, remaining: s.remaining, bookable: s.bookable })),
+        sessions: sessions.map((s) => ({
+          date: s.date,
+          period: s.period,
+          start_time: s.startTime,
+          capacity: s.capacity,
+          booked: s.booked,
+          remaining: s.remaining,
+          bookable: s.bookable,
+        })),
       });
     },
   });
@@ -67,14 +94,26 @@ export function registerStaffScheduleRoutes(app: TypedApp, service: ScheduleServ
     config: { access: ['appointments:view', 'appointments:schedules'] },
     handler: async (request) => {
       const doctor = await service.anyDoctor(request.params.id);
-      const { weekly, exceptions, sessions } = await service.schedule(doctor.id, request.query.from, request.query.to, nowSeconds());
+      const { weekly, exceptions, sessions } = await service.schedule(
+        doctor.id,
+        request.query.from,
+        request.query.to,
+        nowSeconds(),
+      );
       return {
         schedule: {
           doctorId: String(doctor.id),
           doctorName: doctor.name,
           weekly: weekly.map((row) => ({ weekday: row.weekday, period: row.period, capacity: row.capacity })),
           exceptions: exceptions.map(exceptionWire),
-          sessions: sessions.map((s) => ({ date: s.date, period: s.period, startTime: String(s.startTime), capacity: s.capacity, booked: s.booked, remaining: s.remaining })),
+          sessions: sessions.map((s) => ({
+            date: s.date,
+            period: s.period,
+            startTime: String(s.startTime),
+            capacity: s.capacity,
+            booked: s.booked,
+            remaining: s.remaining,
+          })),
         },
       };
     },
@@ -84,15 +123,31 @@ export function registerStaffScheduleRoutes(app: TypedApp, service: ScheduleServ
     schema: {
       tags,
       summary: 'Set (create or re-size) one weekly session',
-      description: 'Bookings already made stay valid even when the new capacity is below them (the session then shows no places left).',
+      description:
+        'Bookings already made stay valid even when the new capacity is below them (the session then shows no places left).',
       params: WeeklySlotParams,
       body: WeeklySessionBody,
-      response: withErrors('staff', { 200: Type.Object({ weeklySession: Type.Object({ weekday: Type.Integer(), period: Type.String(), capacity: Type.Integer() }) }) }, [400, 401, 403, 404]),
+      response: withErrors(
+        'staff',
+        {
+          200: Type.Object({
+            weeklySession: Type.Object({ weekday: Type.Integer(), period: Type.String(), capacity: Type.Integer() }),
+          }),
+        },
+        [400, 401, 403, 404],
+      ),
     },
     config: { access: 'appointments:schedules' },
     handler: async (request) => {
       const { id, weekday, period } = request.params;
-      const row = await service.setWeekly(id, weekday, period, request.body.capacity, auditActorOf(request), nowSeconds());
+      const row = await service.setWeekly(
+        id,
+        weekday,
+        period,
+        request.body.capacity,
+        auditActorOf(request),
+        nowSeconds(),
+      );
       return { weeklySession: { weekday: row.weekday, period: row.period, capacity: row.capacity } };
     },
   });
@@ -101,7 +156,8 @@ export function registerStaffScheduleRoutes(app: TypedApp, service: ScheduleServ
     schema: {
       tags,
       summary: 'Stop one weekly session',
-      description: 'Existing bookings stay valid; to call patients off on a date, add a cancelled exception for that session.',
+      description:
+        'Existing bookings stay valid; to call patients off on a date, add a cancelled exception for that session.',
       params: WeeklySlotParams,
       querystring: StaffTokenOnly,
       response: withErrors('staff', { 200: Type.Object({ removed: Type.Boolean() }) }, [400, 401, 403, 404]),
@@ -120,7 +176,7 @@ export function registerStaffScheduleRoutes(app: TypedApp, service: ScheduleServ
       summary: 'Cancel one dated session (停诊) or add / re-size one (加诊) -> 201',
       description:
         'kind=cancelled cancels every live booking of that session in the same transaction and answers the affected patients for ' +
-        'the front desk to call: affectedCount counts them all; affectedPatients lists those in the caller\'s patient scope, phones ' +
+        "the front desk to call: affectedCount counts them all; affectedPatients lists those in the caller's patient scope, phones " +
         'masked without patients:view_full_phone. kind=extra needs capacity. One exception per session (409 when one exists). ' +
         'Dates before today answer 400.',
       params: StaffScheduleParams,
@@ -155,7 +211,8 @@ export function registerStaffScheduleRoutes(app: TypedApp, service: ScheduleServ
     schema: {
       tags,
       summary: 'Remove an exception',
-      description: 'Removing a cancellation re-opens the session (bookings it cancelled stay cancelled); removing an extra session keeps its bookings.',
+      description:
+        'Removing a cancellation re-opens the session (bookings it cancelled stay cancelled); removing an extra session keeps its bookings.',
       params: ExceptionParams,
       querystring: StaffTokenOnly,
       response: withErrors('staff', { 200: Type.Object({ removed: Type.Boolean() }) }, [400, 401, 403, 404]),

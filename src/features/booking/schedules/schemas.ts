@@ -2,8 +2,11 @@ import { Type } from 'typebox';
 import { Nullable, RecordId, StaffTokenField } from '../../../http/schemas.js';
 
 const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
-export const SessionDate = (description: string) => Type.String({ pattern: DATE_PATTERN, description: `${description} (YYYY-MM-DD, clinic calendar)` });
-export const Period = Type.Union([Type.Literal('morning'), Type.Literal('afternoon')], { description: 'morning 上午 (from 08:00), afternoon 下午 (from 13:30)' });
+export const SessionDate = (description: string) =>
+  Type.String({ pattern: DATE_PATTERN, description: `${description} (YYYY-MM-DD, clinic calendar)` });
+export const Period = Type.Union([Type.Literal('morning'), Type.Literal('afternoon')], {
+  description: 'morning 上午 (from 08:00), afternoon 下午 (from 13:30)',
+});
 export const Capacity = Type.Integer({ minimum: 1, maximum: 500, description: 'places in the session' });
 
 /* ---------- portal ---------- */
@@ -43,7 +46,6 @@ export const WeeklySlotParams = Type.Object({
 });
 export const ExceptionParams = Type.Object({ id: RecordId('doctor id'), exceptionId: RecordId('exception id') });
 
-
 export const StaffScheduleQuery = Type.Object({
   token: StaffTokenField,
   from: SessionDate('first date'),
@@ -56,7 +58,9 @@ export const ExceptionBody = Type.Object({
   token: StaffTokenField,
   date: SessionDate('session date, not before today'),
   period: Period,
-  kind: Type.Union([Type.Literal('cancelled'), Type.Literal('extra')], { description: 'cancelled 停诊; extra 加诊 (or re-size that day)' }),
+  kind: Type.Union([Type.Literal('cancelled'), Type.Literal('extra')], {
+    description: 'cancelled 停诊; extra 加诊 (or re-size that day)',
+  }),
   capacity: Type.Optional(Capacity),
   reason: Type.Optional(Type.String({ maxLength: 200, description: 'shown to patients whose bookings are cancelled' })),
 });
@@ -101,5 +105,7 @@ export const AffectedPatientSchema = Type.Object({
 export const ExceptionResponse = Type.Object({
   exception: ExceptionSchema,
   affectedCount: Type.Integer({ description: 'bookings cancelled by a session cancellation' }),
-  affectedPatients: Type.Array(AffectedPatientSchema, { description: 'the cancelled bookings whose patients are in the caller\'s scope' }),
+  affectedPatients: Type.Array(AffectedPatientSchema, {
+    description: "the cancelled bookings whose patients are in the caller's scope",
+  }),
 });

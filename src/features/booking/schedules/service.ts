@@ -1,15 +1,22 @@
 import { isUniqueViolation } from '../../../db/database.js';
 import type { SessionPeriod } from '../../../db/schema.js';
+import type { AuditActor } from '../../../domain/audit.js';
+import {
+  addDays,
+  BOOKING_HORIZON_DAYS,
+  type ClinicCalendar,
+  daysBetween,
+  isCalendarDate,
+} from '../../../domain/clinic-time/clinic-calendar.js';
+import type { PatientScope } from '../../../domain/patient-scope.js';
 import { AppError } from '../../../http/errors.js';
 import type { CoreServices } from '../../../services.js';
 import type { AppointmentRepository } from '../appointments/repository.js';
-import type { AuditActor } from '../../../domain/audit.js';
-import type { PatientScope } from '../../../domain/patient-scope.js';
-import { addDays, BOOKING_HORIZON_DAYS, type ClinicCalendar, daysBetween, isCalendarDate } from '../../../domain/clinic-time/clinic-calendar.js';
 import type { ScheduleRepository } from './repository.js';
 import { datedSessions } from './session-calendar.js';
 
-const invalidDate = (field: string, why: string) => new AppError('invalid_value', `参数不合法: ${field}（${why}）`, { extra: { field } });
+const invalidDate = (field: string, why: string) =>
+  new AppError('invalid_value', `参数不合法: ${field}（${why}）`, { extra: { field } });
 
 /** Staff list at most this many days of sessions in one request. */
 const STAFF_RANGE_DAYS = 92;
@@ -45,7 +52,7 @@ export class ScheduleService {
 
   async activeDoctor(doctorId: number) {
     const doctor = await this.schedules.findDoctor(doctorId);
-    if (!doctor || doctor.is_active !== 1) throw new AppError('not_found', '医生不存在');
+    if (doctor?.is_active !== 1) throw new AppError('not_found', '医生不存在');
     return doctor;
   }
 
@@ -88,14 +95,26 @@ export class ScheduleService {
   }
 
   /** Sets (creates or re-sizes) one weekly session. Existing bookings are kept even above the new capacity. */
-  async setWeekly(doctorId: number, weekday: number, period: SessionPeriod, capacity: number, actor: AuditActor, now: number) {
+  async setWeekly(
+    doctorId: number,
+    weekday: number,
+    period: SessionPeriod,
+    capacity: number,
+    actor: AuditActor,
+    now: number,
+  ) {
     await this.anyDoctor(doctorId);
     return this.core.db.transaction().execute(async (trx) => {
       const before = await this.schedules.findWeekly(doctorId, weekday, period, trx);
       const row = await this.schedules.upsertWeekly(doctorId, weekday, period, capacity, now, trx);
       await this.core.audit.record(
         actor,
-        { action: 'schedule.weekly_set', targetType: 'doctor', targetId: doctorId, details: { weekday, period, capacity: { before: before?.capacity ?? null, after: capacity } } },
+        {
+          action: 'schedule.weekly_set',
+          targetType: 'doctor',
+          targetId: doctorId,
+          details: { weekday, period, capacity: { before: before?.capacity ?? null, after: capacity } },
+        },
         trx,
       );
       return row;
@@ -103,11 +122,27 @@ export class ScheduleService {
   }
 
   /** Stops a weekly session. Bookings already made stay valid; cancel dated sessions to call patients off. */
-  async removeWeekly(doctorId: number, weekday: number, period: SessionPeriod, actor: AuditActor, now: number): Promise<void> {
+  async removeWeekly(
+    doctorId: number,
+    weekday: number,
+    period: SessionPeriod,
+    actor: AuditActor,
+    now: number,
+  ): Promise<void> {
     await this.anyDoctor(doctorId);
     await this.core.db.transaction().execute(async (trx) => {
-      if (!(await this.schedules.deleteWeekly(doctorId, weekday, period, trx))) throw new AppError('not_found', '该出诊时段不存在');
-      await this.core.audit.record(actor, { action: 'schedule.weekly_remove', targetType: 'doctor', targetId: doctorId, details: { weekday, period, at: now } }, trx);
+      if (!(await this.schedules.deleteWeekly(doctorId, weekday, period, trx)))
+        throw new AppError('not_found', '该出诊时段不存在');
+      await this.core.audit.record(
+        actor,
+        {
+          action: 'schedule.weekly_remove',
+          targetType: 'doctor',
+          targetId: doctorId,
+          details: { weekday, period, at: now },
+        },
+        trx,
+      );
     });
   }
 
@@ -119,31 +154,57 @@ export class ScheduleService {
    */
   async addException(
     staff: { id: number; scope: PatientScope | null },
-    input: { doctorId: number; date: string; period: SessionPeriod; kind: 'cancelled' | 'extra'; capacity?: number; reason?: string },
+    input: {
+      doctorId: number;
+      date: string;
+      period: SessionPeriod;
+      kind: 'cancelled' | 'extra';
+      capacity?: number;
+      reason?: string;
+    },
     actor: AuditActor,
     now: number,
   ) {
     await this.anyDoctor(input.doctorId);
     if (!isCalendarDate(input.date)) throw invalidDate('date', '须为真实日期 YYYY-MM-DD');
     if (input.date < this.today(now)) throw invalidDate('date', '不能早于今天');
-    if (input.kind === 'extra' && input.capacity === undefined) throw new AppError('parameter_missing', '缺少参数: capacity（加诊须指定号源数）');
+    if (input.kind === 'extra' && input.capacity === undefined)
+      throw new AppError('parameter_missing', '缺少参数: capacity（加诊须指定号源数）');
     const slot = { doctorId: input.doctorId, date: input.date, period: input.period };
     try {
       return await this.core.db.transaction().execute(async (trx) => {
         const counter = await this.schedules.lockCounter(slot, trx);
-        if (await this.schedules.findException(slot, trx)) throw new AppError('conflict', '该时段已有停诊或加诊设置，请先删除原设置');
+        if (await this.schedules.findException(slot, trx))
+          throw new AppError('conflict', '该时段已有停诊或加诊设置，请先删除原设置');
         const exception = await this.schedules.insertException(
-          { ...slot, kind: input.kind, capacity: input.kind === 'extra' ? (input.capacity ?? null) : null, reason: input.reason ?? null, createdBy: staff.id, now },
+          {
+            ...slot,
+            kind: input.kind,
+            capacity: input.kind === 'extra' ? (input.capacity ?? null) : null,
+            reason: input.reason ?? null,
+            createdBy: staff.id,
+            now,
+          },
           trx,
         );
         let affected: Awaited<ReturnType<AppointmentRepository['listBookedInSlot']>> = [];
         if (input.kind === 'cancelled') {
           affected = await this.appointments.listBookedInSlot(slot, trx);
           const reason = `医生停诊${input.reason ? `：${input.reason}` : ''}`;
-          const cancelled = await this.appointments.cancelBooked(affected.map((row) => row.id), { type: 'staff', id: staff.id, reason }, now, trx);
+          const cancelled = await this.appointments.cancelBooked(
+            affected.map((row) => row.id),
+            { type: 'staff', id: staff.id, reason },
+            now,
+            trx,
+          );
           await this.schedules.releasePlaces(counter.id, cancelled, trx);
           const startTime = this.calendar.sessionStart(slot.date, slot.period);
-          await this.appointments.moveOrderTimeAfterCancel([...new Set(affected.map((row) => row.patient_id))], startTime, now, trx);
+          await this.appointments.moveOrderTimeAfterCancel(
+            [...new Set(affected.map((row) => row.patient_id))],
+            startTime,
+            now,
+            trx,
+          );
           // One event per booking too, so each appointment's history shows who cancelled it and why.
           await this.core.audit.recordMany(
             actor,
@@ -162,12 +223,26 @@ export class ScheduleService {
             action: 'schedule.exception_add',
             targetType: 'doctor',
             targetId: input.doctorId,
-            details: { exceptionId: exception.id, ...slot, kind: input.kind, capacity: exception.capacity, reason: input.reason ?? null, cancelledAppointmentIds: affected.map((row) => row.id) },
+            details: {
+              exceptionId: exception.id,
+              ...slot,
+              kind: input.kind,
+              capacity: exception.capacity,
+              reason: input.reason ?? null,
+              cancelledAppointmentIds: affected.map((row) => row.id),
+            },
           },
           trx,
         );
-        const visible = affected.filter((row) => staff.scope !== null && (staff.scope.kind === 'all' || row.author_id === staff.scope.authorId));
-        const affectedPatients: AffectedPatient[] = visible.map((row) => ({ appointmentId: row.id, patientId: row.patient_id, name: row.patient_name, tel: row.patient_tel }));
+        const visible = affected.filter(
+          (row) => staff.scope !== null && (staff.scope.kind === 'all' || row.author_id === staff.scope.authorId),
+        );
+        const affectedPatients: AffectedPatient[] = visible.map((row) => ({
+          appointmentId: row.id,
+          patientId: row.patient_id,
+          name: row.patient_name,
+          tel: row.patient_tel,
+        }));
         return { exception, affectedCount: affected.length, affectedPatients };
       });
     } catch (error) {
@@ -184,7 +259,12 @@ export class ScheduleService {
       await this.schedules.deleteException(exceptionId, trx);
       await this.core.audit.record(
         actor,
-        { action: 'schedule.exception_remove', targetType: 'doctor', targetId: doctorId, details: { exceptionId, date: exception.session_date, period: exception.period, kind: exception.kind } },
+        {
+          action: 'schedule.exception_remove',
+          targetType: 'doctor',
+          targetId: doctorId,
+          details: { exceptionId, date: exception.session_date, period: exception.period, kind: exception.kind },
+        },
         trx,
       );
     });

@@ -7,7 +7,8 @@ import { AVATAR_URL_PREFIX, type AvatarStorage, storedFileName } from './storage
 /** How many files of purged records one sweep deletes: a sweep rides on an upload and stays short. */
 const SWEEP_BATCH = 50;
 
-const invalidAvatar = (reason: string) => new AppError('invalid_value', `参数不合法: avatar_url（${reason}）`, { extra: { field: 'avatar_url' } });
+const invalidAvatar = (reason: string) =>
+  new AppError('invalid_value', `参数不合法: avatar_url（${reason}）`, { extra: { field: 'avatar_url' } });
 
 /**
  * The rules of a patient's avatar. The server shows and deletes only files it stored, and only
@@ -32,7 +33,8 @@ export class AvatarFiles {
     const keep = requested === null ? null : storedFileName(requested);
     if (requested !== null && requested !== current) {
       if (!requested.startsWith(AVATAR_URL_PREFIX)) throw invalidAvatar('不支持外部图片地址，请上传头像图片');
-      if (keep === null || !(await this.repository.isOwnedBy(keep, patientId, trx))) throw invalidAvatar('只能使用本人上传的头像');
+      if (keep === null || !(await this.repository.isOwnedBy(keep, patientId, trx)))
+        throw invalidAvatar('只能使用本人上传的头像');
     }
     return this.repository.releaseAllBut(patientId, keep, trx);
   }

@@ -13,7 +13,11 @@ export class AvatarFileRepository {
     private readonly dialect: DialectName,
   ) {
     this.servedFile = precompiled(db, (query, fileName: string) =>
-      query.selectFrom('avatar_files').select('file_name').where('file_name', '=', fileName).where('patient_id', 'is not', null),
+      query
+        .selectFrom('avatar_files')
+        .select('file_name')
+        .where('file_name', '=', fileName)
+        .where('patient_id', 'is not', null),
     );
   }
 
@@ -30,11 +34,19 @@ export class AvatarFileRepository {
   }
 
   async record(fileName: string, patientId: number, now: number, db: Executor): Promise<void> {
-    await db.insertInto('avatar_files').values({ file_name: fileName, patient_id: patientId, created_at: now }).execute();
+    await db
+      .insertInto('avatar_files')
+      .values({ file_name: fileName, patient_id: patientId, created_at: now })
+      .execute();
   }
 
   async isOwnedBy(fileName: string, patientId: number, db: Executor): Promise<boolean> {
-    const row = await db.selectFrom('avatar_files').select('file_name').where('file_name', '=', fileName).where('patient_id', '=', patientId).executeTakeFirst();
+    const row = await db
+      .selectFrom('avatar_files')
+      .select('file_name')
+      .where('file_name', '=', fileName)
+      .where('patient_id', '=', patientId)
+      .executeTakeFirst();
     return row !== undefined;
   }
 
@@ -55,7 +67,9 @@ export class AvatarFileRepository {
   async releasePurged(limit: number): Promise<string[]> {
     const rows = await this.db
       .deleteFrom('avatar_files')
-      .where('file_name', 'in', (query) => query.selectFrom('avatar_files').select('file_name').where('patient_id', 'is', null).limit(limit))
+      .where('file_name', 'in', (query) =>
+        query.selectFrom('avatar_files').select('file_name').where('patient_id', 'is', null).limit(limit),
+      )
       .where('patient_id', 'is', null)
       .returning('file_name')
       .execute();
