@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError } from './errors.js';
+import { AppError, invalidField } from './errors.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -10,7 +10,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 function assertNoNul(value: unknown, field: string, depth = 0): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) {
-      throw new AppError('invalid_value', `参数不合法: ${field}（包含不允许的控制字符）`, { extra: { field } });
+      throw invalidField(field, '包含不允许的控制字符');
     }
   } else if (value && typeof value === 'object' && depth < 4) {
     for (const [key, inner] of Object.entries(value)) assertNoNul(inner, field ? `${field}.${key}` : key, depth + 1);

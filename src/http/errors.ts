@@ -187,3 +187,8 @@ export class AppError extends Error {
 }
 
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
+
+/** A field with a wrong value, in the one wording every route uses: 参数不合法: field（reason）, naming the field. */
+export function invalidField(field: string, reason: string): AppError {
+  return new AppError('invalid_value', `参数不合法: ${field}（${reason}）`, { extra: { field } });
+}

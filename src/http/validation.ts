@@ -1,7 +1,7 @@
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
-import { AppError } from './errors.js';
+import { AppError, invalidField } from './errors.js';
 
 /*
  * Three validators. Query strings and path parameters arrive as text and may repeat a
@@ -65,5 +65,5 @@ export function validationToAppError(issues: ValidationIssue[], context: string,
   if (bodyAbsent) return new AppError('parameter_missing', '缺少请求体');
   if (issue.keyword === 'required') return new AppError('parameter_missing', `缺少参数: ${field}`);
   const reason = reasonByKeyword[issue.keyword]?.(issue.params) ?? '取值不合法';
-  return new AppError('invalid_value', `参数不合法: ${field}（${reason}）`, { extra: { field } });
+  return invalidField(field, reason);
 }

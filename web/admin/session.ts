@@ -1,4 +1,5 @@
-import { createStaffClient, staffStateCode } from '../api/client';
+import { createApiClient, staffStateCode } from '../api/client';
+import { readStored, writeStored } from '../api/stored-session';
 
 /**
  * The staff session: the token lives in localStorage so a reload keeps the user signed in.
@@ -17,7 +18,7 @@ const endListeners = new Set<Listener>();
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let refreshing: Promise<boolean> | undefined;
 
-export const staffClient = createStaffClient(() => getToken());
+export const staffClient = createApiClient(() => getToken());
 
 /** 40014 token invalid or revoked, 41001 token missing: no retry can help, sign in again. */
 const SESSION_GONE_CODES = new Set([40014, 41001]);
@@ -82,11 +83,11 @@ staffClient.use({
 });
 
 export function getToken(): string | null {
-  return localStorage.getItem(TOKEN_KEY);
+  return readStored(TOKEN_KEY);
 }
 
 export function getUsername(): string {
-  return localStorage.getItem(USERNAME_KEY) ?? '';
+  return readStored(USERNAME_KEY) ?? '';
 }
 
 /** Seconds since the epoch at which the token expires, from its (unverified) payload. */
@@ -102,8 +103,8 @@ export function tokenExpiry(token: string): number | null {
 }
 
 export function startSession(token: string, username: string): void {
-  localStorage.setItem(TOKEN_KEY, token);
-  localStorage.setItem(USERNAME_KEY, username);
+  writeStored(TOKEN_KEY, token);
+  writeStored(USERNAME_KEY, username);
   scheduleRefresh(token);
 }
 
@@ -150,7 +151,7 @@ export function refreshToken(): Promise<boolean> {
 
 export function endSession(): void {
   if (refreshTimer) clearTimeout(refreshTimer);
-  localStorage.removeItem(TOKEN_KEY);
+  writeStored(TOKEN_KEY, null);
   for (const listener of endListeners) listener();
 }
 

@@ -19,17 +19,14 @@ function bearer(tokenSource: TokenSource): Middleware {
   };
 }
 
-export function createStaffClient(tokenSource: TokenSource) {
+/** One typed client of both families (the paths tell them apart), sending the session's token. */
+export function createApiClient(tokenSource: TokenSource) {
   const client = createClient<paths>({ baseUrl: '' });
   client.use(bearer(tokenSource));
   return client;
 }
 
-export function createPortalClient(tokenSource: TokenSource) {
-  const client = createClient<paths>({ baseUrl: '' });
-  client.use(bearer(tokenSource));
-  return client;
-}
+export type ApiClient = ReturnType<typeof createApiClient>;
 
 /** The message to show for an error body of either family. */
 export function errorMessage(body: unknown, fallback: string): string {

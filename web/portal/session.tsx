@@ -1,7 +1,8 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
-import { createPortalClient, errorMessage } from '../api/client';
+import { type ApiClient, createApiClient, errorMessage } from '../api/client';
+import { readStored, writeStored } from '../api/stored-session';
 
 /**
  * The signed-in patient for the whole portal: the token (kept in localStorage so a reload
@@ -27,7 +28,7 @@ export class PortalError extends Error {
 type Envelope<T> = { msg: string; data?: T };
 type ClientResult<T> = { data?: Envelope<T>; error?: unknown; response: Response };
 
-type PortalClient = ReturnType<typeof createPortalClient>;
+type PortalClient = ApiClient;
 
 interface PortalSession {
   client: PortalClient;
@@ -43,49 +44,32 @@ interface PortalSession {
 
 const SessionContext = createContext<PortalSession | null>(null);
 
-function readStorage(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function writeStorage(key: string, value: string | null): void {
-  try {
-    if (value === null) localStorage.removeItem(key);
-    else localStorage.setItem(key, value);
-  } catch {
-    // private mode without storage: the session lasts for this page only
-  }
-}
-
 export function PortalSessionProvider({ children }: { children: ReactNode }) {
   const { t } = useTranslation('common');
   const navigate = useNavigate();
   const location = useLocation();
-  const [token, setToken] = useState<string | null>(() => readStorage(TOKEN_KEY));
-  const [patientName, setPatientName] = useState<string | null>(() => readStorage(NAME_KEY));
+  const [token, setToken] = useState<string | null>(() => readStored(TOKEN_KEY));
+  const [patientName, setPatientName] = useState<string | null>(() => readStored(NAME_KEY));
   // The client reads the token through a ref so it never has to be rebuilt.
   const tokenRef = useRef(token);
   tokenRef.current = token;
   const locationRef = useRef(location);
   locationRef.current = location;
 
-  const client = useMemo(() => createPortalClient(() => tokenRef.current), []);
+  const client = useMemo(() => createApiClient(() => tokenRef.current), []);
 
   const signOut = useCallback(() => {
     tokenRef.current = null;
-    writeStorage(TOKEN_KEY, null);
-    writeStorage(NAME_KEY, null);
+    writeStored(TOKEN_KEY, null);
+    writeStored(NAME_KEY, null);
     setToken(null);
     setPatientName(null);
   }, []);
 
   const signIn = useCallback((newToken: string, name: string) => {
     tokenRef.current = newToken;
-    writeStorage(TOKEN_KEY, newToken);
-    writeStorage(NAME_KEY, name);
+    writeStored(TOKEN_KEY, newToken);
+    writeStored(NAME_KEY, name);
     setToken(newToken);
     setPatientName(name);
   }, []);

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.js';
+import { AppError, invalidField } from '../../http/errors.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { type AuditQueryRepository, type DenialBucket, denialKey } from './audit-query-repository.js';
@@ -48,7 +48,7 @@ export function registerAuditRoutes(app: TypedApp, repository: AuditQueryReposit
         throw new AppError('parameter_missing', '缺少参数: target_type（按 target_id 查询时必填）');
       }
       if (q.from !== undefined && q.to !== undefined && q.from > q.to) {
-        throw new AppError('invalid_value', '参数不合法: from（不能晚于 to）', { extra: { field: 'from' } });
+        throw invalidField('from', '不能晚于 to');
       }
       const { rows, total } = await repository.list(
         {

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { AuditActor } from '../../domain/audit.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, invalidField } from '../../http/errors.js';
 import type { CoreServices } from '../../services.js';
 import type { CatalogKind, CatalogRepository, CatalogRow, CatalogValues, DiseaseRow } from './catalog-repository.js';
 
@@ -133,9 +133,7 @@ export class CatalogService {
       values.department_id != null &&
       !(await this.repository.exists('department', values.department_id, trx))
     ) {
-      throw new AppError('invalid_value', '参数不合法: department_id（科室不存在）', {
-        extra: { field: 'department_id' },
-      });
+      throw invalidField('department_id', '科室不存在');
     }
   }
 

@@ -3,7 +3,7 @@ import type { AuditActor } from '../../domain/audit.js';
 import { scopeOf } from '../../domain/patient-scope.js';
 import type { StaffPrincipal } from '../../domain/principals.js';
 import type { VisiblePatients } from '../../domain/visible-patients.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, invalidField } from '../../http/errors.js';
 import type { CoreServices } from '../../services.js';
 import type { FollowUpRepository, FollowUpRow } from './repository.js';
 import type { CreateFollowUpBody } from './schemas.js';
@@ -32,9 +32,7 @@ export class FollowUpService {
   ): Promise<FollowUpRow> {
     const scope = scopeOf(staff);
     if (input.contact_time > now + FUTURE_TOLERANCE_SECONDS) {
-      throw new AppError('invalid_value', '参数不合法: contact_time（回访时间不能晚于当前时间）', {
-        extra: { field: 'contact_time' },
-      });
+      throw invalidField('contact_time', '回访时间不能晚于当前时间');
     }
     return this.core.db.transaction().execute(async (trx) => {
       if (!(await this.patients.includes(patientId, scope, trx))) throw new AppError('not_found');

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../http/errors.js';
+import { AppError, invalidField } from '../../http/errors.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
@@ -29,12 +29,9 @@ async function readUpload(request: FastifyRequest): Promise<{ file: Buffer; fiel
 function optionsOf(query: { mode?: string; on_duplicate?: string }, fields: Record<string, string>): ImportOptions {
   const mode = fields.mode ?? query.mode ?? 'dry_run';
   const onDuplicate = fields.on_duplicate ?? query.on_duplicate ?? 'skip';
-  if (!MODES.has(mode))
-    throw new AppError('invalid_value', '参数不合法: mode（应为 dry_run 或 commit）', { extra: { field: 'mode' } });
+  if (!MODES.has(mode)) throw invalidField('mode', '应为 dry_run 或 commit');
   if (!POLICIES.has(onDuplicate)) {
-    throw new AppError('invalid_value', '参数不合法: on_duplicate（应为 skip 或 update）', {
-      extra: { field: 'on_duplicate' },
-    });
+    throw invalidField('on_duplicate', '应为 skip 或 update');
   }
   return { mode: mode as ImportOptions['mode'], onDuplicate: onDuplicate as ImportOptions['onDuplicate'] };
 }

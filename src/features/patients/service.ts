@@ -5,7 +5,7 @@ import type { PatientListFilters } from '../../domain/patient-filters.js';
 import { phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
 import { maskPhone } from '../../domain/phone.js';
 import type { StaffPrincipal } from '../../domain/principals.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, invalidField } from '../../http/errors.js';
 import type { CoreServices } from '../../services.js';
 import type { ReferenceRepository, ReferenceTable } from '../catalogs/index.js';
 import type { PhoneLookups } from './phone-lookups.js';
@@ -48,14 +48,12 @@ export class PatientService {
 
   async create(staff: StaffPrincipal, input: CreatePatientInput, actor: AuditActor, now: number): Promise<PatientRow> {
     if (input.reach_time != null && input.reach_time < input.add_time) {
-      throw new AppError('invalid_value', '参数不合法: reach_time（到诊时间不能早于登记时间）', {
-        extra: { field: 'reach_time' },
-      });
+      throw invalidField('reach_time', '到诊时间不能早于登记时间');
     }
     for (const { field, table } of references) {
       const id = input[field];
       if (id != null && !(await this.referenceRepository.isActive(table, id))) {
-        throw new AppError('invalid_value', `参数不合法: ${field}（不存在或已停用）`, { extra: { field } });
+        throw invalidField(field, '不存在或已停用');
       }
     }
     const scope = scopeOf(staff);

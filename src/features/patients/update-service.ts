@@ -8,7 +8,7 @@ import { scopeOf } from '../../domain/patient-scope.js';
 import type { PermissionKey } from '../../domain/permissions.js';
 import { maskPhone } from '../../domain/phone.js';
 import type { StaffPrincipal } from '../../domain/principals.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, invalidField } from '../../http/errors.js';
 import type { CoreServices } from '../../services.js';
 import type { ReferenceRepository, ReferenceTable } from '../catalogs/index.js';
 import { recordArrival } from '../visits/index.js';
@@ -57,9 +57,6 @@ const references: { field: 'disease_id' | 'media_from_id' | 'doctor_id'; table: 
   { field: 'media_from_id', table: 'channels' },
   { field: 'doctor_id', table: 'doctors' },
 ];
-
-const invalid = (field: string, reason: string) =>
-  new AppError('invalid_value', `参数不合法: ${field}（${reason}）`, { extra: { field } });
 
 /** The fields whose value differs from the record: only those are gated, written and audited. */
 function changedFields(before: PatientRow, input: UpdateInput): UpdateField[] {
@@ -186,13 +183,13 @@ export class PatientUpdateService {
    */
   private arrivalTime(before: PatientRow, input: UpdateInput, changed: UpdateField[], now: number): number | null {
     if (changed.includes('reach_time')) {
-      if (input.reach_time === null) throw invalid('reach_time', '到诊时间不能清空');
+      if (input.reach_time === null) throw invalidField('reach_time', '到诊时间不能清空');
       if (before.visit_count > 0) {
         throw new AppError('conflict', '该客户已有到诊记录，不能修改到诊时间；复诊请使用 POST patient/:id/arrival', {
           extra: { field: 'reach_time' },
         });
       }
-      if (input.state !== undefined && input.state !== 1) throw invalid('state', '登记到诊时状态只能为 1（已到）');
+      if (input.state !== undefined && input.state !== 1) throw invalidField('state', '登记到诊时状态只能为 1（已到）');
       return input.reach_time as number;
     }
     if (changed.includes('state') && input.state === 1 && before.visit_count === 0) return before.reach_time ?? now;
@@ -209,12 +206,12 @@ export class PatientUpdateService {
     const addTime = changed.includes('add_time') ? (input.add_time as number) : before.add_time;
     const reachTime = arrivalTime ?? before.reach_time;
     if (reachTime !== null && reachTime < addTime) {
-      throw invalid(changed.includes('reach_time') ? 'reach_time' : 'add_time', '到诊时间不能早于登记时间');
+      throw invalidField(changed.includes('reach_time') ? 'reach_time' : 'add_time', '到诊时间不能早于登记时间');
     }
     for (const { field, table } of references) {
       const value = input[field];
       if (changed.includes(field) && value != null && !(await this.references.isActive(table, value, trx))) {
-        throw invalid(field, '不存在或已停用');
+        throw invalidField(field, '不存在或已停用');
       }
     }
   }
@@ -223,7 +220,7 @@ export class PatientUpdateService {
   private async syncPortalPhone(patientId: number, tel: string | null, now: number, trx: Transaction<Database>) {
     const account = await this.records.portalAccountOf(patientId, trx);
     if (!account) return;
-    if (tel === null) throw invalid('tel', '该客户已开通患者端账号，手机号不能清空');
+    if (tel === null) throw invalidField('tel', '该客户已开通患者端账号，手机号不能清空');
     const holder = await this.records.portalAccountByPhone(tel, trx);
     if (holder && holder.id !== account.id)
       throw new AppError('conflict', '该手机号已被其他患者端账号使用', { extra: { field: 'tel' } });

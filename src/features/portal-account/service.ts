@@ -4,7 +4,7 @@ import type { PatientUpdate } from '../../db/schema.js';
 import type { AuditActor } from '../../domain/audit.js';
 import { maskPhone } from '../../domain/phone.js';
 import type { PatientPrincipal, PatientProfileRow } from '../../domain/principals.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, invalidField } from '../../http/errors.js';
 import { emptyAsNull } from '../../http/schemas.js';
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
@@ -202,9 +202,7 @@ export class PortalAccountService {
   ) {
     const input = withEmptyAsNull(body);
     if (input.birth_date && !isPlausibleBirthDate(input.birth_date)) {
-      throw new AppError('invalid_value', '参数不合法: birth_date（须为真实日期，且不晚于今天）', {
-        extra: { field: 'birth_date' },
-      });
+      throw invalidField('birth_date', '须为真实日期，且不晚于今天');
     }
     const before = this.profile(principal);
     const changes: PatientUpdate = { name: input.name, tel: input.phone, updated_at: now };

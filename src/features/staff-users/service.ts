@@ -5,7 +5,7 @@ import type { Database, StaffUsersTable } from '../../db/schema.js';
 import type { AuditActor } from '../../domain/audit.js';
 import { ADMINISTRATOR_ROLE_KEY, effectivePermissions } from '../../domain/permissions.js';
 import type { StaffPrincipal } from '../../domain/principals.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, invalidField } from '../../http/errors.js';
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyPassword } from '../../security/passwords.js';
 import type { CoreServices } from '../../services.js';
@@ -199,9 +199,7 @@ export class StaffUserService {
           details: { scope, via: 'password_change' },
         });
       }
-      throw new AppError('invalid_value', '参数不合法: old_password（原密码错误）', {
-        extra: { field: 'old_password' },
-      });
+      throw invalidField('old_password', '原密码错误');
     }
     const passwordHash = await hashPassword(newPassword);
     await this.core.db.transaction().execute(async (trx) => {
@@ -281,5 +279,4 @@ export class StaffUserService {
   }
 }
 
-const roleMissing = () =>
-  new AppError('invalid_value', '参数不合法: role_id（角色不存在）', { extra: { field: 'role_id' } });
+const roleMissing = () => invalidField('role_id', '角色不存在');

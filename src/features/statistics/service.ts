@@ -2,7 +2,7 @@ import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 import { fenToYuan } from '../../domain/money.js';
 import { type PatientScope, scopeOf } from '../../domain/patient-scope.js';
 import type { StaffPrincipal } from '../../domain/principals.js';
-import { AppError } from '../../http/errors.js';
+import { invalidField } from '../../http/errors.js';
 import { partDays, type RollupRepository, rollupAnswers, utcOffsetPeriods, wholeDaysWithin } from '../rollup/index.js';
 import type {
   FunnelBucket,
@@ -84,13 +84,10 @@ export class StatisticsService {
   ) {}
 
   private range(from: number, to: number, bucket: FunnelBucket | null): ReportRange {
-    if (from > to)
-      throw new AppError('invalid_value', '参数不合法: from（开始时间不能晚于结束时间）', { extra: { field: 'from' } });
+    if (from > to) throw invalidField('from', '开始时间不能晚于结束时间');
     const limit = MAX_RANGE_DAYS[bucket ?? 'year'];
     if (to - from > limit * DAY_SECONDS) {
-      throw new AppError('invalid_value', `参数不合法: to（时间跨度不能超过 ${limit} 天，请改用更大的统计粒度）`, {
-        extra: { field: 'to' },
-      });
+      throw invalidField('to', `时间跨度不能超过 ${limit} 天，请改用更大的统计粒度`);
     }
     return { from, to, segments: this.clock.offsetSegments(from, to) };
   }

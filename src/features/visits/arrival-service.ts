@@ -2,7 +2,7 @@ import type { AuditActor } from '../../domain/audit.js';
 import { scopeOf } from '../../domain/patient-scope.js';
 import type { StaffPrincipal } from '../../domain/principals.js';
 import type { VisiblePatients } from '../../domain/visible-patients.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, invalidField } from '../../http/errors.js';
 import type { CoreServices } from '../../services.js';
 import type { ReferenceRepository } from '../catalogs/index.js';
 import { recordArrival } from './record-arrival.js';
@@ -28,9 +28,7 @@ export class ArrivalService {
     return this.core.db.transaction().execute(async (trx) => {
       if (!(await this.patients.includes(patientId, scope, trx))) throw new AppError('not_found');
       if (input.doctorId !== null && !(await this.references.isActive('doctors', input.doctorId, trx))) {
-        throw new AppError('invalid_value', '参数不合法: doctor_id（不存在或已停用）', {
-          extra: { field: 'doctor_id' },
-        });
+        throw invalidField('doctor_id', '不存在或已停用');
       }
       const recorded = await recordArrival(
         trx,

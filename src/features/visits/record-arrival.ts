@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { AuditActor, AuditRepository } from '../../domain/audit.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, invalidField } from '../../http/errors.js';
 import { VisitRepository } from './repository.js';
 
 export interface ArrivalInput {
@@ -31,9 +31,7 @@ export async function recordArrival(
   const patient = await visits.findPatientForArrival(input.patientId, trx);
   if (!patient || patient.deleted_at !== null) throw new AppError('not_found');
   if (input.visitTime < patient.add_time) {
-    throw new AppError('invalid_value', '参数不合法: reach_time（到诊时间不能早于登记时间）', {
-      extra: { field: 'reach_time' },
-    });
+    throw invalidField('reach_time', '到诊时间不能早于登记时间');
   }
   const spendFen = input.spendFen ?? 0;
   const visit = await visits.insertVisit(

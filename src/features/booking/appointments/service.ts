@@ -9,7 +9,7 @@ import {
   weekdayOf,
 } from '../../../domain/clinic-time/clinic-calendar.js';
 import type { PatientScope } from '../../../domain/patient-scope.js';
-import { AppError } from '../../../http/errors.js';
+import { AppError, invalidField } from '../../../http/errors.js';
 import type { CoreServices } from '../../../services.js';
 import { recordArrival } from '../../visits/index.js';
 import type { ScheduleRepository } from '../schedules/repository.js';
@@ -47,8 +47,7 @@ export class AppointmentService {
    * or a second live booking of the patient in that date and period 409.
    */
   async book(request: BookingRequest, actor: AuditActor, now: number): Promise<number> {
-    if (!isCalendarDate(request.date))
-      throw new AppError('invalid_value', '参数不合法: date（须为真实日期 YYYY-MM-DD）', { extra: { field: 'date' } });
+    if (!isCalendarDate(request.date)) throw invalidField('date', '须为真实日期 YYYY-MM-DD');
     const doctor = await this.schedules.findDoctor(request.doctorId);
     if (doctor?.is_active !== 1) throw new AppError('not_found', '医生不存在或已停诊');
     const startTime = this.calendar.sessionStart(request.date, request.period);

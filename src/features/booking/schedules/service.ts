@@ -9,14 +9,11 @@ import {
   isCalendarDate,
 } from '../../../domain/clinic-time/clinic-calendar.js';
 import type { PatientScope } from '../../../domain/patient-scope.js';
-import { AppError } from '../../../http/errors.js';
+import { AppError, invalidField } from '../../../http/errors.js';
 import type { CoreServices } from '../../../services.js';
 import type { AppointmentRepository } from '../appointments/repository.js';
 import type { ScheduleRepository } from './repository.js';
 import { datedSessions } from './session-calendar.js';
-
-const invalidDate = (field: string, why: string) =>
-  new AppError('invalid_value', `参数不合法: ${field}（${why}）`, { extra: { field } });
 
 /** Staff list at most this many days of sessions in one request. */
 const STAFF_RANGE_DAYS = 92;
@@ -68,19 +65,19 @@ export class ScheduleService {
     const last = addDays(today, BOOKING_HORIZON_DAYS);
     const start = from ?? today;
     const end = to ?? last;
-    if (!isCalendarDate(start)) throw invalidDate('from', '须为真实日期 YYYY-MM-DD');
-    if (!isCalendarDate(end)) throw invalidDate('to', '须为真实日期 YYYY-MM-DD');
-    if (start < today) throw invalidDate('from', '不能早于今天');
-    if (end > last) throw invalidDate('to', `最多查询 ${BOOKING_HORIZON_DAYS} 天内（${last} 及以前）`);
-    if (start > end) throw invalidDate('to', '不能早于 from');
+    if (!isCalendarDate(start)) throw invalidField('from', '须为真实日期 YYYY-MM-DD');
+    if (!isCalendarDate(end)) throw invalidField('to', '须为真实日期 YYYY-MM-DD');
+    if (start < today) throw invalidField('from', '不能早于今天');
+    if (end > last) throw invalidField('to', `最多查询 ${BOOKING_HORIZON_DAYS} 天内（${last} 及以前）`);
+    if (start > end) throw invalidField('to', '不能早于 from');
     return { from: start, to: end };
   }
 
   staffRange(from: string, to: string): void {
-    if (!isCalendarDate(from)) throw invalidDate('from', '须为真实日期 YYYY-MM-DD');
-    if (!isCalendarDate(to)) throw invalidDate('to', '须为真实日期 YYYY-MM-DD');
-    if (from > to) throw invalidDate('to', '不能早于 from');
-    if (daysBetween(from, to) > STAFF_RANGE_DAYS) throw invalidDate('to', `一次最多查询 ${STAFF_RANGE_DAYS} 天`);
+    if (!isCalendarDate(from)) throw invalidField('from', '须为真实日期 YYYY-MM-DD');
+    if (!isCalendarDate(to)) throw invalidField('to', '须为真实日期 YYYY-MM-DD');
+    if (from > to) throw invalidField('to', '不能早于 from');
+    if (daysBetween(from, to) > STAFF_RANGE_DAYS) throw invalidField('to', `一次最多查询 ${STAFF_RANGE_DAYS} 天`);
   }
 
   async schedule(doctorId: number, from: string, to: string, now: number) {
@@ -166,8 +163,8 @@ export class ScheduleService {
     now: number,
   ) {
     await this.anyDoctor(input.doctorId);
-    if (!isCalendarDate(input.date)) throw invalidDate('date', '须为真实日期 YYYY-MM-DD');
-    if (input.date < this.today(now)) throw invalidDate('date', '不能早于今天');
+    if (!isCalendarDate(input.date)) throw invalidField('date', '须为真实日期 YYYY-MM-DD');
+    if (input.date < this.today(now)) throw invalidField('date', '不能早于今天');
     if (input.kind === 'extra' && input.capacity === undefined)
       throw new AppError('parameter_missing', '缺少参数: capacity（加诊须指定号源数）');
     const slot = { doctorId: input.doctorId, date: input.date, period: input.period };

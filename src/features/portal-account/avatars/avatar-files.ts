@@ -1,14 +1,13 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.js';
-import { AppError } from '../../../http/errors.js';
+import { invalidField } from '../../../http/errors.js';
 import type { AvatarFileRepository } from './repository.js';
 import { AVATAR_URL_PREFIX, type AvatarStorage, storedFileName } from './storage.js';
 
 /** How many files of purged records one sweep deletes: a sweep rides on an upload and stays short. */
 const SWEEP_BATCH = 50;
 
-const invalidAvatar = (reason: string) =>
-  new AppError('invalid_value', `参数不合法: avatar_url（${reason}）`, { extra: { field: 'avatar_url' } });
+const invalidAvatar = (reason: string) => invalidField('avatar_url', reason);
 
 /**
  * The rules of a patient's avatar. The server shows and deletes only files it stored, and only
