@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ConfigError, integer, type VariableSpec } from './config-parsing.js';
+import { loadMessagesConfig, type MessagesConfig, messagesVariables } from './messages-config.js';
+
+export { ConfigError };
 
 /**
  * Configuration comes only from environment variables (optionally a `.env` file).
@@ -30,30 +34,8 @@ export interface AppConfig {
   bookingCancelCutoff: { daysBefore: number; minuteOfDay: number };
   /** Whole phone numbers one staff account without patients:view_full_phone may look up per clinic day. */
   phoneLookupDailyLimit: number;
-}
-
-interface VariableSpec<T> {
-  description: string;
-  sensitive: boolean;
-  parse(raw: string | undefined): T;
-}
-
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
-function integer(name: string, fallback: number, min: number, max: number): VariableSpec<number>['parse'] {
-  return (raw) => {
-    if (raw === undefined || raw === '') return fallback;
-    if (!/^\d+$/.test(raw.trim()))
-      throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
-    const value = Number(raw.trim());
-    if (value < min || value > max) throw new ConfigError(name, `must be from ${min} to ${max} (got ${value})`);
-    return value;
-  };
+  /** Messages to patients and verification codes (src/messages-config.ts). */
+  messages: MessagesConfig;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -204,6 +186,7 @@ export const configVariables = {
     sensitive: false,
     parse: integer('PHONE_LOOKUP_DAILY_LIMIT', 100, 0, 1_000_000),
   },
+  ...messagesVariables,
 } satisfies Record<string, VariableSpec<unknown>>;
 
 type Environment = Record<string, string | undefined>;
@@ -238,5 +221,6 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     clinicTimezone: v.CLINIC_TIMEZONE.parse(env.CLINIC_TIMEZONE),
     bookingCancelCutoff: v.BOOKING_CANCEL_CUTOFF.parse(env.BOOKING_CANCEL_CUTOFF),
     phoneLookupDailyLimit: v.PHONE_LOOKUP_DAILY_LIMIT.parse(env.PHONE_LOOKUP_DAILY_LIMIT),
+    messages: loadMessagesConfig(env),
   };
 }
