@@ -30,6 +30,12 @@ export interface Database {
   session_counters: SessionCountersTable;
   appointments: AppointmentsTable;
   avatar_files: AvatarFilesTable;
+  notification_outbox: NotificationOutboxTable;
+  notification_templates: NotificationTemplatesTable;
+  notification_settings: NotificationSettingsTable;
+  notification_reminders: NotificationRemindersTable;
+  verification_codes: VerificationCodesTable;
+  verification_limits: VerificationLimitsTable;
 }
 
 export interface RolesTable {
@@ -177,6 +183,8 @@ export interface PatientAccountsTable {
   password_hash: string;
   created_at: number;
   updated_at: number;
+  /** When the account last proved its phone with a code or at the desk (0017); null = never. */
+  phone_verified_at: number | null;
 }
 
 export type AuditActorType = 'staff' | 'patient' | 'anonymous' | 'system';
@@ -309,6 +317,100 @@ export interface AvatarFilesTable {
   /** null once the record is purged: the file is no longer served and awaits deletion. */
   patient_id: number | null;
   created_at: number;
+}
+
+export type NotificationChannel = 'sms' | 'email' | 'wechat';
+export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
+export type NotificationLanguage = 'zh-CN' | 'en';
+
+/** One message to one address on one channel (0016). Times are Unix milliseconds. */
+export interface NotificationOutboxTable {
+  id: Generated<number>;
+  /** Stable per row, sent to providers that take one (Alibaba OutId, SMTP Message-ID, Tencent SessionContext). */
+  idempotency_key: string;
+  event: string;
+  channel: NotificationChannel;
+  /** The transport that handled the last attempt: log, aliyun, tencent, smtp, wechat. */
+  transport: string | null;
+  patient_id: number | null;
+  appointment_id: number | null;
+  /** Phone, email address or WeChat openid. */
+  recipient: string;
+  language: NotificationLanguage;
+  subject: string | null;
+  body: string;
+  /** JSON object of the placeholders' values. */
+  params: string;
+  provider_template: string | null;
+  sign_name: string | null;
+  status: NotificationStatus;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  claim_token: string | null;
+  last_error: string | null;
+  provider_message_id: string | null;
+  provider_answer: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+export interface NotificationTemplatesTable {
+  id: Generated<number>;
+  event: string;
+  language: NotificationLanguage;
+  channel: NotificationChannel;
+  subject: string | null;
+  body: string;
+  /** SMS: Alibaba TemplateCode / Tencent TemplateId; WeChat: template_id. */
+  provider_template: string | null;
+  sign_name: string | null;
+  updated_at: number;
+  updated_by: number | null;
+}
+
+/** Per portal account; a patient without one gets the defaults (SMS to the record's tel, zh-CN). */
+export interface NotificationSettingsTable {
+  account_id: number;
+  reminders: Generated<number>;
+  language: Generated<NotificationLanguage>;
+  sms: Generated<number>;
+  email_enabled: Generated<number>;
+  email: string | null;
+  wechat: Generated<number>;
+  wechat_openid: string | null;
+  wechat_linked_at: number | null;
+  updated_at: number;
+}
+
+/** A reminder enqueued for an appointment: (appointment, kind) once. */
+export interface NotificationRemindersTable {
+  appointment_id: number;
+  kind: 'day_before' | 'hours_before';
+  created_at: number;
+}
+
+export type VerificationPurpose = 'register' | 'claim' | 'reset' | 'change_phone';
+
+export interface VerificationCodesTable {
+  id: Generated<number>;
+  phone: string;
+  purpose: VerificationPurpose;
+  account_id: number | null;
+  code_hash: string;
+  attempts: Generated<number>;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+/** Code requests per phone and per client address in one clinic day (0017). */
+export interface VerificationLimitsTable {
+  key: string;
+  day: string;
+  requests: number;
+  last_request_at: number;
 }
 
 export type PatientRow = Selectable<PatientsTable>;

@@ -34,6 +34,7 @@ export const permissionTree = [
       { key: 'patients:export', description: '导出客户' },
       { key: 'patients:import', description: '导入客户' },
       { key: 'patients:recycle_bin', description: '回收站（恢复、彻底删除）' },
+      { key: 'patients:portal_account', description: '患者端账号：到店核验后关联、重置密码、解锁' },
     ],
   },
   {
@@ -64,6 +65,14 @@ export const permissionTree = [
     ],
   },
   { key: 'logs', description: '操作日志', actions: [{ key: 'logs:view', description: '查看操作日志' }] },
+  {
+    key: 'notifications',
+    description: '消息通知',
+    actions: [
+      { key: 'notifications:view', description: '查看消息发送记录' },
+      { key: 'notifications:manage', description: '编辑消息模板、重发失败消息' },
+    ],
+  },
 ] as const satisfies readonly PermissionModule[];
 
 type ModuleKey = (typeof permissionTree)[number]['key'];

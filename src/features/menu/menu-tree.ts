@@ -75,6 +75,16 @@ export const menuTree: MenuBranch[] = [
     ],
   },
   { title: '操作日志', name: '20', url: 'logs', permission: 'logs:view', child: [] },
+  {
+    title: '消息通知',
+    name: '21',
+    url: 'notifications',
+    permission: 'notifications',
+    child: [
+      { id: '22', title: '发送记录', name: '21-1', url: 'notification-log', permission: 'notifications:view' },
+      { id: '23', title: '消息模板', name: '21-2', url: 'notification-templates', permission: 'notifications:manage' },
+    ],
+  },
 ];
 
 export type MenuEntry = Omit<MenuBranch, 'permission' | 'child'> & { child: Omit<MenuLeaf, 'permission'>[] };
