@@ -4,6 +4,7 @@ import type { AppConfig } from '../config.js';
 import type { Database, SessionPeriod } from '../db/schema.js';
 import { type AuditActor, AuditRepository } from '../domain/audit.js';
 import { addDays, ClinicCalendar, weekdayOf } from '../domain/clinic-time/clinic-calendar.js';
+import { noPatientNotices } from '../domain/patient-notices.js';
 import { AppointmentRepository, AppointmentService, ScheduleRepository } from '../features/booking/index.js';
 import { insertStaffUser } from '../features/staff-users/index.js';
 import { recordArrival } from '../features/visits/index.js';
@@ -215,7 +216,8 @@ async function bookAppointments(
   );
   const calendar = new ClinicCalendar(config.clinicTimezone);
   const schedules = new ScheduleRepository(db);
-  const service = new AppointmentService(core, new AppointmentRepository(db), schedules, calendar);
+  // Demo bookings tell no one: a configured SMS provider must not text the demo's made-up numbers.
+  const service = new AppointmentService(core, new AppointmentRepository(db), schedules, calendar, noPatientNotices);
   const weekly = await db.selectFrom('doctor_weekly_sessions').select(['doctor_id', 'weekday', 'period']).execute();
   let booked = 0;
   for (const patient of open.slice(0, 12)) {

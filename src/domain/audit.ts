@@ -31,6 +31,15 @@ export type AuditAction =
   | 'portal.profile_update'
   | 'portal.password_change'
   | 'portal.avatar_upload'
+  | 'portal.verification_code'
+  | 'portal.verification_failed'
+  | 'portal.claim'
+  | 'portal.password_reset'
+  | 'portal.account_link'
+  | 'portal.unlock'
+  | 'portal.notification_settings'
+  | 'portal.wechat_link'
+  | 'portal.wechat_unlink'
   | 'appointment.book'
   | 'appointment.cancel'
   | 'appointment.arrive'
@@ -51,6 +60,9 @@ export type AuditAction =
   | 'catalog.create'
   | 'catalog.update'
   | 'catalog.delete'
+  | 'notification.log_read'
+  | 'notification.retry'
+  | 'notification.template_update'
   | 'access.denied';
 
 /** Who acted, from where: taken from the request. */

@@ -184,6 +184,40 @@ export class AppointmentRepository {
     }));
   }
 
+  /** The patient's appointments not tied to a visit (a visit stays with the record it was recorded on). */
+  movableOf(patientId: number, db: Executor) {
+    return db
+      .selectFrom('appointments')
+      .select(['id', 'doctor_id', 'session_date', 'period', 'status'])
+      .where('patient_id', '=', patientId)
+      .where('visit_id', 'is', null)
+      .orderBy('id')
+      .execute();
+  }
+
+  async reassign(ids: readonly number[], patientId: number, now: number, db: Executor): Promise<void> {
+    if (ids.length === 0) return;
+    await db
+      .updateTable('appointments')
+      .set({ patient_id: patientId, updated_at: now })
+      .where('id', 'in', ids)
+      .execute();
+  }
+
+  /** The pool record's expected visit follows its earliest live booking from now on, when it has one. */
+  async refreshPoolRecord(patientId: number, now: number, db: Executor): Promise<void> {
+    const next = await db
+      .selectFrom('appointments')
+      .select(['start_time', 'doctor_id'])
+      .where('patient_id', '=', patientId)
+      .where('status', '=', 'booked')
+      .where('start_time', '>=', now)
+      .orderBy('start_time')
+      .limit(1)
+      .executeTakeFirst();
+    if (next) await this.fillPoolRecord(patientId, next.start_time, next.doctor_id, now, db);
+  }
+
   async deleteAllOf(patientId: number, db: Executor): Promise<number> {
     const result = await db.deleteFrom('appointments').where('patient_id', '=', patientId).executeTakeFirst();
     return Number(result.numDeletedRows);

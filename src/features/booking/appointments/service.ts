@@ -8,6 +8,7 @@ import {
   isCalendarDate,
   weekdayOf,
 } from '../../../domain/clinic-time/clinic-calendar.js';
+import type { PatientNotices } from '../../../domain/patient-notices.js';
 import type { PatientScope } from '../../../domain/patient-scope.js';
 import { AppError, invalidField } from '../../../http/errors.js';
 import type { CoreServices } from '../../../services.js';
@@ -39,6 +40,8 @@ export class AppointmentService {
     private readonly appointments: AppointmentRepository,
     private readonly schedules: ScheduleRepository,
     readonly calendar: ClinicCalendar,
+    /** The outbox: each booking and cancellation tells the patient, in its own transaction. */
+    private readonly notices: PatientNotices,
   ) {}
 
   /**
@@ -79,6 +82,9 @@ export class AppointmentService {
           { ...slot, patientId: request.patientId, startTime, source: request.source, bookedBy: request.bookedBy, now },
           trx,
         );
+        await this.notices.enqueue(trx, [
+          { event: 'booking_confirmed', patientId: request.patientId, appointmentId: id, ...slot, startTime },
+        ]);
         await this.appointments.fillPoolRecord(request.patientId, startTime, request.doctorId, now, trx);
         await this.core.audit.record(
           actor,
@@ -166,6 +172,18 @@ export class AppointmentService {
       );
       const changed = await this.appointments.cancelBooked([appointment.id], by, now, trx);
       if (changed === 0) throw new AppError('conflict', '该预约已取消或已结束，不能取消');
+      await this.notices.enqueue(trx, [
+        {
+          event: 'booking_cancelled',
+          patientId: appointment.patient_id,
+          appointmentId: appointment.id,
+          doctorId: appointment.doctor_id,
+          date: appointment.session_date,
+          period: appointment.period,
+          startTime: appointment.start_time,
+          reason: by.reason,
+        },
+      ]);
       await this.schedules.releasePlaces(counter.id, 1, trx);
       await this.appointments.moveOrderTimeAfterCancel([appointment.patient_id], appointment.start_time, now, trx);
       await this.core.audit.record(

@@ -8,6 +8,7 @@ import {
   daysBetween,
   isCalendarDate,
 } from '../../../domain/clinic-time/clinic-calendar.js';
+import type { PatientNotices } from '../../../domain/patient-notices.js';
 import type { PatientScope } from '../../../domain/patient-scope.js';
 import { AppError, invalidField } from '../../../http/errors.js';
 import type { CoreServices } from '../../../services.js';
@@ -31,6 +32,8 @@ export class ScheduleService {
     private readonly schedules: ScheduleRepository,
     private readonly appointments: AppointmentRepository,
     readonly calendar: ClinicCalendar,
+    /** The outbox: a stopped session (停诊) tells each patient whose booking it cancels. */
+    private readonly notices: PatientNotices,
   ) {}
 
   today(now: number): string {
@@ -196,6 +199,20 @@ export class ScheduleService {
           );
           await this.schedules.releasePlaces(counter.id, cancelled, trx);
           const startTime = this.calendar.sessionStart(slot.date, slot.period);
+          // Patients in the recycle bin are not written to.
+          await this.notices.enqueue(
+            trx,
+            affected
+              .filter((row) => row.deleted_at === null)
+              .map((row) => ({
+                event: 'session_stopped' as const,
+                patientId: row.patient_id,
+                appointmentId: row.id,
+                ...slot,
+                startTime,
+                reason: input.reason ?? null,
+              })),
+          );
           await this.appointments.moveOrderTimeAfterCancel(
             [...new Set(affected.map((row) => row.patient_id))],
             startTime,

@@ -1,0 +1,204 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { DialectName } from '../../db/database.js';
+import type {
+  Database,
+  Executor,
+  NotificationChannel,
+  NotificationOutboxTable,
+  NotificationStatus,
+} from '../../db/schema.js';
+import type { PatientScope } from '../../domain/patient-scope.js';
+
+export type OutboxRow = Selectable<NotificationOutboxTable>;
+export type NewOutboxRow = Insertable<NotificationOutboxTable>;
+
+/** How one attempt ended, as the worker records it. */
+export interface AttemptOutcome {
+  transport: string;
+  answer: string | null;
+  /** Security messages: body and params with the code blanked, once it no longer needs sending. */
+  redacted?: { body: string; params: string };
+}
+
+export interface DeliveryLogFilters {
+  patientId?: number;
+  event?: string;
+  channel?: NotificationChannel;
+  status?: NotificationStatus;
+  fromMs?: number;
+  toMs?: number;
+}
+
+const ANSWER_MAX = 2000;
+const clip = (text: string | null) => (text === null ? null : text.slice(0, ANSWER_MAX));
+
+/** The outbox table: written by the outbox in business transactions, claimed and settled by the worker. */
+export class OutboxRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  async insert(rows: readonly NewOutboxRow[], db: Executor): Promise<void> {
+    if (rows.length === 0) return;
+    await db.insertInto('notification_outbox').values(rows).execute();
+  }
+
+  /**
+   * Takes up to `limit` due rows for this worker in one statement: pending ones whose time has
+   * come, and ones left 'sending' by a worker whose lease ran out (it crashed or hung). Each
+   * attempt is counted here, before the send, so a message that kills its worker still runs out
+   * of attempts. On PostgreSQL the rows are locked and others' locked rows skipped, so workers
+   * on several instances never take the same row; SQLite has one writer.
+   */
+  claim(now: number, leaseUntil: number, token: string, limit: number): Promise<OutboxRow[]> {
+    const due = this.db
+      .selectFrom('notification_outbox')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
+          eb.and([eb('status', '=', 'sending'), eb('claimed_until', '<', now)]),
+        ]),
+      )
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit)
+      .$if(this.dialect === 'postgres', (query) => query.forUpdate().skipLocked());
+    return this.db
+      .updateTable('notification_outbox')
+      .set((eb) => ({
+        status: 'sending',
+        attempts: eb('attempts', '+', 1),
+        claimed_until: leaseUntil,
+        claim_token: token,
+        updated_at: now,
+      }))
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+  }
+
+  /** Settles a claimed row; false when the claim was lost (its lease ran out and another worker took it). */
+  private async settle(
+    id: number,
+    token: string,
+    changes: Partial<Insertable<NotificationOutboxTable>>,
+    outcome: AttemptOutcome,
+    now: number,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('notification_outbox')
+      .set({
+        ...changes,
+        transport: outcome.transport,
+        provider_answer: clip(outcome.answer),
+        claimed_until: null,
+        claim_token: null,
+        updated_at: now,
+        ...(outcome.redacted ?? {}),
+      })
+      .where('id', '=', id)
+      .where('claim_token', '=', token)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  markSent(id: number, token: string, providerMessageId: string | null, outcome: AttemptOutcome, now: number) {
+    return this.settle(
+      id,
+      token,
+      { status: 'sent', sent_at: now, provider_message_id: providerMessageId, last_error: null },
+      outcome,
+      now,
+    );
+  }
+
+  markRetry(id: number, token: string, error: string, nextAttemptAt: number, outcome: AttemptOutcome, now: number) {
+    return this.settle(
+      id,
+      token,
+      { status: 'pending', next_attempt_at: nextAttemptAt, last_error: clip(error) },
+      outcome,
+      now,
+    );
+  }
+
+  markFailed(id: number, token: string, error: string, outcome: AttemptOutcome, now: number) {
+    return this.settle(id, token, { status: 'failed', last_error: clip(error) }, outcome, now);
+  }
+
+  /** A failed message goes back to the queue with a fresh set of attempts. */
+  async retry(id: number, now: number, db: Executor = this.db): Promise<boolean> {
+    const result = await db
+      .updateTable('notification_outbox')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'failed')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Reminders not yet sent for appointments that were just cancelled: they would now be wrong. */
+  async cancelPendingReminders(appointmentIds: readonly number[], now: number, db: Executor): Promise<void> {
+    if (appointmentIds.length === 0) return;
+    await db
+      .updateTable('notification_outbox')
+      .set({ status: 'cancelled', last_error: 'appointment cancelled before the reminder was sent', updated_at: now })
+      .where('appointment_id', 'in', appointmentIds)
+      .where('event', '=', 'appointment_reminder')
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
+  private scoped(scope: PatientScope, filters: DeliveryLogFilters) {
+    return this.db
+      .selectFrom('notification_outbox as m')
+      .leftJoin('patients as p', 'p.id', 'm.patient_id')
+      .$if(scope.kind === 'own', (query) => query.where('p.author_id', '=', scope.kind === 'own' ? scope.authorId : -1))
+      .$if(filters.patientId !== undefined, (query) => query.where('m.patient_id', '=', filters.patientId!))
+      .$if(filters.event !== undefined, (query) => query.where('m.event', '=', filters.event!))
+      .$if(filters.channel !== undefined, (query) => query.where('m.channel', '=', filters.channel!))
+      .$if(filters.status !== undefined, (query) => query.where('m.status', '=', filters.status!))
+      .$if(filters.fromMs !== undefined, (query) => query.where('m.created_at', '>=', filters.fromMs!))
+      .$if(filters.toMs !== undefined, (query) => query.where('m.created_at', '<=', filters.toMs!));
+  }
+
+  /** The delivery log, newest first, within the caller's view of the pool. */
+  async list(scope: PatientScope, filters: DeliveryLogFilters, paging: { page: number; pageSize: number }) {
+    const rows = await this.scoped(scope, filters)
+      .selectAll('m')
+      .select(['p.name as patient_name'])
+      .orderBy('m.id', 'desc')
+      .limit(paging.pageSize)
+      .offset((paging.page - 1) * paging.pageSize)
+      .execute();
+    const counted = await this.scoped(scope, filters)
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow();
+    return { rows, total: Number(counted.total) };
+  }
+
+  findInScope(id: number, scope: PatientScope, db: Executor = this.db) {
+    return db
+      .selectFrom('notification_outbox as m')
+      .leftJoin('patients as p', 'p.id', 'm.patient_id')
+      .selectAll('m')
+      .select(['p.name as patient_name'])
+      .where('m.id', '=', id)
+      .$if(scope.kind === 'own', (query) => query.where('p.author_id', '=', scope.kind === 'own' ? scope.authorId : -1))
+      .executeTakeFirst();
+  }
+
+  async statusCounts(): Promise<Record<NotificationStatus, number>> {
+    const rows = await this.db
+      .selectFrom('notification_outbox')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('status')
+      .execute();
+    const counts: Record<NotificationStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
+    for (const row of rows) counts[row.status] = Number(row.count);
+    return counts;
+  }
+}
