@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
@@ -17,6 +18,22 @@ import {
 import { CatalogRepository, CatalogService, ReferenceRepository } from './features/catalogs/index.js';
 import { DashboardRepository } from './features/dashboard/index.js';
 import { FollowUpRepository, FollowUpService } from './features/follow-ups/index.js';
+import {
+  buildTransports,
+  buildWeChatApi,
+  DeliveryLog,
+  DeliveryWorker,
+  deliveryJob,
+  NotificationOutbox,
+  NotificationSettingsService,
+  type NotificationStaffServices,
+  OutboxRepository,
+  RecipientsRepository,
+  ReminderRepository,
+  ReminderScheduler,
+  TemplateRepository,
+  TemplateService,
+} from './features/notifications/index.js';
 import {
   ExportRepository,
   ImportRepository,
@@ -39,9 +56,14 @@ import {
   AvatarFileRepository,
   AvatarFiles,
   AvatarStorage,
+  DeskAccountService,
+  type IdentityDependencies,
+  IdentityService,
   PatientGuard,
   PortalAccountRepository,
   PortalAccountService,
+  VerificationCodes,
+  VerificationRepository,
 } from './features/portal-account/index.js';
 import { PortalCatalogRepository } from './features/portal-catalog/index.js';
 import { RoleRepository, RoleService } from './features/roles/index.js';
@@ -50,13 +72,14 @@ import { StaffAuthRepository, StaffAuthService, StaffGuard } from './features/st
 import { StaffUserRepository, StaffUserService } from './features/staff-users/index.js';
 import { StatisticsRepository, StatisticsService } from './features/statistics/index.js';
 import { ArrivalService, VisitRepository } from './features/visits/index.js';
-import { BackgroundJobs, periodicJob } from './jobs.js';
+import { type BackgroundJob, BackgroundJobs, periodicJob } from './jobs.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import { SessionRepository } from './security/session-repository.js';
 import { TokenService } from './security/tokens.js';
 import type { CoreServices } from './services.js';
 
 const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 
 /** The services every feature may use (the CLI's commands build them too, without the rest of the app). */
 export function createCoreServices(
@@ -93,21 +116,33 @@ export interface StaffComposition {
   auditLog: AuditQueryRepository;
   catalogs: CatalogService;
   booking: BookingServices;
+  notifications: NotificationStaffServices;
+  deskAccounts: DeskAccountService;
 }
 
 /** What the portal's routes are given (src/portal-api.ts mounts them). */
 export interface PortalComposition {
   guard: PatientGuard;
   accounts: PortalAccountService;
+  identity: IdentityDependencies;
+  notificationSettings: NotificationSettingsService;
   avatars: AvatarDependencies;
   catalog: PortalCatalogRepository;
   booking: BookingServices;
+}
+
+/** The message machinery, for tools and tests that run a delivery pass or a reminder scan themselves. */
+export interface NotificationMachinery {
+  outbox: NotificationOutbox;
+  worker: DeliveryWorker;
+  reminders: ReminderScheduler;
 }
 
 export interface Composition {
   core: CoreServices;
   staff: StaffComposition;
   portal: PortalComposition;
+  notifications: NotificationMachinery;
   jobs: BackgroundJobs;
 }
 
@@ -129,6 +164,29 @@ export function compose(
   const clock = new ClinicClock(config.clinicTimezone);
   const calendar = new ClinicCalendar(config.clinicTimezone);
 
+  // Keys for HMACs (verification codes, the WeChat link's state), each derived from the one secret for its use.
+  const derivedKey = (use: string) => createHmac('sha256', jwtSecret).update(`carepool:${use}`).digest();
+
+  const messages = config.messages;
+  const outboxRepository = new OutboxRepository(db, dialect);
+  const recipients = new RecipientsRepository(db);
+  // Written by business transactions; only the delivery worker talks to providers.
+  const outbox = new NotificationOutbox(outboxRepository, recipients, calendar);
+  const wechatApi = buildWeChatApi(messages);
+  const transports = buildTransports(messages, wechatApi);
+  const deliveryOptions = {
+    batchSize: messages.batchSize,
+    sendTimeoutMs: messages.sendTimeoutMs,
+    maxAttempts: messages.maxAttempts,
+    retryBaseMs: messages.retryBaseMs,
+    pollIntervalMs: messages.pollIntervalMs,
+  };
+  const deliveryWorker = new DeliveryWorker(outboxRepository, transports, deliveryOptions, log);
+  const reminders = new ReminderScheduler(db, new ReminderRepository(db), outbox, calendar, {
+    dayBeforeMinute: messages.reminderDayBeforeMinute,
+    hoursBefore: messages.reminderHoursBefore,
+  });
+
   const references = new ReferenceRepository(db);
   const visiblePatients = new VisiblePatients(db);
   const rollup = new RollupRepository(db);
@@ -137,8 +195,8 @@ export function compose(
   const scheduleRepository = new ScheduleRepository(db);
   const appointmentRepository = new AppointmentRepository(db);
   const booking: BookingServices = {
-    schedules: new ScheduleService(core, scheduleRepository, appointmentRepository, calendar),
-    appointments: new AppointmentService(core, appointmentRepository, scheduleRepository, calendar),
+    schedules: new ScheduleService(core, scheduleRepository, appointmentRepository, calendar, outbox),
+    appointments: new AppointmentService(core, appointmentRepository, scheduleRepository, calendar, outbox),
     appointmentRepository,
   };
 
@@ -163,6 +221,25 @@ export function compose(
     updates: new PatientUpdateService(core, patientRecords, references, phoneLookups),
   };
 
+  const portalAccounts = new PortalAccountRepository(db);
+  const verificationCodes = new VerificationCodes(
+    core,
+    new VerificationRepository(db),
+    outbox,
+    clock,
+    derivedKey('verification-codes'),
+    { perPhone: messages.verificationDailyPerPhone, perIp: messages.verificationDailyPerIp },
+  );
+  const identity = new IdentityService(
+    core,
+    portalAccounts,
+    patientRepository,
+    references,
+    new PatientBookings(appointmentRepository, scheduleRepository),
+    verificationCodes,
+    outbox,
+  );
+
   const staffAuthRepository = new StaffAuthRepository(db);
   const staff: StaffComposition = {
     guard: new StaffGuard(core.tokens, staffAuthRepository),
@@ -183,14 +260,26 @@ export function compose(
     auditLog: new AuditQueryRepository(db),
     catalogs: new CatalogService(core, new CatalogRepository(db)),
     booking,
+    notifications: {
+      log: new DeliveryLog(core, outboxRepository, messages),
+      templates: new TemplateService(core, new TemplateRepository(db)),
+    },
+    deskAccounts: new DeskAccountService(core, portalAccounts, identity, outbox),
   };
 
-  const portalAccounts = new PortalAccountRepository(db);
   const avatarStorage = new AvatarStorage(config.dataDir);
   const avatarFiles = new AvatarFiles(new AvatarFileRepository(db, dialect), avatarStorage);
   const portal: PortalComposition = {
     guard: new PatientGuard(core.tokens, portalAccounts),
-    accounts: new PortalAccountService(core, portalAccounts, patientRepository, references, avatarFiles),
+    accounts: new PortalAccountService(core, portalAccounts, avatarFiles, verificationCodes, outbox),
+    identity: { identity, codes: verificationCodes, accounts: portalAccounts },
+    notificationSettings: new NotificationSettingsService(
+      core,
+      recipients,
+      messages,
+      wechatApi,
+      derivedKey('wechat-link-state'),
+    ),
     avatars: { core, files: avatarFiles, storage: avatarStorage, accounts: portalAccounts },
     catalog: new PortalCatalogRepository(db),
     booking,
@@ -207,12 +296,28 @@ export function compose(
           { name: 'expiredSessions', run: (now) => sessions.purgeExpired(now) },
           { name: 'staleThrottleRows', run: (now) => throttle.purgeStale(now) },
           { name: 'purgedAvatarFiles', run: () => avatarFiles.sweepPurged() },
+          { name: 'staleVerificationCodes', run: (now) => verificationCodes.purgeStale(now) },
         ],
         log,
       ),
+      ...notificationJobs(),
     ],
     log,
   );
 
-  return { core, staff, portal, jobs };
+  // NOTIFY_WORKER=off: this instance queues messages but leaves sending (and reminders) to others.
+  function notificationJobs(): BackgroundJob[] {
+    if (!messages.worker) return [];
+    return [
+      deliveryJob(deliveryWorker, transports, deliveryOptions, log),
+      periodicJob(
+        'notification-reminders',
+        MINUTE_MS,
+        [{ name: 'appointmentReminders', run: (now) => reminders.runOnce(now) }],
+        log,
+      ),
+    ];
+  }
+
+  return { core, staff, portal, notifications: { outbox, worker: deliveryWorker, reminders }, jobs };
 }

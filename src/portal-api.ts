@@ -1,6 +1,11 @@
 import type { PortalComposition } from './composition.js';
 import { registerPortalBookingRoutes } from './features/booking/index.js';
-import { registerAvatarUploadRoute, registerPortalAccountRoutes } from './features/portal-account/index.js';
+import { registerNotificationPortalRoutes } from './features/notifications/index.js';
+import {
+  registerAvatarUploadRoute,
+  registerIdentityRoutes,
+  registerPortalAccountRoutes,
+} from './features/portal-account/index.js';
 import { registerPortalCatalogRoutes } from './features/portal-catalog/index.js';
 import { guardRequestInput } from './http/body-guard.js';
 import type { TypedApp } from './http/typed-app.js';
@@ -19,6 +24,8 @@ export async function portalApi(app: TypedApp, portal: PortalComposition): Promi
   });
 
   registerPortalAccountRoutes(app, portal.accounts);
+  registerIdentityRoutes(app, portal.identity);
+  registerNotificationPortalRoutes(app, portal.notificationSettings);
   await registerAvatarUploadRoute(app, portal.avatars);
   registerPortalCatalogRoutes(app, portal.catalog, portal.booking.schedules);
   registerPortalBookingRoutes(app, portal.booking);

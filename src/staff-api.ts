@@ -6,8 +6,10 @@ import { registerCatalogRoutes } from './features/catalogs/index.js';
 import { registerDashboardRoutes } from './features/dashboard/index.js';
 import { registerFollowUpRoutes } from './features/follow-ups/index.js';
 import { registerMenuRoutes } from './features/menu/index.js';
+import { registerNotificationStaffRoutes } from './features/notifications/index.js';
 import { patientTransferPlugin } from './features/patient-transfer/index.js';
 import { registerPatientPoolRoutes } from './features/patients/index.js';
+import { registerDeskAccountRoutes } from './features/portal-account/index.js';
 import { registerRoleRoutes } from './features/roles/index.js';
 import { registerMeRoutes, registerStaffAuthRoutes } from './features/staff-auth/index.js';
 import { registerStaffUserRoutes } from './features/staff-users/index.js';
@@ -46,4 +48,6 @@ export async function staffApi(app: TypedApp, staff: StaffComposition): Promise<
   registerAuditRoutes(app, staff.auditLog);
   registerCatalogRoutes(app, staff.catalogs);
   registerStaffBookingRoutes(app, staff.booking);
+  registerNotificationStaffRoutes(app, staff.notifications);
+  registerDeskAccountRoutes(app, staff.deskAccounts);
 }

@@ -13,6 +13,8 @@ export interface StaffPrincipal {
 /** The portal profile's stored fields (see PortalAccountRepository). */
 export interface PatientProfileRow {
   phone: string;
+  /** When the login phone was last proved (code or desk); null = never. */
+  phone_verified_at: number | null;
   name: string;
   sex: number | null;
   address: string | null;

@@ -83,6 +83,21 @@ export class LoginThrottle {
     return this.check([account], now, verify, undefined);
   }
 
+  /**
+   * Lifts an account's lock and forgets its failures: after a password reset by a proven phone
+   * or by staff at the desk (an address's failures are never forgotten this way).
+   */
+  forgetAccount(account: ThrottleKey): Promise<void> {
+    return this.repository.forget(account.key);
+  }
+
+  /** Until when an account's sign-in is locked, if it is. */
+  async lockedUntil(account: ThrottleKey, now: number): Promise<number | null> {
+    const row = await this.repository.state(this.db, account.key);
+    const until = row?.locked_until == null ? null : Number(row.locked_until);
+    return until !== null && until > now ? until : null;
+  }
+
   /** Rows whose failure window and lock have both passed. */
   purgeStale(now: number): Promise<number> {
     return this.repository.purgeStale(now, WINDOW_SECONDS);

@@ -37,6 +37,8 @@ export async function startTestServer(
     ADMIN_PASSWORD,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '0',
+    // Messages are queued but not delivered unless a test asks (NOTIFY_WORKER: 'on', or a pass of its own).
+    NOTIFY_WORKER: 'off',
     ...env,
   });
   const database = openDatabase(config.databaseUrl);

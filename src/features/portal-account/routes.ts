@@ -3,29 +3,12 @@ import { portalOk } from '../../http/envelopes.js';
 import { auditActorOf, nowSeconds, patientOf } from '../../http/request-context.js';
 import { portalSuccessSchema, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { LoginBody, LoginData, PasswordChangeBody, ProfileData, ProfileUpdateBody, RegisterBody } from './schemas.js';
+import { LoginBody, LoginData, PasswordChangeBody, ProfileData, ProfileUpdateBody } from './schemas.js';
 import type { PortalAccountService } from './service.js';
 
 const NullData = portalSuccessSchema(Type.Null());
 
 export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccountService): void {
-  app.post('/register', {
-    schema: {
-      tags: ['portal: account'],
-      summary: 'Register (seed 000): phone, password (8-128), name',
-      description:
-        'Attaches the login to the pool record staff already hold for this phone, or creates one (channel 患者端自助注册). ' +
-        'A phone that already has an account answers 409.',
-      body: RegisterBody,
-      response: withErrors('portal', { 200: NullData }, [400, 409, 413, 415, 429]),
-    },
-    config: { access: 'public' },
-    handler: async (request) => {
-      await service.register(request.body, auditActorOf(request), nowSeconds());
-      return portalOk(null, '注册成功');
-    },
-  });
-
   app.post('/login', {
     schema: {
       tags: ['portal: account'],
@@ -74,7 +57,8 @@ export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccoun
       summary: 'Change my password: old password required, new one 8-128 characters',
       description:
         "A wrong old password answers 400 and counts toward the account's login lock (429 once locked). " +
-        'On success every other token of the patient stops working at once; the calling token stays valid.',
+        'On success every other token of the patient stops working at once; the calling token stays valid, and the ' +
+        'login phone gets an SMS saying so (a security message). Forgotten password: POST /patient/password/reset.',
       security: [{ bearerAuth: [] }],
       body: PasswordChangeBody,
       response: withErrors('portal', { 200: NullData }, [400, 401, 429]),
@@ -103,6 +87,8 @@ export function registerPortalAccountRoutes(app: TypedApp, service: PortalAccoun
           'phone and name are required; other fields are optional: absent = unchanged, null or "" = not set (stored as null, ' +
           'as forms send an empty input); only a present, wrong value answers 400 naming the field. ' +
           'Fields outside the list (id, role ...) are ignored. A phone held by another account answers 409. ' +
+          'A new phone needs phone_code, a code sent to the new number (POST /patient/phone/verification-code): without it ' +
+          '400 naming phone_code, a wrong one 400 naming code. The change verifies the account and tells the old number by SMS. ' +
           'avatar_url: avatars are uploaded with POST /patient/avatar, which sets avatar_url itself. Here it may only be ' +
           "cleared, resent unchanged, or set to a file the server stored for this patient; another patient's file, a name " +
           'never stored and any external URL answer 400 naming avatar_url (an external image would let whoever runs its ' +

@@ -2,6 +2,7 @@ import type { Static } from 'typebox';
 import { isUniqueViolation } from '../../db/database.js';
 import type { PatientUpdate } from '../../db/schema.js';
 import type { AuditActor } from '../../domain/audit.js';
+import type { PatientNotices } from '../../domain/patient-notices.js';
 import { maskPhone } from '../../domain/phone.js';
 import type { PatientPrincipal, PatientProfileRow } from '../../domain/principals.js';
 import { AppError, invalidField } from '../../http/errors.js';
@@ -9,13 +10,11 @@ import { emptyAsNull } from '../../http/schemas.js';
 import { loginThrottleKeys } from '../../security/login-throttle.js';
 import { hashPassword, verifyAgainstNoAccount, verifyPassword } from '../../security/passwords.js';
 import type { CoreServices } from '../../services.js';
-import type { ReferenceRepository } from '../catalogs/index.js';
-import type { PatientRepository } from '../patients/index.js';
 import type { AvatarFiles } from './avatars/avatar-files.js';
+import type { VerificationCodes } from './identity/verification-codes.js';
 import type { PortalAccountRepository } from './repository.js';
 import type { ProfileUpdateBody } from './schemas.js';
 
-export const PORTAL_CHANNEL_KEY = 'portal_self_registration';
 const LOGIN_FAILED_MESSAGE = '手机号或密码错误';
 
 const genderToSex = { male: 0, female: 1 } as const;
@@ -35,64 +34,10 @@ export class PortalAccountService {
   constructor(
     private readonly core: CoreServices,
     private readonly accounts: PortalAccountRepository,
-    private readonly patients: PatientRepository,
-    private readonly referenceRepository: ReferenceRepository,
     private readonly avatars: AvatarFiles,
+    private readonly codes: VerificationCodes,
+    private readonly notices: PatientNotices,
   ) {}
-
-  /**
-   * One record per person: the login attaches to the pool record staff already hold for
-   * this phone, or a new pool record is created with the portal's channel.
-   */
-  async register(
-    input: { phone: string; password: string; name: string },
-    actor: AuditActor,
-    now: number,
-  ): Promise<number> {
-    if (await this.accounts.findByPhone(input.phone)) throw new AppError('conflict', '该手机号已注册');
-    // Hash before the transaction: the slow part must not hold the database.
-    const passwordHash = await hashPassword(input.password);
-    try {
-      return await this.core.db.transaction().execute(async (trx) => {
-        let patientId = await this.accounts.findUnclaimedPoolRecord(input.phone, trx);
-        const attached = patientId !== undefined;
-        if (patientId !== undefined) {
-          await this.accounts.updatePatient(patientId, { name: input.name, updated_at: now }, trx);
-        } else {
-          const channelId = await this.referenceRepository.channelIdBySystemKey(PORTAL_CHANNEL_KEY, trx);
-          const row = await this.patients.insert(
-            {
-              name: input.name,
-              tel: input.phone,
-              add_time: now,
-              state: 0,
-              media_from_id: channelId,
-              author_id: null,
-              created_at: now,
-              updated_at: now,
-            },
-            trx,
-          );
-          patientId = row.id;
-        }
-        await this.accounts.createAccount({ patientId, phone: input.phone, passwordHash, now }, trx);
-        await this.core.audit.record(
-          { ...actor, type: 'patient', id: patientId },
-          {
-            action: 'portal.register',
-            targetType: 'patient',
-            targetId: patientId,
-            details: { phone: maskPhone(input.phone), attachedToExistingRecord: attached },
-          },
-          trx,
-        );
-        return patientId;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('conflict', '该手机号已注册');
-      throw error;
-    }
-  }
 
   /** A wrong password and an unknown phone answer alike (status and message). */
   async login(phone: string, password: string, actor: AuditActor, now: number) {
@@ -181,6 +126,9 @@ export class PortalAccountService {
     await this.core.db.transaction().execute(async (trx) => {
       await this.accounts.updatePasswordHash(account.id, passwordHash, now, trx);
       await this.core.sessions.revokeAllOf('patient', account.id, now, trx, principal.sessionId);
+      await this.notices.enqueue(trx, [
+        { event: 'password_changed', phone: account.phone, patientId: principal.patientId, at: now },
+      ]);
       await this.core.audit.record(
         actor,
         { action: 'portal.password_change', targetType: 'patient', targetId: principal.patientId },
@@ -205,6 +153,22 @@ export class PortalAccountService {
       throw invalidField('birth_date', '须为真实日期，且不晚于今天');
     }
     const before = this.profile(principal);
+    const phoneChanges = input.phone !== before.phone;
+    // A new phone is proved first: a code sent to it (purpose change_phone) for this account.
+    let codeId: number | undefined;
+    if (phoneChanges) {
+      const holder = await this.accounts.findByPhone(input.phone);
+      if (holder && holder.id !== principal.accountId) throw phoneTaken();
+      if (body.phone_code === undefined)
+        throw new AppError('parameter_missing', '缺少参数: phone_code（更换手机号须先获取新号码的验证码）', {
+          extra: { field: 'phone_code' },
+        });
+      codeId = await this.codes.check(
+        { phone: input.phone, purpose: 'change_phone', code: body.phone_code, accountId: principal.accountId },
+        actor,
+        now,
+      );
+    }
     const changes: PatientUpdate = { name: input.name, tel: input.phone, updated_at: now };
     if (input.gender !== undefined) changes.sex = input.gender === null ? null : genderToSex[input.gender];
     if (input.birth_date !== undefined) changes.birth_date = input.birth_date;
@@ -215,10 +179,22 @@ export class PortalAccountService {
     let releasedAvatars: string[];
     try {
       releasedAvatars = await this.core.db.transaction().execute(async (trx) => {
-        if (input.phone !== before.phone) {
+        if (codeId !== undefined) {
           const holder = await this.accounts.findByPhone(input.phone, trx);
           if (holder && holder.id !== principal.accountId) throw phoneTaken();
+          await this.codes.consume(codeId, now, trx);
           await this.accounts.updateAccountPhone(principal.accountId, input.phone, now, trx);
+          await this.accounts.markVerified(principal.accountId, now, trx);
+          // The old number hears of it: whoever changed it may not be its owner.
+          await this.notices.enqueue(trx, [
+            {
+              event: 'phone_changed',
+              phone: before.phone,
+              newPhone: input.phone,
+              patientId: principal.patientId,
+              at: now,
+            },
+          ]);
         }
         const released =
           input.avatar_url === undefined
@@ -264,6 +240,7 @@ function withEmptyAsNull(body: Static<typeof ProfileUpdateBody>) {
 function profileView(row: PatientProfileRow) {
   return {
     phone: row.phone,
+    phone_verified: row.phone_verified_at !== null,
     name: row.name,
     gender: sexToGender(row.sex),
     address: row.address,
