@@ -52,7 +52,7 @@ export const EVENT_CATALOGUE: Record<NotificationEvent, EventSpec> = {
     security: false,
     channels: ALL_CHANNELS,
     placeholders: APPOINTMENT_PLACEHOLDERS,
-    required: ['date', 'period'],
+    required: ['date'],
   },
   booking_cancelled: {
     event: 'booking_cancelled',
@@ -60,7 +60,7 @@ export const EVENT_CATALOGUE: Record<NotificationEvent, EventSpec> = {
     security: false,
     channels: ALL_CHANNELS,
     placeholders: [...APPOINTMENT_PLACEHOLDERS, REASON],
-    required: ['date', 'period'],
+    required: ['date'],
   },
   session_stopped: {
     event: 'session_stopped',
@@ -68,7 +68,7 @@ export const EVENT_CATALOGUE: Record<NotificationEvent, EventSpec> = {
     security: false,
     channels: ALL_CHANNELS,
     placeholders: [...APPOINTMENT_PLACEHOLDERS, REASON],
-    required: ['date', 'period'],
+    required: ['date'],
   },
   appointment_reminder: {
     event: 'appointment_reminder',
@@ -76,7 +76,7 @@ export const EVENT_CATALOGUE: Record<NotificationEvent, EventSpec> = {
     security: false,
     channels: ALL_CHANNELS,
     placeholders: APPOINTMENT_PLACEHOLDERS,
-    required: ['date', 'period'],
+    required: ['date'],
   },
   verification_code: {
     event: 'verification_code',

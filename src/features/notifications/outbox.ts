@@ -5,7 +5,7 @@ import { PERIOD_LABEL } from '../../domain/clinic-time/clinic-calendar.js';
 import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 import type { AppointmentNotice, PatientNotice, PatientNotices } from '../../domain/patient-notices.js';
 import { maskPhone } from '../../domain/phone.js';
-import { render } from './catalogue.js';
+import { placeholdersIn, render } from './catalogue.js';
 import type { NewOutboxRow, OutboxRepository } from './outbox-repository.js';
 import {
   DEFAULT_SETTINGS,
@@ -96,7 +96,7 @@ export class NotificationOutbox implements PatientNotices {
       language: message.language,
       subject: template.subject === null ? null : render(template.subject, message.params),
       body: render(template.body, message.params),
-      params: JSON.stringify(message.params),
+      params: JSON.stringify(usedParams([template.subject ?? '', template.body].join('\n'), message.params)),
       provider_template: template.provider_template,
       sign_name: template.sign_name,
       status: 'pending',
@@ -183,6 +183,14 @@ export class NotificationOutbox implements PatientNotices {
     }
     return planned;
   }
+}
+
+/**
+ * The values of the placeholders a template uses, in the order it first uses them: what
+ * template-based providers are sent (Alibaba by name, Tencent by position).
+ */
+function usedParams(text: string, params: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(placeholdersIn(text).map((name) => [name, params[name] ?? '']));
 }
 
 /** Where a patient can be reached, by their settings: SMS to the record's tel, email, linked WeChat. */

@@ -20,7 +20,13 @@ export class TemplateRepository {
   }
 
   find(id: number, db: Executor = this.db) {
-    return db.selectFrom('notification_templates').selectAll().where('id', '=', id).executeTakeFirst();
+    return db
+      .selectFrom('notification_templates as t')
+      .leftJoin('staff_users as u', 'u.id', 't.updated_by')
+      .selectAll('t')
+      .select('u.username as updated_by_username')
+      .where('t.id', '=', id)
+      .executeTakeFirst();
   }
 
   async update(

@@ -10,6 +10,14 @@ import {
   transientFailure,
 } from './transport.js';
 
+type ClientClass = typeof Dysmsapi.default;
+/**
+ * The SDK is CommonJS with a default export: Node's ESM loader hands over module.exports (the class
+ * is its `default`), while bundlers and test runners hand over the class itself.
+ */
+const SmsClient: ClientClass =
+  (Dysmsapi as unknown as { default?: ClientClass }).default ?? (Dysmsapi as unknown as ClientClass);
+
 /** Answers (Code) that no retry can change: the number, the template, the signature or the account. */
 const PERMANENT_CODES = new Set([
   'isv.MOBILE_NUMBER_ILLEGAL',
@@ -45,7 +53,7 @@ export class AliyunSmsTransport implements Transport {
     endpoint: ProviderEndpoint;
     timeoutMs: number;
   }) {
-    this.client = new Dysmsapi.default(
+    this.client = new SmsClient(
       new $OpenApiUtil.Config({
         accessKeyId: options.accessKeyId,
         accessKeySecret: options.accessKeySecret,
