@@ -70,7 +70,7 @@ describe('messages queued with the change that causes them', () => {
       expect(booked.status).toBe(500);
     } finally {
       await sql
-        .raw('drop trigger fail_booking' + (server.database.dialect === 'postgres' ? ' on audit_log' : ''))
+        .raw(`drop trigger fail_booking${server.database.dialect === 'postgres' ? ' on audit_log' : ''}`)
         .execute(server.database.db);
     }
     expect(await outboxRows(server, { patientId: patient.patientId })).toEqual([]);
