@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastCodeSentTo } from '../notifications/support/messages.js';
 import { createPatientBody, registerAndLoginPatient, STAFF, staffLogin, uniquePhone } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -70,20 +71,27 @@ describe('POST /patient/register and /patient/login (seed 000)', () => {
 });
 
 describe('one record per person', () => {
-  it('attaches a registration to the pool record staff already hold for the phone', async () => {
+  it('attaches a registration that proves the phone to the pool record staff already hold, keeping its data', async () => {
     const tel = uniquePhone();
     const created = await server.http.post(`${STAFF}/patient/`, {
       json: createPatientBody({ token: staffToken, tel, name: '张女士', area: '温州' }),
     });
     expect(created.status).toBe(201);
-    const patient = await registerAndLoginPatient(server.http, tel, '张三');
-    expect(String(patient.patientId)).toBe(created.body.newPatient.id);
+    const sent = await server.http.post('/patient/verification-codes', { json: { phone: tel, purpose: 'register' } });
+    expect(sent.status, sent.text).toBe(200);
+    const code = await lastCodeSentTo(server, tel);
+    const registered = await server.http.post('/patient/register', {
+      json: { phone: tel, password: 'secret-pass', name: '张三', code },
+    });
+    expect(registered.status, registered.text).toBe(200);
+    const login = await server.http.post('/patient/login', { json: { phone: tel, password: 'secret-pass' } });
+    expect(String(login.body.data.id)).toBe(created.body.newPatient.id);
     const rows = await server.database.db
       .selectFrom('patients')
       .select(['id', 'name', 'area'])
       .where('tel', '=', tel)
       .execute();
-    expect(rows).toEqual([{ id: patient.patientId, name: '张三', area: '温州' }]);
+    expect(rows).toEqual([{ id: login.body.data.id, name: '张女士', area: '温州' }]);
   });
 
   it('creates a pool record with the portal channel when staff hold none, and staff see it', async () => {
@@ -109,10 +117,16 @@ describe('one record per person', () => {
   it('shows a portal profile edit to staff on the same row', async () => {
     const patient = await registerAndLoginPatient(server.http);
     const newPhone = uniquePhone();
+    const sent = await server.http.post('/patient/phone/verification-code', {
+      bearer: patient.token,
+      json: { phone: newPhone },
+    });
+    expect(sent.status, sent.text).toBe(200);
     const edit = await server.http.patch('/patient/patient_manage', {
       bearer: patient.token,
       json: {
         phone: newPhone,
+        phone_code: await lastCodeSentTo(server, newPhone),
         name: '新名字',
         gender: 'female',
         birth_date: '1990-01-01',
@@ -150,6 +164,7 @@ describe('GET /patient and PATCH|PUT /patient/patient_manage (seed 000)', () => 
         msg: expect.any(String),
         data: {
           phone: patient.phone,
+          phone_verified: false,
           name: '王五',
           gender: null,
           address: null,

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { migrateTo } from '../../src/db/migrations/index.js';
-import { registerAndLoginPatient } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { registerVerifiedPatient } from '../support/verified-patient.js';
 import { avatarFileExists, avatarFolder, fetchAvatar, pngBytes, uploadedAvatarUrl } from './avatar-support.js';
 
 /*
@@ -81,7 +81,8 @@ describe('upgrading to 0013 (avatar files and who they belong to)', () => {
   });
   afterAll(async () => server?.close());
 
-  const login = (phone: string) => registerAndLoginPatient(server.http, phone);
+  // Proving the phone: a registration without a code would get a record of its own (docs/portal-identity.md).
+  const login = (phone: string) => registerVerifiedPatient(server, phone);
 
   it('keeps serving the avatars records had, the recycle bin included', async () => {
     for (const name of [OWN, VICTIMS, IN_BIN])

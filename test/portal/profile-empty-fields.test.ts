@@ -83,6 +83,7 @@ describe('PUT|PATCH /patient/patient_manage with empty optional fields', () => {
       expect(response.status, JSON.stringify(response.body)).toBe(200);
       expect(response.body.data).toEqual({
         phone: patient.phone,
+        phone_verified: false,
         name: '种子前端',
         gender: null,
         birth_date: null,
