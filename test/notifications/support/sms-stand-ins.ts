@@ -26,6 +26,8 @@ export interface StandIn {
   host: string;
   requests: RecordedRequest[];
   behaviour: Behaviour;
+  /** Every answer waits this long (a slow provider: sends stay in flight). */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ async function startServer(
     host: '',
     requests: [],
     behaviour: 'ok',
+    delayMs: 0,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -53,7 +56,8 @@ async function startServer(
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (standIn.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, standIn.delayMs));
       const url = new URL(req.url ?? '/', 'http://stand-in');
       const recorded: RecordedRequest = {
         method: req.method ?? '',
