@@ -46,7 +46,9 @@ export type IdKind =
   | 'advisoryWays'
   | 'appointments'
   | 'ownAppointments'
-  | 'exceptions';
+  | 'exceptions'
+  | 'notificationTemplates'
+  | 'notificationMessages';
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -62,6 +64,14 @@ function unsignedToken(family: SessionFamily, subjectId: number): string {
     exp: now + 3600,
   });
   return `${header}.${payload}.`;
+}
+
+/** Marks one queued message failed (as a provider refusal would) and answers the ids of all. */
+async function failedMessage(db: TestServer['database']['db']): Promise<number[]> {
+  const rows = await db.selectFrom('notification_outbox').select('id').orderBy('id').execute();
+  if (rows[0])
+    await db.updateTable('notification_outbox').set({ status: 'failed' }).where('id', '=', rows[0].id).execute();
+  return rows.map((row) => row.id);
 }
 
 export async function buildFuzzWorld(server: TestServer): Promise<FuzzWorld> {
@@ -119,7 +129,15 @@ export async function buildFuzzWorld(server: TestServer): Promise<FuzzWorld> {
   expect(ownBooking.status, ownBooking.text).toBe(201);
 
   const ids = async (
-    table: 'departments' | 'diseases' | 'doctors' | 'channels' | 'advisory_ways' | 'doctor_session_exceptions',
+    table:
+      | 'departments'
+      | 'diseases'
+      | 'doctors'
+      | 'channels'
+      | 'advisory_ways'
+      | 'doctor_session_exceptions'
+      | 'notification_templates'
+      | 'notification_outbox',
   ) => (await db.selectFrom(table).select('id').execute()).map((row) => row.id);
   const pools: Record<IdKind, number[]> = {
     patients: [...staffPatients, victimPatient.patientId],
@@ -133,6 +151,9 @@ export async function buildFuzzWorld(server: TestServer): Promise<FuzzWorld> {
     appointments: [Number(victimBooking.body.data.id), Number(ownBooking.body.data.id)],
     ownAppointments: [Number(ownBooking.body.data.id)],
     exceptions: await ids('doctor_session_exceptions'),
+    // The bookings above queued messages; one of them failed, so a retry has something to take.
+    notificationTemplates: await ids('notification_templates'),
+    notificationMessages: await failedMessage(db),
   };
 
   const tokens = new TokenService(TEST_JWT_SECRET, server.config.tokenTtlSeconds);

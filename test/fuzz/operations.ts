@@ -58,6 +58,8 @@ const KIND_BY_SEGMENT: Record<string, IdKind> = {
   appointment: 'appointments',
   appointments: 'ownAppointments',
   exceptions: 'exceptions',
+  templates: 'notificationTemplates',
+  messages: 'notificationMessages',
 };
 const KIND_BY_FIELD: Record<string, IdKind> = {
   patient_id: 'patients',
