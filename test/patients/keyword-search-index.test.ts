@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildKeywordSearch } from '../../src/db/keyword-index.js';
 import { likeContains } from '../../src/domain/sql.js';
+import { lastCodeSentTo } from '../notifications/support/messages.js';
 import { testDialect } from '../support/database.js';
 import { createStaffUser, DEFAULT_ROLE, registerAndLoginPatient, STAFF, staffLogin } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -187,9 +188,15 @@ describe('keyword search after writes', () => {
     written.add('13600000616').add('门户患者');
     expect(await search('门户')).toEqual(['门户患者']);
     expect(await search('0616')).toEqual(['欧阳娜娜', '门户患者']);
+    // A new login phone is proved with a code sent to it (the log transport keeps the SMS in the outbox).
+    const sent = await server.http.post('/patient/phone/verification-code', {
+      bearer: portal.token,
+      json: { phone: '13600002222' },
+    });
+    expect(sent.status, sent.text).toBe(200);
     const edited = await server.http.patch('/patient/patient_manage', {
       bearer: portal.token,
-      json: { phone: '13600002222', name: '网上新名' },
+      json: { phone: '13600002222', name: '网上新名', phone_code: await lastCodeSentTo(server, '13600002222') },
     });
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
     written.add('13600002222').add('网上新名');
