@@ -31,6 +31,7 @@ import {
   RecipientsRepository,
   ReminderRepository,
   ReminderScheduler,
+  TemplateCache,
   TemplateRepository,
   TemplateService,
 } from './features/notifications/index.js';
@@ -171,7 +172,8 @@ export function compose(
   const outboxRepository = new OutboxRepository(db, dialect);
   const recipients = new RecipientsRepository(db);
   // Written by business transactions; only the delivery worker talks to providers.
-  const outbox = new NotificationOutbox(outboxRepository, recipients, calendar);
+  const templateCache = new TemplateCache(recipients);
+  const outbox = new NotificationOutbox(outboxRepository, recipients, templateCache, calendar);
   const wechatApi = buildWeChatApi(messages);
   const transports = buildTransports(messages, wechatApi);
   const deliveryOptions = {
@@ -262,7 +264,7 @@ export function compose(
     booking,
     notifications: {
       log: new DeliveryLog(core, outboxRepository, messages),
-      templates: new TemplateService(core, new TemplateRepository(db)),
+      templates: new TemplateService(core, new TemplateRepository(db), templateCache),
     },
     deskAccounts: new DeskAccountService(core, portalAccounts, identity, outbox),
   };

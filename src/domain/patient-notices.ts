@@ -16,6 +16,9 @@ export interface AppointmentNotice {
   period: SessionPeriod;
   /** Unix seconds of the session's start. */
   startTime: number;
+  /** The doctor's and department's names when the caller has them already (saves the outbox a read). */
+  doctorName?: string;
+  departmentName?: string | null;
 }
 
 export type PatientNotice =

@@ -7,6 +7,7 @@ import {
   RecipientsRepository,
   ReminderRepository,
   ReminderScheduler,
+  TemplateCache,
 } from '../../src/features/notifications/index.js';
 import { addSession, book, calendar, createDoctor, daysFromToday } from '../appointments/helpers.js';
 import { registerAndLoginPatient, staffLogin } from '../support/fixtures.js';
@@ -27,6 +28,7 @@ function scheduler(handle: DatabaseHandle, options = { dayBeforeMinute: (18 * 60
   const outbox = new NotificationOutbox(
     new OutboxRepository(handle.db, handle.dialect),
     new RecipientsRepository(handle.db),
+    new TemplateCache(new RecipientsRepository(handle.db)),
     calendar,
   );
   return new ReminderScheduler(handle.db, new ReminderRepository(handle.db), outbox, calendar, options);

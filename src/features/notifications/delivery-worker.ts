@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { BackgroundJob } from '../../jobs.js';
-import type { AttemptOutcome, OutboxRepository, OutboxRow } from './outbox-repository.js';
+import type { AttemptOutcome, OutboxRepository, OutboxRow, Settlement } from './outbox-repository.js';
 import type { Transports } from './transports/index.js';
 import { describeError, type OutgoingMessage, type SendResult } from './transports/transport.js';
 
@@ -88,9 +88,9 @@ async function sendWithTimeout(
 
 /**
  * Sends what the outbox holds. One pass claims up to batchSize due rows (see
- * OutboxRepository.claim), sends them at once, each within the timeout, and settles each: sent
- * with the provider's id and answer, back to pending with exponential backoff, or failed once
- * it is out of attempts or the provider refused it for good. Only this worker talks to
+ * OutboxRepository.claim), sends them at once, each within the timeout, and settles them together:
+ * each sent with the provider's id and answer, back to pending with exponential backoff, or failed
+ * once it is out of attempts or the provider refused it for good. Only this worker talks to
  * providers, never a request: an outage slows the queue, not the clinic.
  */
 export class DeliveryWorker {
@@ -105,52 +105,46 @@ export class DeliveryWorker {
     const now = Date.now();
     const token = randomUUID();
     const rows = await this.outbox.claim(now, now + leaseMs(this.options.sendTimeoutMs), token, this.options.batchSize);
+    const settlements = await Promise.all(rows.map((row) => this.deliver(row)));
+    await this.outbox.settleAll(settlements, token, Date.now());
     const summary: PassSummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
-    await Promise.all(
-      rows.map(async (row) => {
-        const outcome = await this.deliver(row, token);
-        summary[outcome] += 1;
-      }),
-    );
+    for (const settlement of settlements) summary[settlement.kind === 'retry' ? 'retried' : settlement.kind] += 1;
     return summary;
   }
 
-  private async deliver(row: OutboxRow, token: string): Promise<'sent' | 'retried' | 'failed'> {
+  /** Sends one claimed row and says how it ends; the pass settles all of them together. */
+  private async deliver(row: OutboxRow): Promise<Settlement> {
     const transport = this.transports[row.channel];
     const message = outgoing(row);
     const final = { transport: transport.name, answer: null, redacted: redactedCode(message) };
     if (row.attempts > this.options.maxAttempts) {
       // Claimed again after its last attempt's worker stopped mid-send: no attempt left.
-      await this.outbox.markFailed(
-        row.id,
-        token,
-        row.last_error ?? 'stopped mid-send on its last attempt',
-        final,
-        Date.now(),
-      );
-      return 'failed';
+      return {
+        id: row.id,
+        kind: 'failed',
+        error: row.last_error ?? 'stopped mid-send on its last attempt',
+        outcome: final,
+      };
     }
     const result = await sendWithTimeout((signal) => transport.send(message, signal), this.options.sendTimeoutMs);
-    const now = Date.now();
-    if (result.ok) {
-      await this.outbox.markSent(row.id, token, result.providerMessageId, { ...final, answer: result.answer }, now);
-      return 'sent';
-    }
+    if (result.ok)
+      return {
+        id: row.id,
+        kind: 'sent',
+        providerMessageId: result.providerMessageId,
+        outcome: { ...final, answer: result.answer },
+      };
     if (result.permanent || row.attempts >= this.options.maxAttempts) {
-      await this.outbox.markFailed(row.id, token, result.error, { ...final, answer: result.answer }, now);
       this.log.warn({ messageId: row.id, channel: row.channel, error: result.error }, 'message failed');
-      return 'failed';
+      return { id: row.id, kind: 'failed', error: result.error, outcome: { ...final, answer: result.answer } };
     }
-    const nextAttemptAt = now + backoffMs(row.attempts, this.options.retryBaseMs);
-    await this.outbox.markRetry(
-      row.id,
-      token,
-      result.error,
-      nextAttemptAt,
-      { transport: transport.name, answer: result.answer },
-      now,
-    );
-    return 'retried';
+    return {
+      id: row.id,
+      kind: 'retry',
+      error: result.error,
+      nextAttemptAt: Date.now() + backoffMs(row.attempts, this.options.retryBaseMs),
+      outcome: { transport: transport.name, answer: result.answer },
+    };
   }
 }
 

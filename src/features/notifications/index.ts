@@ -14,6 +14,7 @@ export { RecipientsRepository } from './recipients-repository.js';
 export { ReminderRepository, ReminderScheduler } from './reminders.js';
 export { NotificationSettingsService } from './settings-service.js';
 export { type NotificationStaffServices, registerNotificationStaffRoutes } from './staff-routes.js';
+export { TEMPLATE_CACHE_MS, TemplateCache } from './template-cache.js';
 export { TemplateRepository } from './template-repository.js';
 export { TemplateService } from './template-service.js';
 export { buildTransports, buildWeChatApi, logTransport, type Transport, type Transports } from './transports/index.js';

@@ -20,6 +20,23 @@ export interface AttemptOutcome {
   redacted?: { body: string; params: string };
 }
 
+/** How one claimed row ends its attempt. */
+export type Settlement =
+  | { id: number; kind: 'sent'; providerMessageId: string | null; outcome: AttemptOutcome }
+  | { id: number; kind: 'retry'; error: string; nextAttemptAt: number; outcome: AttemptOutcome }
+  | { id: number; kind: 'failed'; error: string; outcome: AttemptOutcome };
+
+function changesOf(settlement: Settlement, now: number): Partial<Insertable<NotificationOutboxTable>> {
+  switch (settlement.kind) {
+    case 'sent':
+      return { status: 'sent', sent_at: now, provider_message_id: settlement.providerMessageId, last_error: null };
+    case 'retry':
+      return { status: 'pending', next_attempt_at: settlement.nextAttemptAt, last_error: clip(settlement.error) };
+    case 'failed':
+      return { status: 'failed', last_error: clip(settlement.error) };
+  }
+}
+
 export interface DeliveryLogFilters {
   patientId?: number;
   event?: string;
@@ -79,54 +96,35 @@ export class OutboxRepository {
       .execute();
   }
 
-  /** Settles a claimed row; false when the claim was lost (its lease ran out and another worker took it). */
-  private async settle(
-    id: number,
-    token: string,
-    changes: Partial<Insertable<NotificationOutboxTable>>,
-    outcome: AttemptOutcome,
-    now: number,
-  ): Promise<boolean> {
-    const result = await this.db
-      .updateTable('notification_outbox')
-      .set({
-        ...changes,
-        transport: outcome.transport,
-        provider_answer: clip(outcome.answer),
-        claimed_until: null,
-        claim_token: null,
-        updated_at: now,
-        ...(outcome.redacted ?? {}),
-      })
-      .where('id', '=', id)
-      .where('claim_token', '=', token)
-      .where('status', '=', 'sending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
-  }
-
-  markSent(id: number, token: string, providerMessageId: string | null, outcome: AttemptOutcome, now: number) {
-    return this.settle(
-      id,
-      token,
-      { status: 'sent', sent_at: now, provider_message_id: providerMessageId, last_error: null },
-      outcome,
-      now,
-    );
-  }
-
-  markRetry(id: number, token: string, error: string, nextAttemptAt: number, outcome: AttemptOutcome, now: number) {
-    return this.settle(
-      id,
-      token,
-      { status: 'pending', next_attempt_at: nextAttemptAt, last_error: clip(error) },
-      outcome,
-      now,
-    );
-  }
-
-  markFailed(id: number, token: string, error: string, outcome: AttemptOutcome, now: number) {
-    return this.settle(id, token, { status: 'failed', last_error: clip(error) }, outcome, now);
+  /**
+   * Settles the rows of one pass in one transaction (one commit, not one per message: SQLite
+   * syncs each commit to disk). A row whose claim was lost (its lease ran out and another worker
+   * took it) is left alone; the answer counts the rows settled.
+   */
+  async settleAll(settlements: readonly Settlement[], token: string, now: number): Promise<number> {
+    if (settlements.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      let settled = 0;
+      for (const settlement of settlements) {
+        const result = await trx
+          .updateTable('notification_outbox')
+          .set({
+            ...changesOf(settlement, now),
+            transport: settlement.outcome.transport,
+            provider_answer: clip(settlement.outcome.answer),
+            claimed_until: null,
+            claim_token: null,
+            updated_at: now,
+            ...(settlement.outcome.redacted ?? {}),
+          })
+          .where('id', '=', settlement.id)
+          .where('claim_token', '=', token)
+          .where('status', '=', 'sending')
+          .executeTakeFirst();
+        settled += Number(result.numUpdatedRows);
+      }
+      return settled;
+    });
   }
 
   /** A failed message goes back to the queue with a fresh set of attempts. */

@@ -13,6 +13,7 @@ import {
   type RecipientsRepository,
   type TemplateRow,
 } from './recipients-repository.js';
+import type { TemplateCache } from './template-cache.js';
 
 type AppointmentEventNotice = Extract<PatientNotice, AppointmentNotice>;
 type SecurityNotice = Exclude<PatientNotice, AppointmentNotice>;
@@ -42,6 +43,7 @@ export class NotificationOutbox implements PatientNotices {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly recipients: RecipientsRepository,
+    private readonly templates: TemplateCache,
     private readonly clock: ClinicClock,
   ) {}
 
@@ -56,7 +58,7 @@ export class NotificationOutbox implements PatientNotices {
     ];
     const now = Date.now();
     if (planned.length > 0) {
-      const templates = await this.recipients.templatesFor(
+      const templates = await this.templates.templatesFor(
         planned.map((message) => message.event),
         planned.map((message) => message.language),
         trx,

@@ -14,7 +14,18 @@ export class ReminderRepository {
     return this.db
       .selectFrom('appointments as ap')
       .innerJoin('patients as p', 'p.id', 'ap.patient_id')
-      .select(['ap.id', 'ap.patient_id', 'ap.doctor_id', 'ap.session_date', 'ap.period', 'ap.start_time'])
+      .innerJoin('doctors as d', 'd.id', 'ap.doctor_id')
+      .leftJoin('departments as dep', 'dep.id', 'd.department_id')
+      .select([
+        'ap.id',
+        'ap.patient_id',
+        'ap.doctor_id',
+        'ap.session_date',
+        'ap.period',
+        'ap.start_time',
+        'd.name as doctor_name',
+        'dep.name as department_name',
+      ])
       .where('ap.status', '=', 'booked')
       .where('p.deleted_at', 'is', null)
       .where(({ not, exists, selectFrom }) =>
@@ -135,6 +146,8 @@ export class ReminderScheduler {
               date: row.session_date,
               period: row.period,
               startTime: row.start_time,
+              doctorName: row.doctor_name,
+              departmentName: row.department_name,
             })),
         );
         return taken.size;

@@ -3,6 +3,7 @@ import type { AuditActor } from '../../domain/audit.js';
 import { AppError, invalidField } from '../../http/errors.js';
 import type { CoreServices } from '../../services.js';
 import { NOTIFICATION_EVENTS, type NotificationEvent, templateProblems, wechatFields } from './catalogue.js';
+import type { TemplateCache } from './template-cache.js';
 import type { TemplateRecord, TemplateRepository } from './template-repository.js';
 
 export interface TemplateInput {
@@ -26,6 +27,7 @@ export class TemplateService {
   constructor(
     private readonly core: CoreServices,
     private readonly templates: TemplateRepository,
+    private readonly cache: TemplateCache,
   ) {}
 
   list() {
@@ -126,6 +128,7 @@ export class TemplateService {
         trx,
       );
     });
+    this.cache.clear();
     const saved = await this.templates.find(current.id);
     if (!saved) throw new AppError('not_found', '模板不存在');
     return saved;

@@ -83,7 +83,15 @@ export class AppointmentService {
           trx,
         );
         await this.notices.enqueue(trx, [
-          { event: 'booking_confirmed', patientId: request.patientId, appointmentId: id, ...slot, startTime },
+          {
+            event: 'booking_confirmed',
+            patientId: request.patientId,
+            appointmentId: id,
+            ...slot,
+            startTime,
+            doctorName: doctor.name,
+            departmentName: doctor.department_name,
+          },
         ]);
         await this.appointments.fillPoolRecord(request.patientId, startTime, request.doctorId, now, trx);
         await this.core.audit.record(
@@ -159,6 +167,8 @@ export class AppointmentService {
       session_date: string;
       period: SessionPeriod;
       start_time: number;
+      doctor_name: string;
+      department_name: string | null;
     },
     by: { type: 'patient' | 'staff'; id: number; reason: string | null },
     actor: AuditActor,
@@ -182,6 +192,8 @@ export class AppointmentService {
           period: appointment.period,
           startTime: appointment.start_time,
           reason: by.reason,
+          doctorName: appointment.doctor_name,
+          departmentName: appointment.department_name,
         },
       ]);
       await this.schedules.releasePlaces(counter.id, 1, trx);

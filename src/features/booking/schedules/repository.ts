@@ -11,11 +11,13 @@ export interface SessionSlotKey {
 export class ScheduleRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** With the department's name: a booking's notice names both, without asking again. */
   findDoctor(doctorId: number, db: Executor = this.db) {
     return db
-      .selectFrom('doctors')
-      .select(['id', 'name', 'department_id', 'is_active'])
-      .where('id', '=', doctorId)
+      .selectFrom('doctors as d')
+      .leftJoin('departments as dep', 'dep.id', 'd.department_id')
+      .select(['d.id', 'd.name', 'd.department_id', 'd.is_active', 'dep.name as department_name'])
+      .where('d.id', '=', doctorId)
       .executeTakeFirst();
   }
 

@@ -165,7 +165,7 @@ export class ScheduleService {
     actor: AuditActor,
     now: number,
   ) {
-    await this.anyDoctor(input.doctorId);
+    const doctor = await this.anyDoctor(input.doctorId);
     if (!isCalendarDate(input.date)) throw invalidField('date', '须为真实日期 YYYY-MM-DD');
     if (input.date < this.today(now)) throw invalidField('date', '不能早于今天');
     if (input.kind === 'extra' && input.capacity === undefined)
@@ -211,6 +211,8 @@ export class ScheduleService {
                 ...slot,
                 startTime,
                 reason: input.reason ?? null,
+                doctorName: doctor.name,
+                departmentName: doctor.department_name,
               })),
           );
           await this.appointments.moveOrderTimeAfterCancel(
