@@ -1,9 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 
 /**
- * Work that runs beside the requests: the rollup's sync and compaction, housekeeping, and (to
- * come) the notification worker. The composition root builds the one list of them; the app
- * starts them when it becomes ready and stops them when it closes, in reverse order.
+ * Work that runs beside the requests: the rollup's sync and compaction, housekeeping, and the
+ * notification worker and reminder scan (NOTIFY_WORKER). The composition root builds the one list
+ * of them; the app starts them when it becomes ready and stops them when it closes, in reverse order.
  */
 export interface BackgroundJob {
   name: string;
