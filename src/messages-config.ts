@@ -193,6 +193,12 @@ export function loadMessagesConfig(env: Environment): MessagesConfig {
   const sms = v.NOTIFY_SMS.parse(env.NOTIFY_SMS);
   const email = v.NOTIFY_EMAIL.parse(env.NOTIFY_EMAIL);
   const wechat = v.NOTIFY_WECHAT.parse(env.NOTIFY_WECHAT);
+  // Every value set is checked at boot, also for a provider not chosen (yet): a typo fails now, not on the day it is switched on.
+  const aliyunEndpoint = v.ALIYUN_SMS_ENDPOINT.parse(env.ALIYUN_SMS_ENDPOINT);
+  const tencentEndpoint = v.TENCENT_SMS_ENDPOINT.parse(env.TENCENT_SMS_ENDPOINT);
+  const wechatBaseUrl = v.WECHAT_API_BASE_URL.parse(env.WECHAT_API_BASE_URL)!;
+  const oauthRedirectUrl = v.WECHAT_OAUTH_REDIRECT_URL.parse(env.WECHAT_OAUTH_REDIRECT_URL);
+  if (optionalText(env.SMTP_URL) !== undefined) smtpUrl(optionalText(env.SMTP_URL)!);
   return {
     worker: v.NOTIFY_WORKER.parse(env.NOTIFY_WORKER),
     sms,
@@ -210,7 +216,7 @@ export function loadMessagesConfig(env: Environment): MessagesConfig {
         ? {
             accessKeyId: required(env, 'ALIYUN_SMS_ACCESS_KEY_ID', 'NOTIFY_SMS=aliyun'),
             accessKeySecret: required(env, 'ALIYUN_SMS_ACCESS_KEY_SECRET', 'NOTIFY_SMS=aliyun'),
-            endpoint: v.ALIYUN_SMS_ENDPOINT.parse(env.ALIYUN_SMS_ENDPOINT),
+            endpoint: aliyunEndpoint,
           }
         : undefined,
     tencent:
@@ -220,7 +226,7 @@ export function loadMessagesConfig(env: Environment): MessagesConfig {
             secretKey: required(env, 'TENCENT_SMS_SECRET_KEY', 'NOTIFY_SMS=tencent'),
             sdkAppId: required(env, 'TENCENT_SMS_SDK_APP_ID', 'NOTIFY_SMS=tencent'),
             region: v.TENCENT_SMS_REGION.parse(env.TENCENT_SMS_REGION),
-            endpoint: v.TENCENT_SMS_ENDPOINT.parse(env.TENCENT_SMS_ENDPOINT),
+            endpoint: tencentEndpoint,
           }
         : undefined,
     smtp:
@@ -235,8 +241,8 @@ export function loadMessagesConfig(env: Environment): MessagesConfig {
         ? {
             appId: required(env, 'WECHAT_APP_ID', 'NOTIFY_WECHAT=wechat'),
             appSecret: required(env, 'WECHAT_APP_SECRET', 'NOTIFY_WECHAT=wechat'),
-            baseUrl: v.WECHAT_API_BASE_URL.parse(env.WECHAT_API_BASE_URL)!,
-            oauthRedirectUrl: v.WECHAT_OAUTH_REDIRECT_URL.parse(env.WECHAT_OAUTH_REDIRECT_URL),
+            baseUrl: wechatBaseUrl,
+            oauthRedirectUrl,
           }
         : undefined,
     verificationDailyPerPhone: v.VERIFICATION_DAILY_LIMIT_PER_PHONE.parse(env.VERIFICATION_DAILY_LIMIT_PER_PHONE),
