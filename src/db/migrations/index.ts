@@ -16,6 +16,7 @@ import { keywordGramListsMigration } from './0012_keyword_gram_lists.js';
 import { avatarFilesMigration } from './0013_avatar_files.js';
 import { phoneLookupsMigration } from './0014_phone_lookups.js';
 import { auditDenialsMigration } from './0015_audit_denials.js';
+import { cohortRollupMigration } from './0020_cohort_rollup.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -38,6 +39,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0013_avatar_files': avatarFilesMigration(),
     '0014_phone_lookups': phoneLookupsMigration(dialect),
     '0015_audit_denials': auditDenialsMigration(),
+    '0020_cohort_rollup': cohortRollupMigration(dialect),
   };
 }
 

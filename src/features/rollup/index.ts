@@ -11,6 +11,7 @@ export {
   type AddedKeys,
   encodeKey,
   type RollupDimension,
+  type RollupFigures,
   RollupRepository,
   rollupAnswers,
 } from './rollup-repository.js';

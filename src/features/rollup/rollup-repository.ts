@@ -1,22 +1,20 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { RollupDimension as Dimension } from '../../db/rollup-definition.js';
+import { type RollupDimension as Dimension, ROLLUP_FIGURES, type RollupFigure } from '../../db/rollup-definition.js';
 import type { Database } from '../../db/schema.js';
 import { DAYS_MARGIN_SECONDS } from './clinic-days.js';
 
 /** Time buckets a report sums days into. */
 export type RollupBucket = 'day' | 'month' | 'year';
 
-/** The funnel figures of one day, dimension and group (migration 0008). */
-interface DayFigureRow {
+/** Every figure the rollup counts (db/rollup-definition.ts): the activity ones (0008) and the cohort ones (0020). */
+export type RollupFigures = Record<RollupFigure, number>;
+
+/** The figures of one day, dimension and group (migrations 0008, 0020). */
+type DayFigureRow = RollupFigures & {
   dimension: Dimension;
   day: number;
   group_key: string;
-  inquiries: number;
-  lost: number;
-  appointments: number;
-  arrivals: number;
-  spend_fen: number;
-}
+};
 
 /** The rollup's tables (migration 0008), added to the schema where they are used. */
 export type RollupTables = {
@@ -59,11 +57,7 @@ export interface RollupSum {
   bucket: string | null;
   /** The dimension's value (catalog id or advisory way); null = not filled in. */
   key: string | null;
-  inquiries: number;
-  lost: number;
-  appointments: number;
-  arrivals: number;
-  spendFen: number;
+  figures: RollupFigures;
 }
 
 /** "2024-03-01" for a day number (days since 1970-01-01 in the clinic calendar). */
@@ -155,7 +149,7 @@ export class RollupRepository {
     const rowsOf = (table: 'patient_day_counts' | 'patient_day_deltas') => {
       const rows = this.db
         .selectFrom(table)
-        .select(['day', 'group_key', 'inquiries', 'lost', 'appointments', 'arrivals', 'spend_fen'])
+        .select(['day', 'group_key', ...ROLLUP_FIGURES])
         .where('dimension', '=', dimension)
         .where('day', '>=', days.firstDay)
         .where('day', '<=', days.lastDay);
@@ -167,11 +161,7 @@ export class RollupRepository {
       .select([
         bucketSql.as('bucket'),
         'group_key',
-        sql<number>`sum(inquiries)`.as('inquiries'),
-        sql<number>`sum(lost)`.as('lost'),
-        sql<number>`sum(appointments)`.as('appointments'),
-        sql<number>`sum(arrivals)`.as('arrivals'),
-        sql<number>`sum(spend_fen)`.as('spend_fen'),
+        ...ROLLUP_FIGURES.map((figure) => sql<number>`sum(${sql.ref(figure)})`.as(figure)),
       ])
       // A range inside one bucket has a constant bucket, which GROUP BY would read as a column number.
       .groupBy(bucket === null || buckets?.starts.length === 0 ? ['group_key'] : [bucketSql, 'group_key']);
@@ -179,18 +169,8 @@ export class RollupRepository {
     const rows = await this.db
       .selectFrom('patient_day_counts_zone as z')
       .leftJoin(query.as('s'), (join) => join.onTrue())
-      .select([
-        'z.time_zone',
-        'z.covered_from',
-        'z.covered_until',
-        's.bucket',
-        's.group_key',
-        's.inquiries',
-        's.lost',
-        's.appointments',
-        's.arrivals',
-        's.spend_fen',
-      ])
+      .select(['z.time_zone', 'z.covered_from', 'z.covered_until', 's.bucket', 's.group_key'])
+      .select(ROLLUP_FIGURES.map((figure) => `s.${figure}` as const))
       .where('z.id', '=', 1)
       .execute();
     const labelOf = (value: number | null): string | null =>
@@ -200,13 +180,12 @@ export class RollupRepository {
       .map((row) => ({
         bucket: bucket === null ? null : labelOf(row.bucket),
         key: decodeKey(row.group_key),
-        inquiries: Number(row.inquiries),
-        lost: Number(row.lost),
-        appointments: Number(row.appointments),
-        arrivals: Number(row.arrivals),
-        spendFen: Number(row.spend_fen),
+        // PostgreSQL's sums are bigints, read as strings.
+        figures: Object.fromEntries(
+          ROLLUP_FIGURES.map((figure) => [figure, Number((row as Record<string, unknown>)[figure])]),
+        ) as RollupFigures,
       }))
-      .filter((row) => row.inquiries > 0 || row.appointments > 0 || row.arrivals > 0);
+      .filter(({ figures }) => figures.inquiries > 0 || figures.appointments > 0 || figures.arrivals > 0);
     return { zone: rows[0] ? zoneOf(rows[0]) : null, sums };
   }
 
