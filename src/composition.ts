@@ -48,7 +48,7 @@ import { RoleRepository, RoleService } from './features/roles/index.js';
 import { RollupRepository, rollupJobs } from './features/rollup/index.js';
 import { StaffAuthRepository, StaffAuthService, StaffGuard } from './features/staff-auth/index.js';
 import { StaffUserRepository, StaffUserService } from './features/staff-users/index.js';
-import { StatisticsRepository, StatisticsService } from './features/statistics/index.js';
+import { CostRepository, CostService, StatisticsRepository, StatisticsService } from './features/statistics/index.js';
 import { ArrivalService, VisitRepository } from './features/visits/index.js';
 import { BackgroundJobs, periodicJob } from './jobs.js';
 import { LoginThrottle } from './security/login-throttle.js';
@@ -86,6 +86,7 @@ export interface StaffComposition {
   followUps: FollowUpService;
   arrivals: ArrivalService;
   statistics: StatisticsService;
+  costs: CostService;
   dashboard: DashboardRepository;
   transfer: PatientTransferServices;
   staffUsers: StaffUserService;
@@ -164,6 +165,7 @@ export function compose(
   };
 
   const staffAuthRepository = new StaffAuthRepository(db);
+  const statistics = new StatisticsService(new StatisticsRepository(db, dialect), rollup, clock);
   const staff: StaffComposition = {
     guard: new StaffGuard(core.tokens, staffAuthRepository),
     auth: new StaffAuthService(core, staffAuthRepository),
@@ -172,7 +174,8 @@ export function compose(
     patients,
     followUps: new FollowUpService(core, new FollowUpRepository(db), visiblePatients),
     arrivals: new ArrivalService(core, new VisitRepository(db), references, visiblePatients),
-    statistics: new StatisticsService(new StatisticsRepository(db, dialect), rollup, clock),
+    statistics,
+    costs: new CostService(core, new CostRepository(db), statistics),
     dashboard: new DashboardRepository(db),
     transfer: {
       exporting: { audit: core.audit, repository: new ExportRepository(db, dialect), clock, phoneLookups },

@@ -30,6 +30,7 @@ export interface Database {
   session_counters: SessionCountersTable;
   appointments: AppointmentsTable;
   avatar_files: AvatarFilesTable;
+  marketing_costs: MarketingCostsTable;
 }
 
 export interface RolesTable {
@@ -309,6 +310,16 @@ export interface AvatarFilesTable {
   /** null once the record is purged: the file is no longer served and awaits deletion. */
   patient_id: number | null;
   created_at: number;
+}
+
+/** Marketing spend of one channel in one calendar month (0021). */
+export interface MarketingCostsTable {
+  channel_id: number;
+  /** YYYY-MM in the clinic's calendar. */
+  month: string;
+  amount_fen: number;
+  updated_at: number;
+  updated_by: number | null;
 }
 
 export type PatientRow = Selectable<PatientsTable>;

@@ -45,7 +45,14 @@ export const permissionTree = [
       { key: 'appointments:schedules', description: '管理医生排班' },
     ],
   },
-  { key: 'statistics', description: '数据中心', actions: [{ key: 'statistics:view', description: '查看统计报表' }] },
+  {
+    key: 'statistics',
+    description: '数据中心',
+    actions: [
+      { key: 'statistics:view', description: '查看统计报表' },
+      { key: 'statistics:costs', description: '录入、导入营销费用' },
+    ],
+  },
   {
     key: 'catalogs',
     description: '信息管理',

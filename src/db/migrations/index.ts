@@ -17,6 +17,7 @@ import { avatarFilesMigration } from './0013_avatar_files.js';
 import { phoneLookupsMigration } from './0014_phone_lookups.js';
 import { auditDenialsMigration } from './0015_audit_denials.js';
 import { cohortRollupMigration } from './0020_cohort_rollup.js';
+import { marketingCostsMigration } from './0021_marketing_costs.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -40,6 +41,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0014_phone_lookups': phoneLookupsMigration(dialect),
     '0015_audit_denials': auditDenialsMigration(),
     '0020_cohort_rollup': cohortRollupMigration(dialect),
+    '0021_marketing_costs': marketingCostsMigration(),
   };
 }
 
