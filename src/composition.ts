@@ -16,7 +16,7 @@ import {
 } from './features/booking/index.js';
 import { CatalogRepository, CatalogService, ReferenceRepository } from './features/catalogs/index.js';
 import { DashboardRepository } from './features/dashboard/index.js';
-import { FollowUpRepository, FollowUpService } from './features/follow-ups/index.js';
+import { FollowUpRepository, FollowUpService, FollowUpWorklistRepository } from './features/follow-ups/index.js';
 import {
   ExportRepository,
   ImportRepository,
@@ -50,6 +50,7 @@ import { StaffAuthRepository, StaffAuthService, StaffGuard } from './features/st
 import { StaffUserRepository, StaffUserService } from './features/staff-users/index.js';
 import { CostRepository, CostService, StatisticsRepository, StatisticsService } from './features/statistics/index.js';
 import { ArrivalService, VisitRepository } from './features/visits/index.js';
+import type { WorklistServices } from './features/worklists/index.js';
 import { BackgroundJobs, periodicJob } from './jobs.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import { SessionRepository } from './security/session-repository.js';
@@ -94,6 +95,7 @@ export interface StaffComposition {
   auditLog: AuditQueryRepository;
   catalogs: CatalogService;
   booking: BookingServices;
+  worklists: WorklistServices;
 }
 
 /** What the portal's routes are given (src/portal-api.ts mounts them). */
@@ -186,6 +188,7 @@ export function compose(
     auditLog: new AuditQueryRepository(db),
     catalogs: new CatalogService(core, new CatalogRepository(db)),
     booking,
+    worklists: { followUpPlans: new FollowUpWorklistRepository(db), calendar },
   };
 
   const portalAccounts = new PortalAccountRepository(db);

@@ -13,6 +13,7 @@ import { registerMeRoutes, registerStaffAuthRoutes } from './features/staff-auth
 import { registerStaffUserRoutes } from './features/staff-users/index.js';
 import { registerCostRoutes, registerStatisticsRoutes } from './features/statistics/index.js';
 import { registerVisitRoutes } from './features/visits/index.js';
+import { registerWorklistRoutes } from './features/worklists/index.js';
 import { guardRequestInput } from './http/body-guard.js';
 import type { TypedApp } from './http/typed-app.js';
 
@@ -47,4 +48,5 @@ export async function staffApi(app: TypedApp, staff: StaffComposition): Promise<
   registerAuditRoutes(app, staff.auditLog);
   registerCatalogRoutes(app, staff.catalogs);
   registerStaffBookingRoutes(app, staff.booking);
+  registerWorklistRoutes(app, staff.worklists);
 }

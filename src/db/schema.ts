@@ -166,6 +166,10 @@ export interface PatientsTable {
   /** Total spend over all visits, in fen (1/100 yuan). */
   spend_fen: Generated<number>;
   visit_count: Generated<number>;
+  /** The latest follow-up contact's time (0022, kept by a trigger on follow_ups); null before the first. */
+  last_contact_at: number | null;
+  /** The date the latest follow-up asked for the next contact (YYYY-MM-DD, clinic calendar); null: none planned. */
+  next_follow_up_date: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -183,7 +183,7 @@ describe('GET statistics/costs/report', () => {
       'roi=revenue/spend',
     ]);
     const byLabel = Object.fromEntries(rows.map((row: any) => [row.channelLabel, row]));
-    expect(byLabel['百度推广']).toEqual({
+    expect(byLabel.百度推广).toEqual({
       bucket: null,
       channelId: String(baidu),
       channelLabel: '百度推广',
@@ -197,14 +197,14 @@ describe('GET statistics/costs/report', () => {
       costPerArrival: '3100.00',
       roi: 0.0645,
     });
-    expect(byLabel['抖音']).toMatchObject({
+    expect(byLabel.抖音).toMatchObject({
       spend: '1000.00',
       inquiries: 1,
       arrivals: 1,
       revenue: '88.88',
       roi: 0.0889,
     });
-    expect(byLabel['未填写来源']).toMatchObject({ channelId: null, spend: '0.00', inquiries: 1 });
+    expect(byLabel.未填写来源).toMatchObject({ channelId: null, spend: '0.00', inquiries: 1 });
     for (const figures of [...rows, totals]) {
       for (const [name, count] of [
         ['costPerInquiry', figures.inquiries],

@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import { grantToDefaultRoles, revokeFromAllRoles } from './role-grants.js';
+import { grantToDefaultRoles, revokeFromAllRoles } from '../role-grants.js';
 
 /*
  * Marketing cost (issue 17): what a clinic spends per channel per month, entered or imported

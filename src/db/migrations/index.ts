@@ -18,6 +18,7 @@ import { phoneLookupsMigration } from './0014_phone_lookups.js';
 import { auditDenialsMigration } from './0015_audit_denials.js';
 import { cohortRollupMigration } from './0020_cohort_rollup.js';
 import { marketingCostsMigration } from './0021_marketing_costs.js';
+import { followUpPlansMigration } from './0022_follow_up_plans.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -42,6 +43,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0015_audit_denials': auditDenialsMigration(),
     '0020_cohort_rollup': cohortRollupMigration(dialect),
     '0021_marketing_costs': marketingCostsMigration(),
+    '0022_follow_up_plans': followUpPlansMigration(dialect),
   };
 }
 

@@ -185,7 +185,10 @@ export class CostService {
     const rowOf = (bucketLabel: string | null, groupKey: string | null) => {
       const key = `${bucketLabel ?? ''}|${groupKey ?? ''}`;
       let row = rows.get(key);
-      if (!row) rows.set(key, (row = { bucket: bucketLabel, groupKey, spendFen: 0, figures: emptyFigures() }));
+      if (!row) {
+        row = { bucket: bucketLabel, groupKey, spendFen: 0, figures: emptyFigures() };
+        rows.set(key, row);
+      }
       return row;
     };
     for (const cell of cells) rowOf(cell.bucket, cell.groupKey).figures = cell.figures;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
 
 /**
  * Grants a new permission key to the default roles that should hold it (0001's roles: the
@@ -6,7 +7,11 @@ import type { Kysely } from 'kysely';
  * A role that holds the key already keeps it once; a clinic that renamed or deleted a default
  * role grants the key itself.
  */
-export async function grantToDefaultRoles(db: Kysely<any>, key: string, roleNames: readonly string[]): Promise<void> {
+export async function grantToDefaultRoles(
+  db: Kysely<Database>,
+  key: string,
+  roleNames: readonly string[],
+): Promise<void> {
   const roles = await db
     .selectFrom('roles')
     .select('id')
@@ -39,6 +44,6 @@ export async function grantToDefaultRoles(db: Kysely<any>, key: string, roleName
       .execute();
 }
 
-export async function revokeFromAllRoles(db: Kysely<any>, key: string): Promise<void> {
+export async function revokeFromAllRoles(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('role_permissions').where('permission_key', '=', key).execute();
 }
