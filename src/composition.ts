@@ -10,6 +10,7 @@ import {
   AppointmentRepository,
   AppointmentService,
   type BookingServices,
+  FrontDeskRepository,
   PatientBookings,
   ScheduleRepository,
   ScheduleService,
@@ -188,7 +189,12 @@ export function compose(
     auditLog: new AuditQueryRepository(db),
     catalogs: new CatalogService(core, new CatalogRepository(db)),
     booking,
-    worklists: { followUpPlans: new FollowUpWorklistRepository(db), calendar },
+    worklists: {
+      followUpPlans: new FollowUpWorklistRepository(db),
+      frontDesk: new FrontDeskRepository(db),
+      calendar,
+      lateAfterMinutes: config.lateAfterMinutes,
+    },
   };
 
   const portalAccounts = new PortalAccountRepository(db);
