@@ -25,6 +25,8 @@ import {
   type PatientTransferServices,
 } from './features/patient-transfer/index.js';
 import {
+  HandoverRepository,
+  HandoverService,
   PatientRecordRepository,
   PatientRecordService,
   PatientRepository,
@@ -34,6 +36,9 @@ import {
   PhoneLookupRepository,
   PhoneLookups,
   PoolTotals,
+  SharedPoolRepository,
+  SharedPoolService,
+  sharedPoolJobs,
 } from './features/patients/index.js';
 import {
   type AvatarDependencies,
@@ -165,6 +170,8 @@ export function compose(
       phoneLookups,
     ),
     updates: new PatientUpdateService(core, patientRecords, references, phoneLookups),
+    handovers: new HandoverService(core, new HandoverRepository(db, dialect), phoneLookups),
+    sharedPool: new SharedPoolService(core, new SharedPoolRepository(db, dialect), patientRecords),
   };
 
   const staffAuthRepository = new StaffAuthRepository(db);
@@ -211,6 +218,7 @@ export function compose(
   const jobs = new BackgroundJobs(
     [
       ...rollupJobs(database, config.databaseUrl, config.clinicTimezone, log),
+      ...sharedPoolJobs(patients.sharedPool, config.poolReturnDays, log),
       // Security tables stay small, and purged patients' avatar files leave the disk.
       periodicJob(
         'housekeeping',

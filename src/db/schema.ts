@@ -147,7 +147,10 @@ export interface PatientsTable {
   order_time: number | null;
   reach_time: number | null;
   disease_id: number | null;
-  /** Staff user who registered the patient; null when the patient registered in the portal. */
+  /**
+   * The consultant holding the patient: who registered them, until a handover or a claim from the
+   * shared pool moves them. null: no consultant (a portal self-registration, or in the shared pool).
+   */
   author_id: number | null;
   state: number;
   media_from_id: number | null;
@@ -170,6 +173,8 @@ export interface PatientsTable {
   last_contact_at: number | null;
   /** The date the latest follow-up asked for the next contact (YYYY-MM-DD, clinic calendar); null: none planned. */
   next_follow_up_date: string | null;
+  /** When the patient entered the shared pool (公海) by the POOL_RETURN_DAYS rule (0023); null otherwise. */
+  pooled_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -239,6 +244,8 @@ export interface FollowUpsTable {
   content: string;
   /** YYYY-MM-DD in the clinic's calendar; drives "follow-ups due today". */
   next_follow_up_date: string | null;
+  /** When the patient entered the shared pool (公海) by the POOL_RETURN_DAYS rule (0023); null otherwise. */
+  pooled_at: number | null;
   created_at: number;
 }
 

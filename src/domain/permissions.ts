@@ -34,6 +34,8 @@ export const permissionTree = [
       { key: 'patients:export', description: '导出客户' },
       { key: 'patients:import', description: '导入客户' },
       { key: 'patients:recycle_bin', description: '回收站（恢复、彻底删除）' },
+      { key: 'patients:handover', description: '移交客户（转给其他咨询员）' },
+      { key: 'patients:pool', description: '公海客户（查看、认领）' },
     ],
   },
   {

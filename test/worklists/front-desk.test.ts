@@ -65,15 +65,15 @@ beforeAll(async () => {
   patients.consultantOwn = await register(consultant.token, '顾问的');
   patients.walkIn = await register(admin, '散客');
 
-  appointments.arrived = await bookOn(patients['已到']!, doctorOne, today, now - 3 * 3600);
-  appointments.late = await bookOn(patients['迟到']!, doctorTwo, today, now - 2 * 3600);
-  appointments.justStarted = await bookOn(patients['刚开始']!, doctorOne, today, now - 5 * MINUTE);
-  appointments.afternoon = await bookOn(patients['下午']!, doctorTwo, today, now + 2 * 3600);
-  appointments.missed = await bookOn(patients['爽约']!, doctorOne, today, now - 4 * 3600);
-  appointments.cancelled = await bookOn(patients['取消']!, doctorTwo, today, now + 3600);
-  appointments.bookedThenWalked = await bookOn(patients['预约后直接到']!, doctorTwo, today, now + 4 * 3600);
+  appointments.arrived = await bookOn(patients.已到!, doctorOne, today, now - 3 * 3600);
+  appointments.late = await bookOn(patients.迟到!, doctorTwo, today, now - 2 * 3600);
+  appointments.justStarted = await bookOn(patients.刚开始!, doctorOne, today, now - 5 * MINUTE);
+  appointments.afternoon = await bookOn(patients.下午!, doctorTwo, today, now + 2 * 3600);
+  appointments.missed = await bookOn(patients.爽约!, doctorOne, today, now - 4 * 3600);
+  appointments.cancelled = await bookOn(patients.取消!, doctorTwo, today, now + 3600);
+  appointments.bookedThenWalked = await bookOn(patients.预约后直接到!, doctorTwo, today, now + 4 * 3600);
   appointments.consultantOwn = await bookOn(patients.consultantOwn!, doctorOne, today, now - 90 * MINUTE);
-  appointments.yesterday = await bookOn(patients['昨天']!, doctorOne, addDays(today, -1), now - 26 * 3600);
+  appointments.yesterday = await bookOn(patients.昨天!, doctorOne, addDays(today, -1), now - 26 * 3600);
 
   const post = async (path: string, body: Record<string, unknown> = {}) => {
     const response = await server.http.post(`${STAFF}/${path}`, { bearer: frontDesk.token, json: body });
@@ -83,7 +83,7 @@ beforeAll(async () => {
   await post(`appointment/${appointments.missed}/miss`);
   await post(`appointment/${appointments.cancelled}/cancel`, { reason: '患者改期' });
   // Checked in at the desk without the appointment: not a walk-in (booked that day), the booking still open.
-  await post(`patient/${patients['预约后直接到']}/arrival`, { reach_time: now - 20 * MINUTE });
+  await post(`patient/${patients.预约后直接到}/arrival`, { reach_time: now - 20 * MINUTE });
   await post(`patient/${patients.walkIn}/arrival`, { reach_time: now - 10 * MINUTE });
 });
 afterAll(async () => server?.close());
@@ -105,16 +105,16 @@ describe('GET worklists/front-desk', () => {
     expect(names(body.appointments)).toEqual(['爽约', '已到', '迟到', '顾问的', '刚开始', '下午', '预约后直接到']);
     const byName = Object.fromEntries(body.appointments.map((row: any) => [row.patientName, row]));
     expect(new Set(body.appointments.map((row: any) => row.doctorName))).toEqual(new Set(['前台医生甲', '前台医生乙']));
-    expect(byName['已到']).toMatchObject({ state: 'arrived', actions: [], arrivedAt: expect.any(String) });
-    expect(byName['爽约']).toMatchObject({ state: 'missed', actions: [] });
-    expect(byName['迟到']).toMatchObject({ state: 'late', lateMinutes: 120, arrivedAt: null });
-    expect(byName['迟到'].actions).toEqual([
+    expect(byName.已到).toMatchObject({ state: 'arrived', actions: [], arrivedAt: expect.any(String) });
+    expect(byName.爽约).toMatchObject({ state: 'missed', actions: [] });
+    expect(byName.迟到).toMatchObject({ state: 'late', lateMinutes: 120, arrivedAt: null });
+    expect(byName.迟到.actions).toEqual([
       { name: 'arrive', method: 'POST', path: `appointment/${appointments.late}/arrive` },
       { name: 'miss', method: 'POST', path: `appointment/${appointments.late}/miss` },
       { name: 'cancel', method: 'POST', path: `appointment/${appointments.late}/cancel` },
     ]);
-    expect(byName['刚开始']).toMatchObject({ state: 'waiting', lateMinutes: 0 });
-    expect(byName['下午'].actions.map((action: any) => action.name)).toEqual(['arrive', 'cancel']);
+    expect(byName.刚开始).toMatchObject({ state: 'waiting', lateMinutes: 0 });
+    expect(byName.下午.actions.map((action: any) => action.name)).toEqual(['arrive', 'cancel']);
     expect(body.walkIns).toEqual([
       expect.objectContaining({
         patientId: String(patients.walkIn),

@@ -19,6 +19,7 @@ import { auditDenialsMigration } from './0015_audit_denials.js';
 import { cohortRollupMigration } from './0020_cohort_rollup.js';
 import { marketingCostsMigration } from './0021_marketing_costs.js';
 import { followUpPlansMigration } from './0022_follow_up_plans.js';
+import { handoverPoolMigration } from './0023_handover_pool.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -44,6 +45,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0020_cohort_rollup': cohortRollupMigration(dialect),
     '0021_marketing_costs': marketingCostsMigration(),
     '0022_follow_up_plans': followUpPlansMigration(dialect),
+    '0023_handover_pool': handoverPoolMigration(),
   };
 }
 

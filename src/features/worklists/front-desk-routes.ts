@@ -125,7 +125,8 @@ export function registerFrontDeskRoutes(
         checkIn: {
           method: 'POST' as const,
           path: 'patient/{patient_id}/arrival',
-          description: 'check in a walk-in: records the visit (first or return), state 已到 and spend (patients:confirm_arrival)',
+          description:
+            'check in a walk-in: records the visit (first or return), state 已到 and spend (patients:confirm_arrival)',
         },
       };
     },

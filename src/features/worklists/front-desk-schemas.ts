@@ -1,11 +1,14 @@
 import { Type } from 'typebox';
 import { Nullable, RecordId, StaffTokenField } from '../../http/schemas.js';
 
-const State = Type.Union([Type.Literal('waiting'), Type.Literal('late'), Type.Literal('arrived'), Type.Literal('missed')], {
-  description:
-    'waiting: booked, session not started long enough to be late; late: booked and LATE_AFTER_MINUTES past the ' +
-    "session's start; arrived; missed (爽约 recorded)",
-});
+const State = Type.Union(
+  [Type.Literal('waiting'), Type.Literal('late'), Type.Literal('arrived'), Type.Literal('missed')],
+  {
+    description:
+      'waiting: booked, session not started long enough to be late; late: booked and LATE_AFTER_MINUTES past the ' +
+      "session's start; arrived; missed (爽约 recorded)",
+  },
+);
 
 export const FrontDeskQuery = Type.Object({
   token: StaffTokenField,

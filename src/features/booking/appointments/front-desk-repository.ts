@@ -18,7 +18,10 @@ export interface FrontDeskDayQuery {
   graceSeconds: number;
 }
 
-type AppointmentBuilder = ExpressionBuilder<Database & { ap: Database['appointments']; p: Database['patients'] }, 'ap' | 'p'>;
+type AppointmentBuilder = ExpressionBuilder<
+  Database & { ap: Database['appointments']; p: Database['patients'] },
+  'ap' | 'p'
+>;
 
 /** Live patients in the caller's scope, on the alias `p`. */
 const inScope = (eb: AppointmentBuilder, scope: PatientScope): Expression<SqlBool> =>
