@@ -105,6 +105,16 @@ export async function generate(
     }
     await writer.insert('staff_users', staffColumns, batch);
   }
+  // Marketing spend (0021) of every channel but self-registration for the three years before `until`.
+  const costs: unknown[][] = [];
+  const untilMonth = new Date(until * 1000);
+  for (let back = 0; back < 36; back += 1) {
+    const month = new Date(Date.UTC(untilMonth.getUTCFullYear(), untilMonth.getUTCMonth() - back, 1));
+    const label = month.toISOString().slice(0, 7);
+    for (let channel = 1; channel <= 6; channel += 1)
+      costs.push([channel, label, (5_000 + ((back * 7 + channel * 13) % 20) * 1_000) * 100, until, 1]);
+  }
+  await writer.insert('marketing_costs', ['channel_id', 'month', 'amount_fen', 'updated_at', 'updated_by'], costs);
   await writer.commit();
   await writer.syncIdentity('staff_users');
 

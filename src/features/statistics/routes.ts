@@ -33,7 +33,7 @@ export function registerStatisticsRoutes(app: TypedApp, service: StatisticsServi
     handler: async (request) => {
       const q = request.query;
       const funnel = await service.funnel(staffOf(request), {
-        view: q.view,
+        view: q.view ?? 'cohort',
         from: q.from,
         to: q.to,
         bucket: q.bucket,
@@ -60,7 +60,7 @@ export function registerStatisticsRoutes(app: TypedApp, service: StatisticsServi
     handler: async (request) => {
       const q = request.query;
       const rank = await service.consultantRank(staffOf(request), {
-        view: q.view,
+        view: q.view ?? 'cohort',
         from: q.from,
         to: q.to,
         limit: q.limit,

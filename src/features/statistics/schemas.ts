@@ -71,7 +71,8 @@ const FigureMeanings = Type.Object(
 
 export const FunnelQuery = Type.Object({
   token: StaffTokenField,
-  view: ViewField,
+  // Optional (cohort when left out): clients written before the views keep working.
+  view: Type.Optional(ViewField),
   from: UnixSeconds('range start, Unix seconds, inclusive'),
   to: UnixSeconds('range end, Unix seconds, inclusive'),
   bucket: Type.Union([Type.Literal('day'), Type.Literal('month'), Type.Literal('year')], {
@@ -126,7 +127,7 @@ export const FunnelResponse = Type.Object({
 
 export const ConsultantRankQuery = Type.Object({
   token: StaffTokenField,
-  view: ViewField,
+  view: Type.Optional(ViewField),
   from: UnixSeconds('period start, Unix seconds, inclusive'),
   to: UnixSeconds('period end, Unix seconds, inclusive'),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
