@@ -169,13 +169,14 @@ export async function generate(
   );
   await writer.commit();
   for (const table of ['patients', 'visits', 'follow_ups']) await writer.syncIdentity(table);
-  const indexStarted = Date.now();
-  await writer.recreateIndexes(indexes);
-  log(`  ${indexes.length} indexes rebuilt in ${((Date.now() - indexStarted) / 1000).toFixed(1)} s`);
-  // Each patient's follow-up plan (0022), which follow_ups' trigger would have kept row by row.
+  // Each patient's follow-up plan (0022), which follow_ups' trigger would have kept row by row;
+  // before the indexes, which would each take a new entry per updated row.
   const plansStarted = Date.now();
   await writer.query(followUpPlansRebuildSql());
   log(`  follow-up plans set in ${((Date.now() - plansStarted) / 1000).toFixed(1)} s`);
+  const indexStarted = Date.now();
+  await writer.recreateIndexes(indexes);
+  log(`  ${indexes.length} indexes rebuilt in ${((Date.now() - indexStarted) / 1000).toFixed(1)} s`);
   await triggers.restore();
   await writer.finish();
   const rollupStarted = Date.now();

@@ -11,6 +11,7 @@ export {
   type AddedKeys,
   encodeKey,
   type RollupDimension,
+  type RollupFigure,
   type RollupFigures,
   RollupRepository,
   rollupAnswers,

@@ -1,5 +1,5 @@
 import { fenToYuan } from '../../domain/money.js';
-import type { RollupFigures } from '../rollup/index.js';
+import type { RollupFigure, RollupFigures } from '../rollup/index.js';
 
 /**
  * The two views of the statistics, named for what they count:
@@ -39,6 +39,12 @@ export function addFigures(target: Figures, source: Figures): void {
   target.bookedArrivals += source.bookedArrivals;
   target.spendFen += source.spendFen;
 }
+
+/** The rollup figures each view reads (db/rollup-definition.ts). */
+export const ROLLUP_FIGURES_OF: Record<StatisticsView, readonly RollupFigure[]> = {
+  cohort: ['inquiries', 'lost', 'cohort_booked', 'cohort_arrived', 'cohort_booked_arrived', 'cohort_spend_fen'],
+  activity: ['inquiries', 'lost', 'appointments', 'arrivals', 'spend_fen'],
+};
 
 /** A rollup row's figures as the view reads them. */
 export function figuresOfRollup(view: StatisticsView, sums: RollupFigures): Figures {

@@ -9,6 +9,7 @@ import {
   FIGURE_MEANINGS,
   type Figures,
   figuresOfRollup,
+  ROLLUP_FIGURES_OF,
   type StatisticsView,
   toWireFigures,
 } from './figures.js';
@@ -112,7 +113,7 @@ export class StatisticsService {
     const edges = partDays(days, range.from, range.to).map((part) => ({ ...query, range: { ...range, ...part } }));
     const needsDepartments = plan.groupBy === 'department' || plan.departmentId !== undefined;
     const [{ zone, sums }, departments, edgeCells] = await Promise.all([
-      this.rollup.sums(plan.dimension, days, bucket, plan.key),
+      this.rollup.sums(plan.dimension, days, bucket, ROLLUP_FIGURES_OF[query.view], plan.key),
       needsDepartments ? this.rollup.departmentOfDisease() : undefined,
       Promise.all(edges.map((edge) => this.fromPatients({ kind: 'all' }, edge))),
     ]);
