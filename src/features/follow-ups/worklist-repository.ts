@@ -20,6 +20,15 @@ export interface WorklistDates {
 
 type PatientsBuilder = ExpressionBuilder<Database, 'patients'>;
 
+/** The latest follow-up of the patient row in scope: contact_time = its last_contact_at, the newest row of those. */
+const latestContact = (eb: PatientsBuilder) =>
+  eb
+    .selectFrom('follow_ups as f')
+    .whereRef('f.patient_id', '=', 'patients.id')
+    .whereRef('f.contact_time', '=', 'patients.last_contact_at')
+    .orderBy('f.id', 'desc')
+    .limit(1);
+
 const bucketCondition = (eb: PatientsBuilder, buckets: readonly DueBucket[], dates: WorklistDates) => {
   const date = 'patients.next_follow_up_date' as const;
   const parts: Expression<SqlBool>[] = [];
@@ -96,6 +105,13 @@ export class FollowUpWorklistRepository {
         'channel.name as media_from_name',
         'patients.next_follow_up_date',
         'patients.last_contact_at',
+        // The contact that made the plan (of equal times the newer row), read with the page.
+        (eb) => latestContact(eb).select('f.way').as('last_contact_way'),
+        (eb) =>
+          latestContact(eb)
+            .innerJoin('staff_users as contact_staff', 'contact_staff.id', 'f.staff_id')
+            .select('contact_staff.display_name')
+            .as('last_contact_by'),
       ])
       .where(this.where(scope, filters))
       .where((eb) => bucketCondition(eb, buckets, dates))
@@ -104,26 +120,6 @@ export class FollowUpWorklistRepository {
       .limit(paging.pageSize)
       .offset((paging.page - 1) * paging.pageSize)
       .execute();
-  }
-
-  /** Each patient's latest contact (the one its plan came from): way and who made it. */
-  async latestContacts(patientIds: readonly number[]) {
-    if (patientIds.length === 0)
-      return new Map<number, { way: string; staffName: string | null; contactTime: number }>();
-    const rows = await this.db
-      .selectFrom('follow_ups as f')
-      .innerJoin('patients as p', 'p.id', 'f.patient_id')
-      .leftJoin('staff_users as s', 's.id', 'f.staff_id')
-      .select(['f.id', 'f.patient_id', 'f.way', 'f.contact_time', 's.display_name as staff_name'])
-      .where('f.patient_id', 'in', [...patientIds])
-      .whereRef('f.contact_time', '=', 'p.last_contact_at')
-      .orderBy('f.id')
-      .execute();
-    const latest = new Map<number, { way: string; staffName: string | null; contactTime: number }>();
-    // Ordered by id: the last of equal times wins, as the plan did.
-    for (const row of rows)
-      latest.set(row.patient_id, { way: row.way, staffName: row.staff_name, contactTime: Number(row.contact_time) });
-    return latest;
   }
 }
 

@@ -51,7 +51,6 @@ export function registerFollowUpWorklistRoutes(
         plans.counts(scope, filters, dates),
         plans.page(scope, filters, buckets, dates, { page: q.page, pageSize: q.page_size }),
       ]);
-      const contacts = await plans.latestContacts(rows.map((row) => row.id));
       const showFullPhone = canSeeFullPhone(staff);
       const asText = (value: number | null) => (value === null ? null : String(value));
       return {
@@ -62,7 +61,6 @@ export function registerFollowUpWorklistRoutes(
         pageSize: q.page_size,
         rows: rows.map((row) => {
           const date = row.next_follow_up_date!;
-          const contact = contacts.get(row.id);
           return {
             patientId: String(row.id),
             patientName: row.name,
@@ -76,8 +74,8 @@ export function registerFollowUpWorklistRoutes(
             due: (date < today ? 'overdue' : date === today ? 'today' : 'upcoming') as DueBucket,
             daysOverdue: daysBetween(date, today),
             lastContactAt: asText(row.last_contact_at === null ? null : Number(row.last_contact_at)),
-            lastContactWay: contact?.way ?? null,
-            lastContactBy: contact?.staffName ?? null,
+            lastContactWay: row.last_contact_way,
+            lastContactBy: row.last_contact_by,
           };
         }),
       };

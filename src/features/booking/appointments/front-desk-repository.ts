@@ -83,8 +83,8 @@ export class FrontDeskRepository {
     const state = stateSql(query.now, query.graceSeconds);
     let rows = this.appointments(query).where('ap.status', '<>', 'cancelled');
     if (query.state !== undefined) rows = rows.where(sql<SqlBool>`${state} = ${query.state}`);
-    const total = await rows.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const page = await rows
+    const offset = (paging.page - 1) * paging.pageSize;
+    const found = await rows
       .innerJoin('doctors as d', 'd.id', 'ap.doctor_id')
       .leftJoin('departments as dep', 'dep.id', 'd.department_id')
       .leftJoin('staff_users as consultant', 'consultant.id', 'p.author_id')
@@ -105,14 +105,23 @@ export class FrontDeskRepository {
         'dep.name as department_name',
         'v.visit_time',
         state.as('state'),
+        // The page and the total in one pass (a day is hundreds of rows, not a scan).
+        sql<number | string>`count(*) over ()`.as('total'),
       ])
       .orderBy('ap.start_time')
       .orderBy('ap.doctor_id')
       .orderBy('ap.id')
       .limit(paging.pageSize)
-      .offset((paging.page - 1) * paging.pageSize)
+      .offset(offset)
       .execute();
-    return { rows: page, total: Number(total.n) };
+    // Past the last page no row carries the total.
+    const total =
+      found.length > 0
+        ? Number(found[0]!.total)
+        : offset === 0
+          ? 0
+          : Number((await rows.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    return { rows: found.map(({ total: _total, ...row }) => row), total };
   }
 
   /**
@@ -142,8 +151,7 @@ export class FrontDeskRepository {
         ]),
       );
     if (query.doctorId !== undefined) rows = rows.where('v.doctor_id', '=', query.doctorId);
-    const total = await rows.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const page = await rows
+    const found = await rows
       .leftJoin('doctors as d', 'd.id', 'v.doctor_id')
       .leftJoin('staff_users as consultant', 'consultant.id', 'p.author_id')
       .select([
@@ -157,11 +165,15 @@ export class FrontDeskRepository {
         'p.author_id',
         'consultant.display_name as consultant_name',
         'd.name as doctor_name',
+        sql<number | string>`count(*) over ()`.as('total'),
       ])
       .orderBy('v.visit_time')
       .orderBy('v.id')
       .limit(limit)
       .execute();
-    return { rows: page, total: Number(total.n) };
+    return {
+      rows: found.map(({ total: _total, ...row }) => row),
+      total: found.length > 0 ? Number(found[0]!.total) : 0,
+    };
   }
 }
