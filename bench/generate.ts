@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
+import { followUpPlansRebuildSql } from '../src/db/follow-up-plan.js';
 import { rebuildKeywordSearch } from '../src/db/keyword-index.js';
 import { migrateToLatest } from '../src/db/migrations/index.js';
 import { syncRollup } from '../src/features/rollup/rollup-sync.js';
@@ -104,11 +105,21 @@ export async function generate(
     }
     await writer.insert('staff_users', staffColumns, batch);
   }
+  // Marketing spend (0021) of every channel but self-registration for the three years before `until`.
+  const costs: unknown[][] = [];
+  const untilMonth = new Date(until * 1000);
+  for (let back = 0; back < 36; back += 1) {
+    const month = new Date(Date.UTC(untilMonth.getUTCFullYear(), untilMonth.getUTCMonth() - back, 1));
+    const label = month.toISOString().slice(0, 7);
+    for (let channel = 1; channel <= 6; channel += 1)
+      costs.push([channel, label, (5_000 + ((back * 7 + channel * 13) % 20) * 1_000) * 100, until, 1]);
+  }
+  await writer.insert('marketing_costs', ['channel_id', 'month', 'amount_fen', 'updated_at', 'updated_by'], costs);
   await writer.commit();
   await writer.syncIdentity('staff_users');
 
   // The statistics rollup's triggers (0008) would add an upsert per row: off during the load, then one set-based rebuild.
-  // The same for the keyword search index's (0009, 0010).
+  // The same for the keyword search index's (0009, 0010), and follow_ups' plan trigger (0022).
   const triggers = await suspendTriggers(writer, url);
   const indexes = [
     ...(await writer.dropIndexes('patients')),
@@ -158,6 +169,11 @@ export async function generate(
   );
   await writer.commit();
   for (const table of ['patients', 'visits', 'follow_ups']) await writer.syncIdentity(table);
+  // Each patient's follow-up plan (0022), which follow_ups' trigger would have kept row by row;
+  // before the indexes, which would each take a new entry per updated row.
+  const plansStarted = Date.now();
+  await writer.query(followUpPlansRebuildSql());
+  log(`  follow-up plans set in ${((Date.now() - plansStarted) / 1000).toFixed(1)} s`);
   const indexStarted = Date.now();
   await writer.recreateIndexes(indexes);
   log(`  ${indexes.length} indexes rebuilt in ${((Date.now() - indexStarted) / 1000).toFixed(1)} s`);
@@ -201,11 +217,15 @@ export async function generate(
 /** Turns off the user triggers of patients (SQLite: drops them, keeping their definitions); `restore` puts them back. */
 async function suspendTriggers(writer: BulkWriter, url: string): Promise<{ restore(): Promise<void> }> {
   if (!url.startsWith('sqlite:')) {
-    await writer.query('alter table patients disable trigger user');
-    return { restore: async () => void (await writer.query('alter table patients enable trigger user')) };
+    for (const table of ['patients', 'follow_ups']) await writer.query(`alter table ${table} disable trigger user`);
+    return {
+      restore: async () => {
+        for (const table of ['patients', 'follow_ups']) await writer.query(`alter table ${table} enable trigger user`);
+      },
+    };
   }
   const triggers = await writer.query<{ name: string; sql: string }>(
-    "select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'patients'",
+    "select name, sql from sqlite_master where type = 'trigger' and tbl_name in ('patients', 'follow_ups')",
   );
   for (const trigger of triggers) await writer.query(`drop trigger "${trigger.name}"`);
   return {

@@ -42,6 +42,9 @@ export function httpScenarios(manifest: GeneratedManifest, tokens: Tokens): Http
   const search = (keyword: string) =>
     `${STAFF}/patient/?${query({ token: tokens.admin, keyword, page: 1, page_size: 20 })}`;
   const found = { mustFind: true } as const;
+  /** A year by month and channel, the statistics page's default report. */
+  const statistics = (report: string, extra: Record<string, string>) =>
+    `${STAFF}/statistics/${report}?${query({ token: tokens.admin, from: manifest.until - 365 * DAY, to: manifest.until - 1, bucket: 'month', group_by: 'channel', ...extra })}`;
   return [
     {
       name: 'portal GET /patient',
@@ -61,9 +64,29 @@ export function httpScenarios(manifest: GeneratedManifest, tokens: Tokens): Http
       ...found,
     },
     {
-      name: 'statistics: year by month x channel',
-      path: `${STAFF}/statistics/funnel?${query({ token: tokens.admin, from: manifest.until - 365 * DAY, to: manifest.until - 1, bucket: 'month', group_by: 'channel' })}`,
+      name: 'statistics: cohort year by month x channel',
+      path: statistics('funnel', { view: 'cohort' }),
       p99Under: 300,
+    },
+    {
+      name: 'statistics: activity year by month x channel',
+      path: statistics('funnel', { view: 'activity' }),
+      p99Under: 300,
+    },
+    {
+      name: 'statistics: cost report year by month x channel',
+      path: statistics('costs/report', {}),
+      p99Under: 300,
+    },
+    {
+      name: 'worklist: follow-ups due (busy consultant)',
+      path: `${STAFF}/worklists/follow-ups?${query({ token: tokens.consultant, due: 'due', page_size: 50 })}`,
+      scaled: 2,
+    },
+    {
+      name: 'worklist: front desk today',
+      path: `${STAFF}/worklists/front-desk?${query({ token: tokens.admin })}`,
+      scaled: 2,
     },
     { name: 'dashboard', path: `${STAFF}/dashboard?token=${tokens.admin}`, p99Under: 50 },
   ];

@@ -11,13 +11,14 @@ import {
   AppointmentRepository,
   AppointmentService,
   type BookingServices,
+  FrontDeskRepository,
   PatientBookings,
   ScheduleRepository,
   ScheduleService,
 } from './features/booking/index.js';
 import { CatalogRepository, CatalogService, ReferenceRepository } from './features/catalogs/index.js';
 import { DashboardRepository } from './features/dashboard/index.js';
-import { FollowUpRepository, FollowUpService } from './features/follow-ups/index.js';
+import { FollowUpRepository, FollowUpService, FollowUpWorklistRepository } from './features/follow-ups/index.js';
 import {
   buildTransports,
   buildWeChatApi,
@@ -42,6 +43,8 @@ import {
   type PatientTransferServices,
 } from './features/patient-transfer/index.js';
 import {
+  HandoverRepository,
+  HandoverService,
   PatientRecordRepository,
   PatientRecordService,
   PatientRepository,
@@ -51,6 +54,9 @@ import {
   PhoneLookupRepository,
   PhoneLookups,
   PoolTotals,
+  SharedPoolRepository,
+  SharedPoolService,
+  sharedPoolJobs,
 } from './features/patients/index.js';
 import {
   type AvatarDependencies,
@@ -71,8 +77,9 @@ import { RoleRepository, RoleService } from './features/roles/index.js';
 import { RollupRepository, rollupJobs } from './features/rollup/index.js';
 import { StaffAuthRepository, StaffAuthService, StaffGuard } from './features/staff-auth/index.js';
 import { StaffUserRepository, StaffUserService } from './features/staff-users/index.js';
-import { StatisticsRepository, StatisticsService } from './features/statistics/index.js';
+import { CostRepository, CostService, StatisticsRepository, StatisticsService } from './features/statistics/index.js';
 import { ArrivalService, VisitRepository } from './features/visits/index.js';
+import type { WorklistServices } from './features/worklists/index.js';
 import { type BackgroundJob, BackgroundJobs, periodicJob } from './jobs.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import { SessionRepository } from './security/session-repository.js';
@@ -110,6 +117,7 @@ export interface StaffComposition {
   followUps: FollowUpService;
   arrivals: ArrivalService;
   statistics: StatisticsService;
+  costs: CostService;
   dashboard: DashboardRepository;
   transfer: PatientTransferServices;
   staffUsers: StaffUserService;
@@ -119,6 +127,7 @@ export interface StaffComposition {
   booking: BookingServices;
   notifications: NotificationStaffServices;
   deskAccounts: DeskAccountService;
+  worklists: WorklistServices;
 }
 
 /** What the portal's routes are given (src/portal-api.ts mounts them). */
@@ -221,6 +230,8 @@ export function compose(
       phoneLookups,
     ),
     updates: new PatientUpdateService(core, patientRecords, references, phoneLookups),
+    handovers: new HandoverService(core, new HandoverRepository(db, dialect), phoneLookups),
+    sharedPool: new SharedPoolService(core, new SharedPoolRepository(db, dialect), patientRecords),
   };
 
   const portalAccounts = new PortalAccountRepository(db);
@@ -243,6 +254,7 @@ export function compose(
   );
 
   const staffAuthRepository = new StaffAuthRepository(db);
+  const statistics = new StatisticsService(new StatisticsRepository(db, dialect), rollup, clock);
   const staff: StaffComposition = {
     guard: new StaffGuard(core.tokens, staffAuthRepository),
     auth: new StaffAuthService(core, staffAuthRepository),
@@ -251,7 +263,8 @@ export function compose(
     patients,
     followUps: new FollowUpService(core, new FollowUpRepository(db), visiblePatients),
     arrivals: new ArrivalService(core, new VisitRepository(db), references, visiblePatients),
-    statistics: new StatisticsService(new StatisticsRepository(db, dialect), rollup, clock),
+    statistics,
+    costs: new CostService(core, new CostRepository(db), statistics),
     dashboard: new DashboardRepository(db),
     transfer: {
       exporting: { audit: core.audit, repository: new ExportRepository(db, dialect), clock, phoneLookups },
@@ -267,6 +280,12 @@ export function compose(
       templates: new TemplateService(core, new TemplateRepository(db), templateCache),
     },
     deskAccounts: new DeskAccountService(core, portalAccounts, identity, outbox),
+    worklists: {
+      followUpPlans: new FollowUpWorklistRepository(db),
+      frontDesk: new FrontDeskRepository(db),
+      calendar,
+      lateAfterMinutes: config.lateAfterMinutes,
+    },
   };
 
   const avatarStorage = new AvatarStorage(config.dataDir);
@@ -290,6 +309,7 @@ export function compose(
   const jobs = new BackgroundJobs(
     [
       ...rollupJobs(database, config.databaseUrl, config.clinicTimezone, log),
+      ...sharedPoolJobs(patients.sharedPool, config.poolReturnDays, log),
       // Security tables stay small, and purged patients' avatar files leave the disk.
       periodicJob(
         'housekeeping',

@@ -36,6 +36,10 @@ export interface AppConfig {
   phoneLookupDailyLimit: number;
   /** Messages to patients and verification codes (src/messages-config.ts). */
   messages: MessagesConfig;
+  /** Minutes after a session's start from which a booked patient who has not arrived is late (front desk worklist). */
+  lateAfterMinutes: number;
+  /** Days without a follow-up after which a consultant's patient returns to the shared pool (公海); 0 = never. */
+  poolReturnDays: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -187,6 +191,18 @@ export const configVariables = {
     parse: integer('PHONE_LOOKUP_DAILY_LIMIT', 100, 0, 1_000_000),
   },
   ...messagesVariables,
+  LATE_AFTER_MINUTES: {
+    description:
+      "Minutes after a session's start (morning 08:00, afternoon 13:30) from which a booked patient who has not arrived shows as late on the front desk's worklist",
+    sensitive: false,
+    parse: integer('LATE_AFTER_MINUTES', 15, 0, 600),
+  },
+  POOL_RETURN_DAYS: {
+    description:
+      "Days without a follow-up (counted from the latest contact, or registration) after which a consultant's patient who has not arrived returns to the shared pool (公海) for any consultant to claim; 0 (default) = never",
+    sensitive: false,
+    parse: integer('POOL_RETURN_DAYS', 0, 0, 3650),
+  },
 } satisfies Record<string, VariableSpec<unknown>>;
 
 type Environment = Record<string, string | undefined>;
@@ -222,5 +238,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     bookingCancelCutoff: v.BOOKING_CANCEL_CUTOFF.parse(env.BOOKING_CANCEL_CUTOFF),
     phoneLookupDailyLimit: v.PHONE_LOOKUP_DAILY_LIMIT.parse(env.PHONE_LOOKUP_DAILY_LIMIT),
     messages: loadMessagesConfig(env),
+    lateAfterMinutes: v.LATE_AFTER_MINUTES.parse(env.LATE_AFTER_MINUTES),
+    poolReturnDays: v.POOL_RETURN_DAYS.parse(env.POOL_RETURN_DAYS),
   };
 }

@@ -13,8 +13,9 @@ import { registerDeskAccountRoutes } from './features/portal-account/index.js';
 import { registerRoleRoutes } from './features/roles/index.js';
 import { registerMeRoutes, registerStaffAuthRoutes } from './features/staff-auth/index.js';
 import { registerStaffUserRoutes } from './features/staff-users/index.js';
-import { registerStatisticsRoutes } from './features/statistics/index.js';
+import { registerCostRoutes, registerStatisticsRoutes } from './features/statistics/index.js';
 import { registerVisitRoutes } from './features/visits/index.js';
+import { registerWorklistRoutes } from './features/worklists/index.js';
 import { guardRequestInput } from './http/body-guard.js';
 import type { TypedApp } from './http/typed-app.js';
 
@@ -41,6 +42,7 @@ export async function staffApi(app: TypedApp, staff: StaffComposition): Promise<
   registerFollowUpRoutes(app, staff.followUps);
   registerVisitRoutes(app, staff.arrivals);
   registerStatisticsRoutes(app, staff.statistics);
+  registerCostRoutes(app, staff.costs);
   registerDashboardRoutes(app, staff.dashboard, staff.statistics);
   await app.register(patientTransferPlugin, staff.transfer);
   registerStaffUserRoutes(app, staff.staffUsers);
@@ -50,4 +52,5 @@ export async function staffApi(app: TypedApp, staff: StaffComposition): Promise<
   registerStaffBookingRoutes(app, staff.booking);
   registerNotificationStaffRoutes(app, staff.notifications);
   registerDeskAccountRoutes(app, staff.deskAccounts);
+  registerWorklistRoutes(app, staff.worklists);
 }

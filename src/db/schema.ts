@@ -36,6 +36,7 @@ export interface Database {
   notification_reminders: NotificationRemindersTable;
   verification_codes: VerificationCodesTable;
   verification_limits: VerificationLimitsTable;
+  marketing_costs: MarketingCostsTable;
 }
 
 export interface RolesTable {
@@ -152,7 +153,10 @@ export interface PatientsTable {
   order_time: number | null;
   reach_time: number | null;
   disease_id: number | null;
-  /** Staff user who registered the patient; null when the patient registered in the portal. */
+  /**
+   * The consultant holding the patient: who registered them, until a handover or a claim from the
+   * shared pool moves them. null: no consultant (a portal self-registration, or in the shared pool).
+   */
   author_id: number | null;
   state: number;
   media_from_id: number | null;
@@ -171,6 +175,12 @@ export interface PatientsTable {
   /** Total spend over all visits, in fen (1/100 yuan). */
   spend_fen: Generated<number>;
   visit_count: Generated<number>;
+  /** The latest follow-up contact's time (0022, kept by a trigger on follow_ups); null before the first. */
+  last_contact_at: number | null;
+  /** The date the latest follow-up asked for the next contact (YYYY-MM-DD, clinic calendar); null: none planned. */
+  next_follow_up_date: string | null;
+  /** When the patient entered the shared pool (公海) by the POOL_RETURN_DAYS rule (0023); null otherwise. */
+  pooled_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -242,6 +252,8 @@ export interface FollowUpsTable {
   content: string;
   /** YYYY-MM-DD in the clinic's calendar; drives "follow-ups due today". */
   next_follow_up_date: string | null;
+  /** When the patient entered the shared pool (公海) by the POOL_RETURN_DAYS rule (0023); null otherwise. */
+  pooled_at: number | null;
   created_at: number;
 }
 
@@ -366,6 +378,16 @@ export interface NotificationTemplatesTable {
   /** SMS: Alibaba TemplateCode / Tencent TemplateId; WeChat: template_id. */
   provider_template: string | null;
   sign_name: string | null;
+  updated_at: number;
+  updated_by: number | null;
+}
+
+/** Marketing spend of one channel in one calendar month (0021). */
+export interface MarketingCostsTable {
+  channel_id: number;
+  /** YYYY-MM in the clinic's calendar. */
+  month: string;
+  amount_fen: number;
   updated_at: number;
   updated_by: number | null;
 }

@@ -32,6 +32,10 @@ export interface PatientListFilters {
   reachTimeTo?: number;
   /** first: exactly one visit; return: more than one. */
   visitType?: 'first' | 'return';
+  /** true: order_time set (booked at some time); false: never booked. The cohort view's "booked". */
+  booked?: boolean;
+  /** true: reach_time set (arrived at least once); false: never arrived. The cohort view's "arrived". */
+  arrived?: boolean;
 }
 
 /** The dimension filters shared by the list, the export and the statistics. */
@@ -66,6 +70,17 @@ export const PatientFilterFields = {
       description: 'first: exactly one visit; return: more than one',
     }),
   ),
+  booked: Type.Optional(
+    Type.Boolean({
+      description: 'true: order_time set (booked); false: none. The cohort statistics count "booked" so',
+    }),
+  ),
+  arrived: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: reach_time set (arrived at least once); false: none. The cohort statistics count "arrived" so',
+    }),
+  ),
 };
 
 const CatalogFilterQuery = Type.Object(CatalogFilterFields);
@@ -94,6 +109,8 @@ export function patientFiltersOf(q: Static<typeof PatientFilterQuery>): PatientL
     reachTimeFrom: q.reach_time_from,
     reachTimeTo: q.reach_time_to,
     visitType: q.visit_type,
+    booked: q.booked,
+    arrived: q.arrived,
   };
 }
 
@@ -127,5 +144,8 @@ export function filterConditions(
   if (filters.reachTimeTo !== undefined) conditions.push(eb('patients.reach_time', '<=', filters.reachTimeTo));
   if (filters.visitType === 'first') conditions.push(eb('patients.visit_count', '=', 1));
   if (filters.visitType === 'return') conditions.push(eb('patients.visit_count', '>', 1));
+  if (filters.booked !== undefined) conditions.push(eb('patients.order_time', filters.booked ? 'is not' : 'is', null));
+  if (filters.arrived !== undefined)
+    conditions.push(eb('patients.reach_time', filters.arrived ? 'is not' : 'is', null));
   return conditions;
 }

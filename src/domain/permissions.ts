@@ -35,6 +35,8 @@ export const permissionTree = [
       { key: 'patients:import', description: '导入客户' },
       { key: 'patients:recycle_bin', description: '回收站（恢复、彻底删除）' },
       { key: 'patients:portal_account', description: '患者端账号：到店核验后关联、重置密码、解锁' },
+      { key: 'patients:handover', description: '移交客户（转给其他咨询员）' },
+      { key: 'patients:pool', description: '公海客户（查看、认领）' },
     ],
   },
   {
@@ -46,7 +48,14 @@ export const permissionTree = [
       { key: 'appointments:schedules', description: '管理医生排班' },
     ],
   },
-  { key: 'statistics', description: '数据中心', actions: [{ key: 'statistics:view', description: '查看统计报表' }] },
+  {
+    key: 'statistics',
+    description: '数据中心',
+    actions: [
+      { key: 'statistics:view', description: '查看统计报表' },
+      { key: 'statistics:costs', description: '录入、导入营销费用' },
+    ],
+  },
   {
     key: 'catalogs',
     description: '信息管理',

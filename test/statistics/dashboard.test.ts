@@ -43,7 +43,8 @@ beforeAll(async () => {
     order_time: period.monthStart - 3600,
   });
 
-  // Follow-ups: due (yesterday), settled by a later contact, someone else's, and not yet due.
+  // Follow-ups: due (yesterday); settled by a later contact; the consultant's patient, whose plan
+  // (the latest contact, by whoever made it) is today's call, not the admin's earlier one for tomorrow.
   const patients = await server.database.db.selectFrom('patients').select('id').orderBy('id').execute();
   const [p1, p2, p3] = patients.map((row) => row.id) as [number, number, number];
   const today = period.today;
@@ -62,8 +63,8 @@ beforeAll(async () => {
       followUp(p1, adminId, now - 7200, shiftDate(today, -1)),
       followUp(p2, adminId, now - 7200, shiftDate(today, -3)),
       followUp(p2, adminId, now - 3600, shiftDate(today, 5)),
+      followUp(p3, adminId, now - 7200, shiftDate(today, 1)),
       followUp(p3, consultant.id, now - 3600, today),
-      followUp(p3, adminId, now - 3600, shiftDate(today, 1)),
     ])
     .execute();
 });
@@ -73,7 +74,9 @@ describe('GET dashboard/', () => {
   it("shows the administrator today's and this month's figures for everyone", async () => {
     const response = await server.http.get(`${STAFF}/dashboard/`, { query: { token: admin } });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body.dashboard).toEqual({
+    const { lists, ...figures } = response.body.dashboard;
+    expect(Object.keys(lists)).toEqual(['today', 'month', 'expectedToday', 'followUpsDue']);
+    expect(figures).toEqual({
       date: clock.dateAt(unixNow()),
       timeZone: 'Asia/Shanghai',
       scope: 'all',
@@ -82,6 +85,30 @@ describe('GET dashboard/', () => {
       expectedToday: { total: 2, pending: 1 },
       followUpsDue: 1,
     });
+  });
+
+  it("links every card to the list of the patients it counts: the list's total is the count", async () => {
+    for (const token of [admin, consultant.token]) {
+      const { dashboard } = (await server.http.get(`${STAFF}/dashboard`, { bearer: token })).body;
+      const cards: [number, any][] = [
+        [dashboard.today.inquiries, dashboard.lists.today.inquiries],
+        [dashboard.today.appointments, dashboard.lists.today.appointments],
+        [dashboard.today.arrivals, dashboard.lists.today.arrivals],
+        [dashboard.month.inquiries, dashboard.lists.month.inquiries],
+        [dashboard.month.appointments, dashboard.lists.month.appointments],
+        [dashboard.month.arrivals, dashboard.lists.month.arrivals],
+        [dashboard.expectedToday.total, dashboard.lists.expectedToday.total],
+        [dashboard.expectedToday.pending, dashboard.lists.expectedToday.pending],
+        [dashboard.followUpsDue, dashboard.lists.followUpsDue],
+      ];
+      for (const [count, link] of cards) {
+        expect(link.method).toBe('GET');
+        const listed = await server.http.get(`${STAFF}/${link.path}`, { bearer: token, query: link.query });
+        expect(listed.status, listed.text).toBe(200);
+        expect(listed.body.total, `${link.path} ${JSON.stringify(link.query)}`).toBe(count);
+      }
+      expect(cards.some(([count]) => count > 0)).toBe(true);
+    }
   });
 
   it('shows a consultant only their own patients and their own follow-ups', async () => {

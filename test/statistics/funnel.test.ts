@@ -89,10 +89,15 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
+/** This file checks the activity view (each figure by its own time column); cohort.test.ts the cohort view. */
 const funnel = (token: string, query: Record<string, string | number>) =>
-  server.http.get(`${STAFF}/statistics/funnel`, { query: { token, from: FROM, to: TO, ...query } });
+  server.http.get(`${STAFF}/statistics/funnel`, { query: { token, from: FROM, to: TO, view: 'activity', ...query } });
 
-describe('GET statistics/funnel', () => {
+const activityRate = (value: number | null) => [
+  { name: 'arrivalRate', value, numerator: 'arrivals', denominator: 'appointments' },
+];
+
+describe('GET statistics/funnel?view=activity', () => {
   it('counts the hand-made months by channel in the clinic calendar', async () => {
     const response = await funnel(admin, { bucket: 'month', group_by: 'channel' });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -108,8 +113,10 @@ describe('GET statistics/funnel', () => {
       appointments: 3,
       arrivals: 2,
       lost: 0,
+      bookedArrivals: null,
       arrivalRate: 0.6667,
       spend: '150.00',
+      rates: activityRate(0.6667),
     });
     expect(pick('2024-03', '微信公众号')).toMatchObject({
       inquiries: 1,
@@ -128,7 +135,16 @@ describe('GET statistics/funnel', () => {
       spend: '123.45',
     });
     expect(rows).toHaveLength(4);
-    expect(totals).toEqual({ inquiries: 6, appointments: 4, arrivals: 3, lost: 1, arrivalRate: 0.75, spend: '273.45' });
+    expect(totals).toEqual({
+      inquiries: 6,
+      appointments: 4,
+      arrivals: 3,
+      lost: 1,
+      bookedArrivals: null,
+      arrivalRate: 0.75,
+      spend: '273.45',
+      rates: activityRate(0.75),
+    });
     expect(groups.find((group: any) => group.groupLabel === '微信公众号')).toMatchObject({
       inquiries: 2,
       lost: 1,
@@ -182,8 +198,10 @@ describe('GET statistics/funnel', () => {
       appointments: 1,
       arrivals: 1,
       lost: 0,
+      bookedArrivals: null,
       arrivalRate: 1,
       spend: '100.00',
+      rates: activityRate(1),
     });
     const list = await server.http.get(`${STAFF}/patient/`, {
       query: { token: scoped.token, add_time_from: FROM, add_time_to: TO },

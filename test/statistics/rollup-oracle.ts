@@ -35,8 +35,11 @@ export interface Cell {
   lost: number;
   appointments: number;
   arrivals: number;
+  bookedArrivals: number | null;
   spend: string;
 }
+
+export type View = 'cohort' | 'activity';
 
 const orNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
@@ -99,26 +102,56 @@ function matches(patient: Facts, filters: FunnelFilters): boolean {
   );
 }
 
-/** `bucket|groupKey` -> figures, for one funnel query. */
+/**
+ * `bucket|groupKey` -> figures, for one funnel query. activity: each figure by its own time;
+ * cohort (the default): the patients registered in the range, by add_time, and what became of them.
+ */
 export function expectedFunnel(
   patients: Facts[],
   clock: ClinicClock,
-  query: { from: number; to: number; bucket: 'day' | 'month' | 'year'; group: Group; filters?: FunnelFilters },
+  query: {
+    from: number;
+    to: number;
+    bucket: 'day' | 'month' | 'year';
+    group: Group;
+    filters?: FunnelFilters;
+    view?: View;
+  },
 ): Record<string, Cell> {
   const length = { day: 10, month: 7, year: 4 }[query.bucket];
   const cells = new Map<
     string,
-    { inquiries: number; lost: number; appointments: number; arrivals: number; spendFen: number }
+    {
+      inquiries: number;
+      lost: number;
+      appointments: number;
+      arrivals: number;
+      bookedArrivals: number;
+      spendFen: number;
+    }
   >();
   const cellAt = (time: number, patient: Facts) => {
     const key = `${clock.dateAt(time).slice(0, length)}|${groupValue(patient, query.group)}`;
     let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = { inquiries: 0, lost: 0, appointments: 0, arrivals: 0, spendFen: 0 }));
+    if (!cell)
+      cells.set(key, (cell = { inquiries: 0, lost: 0, appointments: 0, arrivals: 0, bookedArrivals: 0, spendFen: 0 }));
     return cell;
   };
   const inRange = (time: number | null): time is number => time !== null && time >= query.from && time <= query.to;
+  const cohort = (query.view ?? 'cohort') === 'cohort';
   for (const patient of patients) {
     if (!matches(patient, query.filters ?? {})) continue;
+    if (cohort) {
+      if (!inRange(patient.add_time)) continue;
+      const cell = cellAt(patient.add_time, patient);
+      cell.inquiries += 1;
+      if (patient.state === 2) cell.lost += 1;
+      if (patient.order_time !== null) cell.appointments += 1;
+      if (patient.reach_time !== null) cell.arrivals += 1;
+      if (patient.order_time !== null && patient.reach_time !== null) cell.bookedArrivals += 1;
+      cell.spendFen += patient.spend_fen;
+      continue;
+    }
     if (inRange(patient.add_time)) {
       const cell = cellAt(patient.add_time, patient);
       cell.inquiries += 1;
@@ -139,6 +172,7 @@ export function expectedFunnel(
         lost: cell.lost,
         appointments: cell.appointments,
         arrivals: cell.arrivals,
+        bookedArrivals: cohort ? cell.bookedArrivals : null,
         spend: yuan(cell.spendFen),
       },
     ]),
@@ -155,6 +189,7 @@ export function answeredFunnel(body: any): Record<string, Cell> {
         lost: row.lost,
         appointments: row.appointments,
         arrivals: row.arrivals,
+        bookedArrivals: row.bookedArrivals,
         spend: row.spend,
       },
     ]),
@@ -175,7 +210,19 @@ const ROLLUP_DIMENSIONS: [string, (patient: Facts) => string][] = [
 /** author holds a consultant's whole pool on one day, 0. */
 const ALL_ON_DAY_ZERO = new Set(['author']);
 
-type RollupFigures = { inquiries: number; lost: number; appointments: number; arrivals: number; spend_fen: number };
+const FIGURES = [
+  'inquiries',
+  'lost',
+  'appointments',
+  'arrivals',
+  'spend_fen',
+  'cohort_booked',
+  'cohort_arrived',
+  'cohort_booked_arrived',
+  'cohort_spend_fen',
+] as const;
+type RollupFigures = Record<(typeof FIGURES)[number], number>;
+const zeros = (): RollupFigures => Object.fromEntries(FIGURES.map((figure) => [figure, 0])) as RollupFigures;
 
 /** patient_day_counts as it must be: `dimension|day|group_key` -> figures (clinic days of `clock`). */
 export function expectedRollup(patients: Facts[], clock: ClinicClock): Record<string, RollupFigures> {
@@ -184,12 +231,21 @@ export function expectedRollup(patients: Facts[], clock: ClinicClock): Record<st
   const add = (time: number, patient: Facts, figures: Partial<RollupFigures>) => {
     for (const [dimension, groupKey] of ROLLUP_DIMENSIONS) {
       const key = `${dimension}|${ALL_ON_DAY_ZERO.has(dimension) ? 0 : dayOf(time)}|${groupKey(patient)}`;
-      const row = (rows[key] ??= { inquiries: 0, lost: 0, appointments: 0, arrivals: 0, spend_fen: 0 });
+      const row = (rows[key] ??= zeros());
       for (const [name, amount] of Object.entries(figures) as [keyof RollupFigures, number][]) row[name] += amount;
     }
   };
   for (const patient of patients) {
-    add(patient.add_time, patient, { inquiries: 1, lost: patient.state === 2 ? 1 : 0 });
+    const booked = patient.order_time !== null;
+    const arrived = patient.reach_time !== null;
+    add(patient.add_time, patient, {
+      inquiries: 1,
+      lost: patient.state === 2 ? 1 : 0,
+      cohort_booked: booked ? 1 : 0,
+      cohort_arrived: arrived ? 1 : 0,
+      cohort_booked_arrived: booked && arrived ? 1 : 0,
+      cohort_spend_fen: patient.spend_fen,
+    });
     if (patient.order_time !== null) add(patient.order_time, patient, { appointments: 1 });
     if (patient.reach_time !== null) add(patient.reach_time, patient, { arrivals: 1, spend_fen: patient.spend_fen });
   }
@@ -208,15 +264,8 @@ export async function storedRollup(
   const sums: Record<string, RollupFigures> = {};
   for (const name of tables) {
     for (const row of await db.selectFrom(name).selectAll().execute()) {
-      const sum = (sums[`${row.dimension}|${row.day}|${row.group_key}`] ??= {
-        inquiries: 0,
-        lost: 0,
-        appointments: 0,
-        arrivals: 0,
-        spend_fen: 0,
-      });
-      for (const figure of ['inquiries', 'lost', 'appointments', 'arrivals', 'spend_fen'] as const)
-        sum[figure] += Number(row[figure]);
+      const sum = (sums[`${row.dimension}|${row.day}|${row.group_key}`] ??= zeros());
+      for (const figure of FIGURES) sum[figure] += Number(row[figure]);
     }
   }
   return Object.fromEntries(

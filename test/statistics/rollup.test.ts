@@ -23,6 +23,7 @@ import {
   type Group,
   livePatients,
   storedRollup,
+  type View,
 } from './rollup-oracle.js';
 import { catalogId } from './support.js';
 
@@ -76,10 +77,12 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
     bucket: 'day' | 'month' | 'year';
     group: Group;
     filters?: FunnelFilters;
+    view?: View;
   }) {
     const response = await server.http.get(`${STAFF}/statistics/funnel`, {
       query: {
         token: admin,
+        view: query.view,
         from: query.from,
         to: query.to,
         bucket: query.bucket,
@@ -91,23 +94,27 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
     const expected = expectedFunnel(await livePatients(server), clock, query);
     expect(
       answeredFunnel(response.body),
-      `${query.bucket} by ${query.group} ${JSON.stringify(query.filters ?? {})}`,
+      `${query.view ?? 'cohort'} ${query.bucket} by ${query.group} ${JSON.stringify(query.filters ?? {})}`,
     ).toEqual(expected);
     return response.body.funnel;
   }
 
-  /** Every report shape the rollup serves, and some it leaves to the raw rows. */
+  /** Every report shape the rollup serves, and some it leaves to the raw rows, in both views. */
   async function expectAllReports() {
-    for (const group of GROUPS) await expectFunnel({ ...YEAR(), bucket: 'month', group });
-    await expectFunnel({ ...YEAR(), bucket: 'year', group: 'none' });
+    for (const view of ['cohort', 'activity'] as const) await expectReports(view);
+  }
+
+  async function expectReports(view: View) {
+    for (const group of GROUPS) await expectFunnel({ ...YEAR(), bucket: 'month', group, view });
+    await expectFunnel({ ...YEAR(), bucket: 'year', group: 'none', view });
     for (const group of ['none', 'channel', 'advisory_way'] as const)
-      await expectFunnel({ ...ODD(), bucket: 'day', group });
-    await expectFunnel({ ...ODD(), bucket: 'month', group: 'department' });
+      await expectFunnel({ ...ODD(), bucket: 'day', group, view });
+    await expectFunnel({ ...ODD(), bucket: 'month', group: 'department', view });
     // Within one clinic day: no whole day at all.
-    await expectFunnel({ from: at(2024, 3, 10, 1, 0), to: at(2024, 3, 10, 5, 0), bucket: 'day', group: 'none' });
+    await expectFunnel({ from: at(2024, 3, 10, 1, 0), to: at(2024, 3, 10, 5, 0), bucket: 'day', group: 'none', view });
     const now = unixNow();
     for (const group of ['none', 'doctor', 'channel'] as const)
-      await expectFunnel({ from: now - 40 * DAY, to: now + 40 * DAY, bucket: 'day', group });
+      await expectFunnel({ from: now - 40 * DAY, to: now + 40 * DAY, bucket: 'day', group, view });
     const filtered: [FunnelFilters, Group[]][] = [
       [{ media_from_id: channels[0]! }, ['none', 'channel', 'disease']],
       [{ department_id: department }, ['none', 'disease', 'department', 'channel']],
@@ -116,7 +123,7 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
       [{ doctor_id: doctors[0]! }, ['none', 'doctor']],
     ];
     for (const [filters, groups] of filtered) {
-      for (const group of groups) await expectFunnel({ ...ODD(), bucket: 'month', group, filters });
+      for (const group of groups) await expectFunnel({ ...ODD(), bucket: 'month', group, filters, view });
     }
   }
 
@@ -409,7 +416,9 @@ describe.each(['Asia/Shanghai', 'America/New_York'])('statistics rollup in %s', 
     const period = clock.periodsAround(unixNow());
     const patients = await livePatients(server);
     const sum = (from: number, to: number) =>
-      Object.values(expectedFunnel(patients, clock, { from, to, bucket: 'year', group: 'none' })).reduce(
+      Object.values(
+        expectedFunnel(patients, clock, { from, to, bucket: 'year', group: 'none', view: 'activity' }),
+      ).reduce(
         (total, cell) => ({
           inquiries: total.inquiries + cell.inquiries,
           appointments: total.appointments + cell.appointments,

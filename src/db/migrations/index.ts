@@ -18,6 +18,10 @@ import { phoneLookupsMigration } from './0014_phone_lookups.js';
 import { auditDenialsMigration } from './0015_audit_denials.js';
 import { notificationsMigration } from './0016_notifications.js';
 import { verifiedIdentityMigration } from './0017_verified_identity.js';
+import { cohortRollupMigration } from './0020_cohort_rollup.js';
+import { marketingCostsMigration } from './0021_marketing_costs.js';
+import { followUpPlansMigration } from './0022_follow_up_plans.js';
+import { handoverPoolMigration } from './0023_handover_pool.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -42,6 +46,10 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0015_audit_denials': auditDenialsMigration(),
     '0016_notifications': notificationsMigration(dialect),
     '0017_verified_identity': verifiedIdentityMigration(dialect),
+    '0020_cohort_rollup': cohortRollupMigration(dialect),
+    '0021_marketing_costs': marketingCostsMigration(),
+    '0022_follow_up_plans': followUpPlansMigration(dialect),
+    '0023_handover_pool': handoverPoolMigration(),
   };
 }
 

@@ -3,6 +3,7 @@
  * each dated session, and appointments by patients and by staff on their behalf.
  * Other features use what is exported here and nothing else.
  */
+export { type ArrivalState, FrontDeskRepository } from './appointments/front-desk-repository.js';
 export { AppointmentRepository } from './appointments/repository.js';
 export { AppointmentService } from './appointments/service.js';
 export { PatientBookings } from './patient-bookings.js';

@@ -3,7 +3,7 @@ import { precompiled } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { PatientScope } from '../../domain/patient-scope.js';
 import { scopeCondition } from '../../domain/patient-scope.js';
-import { isLatestContactOfItsAuthor } from '../follow-ups/index.js';
+import { dueFollowUpCount } from '../follow-ups/index.js';
 
 type TimeColumn = 'add_time' | 'order_time' | 'reach_time';
 
@@ -14,7 +14,7 @@ export interface TodayFigures {
   /** Of the booked: still 未到 (state 0). */
   bookedPending: number;
   arrived: number;
-  /** Patients whose latest follow-up by the caller asks for the next contact on or before today. */
+  /** The caller's patients whose follow-up plan is due today or overdue (GET worklists/follow-ups, due=due). */
   followUpsDue: number;
 }
 
@@ -47,15 +47,7 @@ function todayStatement(
           eb(`patients.${column}`, '<=', dayEnd),
         ]),
       );
-  const followUpsDue = query
-    .selectFrom('follow_ups as f')
-    .innerJoin('patients', 'patients.id', 'f.patient_id')
-    .select(sql<number>`count(*)`.as('n'))
-    .where('f.staff_id', '=', staffId)
-    .where('f.next_follow_up_date', 'is not', null)
-    .where('f.next_follow_up_date', '<=', today)
-    .where((eb) => scopeCondition(eb, scope))
-    .where(isLatestContactOfItsAuthor);
+  const followUpsDue = dueFollowUpCount(query, scope, staffId, today);
   return query.selectNoFrom([
     countOf('add_time').as('registered'),
     countOf('order_time').as('booked'),

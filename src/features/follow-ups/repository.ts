@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../../db/schema.js';
 import { livePatient, type PatientScope } from '../../domain/patient-scope.js';
 
@@ -10,32 +10,6 @@ export interface NewFollowUp {
   content: string;
   nextFollowUpDate: string | null;
   now: number;
-}
-
-/**
- * For a follow-up aliased `f`: no later contact by the same staff user with the same
- * patient exists. A newer contact replaces the older plan, so only the latest one's
- * next_follow_up_date can make a patient due (the due list and the dashboard agree).
- */
-export function isLatestContactOfItsAuthor({
-  not,
-  exists,
-  selectFrom,
-}: ExpressionBuilder<Database & { f: Database['follow_ups'] }, 'f'>) {
-  return not(
-    exists(
-      selectFrom('follow_ups as later')
-        .select('later.id')
-        .whereRef('later.patient_id', '=', 'f.patient_id')
-        .whereRef('later.staff_id', '=', 'f.staff_id')
-        .where((eb) =>
-          eb.or([
-            eb('later.contact_time', '>', eb.ref('f.contact_time')),
-            eb.and([eb('later.contact_time', '=', eb.ref('f.contact_time')), eb('later.id', '>', eb.ref('f.id'))]),
-          ]),
-        ),
-    ),
-  );
 }
 
 /** Follow-up contacts (回访). Callers check the patient's scope before touching its timeline. */
@@ -80,25 +54,39 @@ export class FollowUpRepository {
   }
 
   /**
-   * Per live patient in scope, this staff member's latest follow-up, when its next date has
-   * come (<= today). A newer contact by the same person replaces the older plan, so a
-   * patient already called back again is no longer due.
+   * The caller's due list: the live patients in scope they hold (author) whose plan (the latest
+   * contact's next date, by whoever made it: db/follow-up-plan.ts) is today or earlier, each with
+   * that latest contact. The worklist's overdue + today for consultant = the caller, and the
+   * dashboard's 待回访, count the same patients.
    */
   async dueFor(staffId: number, today: string, scope: PatientScope, paging: { page: number; pageSize: number }) {
     let base = this.db
-      .selectFrom('follow_ups as f')
-      .innerJoin('patients as p', 'p.id', 'f.patient_id')
-      .where('f.staff_id', '=', staffId)
-      .where('f.next_follow_up_date', '<=', today)
+      .selectFrom('patients as p')
+      .innerJoin('follow_ups as f', (join) =>
+        join.onRef('f.patient_id', '=', 'p.id').onRef('f.contact_time', '=', 'p.last_contact_at'),
+      )
+      .where('p.author_id', '=', staffId)
+      .where('p.next_follow_up_date', '<=', today)
       .where((eb) => livePatient(eb, 'p'))
-      .where(isLatestContactOfItsAuthor);
+      // Of contacts at the same second, the newer one made the plan.
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('follow_ups as later')
+              .select('later.id')
+              .whereRef('later.patient_id', '=', 'f.patient_id')
+              .whereRef('later.contact_time', '=', 'f.contact_time')
+              .whereRef('later.id', '>', 'f.id'),
+          ),
+        ),
+      );
     if (scope.kind === 'own') base = base.where('p.author_id', '=', scope.authorId);
     const rows = await base
       .leftJoin('staff_users as s', 's.id', 'f.staff_id')
       .selectAll('f')
       .select(['s.display_name as staff_name', 'p.name as patient_name', 'p.tel as patient_tel'])
-      .orderBy('f.next_follow_up_date', 'asc')
-      .orderBy('f.id', 'asc')
+      .orderBy('p.next_follow_up_date', 'asc')
+      .orderBy('p.id', 'asc')
       .limit(paging.pageSize)
       .offset((paging.page - 1) * paging.pageSize)
       .execute();

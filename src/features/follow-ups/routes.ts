@@ -38,7 +38,8 @@ export function registerFollowUpRoutes(app: TypedApp, service: FollowUpService):
       summary: "Record a follow-up contact on a patient's timeline -> 201 {followUp}",
       description:
         "Needs patients:edit and the patient in the caller's scope (404 otherwise). contact_time may not lie in the future; " +
-        "next_follow_up_date (YYYY-MM-DD, clinic calendar) puts the patient on the caller's due list from that day. Audited " +
+        "The latest contact (by contact_time) is the patient's plan: its next_follow_up_date (YYYY-MM-DD, clinic calendar) " +
+        "puts the patient on their consultant's due list from that day; none (null) takes them off it. Audited " +
         '(patient.follow_up, without the content).',
       params: PatientIdParams,
       body: CreateFollowUpBody,
@@ -76,10 +77,13 @@ export function registerFollowUpRoutes(app: TypedApp, service: FollowUpService):
   app.get('/follow-ups/due', {
     schema: {
       tags: TAGS,
-      summary: "The calling user's follow-ups due: next date today or earlier, latest contact per patient",
+      summary: "The calling user's follow-ups due: their patients whose plan is today or earlier, with its contact",
       description:
-        "For each live patient in scope, the caller's latest follow-up counts; it is due when its next_follow_up_date is on or " +
-        'before today in the clinic time zone (CLINIC_TIMEZONE). A newer contact replaces the older plan. Oldest due first.',
+        "The live patients in scope the caller holds (author: registered, handed over or claimed), each with the patient's " +
+        'latest follow-up, by whoever made it: due when its next_follow_up_date is on or before today in the clinic time ' +
+        'zone (CLINIC_TIMEZONE). A newer contact replaces the older plan, and a handed-over patient brings theirs along. ' +
+        'Oldest due first. The same patients as GET worklists/follow-ups?consultant_id=<caller>&due=due and the ' +
+        "dashboard's followUpsDue; the worklist adds filters, upcoming days and counts.",
       querystring: PagingQuery,
       response: withErrors('staff', { 200: DueFollowUpListResponse }, [400, 401, 403]),
     },

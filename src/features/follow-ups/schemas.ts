@@ -11,7 +11,7 @@ export const CreateFollowUpBody = Type.Object({
       Type.String({
         format: 'date',
         pattern: '^\\d{4}-\\d{2}-\\d{2}$',
-        description: '下次回访日期 YYYY-MM-DD (clinic calendar)',
+        description: "下次回访日期 YYYY-MM-DD (clinic calendar): the patient's plan, until a later contact replaces it",
       }),
     ),
   ),

@@ -11,6 +11,8 @@ export {
   type AddedKeys,
   encodeKey,
   type RollupDimension,
+  type RollupFigure,
+  type RollupFigures,
   RollupRepository,
   rollupAnswers,
 } from './rollup-repository.js';

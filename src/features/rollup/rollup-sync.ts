@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DialectName } from '../../db/database.js';
-import { rollupRebuildStatements } from '../../db/rollup-definition.js';
+import { compactionStatement, rollupRebuildStatements } from '../../db/rollup-definition.js';
 import type { Database } from '../../db/schema.js';
 import { COVERED_FROM, COVERED_UNTIL, type OffsetPeriod, utcOffsetPeriods } from './offset-periods.js';
 import type { RollupDatabase, RollupTables } from './rollup-repository.js';
@@ -117,17 +117,7 @@ export async function compactRollup(database: Kysely<Database>): Promise<number>
       trx,
     );
     if (!rows[0]?.locked) return 0;
-    const folded = await sql`
-      with moved as (delete from patient_day_deltas returning *)
-      insert into patient_day_counts (dimension, day, group_key, inquiries, lost, appointments, arrivals, spend_fen)
-      select dimension, day, group_key, sum(inquiries), sum(lost), sum(appointments), sum(arrivals), sum(spend_fen)
-      from moved group by 1, 2, 3
-      having sum(inquiries) <> 0 or sum(lost) <> 0 or sum(appointments) <> 0 or sum(arrivals) <> 0 or sum(spend_fen) <> 0
-      order by 1, 2, 3
-      on conflict (dimension, day, group_key) do update set
-        inquiries = patient_day_counts.inquiries + excluded.inquiries, lost = patient_day_counts.lost + excluded.lost,
-        appointments = patient_day_counts.appointments + excluded.appointments, arrivals = patient_day_counts.arrivals + excluded.arrivals,
-        spend_fen = patient_day_counts.spend_fen + excluded.spend_fen`.execute(trx);
+    const folded = await sql.raw(compactionStatement()).execute(trx);
     return Number(folded.numAffectedRows ?? 0);
   });
 }

@@ -193,6 +193,17 @@ export class StaffUserRepository {
   }
 
   /** Whether patient records name this user as their author (they keep pointing to the account). */
+  /** Live patients the account holds as their consultant (author): what a handover would move. */
+  async heldPatients(userId: number, db: Executor = this.db): Promise<number> {
+    const row = await db
+      .selectFrom('patients')
+      .select((eb) => eb.fn.countAll<number>().as('held'))
+      .where('author_id', '=', userId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.held);
+  }
+
   async hasAuthoredPatients(userId: number, db: Executor): Promise<boolean> {
     const row = await db
       .selectFrom('patients')

@@ -10,6 +10,7 @@ import {
   StaffListQuery,
   StaffListResponse,
   StaffUserResponse,
+  UpdatedStaffUserResponse,
   UpdateStaffBody,
 } from './schemas.js';
 import type { StaffUserService } from './service.js';
@@ -109,17 +110,24 @@ export function registerStaffUserRoutes(app: TypedApp, service: StaffUserService
         'is_active=false revokes all tokens of the account at once (its next request answers 40014) and sign-in answers 40301. ' +
         'Refused with 409: disabling oneself; disabling or moving out of the administrator role the last enabled administrator. ' +
         "Refused with 403 (48001): the account's current or new role grants a permission the caller lacks (no escalation). " +
-        'A role change takes effect on the next request of that user.',
+        'A role change takes effect on the next request of that user. heldPatients: the live patients the account ' +
+        'still holds as their consultant, so that disabling a departing consultant can offer the handover (POST ' +
+        'patient/handover with author_id=<id>, patients:handover); their patients stay theirs until handed over.',
       params: IdParams,
       body: UpdateStaffBody,
-      response: withErrors('staff', { 200: StaffUserResponse }, [400, 401, 403, 404, 409]),
+      response: withErrors('staff', { 200: UpdatedStaffUserResponse }, [400, 401, 403, 404, 409]),
     },
     config: { access: 'staff:manage' },
-    handler: async (request) => ({
-      user: toWireStaffUser(
-        await service.update(staffOf(request), request.params.id, request.body, auditActorOf(request), nowSeconds()),
-      ),
-    }),
+    handler: async (request) => {
+      const user = await service.update(
+        staffOf(request),
+        request.params.id,
+        request.body,
+        auditActorOf(request),
+        nowSeconds(),
+      );
+      return { user: toWireStaffUser(user), heldPatients: await service.heldPatients(user.id) };
+    },
   });
 
   app.post('/staff/:id/reset-password', {

@@ -18,6 +18,14 @@ export const StaffUserSchema = Type.Object({
 
 export const StaffUserResponse = Type.Object({ user: StaffUserSchema });
 
+export const UpdatedStaffUserResponse = Type.Object({
+  user: StaffUserSchema,
+  heldPatients: Type.Integer({
+    minimum: 0,
+    description: 'live patients the account holds as their consultant (author): what a handover would move',
+  }),
+});
+
 export const StaffListQuery = Type.Object({
   token: StaffTokenField,
   page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),

@@ -76,6 +76,11 @@ export class StaffUserService {
     }
   }
 
+  /** Live patients the account holds (author): disabling answers it, so the UI can offer the handover. */
+  heldPatients(id: number): Promise<number> {
+    return this.users.heldPatients(id);
+  }
+
   /** Display name, role, enabled flag. Disabling revokes every token of the account at once. */
   async update(
     caller: StaffPrincipal,

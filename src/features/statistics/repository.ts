@@ -22,6 +22,18 @@ export interface ReportRange {
   segments: readonly OffsetSegment[];
 }
 
+/** A cohort GROUP BY answer: registered in the bucket, and what became of them. */
+export interface CohortRow {
+  bucket: string | null;
+  groupKey: string | null;
+  inquiries: number;
+  lost: number;
+  booked: number;
+  arrived: number;
+  bookedArrived: number;
+  spendFen: number;
+}
+
 /** One GROUP BY answer: `bucket` is null when the query is not bucketed. */
 export interface MeasureRow {
   bucket: string | null;
@@ -96,6 +108,74 @@ export class StatisticsRepository {
     bucket: FunnelBucket | null,
     group: FunnelGroup,
   ): Promise<MeasureRow[]> {
+    const extra =
+      column === 'add_time'
+        ? sql<number>`coalesce(sum(case when ${sql.ref('patients.state')} = 2 then 1 else 0 end), 0)`
+        : column === 'reach_time'
+          ? sql<number>`coalesce(sum(${sql.ref('patients.spend_fen')}), 0)`
+          : sql<number>`0`;
+    const rows = await this.grouped(column, scope, filters, range, bucket, group, {
+      count: sql<number>`count(*)`,
+      extra,
+    });
+    // Without a GROUP BY an empty range still answers one row, of zeros.
+    return rows
+      .map((row) => ({
+        bucket: row.bucket,
+        groupKey: row.groupKey,
+        count: Number(row.count),
+        extra: Number(row.extra),
+      }))
+      .filter((row) => row.count > 0);
+  }
+
+  /**
+   * The cohort of [from, to]: the patients registered in it (by add_time bucket and group), and
+   * of them how many booked, arrived, both, are lost, and their spend. Read by the cohort view
+   * where the rollup cannot answer (a scoped caller, a consultant grouping, the part-days).
+   */
+  async cohort(
+    scope: PatientScope,
+    filters: ReportFilters,
+    range: ReportRange,
+    bucket: FunnelBucket | null,
+    group: FunnelGroup,
+  ): Promise<CohortRow[]> {
+    const countOf = (condition: RawBuilder<unknown>) =>
+      sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
+    const booked = sql`${sql.ref('patients.order_time')} is not null`;
+    const arrived = sql`${sql.ref('patients.reach_time')} is not null`;
+    const rows = await this.grouped('add_time', scope, filters, range, bucket, group, {
+      inquiries: sql<number>`count(*)`,
+      lost: countOf(sql`${sql.ref('patients.state')} = 2`),
+      booked: countOf(booked),
+      arrived: countOf(arrived),
+      booked_arrived: countOf(sql`${booked} and ${arrived}`),
+      spend_fen: sql<number>`coalesce(sum(${sql.ref('patients.spend_fen')}), 0)`,
+    });
+    const cohorts = rows.map((row) => ({
+      bucket: row.bucket,
+      groupKey: row.groupKey,
+      inquiries: Number(row.inquiries),
+      lost: Number(row.lost),
+      booked: Number(row.booked),
+      arrived: Number(row.arrived),
+      bookedArrived: Number(row.booked_arrived),
+      spendFen: Number(row.spend_fen),
+    }));
+    return cohorts.filter((row) => row.inquiries > 0);
+  }
+
+  /** One GROUP BY over the patients whose `column` is in the range, scoped like the list, with these aggregates. */
+  private async grouped<A extends string>(
+    column: TimeColumn,
+    scope: PatientScope,
+    filters: ReportFilters,
+    range: ReportRange,
+    bucket: FunnelBucket | null,
+    group: FunnelGroup,
+    aggregates: Record<A, RawBuilder<number>>,
+  ): Promise<({ bucket: string | null; groupKey: string | null } & Record<A, unknown>)[]> {
     const where = (eb: ExpressionBuilder<Database, 'patients'>) =>
       eb.and([
         scopeCondition(eb, scope),
@@ -116,29 +196,22 @@ export class StatisticsRepository {
     const bucketSql: RawBuilder<string | null> =
       bucket === null ? sql<null>`null` : bucketExpression(this.dialect, column, bucket, range.segments);
     const groupSql = groupExpression(group);
-    const extra =
-      column === 'add_time'
-        ? sql<number>`coalesce(sum(case when ${sql.ref('patients.state')} = 2 then 1 else 0 end), 0)`
-        : column === 'reach_time'
-          ? sql<number>`coalesce(sum(${sql.ref('patients.spend_fen')}), 0)`
-          : sql<number>`0`;
     const grouping = [...(bucket === null ? [] : [bucketSql]), ...(group === 'none' ? [] : [groupSql])];
     let query = source.select([
       bucketSql.as('bucket'),
       groupSql.as('group_key'),
-      sql<number>`count(*)`.as('count'),
-      extra.as('extra'),
+      ...(Object.entries(aggregates) as [A, RawBuilder<number>][]).map(([name, aggregate]) => aggregate.as(name)),
     ]);
     if (grouping.length > 0) query = query.groupBy(grouping);
-    const rows = await query.execute();
-    return rows
-      .filter((row) => Number(row.count) > 0)
-      .map((row) => ({
-        bucket: row.bucket === null ? null : String(row.bucket),
-        groupKey: row.group_key === null ? null : String(row.group_key),
-        count: Number(row.count),
-        extra: Number(row.extra),
-      }));
+    const rows = (await query.execute()) as unknown as ({
+      bucket: unknown;
+      group_key: unknown;
+    } & Record<A, unknown>)[];
+    return rows.map((row) => ({
+      ...row,
+      bucket: row.bucket === null ? null : String(row.bucket),
+      groupKey: row.group_key === null ? null : String(row.group_key),
+    }));
   }
 
   /** Catalog names for the group keys (deactivated entries included), one query per report. */

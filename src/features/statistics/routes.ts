@@ -6,21 +6,26 @@ import { ConsultantRankQuery, ConsultantRankResponse, FunnelQuery, FunnelRespons
 import type { StatisticsService } from './service.js';
 
 const SCOPE_NOTE =
-  'Callers without patients:view_all count only the patients they registered; deleted records never count. ' +
-  'Each figure uses its own time column (inquiries add_time, appointments order_time, arrivals and spend reach_time), ' +
-  'so the inquiries total equals the total of GET patient/?add_time_from=from&add_time_to=to under the same filters. ';
+  'Callers without patients:view_all count only the patients they hold (author); deleted records never count. ' +
+  'Two views (view=): cohort, the default, follows the patients registered in the period (add_time) and says what ' +
+  'became of them; activity counts each event by its own time column (registrations add_time, appointments ' +
+  'order_time, first arrivals and spend reach_time), as the funnel did before the cohort view. In both, inquiries ' +
+  'equals the total of GET patient/?add_time_from=from&add_time_to=to under the same filters; in the cohort view ' +
+  'appointments, arrivals, bookedArrivals and lost equal that list with booked=true, arrived=true, both, or state=2. ' +
+  'Every rate comes with its numerator and denominator (rates[]). ';
 
 /** 数据中心: the funnel and the consultant rank. */
 export function registerStatisticsRoutes(app: TypedApp, service: StatisticsService): void {
   app.get('/statistics/funnel', {
     schema: {
       tags: ['staff: statistics'],
-      summary: 'The funnel (inquiries, appointments, arrivals, lost, arrival rate, spend) by time bucket and group',
+      summary:
+        'The funnel (inquiries, appointments, arrivals, lost, rates, spend) by time bucket and group, cohort or activity view',
       description:
         SCOPE_NOTE +
-        'Buckets follow the clinic calendar (CLINIC_TIMEZONE). lost = registered in the bucket and now 流失. ' +
-        'arrivalRate = arrivals / appointments of the same bucket (null when there were none). Group labels are catalog ' +
-        'names, deactivated entries included; groupKey null collects the records without that field.',
+        'Buckets follow the clinic calendar (CLINIC_TIMEZONE); in the cohort view a patient is in the bucket of their ' +
+        'add_time. lost = registered in the bucket and now 流失. Group labels are catalog names, deactivated entries ' +
+        'included; groupKey null collects the records without that field. figures says what each figure counts in the view.',
       querystring: FunnelQuery,
       response: withErrors('staff', { 200: FunnelResponse }, [400, 401, 403]),
     },
@@ -28,6 +33,7 @@ export function registerStatisticsRoutes(app: TypedApp, service: StatisticsServi
     handler: async (request) => {
       const q = request.query;
       const funnel = await service.funnel(staffOf(request), {
+        view: q.view ?? 'cohort',
         from: q.from,
         to: q.to,
         bucket: q.bucket,
@@ -41,11 +47,12 @@ export function registerStatisticsRoutes(app: TypedApp, service: StatisticsServi
   app.get('/statistics/consultant-rank', {
     schema: {
       tags: ['staff: statistics'],
-      summary: 'Consultants ranked by arrivals, then arrival rate, for a period',
+      summary: 'Consultants ranked by arrivals, then arrival rate, for a period (cohort or activity view)',
       description:
         SCOPE_NOTE +
-        'A consultant is the staff user who registered the patient (author). Ties on arrivals go to the higher arrival ' +
-        'rate, then to more inquiries. Portal self-registrations (no author) are not ranked.',
+        'A consultant is the staff user holding the patient (author: who registered it, or whom it was handed over to ' +
+        'or who claimed it). Ties on arrivals go to the higher arrival rate, then to more inquiries. Patients without a ' +
+        'consultant (portal self-registrations, the shared pool) are not ranked.',
       querystring: ConsultantRankQuery,
       response: withErrors('staff', { 200: ConsultantRankResponse }, [400, 401, 403]),
     },
@@ -53,6 +60,7 @@ export function registerStatisticsRoutes(app: TypedApp, service: StatisticsServi
     handler: async (request) => {
       const q = request.query;
       const rank = await service.consultantRank(staffOf(request), {
+        view: q.view ?? 'cohort',
         from: q.from,
         to: q.to,
         limit: q.limit,

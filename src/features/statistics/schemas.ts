@@ -2,8 +2,77 @@ import { type Static, Type } from 'typebox';
 import { CatalogFilterFields } from '../../domain/patient-filters.js';
 import { Nullable, StaffTokenField, UnixSeconds } from '../../http/schemas.js';
 
+export const ViewField = Type.Union([Type.Literal('cohort'), Type.Literal('activity')], {
+  default: 'cohort',
+  description:
+    'cohort (default): of the patients registered (add_time) in the period, how many booked, arrived, were lost, and ' +
+    'their spend; every figure is of those patients, so the rates never pass 1, and each total equals GET patient/ ' +
+    'filtered by add_time_from/add_time_to (plus booked=true, arrived=true or state=2) and the same catalog filters. ' +
+    'activity: what happened in the period, each figure by its own time column (registrations add_time, appointments ' +
+    'order_time, first arrivals reach_time): workload, where arrivals / appointments are different patients.',
+});
+
+const RateSchema = Type.Object(
+  {
+    name: Type.String({
+      description: 'bookingRate, arrivalRate, conversionRate, lossRate (cohort); arrivalRate (activity)',
+    }),
+    value: Nullable(
+      Type.Number({ description: 'numerator / denominator, 4 decimals; null when the denominator is 0' }),
+    ),
+    numerator: Type.String({ description: 'the figure divided: a field name of this object' }),
+    denominator: Type.String({ description: 'the figure it is divided by: a field name of this object' }),
+  },
+  { description: 'a rate, with what it divides by what' },
+);
+
+const FigureFields = {
+  inquiries: Type.Integer({ description: 'cohort: registered in the period; activity: registrations (add_time)' }),
+  appointments: Type.Integer({
+    description: 'cohort: of those, booked (order_time set); activity: order_time in the period',
+  }),
+  arrivals: Type.Integer({
+    description: 'cohort: of those, arrived (reach_time set); activity: reach_time in the period',
+  }),
+  lost: Type.Integer({ description: 'registered in the period and now 流失 (state 2), in both views' }),
+  bookedArrivals: Nullable(
+    Type.Integer({ description: 'cohort: of those, booked and arrived; null in the activity view' }),
+  ),
+  arrivalRate: Nullable(
+    Type.Number({
+      description:
+        'cohort: bookedArrivals / appointments (of the booked, how many came; at most 1); activity: arrivals / ' +
+        'appointments of the period (different patients: may pass 1). 4 decimals, null when appointments is 0',
+    }),
+  ),
+  spend: Type.String({
+    description:
+      'yuan, two decimals. cohort: the recorded spend to date of the patients registered in the period; activity: of ' +
+      'the patients whose first arrival is in the period',
+  }),
+  rates: Type.Array(RateSchema, {
+    description:
+      'cohort: bookingRate = appointments / inquiries, arrivalRate = bookedArrivals / appointments, conversionRate = ' +
+      'arrivals / inquiries, lossRate = lost / inquiries (all at most 1). activity: arrivalRate = arrivals / appointments',
+  }),
+};
+
+const FigureMeanings = Type.Object(
+  {
+    inquiries: Type.String(),
+    appointments: Type.String(),
+    arrivals: Type.String(),
+    lost: Type.String(),
+    bookedArrivals: Type.String(),
+    spend: Type.String(),
+  },
+  { description: 'what each figure counts in this view, for a screen to show beside it' },
+);
+
 export const FunnelQuery = Type.Object({
   token: StaffTokenField,
+  // Optional (cohort when left out): clients written before the views keep working.
+  view: Type.Optional(ViewField),
   from: UnixSeconds('range start, Unix seconds, inclusive'),
   to: UnixSeconds('range end, Unix seconds, inclusive'),
   bucket: Type.Union([Type.Literal('day'), Type.Literal('month'), Type.Literal('year')], {
@@ -25,17 +94,6 @@ export const FunnelQuery = Type.Object({
   ...CatalogFilterFields,
 });
 
-const FigureFields = {
-  inquiries: Type.Integer({ description: '咨询量: patients registered (add_time) in the bucket' }),
-  appointments: Type.Integer({ description: '预约量: patients whose order_time is in the bucket' }),
-  arrivals: Type.Integer({ description: '到诊量: patients whose (first) reach_time is in the bucket' }),
-  lost: Type.Integer({ description: '流失: registered in the bucket and now in state 2' }),
-  arrivalRate: Nullable(
-    Type.Number({ description: 'arrivals / appointments, 4 decimals; null when appointments is 0' }),
-  ),
-  spend: Type.String({ description: 'yuan, two decimals: spend of the patients who arrived in the bucket' }),
-};
-
 const GroupFields = {
   groupKey: Nullable(Type.String({ description: 'catalog id, staff id or advisory way; null = not filled in' })),
   groupLabel: Type.String({ description: 'catalog name (deactivated entries included)' }),
@@ -43,6 +101,8 @@ const GroupFields = {
 
 export const FunnelResponse = Type.Object({
   funnel: Type.Object({
+    view: Type.Union([Type.Literal('cohort'), Type.Literal('activity')]),
+    figures: FigureMeanings,
     from: Type.Integer(),
     to: Type.Integer(),
     bucket: Type.String(),
@@ -67,6 +127,7 @@ export const FunnelResponse = Type.Object({
 
 export const ConsultantRankQuery = Type.Object({
   token: StaffTokenField,
+  view: Type.Optional(ViewField),
   from: UnixSeconds('period start, Unix seconds, inclusive'),
   to: UnixSeconds('period end, Unix seconds, inclusive'),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
@@ -75,6 +136,8 @@ export const ConsultantRankQuery = Type.Object({
 
 export const ConsultantRankResponse = Type.Object({
   rank: Type.Object({
+    view: Type.Union([Type.Literal('cohort'), Type.Literal('activity')]),
+    figures: FigureMeanings,
     from: Type.Integer(),
     to: Type.Integer(),
     consultants: Type.Array(
