@@ -160,7 +160,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (
     typeof code === 'string' &&
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(code)
+    // 57014: a statement cut by the request statement timeout; SQLITE_BUSY: the write lock not had
+    // within busy_timeout. Both say the database is too busy now, not that the request is wrong (503).
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      '57P01',
+      '57P03',
+      '57014',
+      '08006',
+      '08001',
+      '08003',
+      'SQLITE_BUSY',
+    ].includes(code)
   ) {
     return true;
   }
