@@ -319,6 +319,14 @@ export function compose(
           { name: 'staleThrottleRows', run: (now) => throttle.purgeStale(now) },
           { name: 'purgedAvatarFiles', run: () => avatarFiles.sweepPurged() },
           { name: 'staleVerificationCodes', run: (now) => verificationCodes.purgeStale(now) },
+          // The delivery log holds names and phones: settled messages go after NOTIFY_RETENTION_DAYS.
+          {
+            name: 'oldMessages',
+            run: async (now) =>
+              config.messages.retentionDays === 0
+                ? 0
+                : outboxRepository.purgeSettled((now - config.messages.retentionDays * 86_400) * 1000),
+          },
         ],
         log,
       ),

@@ -18,6 +18,8 @@ export interface MessagesConfig {
   email: 'log' | 'smtp';
   wechat: 'log' | 'wechat';
   maxAttempts: number;
+  /** Days a settled message is kept (0 = forever). */
+  retentionDays: number;
   retryBaseMs: number;
   sendTimeoutMs: number;
   pollIntervalMs: number;
@@ -101,6 +103,12 @@ export const messagesVariables = {
     description: 'Sends tried per message before it is marked failed',
     sensitive: false,
     parse: integer('NOTIFY_MAX_ATTEMPTS', 5, 1, 20),
+  },
+  NOTIFY_RETENTION_DAYS: {
+    description:
+      'Days a settled message (sent, failed or cancelled) stays in the delivery log before housekeeping deletes it: it holds names and phones; 0 = keep forever',
+    sensitive: false,
+    parse: integer('NOTIFY_RETENTION_DAYS', 180, 0, 3650),
   },
   NOTIFY_RETRY_BASE_MS: {
     description: 'Wait before the first retry, ms; doubled per attempt, at most one hour',
@@ -205,6 +213,7 @@ export function loadMessagesConfig(env: Environment): MessagesConfig {
     email,
     wechat,
     maxAttempts: v.NOTIFY_MAX_ATTEMPTS.parse(env.NOTIFY_MAX_ATTEMPTS),
+    retentionDays: v.NOTIFY_RETENTION_DAYS.parse(env.NOTIFY_RETENTION_DAYS),
     retryBaseMs: v.NOTIFY_RETRY_BASE_MS.parse(env.NOTIFY_RETRY_BASE_MS),
     sendTimeoutMs: v.NOTIFY_SEND_TIMEOUT_MS.parse(env.NOTIFY_SEND_TIMEOUT_MS),
     pollIntervalMs: v.NOTIFY_POLL_INTERVAL_MS.parse(env.NOTIFY_POLL_INTERVAL_MS),

@@ -22,6 +22,7 @@ import { cohortRollupMigration } from './0020_cohort_rollup.js';
 import { marketingCostsMigration } from './0021_marketing_costs.js';
 import { followUpPlansMigration } from './0022_follow_up_plans.js';
 import { handoverPoolMigration } from './0023_handover_pool.js';
+import { outboxRetentionMigration } from './0024_outbox_retention.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -50,6 +51,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0021_marketing_costs': marketingCostsMigration(),
     '0022_follow_up_plans': followUpPlansMigration(dialect),
     '0023_handover_pool': handoverPoolMigration(),
+    '0024_outbox_retention': outboxRetentionMigration(),
   };
 }
 

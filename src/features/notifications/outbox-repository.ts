@@ -150,6 +150,16 @@ export class OutboxRepository {
       .execute();
   }
 
+  /** Deletes settled messages (sent, failed, cancelled) last changed before `beforeMs`; answers how many. */
+  async purgeSettled(beforeMs: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('notification_outbox')
+      .where('status', 'in', ['sent', 'failed', 'cancelled'])
+      .where('updated_at', '<', beforeMs)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   private scoped(scope: PatientScope, filters: DeliveryLogFilters) {
     return this.db
       .selectFrom('notification_outbox as m')
