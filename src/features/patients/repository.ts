@@ -78,6 +78,21 @@ export class PatientRepository {
     private readonly dialect: DialectName,
   ) {}
 
+  /**
+   * The names of a page's consultants (authors), read once for the page: the list rows carry
+   * them so that a role without staff:view (the front desk) sees names, not account ids.
+   */
+  async authorNames(ids: readonly (number | null)[]): Promise<Map<number, string>> {
+    const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+    if (wanted.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('staff_users')
+      .select(['id', 'username', 'display_name'])
+      .where('id', 'in', wanted)
+      .execute();
+    return new Map(rows.map((row) => [row.id, row.display_name || row.username]));
+  }
+
   async insert(values: NewPatientRow, db: Executor = this.db): Promise<PatientRow> {
     return db.insertInto('patients').values(values).returningAll().executeTakeFirstOrThrow();
   }

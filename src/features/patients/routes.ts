@@ -29,7 +29,7 @@ export function registerPatientRoutes(app: TypedApp, service: PatientService): v
     handler: async (request) => {
       const staff = staffOf(request);
       const q = request.query;
-      const { rows, total } = await service.list(
+      const { rows, total, authorNames } = await service.list(
         staff,
         patientFiltersOf(q),
         { page: q.page, pageSize: q.page_size, sort: q.sort, order: q.order },
@@ -38,7 +38,10 @@ export function registerPatientRoutes(app: TypedApp, service: PatientService): v
       );
       const showFullPhone = canSeeFullPhone(staff);
       return {
-        patients: rows.map((row) => toWirePatient(row, { showFullPhone })),
+        patients: rows.map((row) => ({
+          ...toWirePatient(row, { showFullPhone }),
+          authorName: row.author_id === null ? null : (authorNames.get(row.author_id) ?? null),
+        })),
         total,
         page: q.page,
         pageSize: q.page_size,

@@ -67,8 +67,14 @@ export const PatientListQuery = Type.Object({
   order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' }),
 });
 
+/** A list row: the record plus its consultant's name, which every role that sees the row may read. */
+export const WirePatientListRowSchema = Type.Object({
+  ...WirePatientSchema.properties,
+  authorName: Nullable(Type.String({ description: "the consultant's (author's) display name" })),
+});
+
 export const PatientListResponse = Type.Object({
-  patients: Type.Array(WirePatientSchema),
+  patients: Type.Array(WirePatientListRowSchema),
   total: Type.Integer(),
   page: Type.Integer(),
   pageSize: Type.Integer(),

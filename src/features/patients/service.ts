@@ -40,10 +40,11 @@ export class PatientService {
     const scope = scopeOf(staff);
     await this.phoneLookups.reserveKeyword(staff, actor, filters.keyword, 'list', now);
     const total = await this.poolTotals.total(scope, filters);
-    return this.patients.list(scope, filters, paging, {
+    const page = await this.patients.list(scope, filters, paging, {
       phones: phoneVisibilityOf(staff),
       knownTotal: total ?? undefined,
     });
+    return { ...page, authorNames: await this.patients.authorNames(page.rows.map((row) => row.author_id)) };
   }
 
   async create(staff: StaffPrincipal, input: CreatePatientInput, actor: AuditActor, now: number): Promise<PatientRow> {
