@@ -1,5 +1,8 @@
+import { adminDefectsEn, adminDefectsZh } from './admin-defects';
+
 /** Back-office strings (owned by the back-office UI). Chinese first; English has the same keys. */
 export const adminZh = {
+  ...adminDefectsZh,
   title: 'CarePool 管理后台',
   noAccess: '当前账号没有可用的菜单，请联系管理员分配权限',
   errors: { generic: '操作失败，请稍后再试' },
@@ -408,6 +411,7 @@ export const adminZh = {
 };
 
 export const adminEn: typeof adminZh = {
+  ...adminDefectsEn,
   title: 'CarePool Back Office',
   noAccess: 'This account has no menu entries yet; ask an administrator for permissions',
   errors: { generic: 'The action failed, please try again' },

@@ -3,7 +3,7 @@ import { type ActionType, PageContainer, type ProColumns, ProTable } from '@ant-
 import { App, Button, Select, Space, Tag } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import type { ApiPaths } from '../../api/client';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
@@ -13,6 +13,7 @@ import { ArrivalButton } from './ArrivalModal';
 import { DeletePatientButton, EditPatientButton } from './PatientActions';
 import { PatientDrawer } from './PatientDrawer';
 import { formatTime, rangeTransform, sexLabel, stateLabel } from './patientFormat';
+import { poolUrlOf, readPoolUrl } from './poolUrlState';
 import { useConsultants } from './useConsultants';
 
 type ListQuery = NonNullable<ApiPaths['/back_end/api/v1/patient']['get']['parameters']['query']>;
@@ -25,6 +26,14 @@ const SORTABLE: Record<string, ListQuery['sort']> = {
   orderTime: 'order_time',
   reachTime: 'reach_time',
 };
+/** Who may open the edit form (PatientActions shows it for any of these). */
+const EDIT_PERMISSIONS = [
+  'patients:edit',
+  'patients:change_doctor',
+  'patients:change_channel',
+  'patients:change_disease',
+  'patients:edit_spend',
+] as const;
 const FILTER_KEYS = [
   'keyword',
   'state',
@@ -46,15 +55,32 @@ const FILTER_KEYS = [
 /** 客户池: the pool with every filter of GET patient/, paged and sorted by the server. */
 export default function PatientPoolPage() {
   const { t } = useTranslation('admin');
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const navigate = useNavigate();
   const access = useAccess();
   const catalogs = useCatalogs();
   const consultants = useConsultants();
   const actionRef = useRef<ActionType>(undefined);
   const [openId, setOpenId] = useState<string>();
+  const location = useLocation();
+  // Read once: afterwards the table owns the state and writes it back to the address.
+  const [fromUrl] = useState(() => readPoolUrl(location.search));
+  const sortOrder = (column: string) =>
+    fromUrl.sort ? (fromUrl.sort.column === column ? fromUrl.sort.order : undefined) : undefined;
 
   async function changeState(patient: Patient, state: number) {
+    // 流失 takes the patient out of the consultants' follow-ups and the funnel's open cases: asked first.
+    if (
+      state === 2 &&
+      !(await modal.confirm({
+        title: t('defects.lost.title', { name: patient.name }),
+        content: t('defects.lost.content'),
+        okText: t('defects.lost.ok'),
+        okButtonProps: { danger: true },
+        cancelText: t('common:cancel'),
+      }))
+    )
+      return;
     try {
       await call(() =>
         staffClient.PATCH('/back_end/api/v1/patient/{id}', {
@@ -69,6 +95,18 @@ export default function PatientPoolPage() {
     }
   }
 
+  // Wide enough for the longest state name in the current language ("Not arrived"), so it never truncates.
+  const isLatin = /^[\x20-\x7e]*$/.test(t('patients.detail'));
+  const stateWidth = Math.max(80, ...[0, 2].map((value) => stateLabel(t, value).length * (isLatin ? 8 : 14) + 40));
+  // As wide as the actions this role is offered (the front desk has two, an administrator four), no wider:
+  // every pixel it takes beyond them hides the columns scrolling under it.
+  const offered = [
+    t('patients.detail'),
+    EDIT_PERMISSIONS.some((key) => access.can(key)) ? t('access.patient.edit') : '',
+    access.can('patients:confirm_arrival') ? t('arrival.action') : '',
+    access.can('patients:delete') ? t('access.patient.delete') : '',
+  ].filter(Boolean);
+  const actionsWidth = Math.max(100, offered.join('').length * (isLatin ? 7.5 : 14) + offered.length * 8 + 24);
   const stateEnum = {
     0: { text: stateLabel(t, 0), status: 'Default' },
     1: { text: stateLabel(t, 1), status: 'Success' },
@@ -81,22 +119,23 @@ export default function PatientPoolPage() {
       hideInTable: true,
       fieldProps: { placeholder: t('patients.keywordHint') },
     },
-    { title: 'ID', dataIndex: 'id', search: false, sorter: true, width: 70 },
+    { title: 'ID', dataIndex: 'id', search: false, sorter: true, defaultSortOrder: sortOrder('id'), width: 64 },
     {
       title: t('fields.name'),
       dataIndex: 'name',
       search: false,
-      width: 110,
+      width: 96,
       render: (_, row) => <LinkButton onClick={() => setOpenId(row.id)}>{row.name}</LinkButton>,
     },
-    { title: t('fields.sex'), dataIndex: 'sex', search: false, width: 60, render: (_, row) => sexLabel(t, row.sex) },
-    { title: t('fields.tel'), dataIndex: 'tel', search: false, width: 130 },
+    { title: t('fields.sex'), dataIndex: 'sex', search: false, width: 72, render: (_, row) => sexLabel(t, row.sex) },
+    { title: t('fields.tel'), dataIndex: 'tel', search: false, width: 122 },
     { title: t('fields.age'), dataIndex: 'age', search: false, width: 60 },
     {
       title: t('fields.state'),
       dataIndex: 'state',
       valueType: 'select',
       valueEnum: stateEnum,
+      width: stateWidth + 16,
       render: (_, row) =>
         row.state === '1' || !access.can('patients:change_state') ? (
           <Tag color={row.state === '1' ? 'green' : row.state === '2' ? 'red' : 'default'}>
@@ -107,7 +146,7 @@ export default function PatientPoolPage() {
             size="small"
             aria-label={t('patients.changeStateOf', { name: row.name })}
             value={Number(row.state)}
-            style={{ width: 90 }}
+            style={{ width: stateWidth }}
             onChange={(value) => void changeState(row, value)}
             options={[0, 2].map((value) => ({ value, label: stateLabel(t, value) }))}
           />
@@ -118,6 +157,8 @@ export default function PatientPoolPage() {
       dataIndex: 'media_from_id',
       valueType: 'select',
       fieldProps: { options: options(catalogs.channels) },
+      width: 104,
+      ellipsis: true,
       render: (_, row) => nameOf(catalogs.channels, row.mediaFromId),
     },
     {
@@ -132,6 +173,8 @@ export default function PatientPoolPage() {
       dataIndex: 'disease_id',
       valueType: 'select',
       fieldProps: { options: diseaseOptions(catalogs) },
+      width: 104,
+      ellipsis: true,
       render: (_, row) =>
         nameOf(
           catalogs.departments.flatMap((d) => d.diseases),
@@ -143,6 +186,8 @@ export default function PatientPoolPage() {
       dataIndex: 'doctor_id',
       valueType: 'select',
       fieldProps: { options: options(catalogs.doctors), showSearch: true },
+      width: 100,
+      ellipsis: true,
       render: (_, row) => nameOf(catalogs.doctors, row.doctorId),
     },
     {
@@ -151,13 +196,17 @@ export default function PatientPoolPage() {
       valueType: 'select',
       hideInSearch: consultants.length === 0,
       fieldProps: { options: options(consultants) },
-      render: (_, row) => nameOf(consultants, row.authorId) || row.authorId,
+      width: 100,
+      ellipsis: true,
+      // The row carries the name (every role that sees the row may read it), not only the id.
+      render: (_, row) => row.authorName ?? nameOf(consultants, row.authorId),
     },
     {
       title: t('fields.advisoryWay'),
       dataIndex: 'advisory_way',
       valueType: 'select',
       fieldProps: { options: catalogs.advisoryWays.map((w) => ({ value: w.name, label: w.name })) },
+      width: 100,
       render: (_, row) => row.advisoryWay,
     },
     {
@@ -172,7 +221,8 @@ export default function PatientPoolPage() {
       dataIndex: 'addTime',
       valueType: 'dateRange',
       sorter: true,
-      defaultSortOrder: 'descend',
+      defaultSortOrder: fromUrl.sort ? sortOrder('addTime') : 'descend',
+      width: 140,
       search: { transform: rangeTransform('add_time') },
       render: (_, row) => formatTime(row.addTime),
     },
@@ -181,6 +231,8 @@ export default function PatientPoolPage() {
       dataIndex: 'orderTime',
       valueType: 'dateRange',
       sorter: true,
+      defaultSortOrder: sortOrder('orderTime'),
+      width: 150,
       search: { transform: rangeTransform('order_time') },
       render: (_, row) => formatTime(row.orderTime),
     },
@@ -189,6 +241,8 @@ export default function PatientPoolPage() {
       dataIndex: 'reachTime',
       valueType: 'dateRange',
       sorter: true,
+      defaultSortOrder: sortOrder('reachTime'),
+      width: 150,
       search: { transform: rangeTransform('reach_time') },
       render: (_, row) => formatTime(row.reachTime),
     },
@@ -196,6 +250,7 @@ export default function PatientPoolPage() {
       title: t('common:actions'),
       valueType: 'option',
       fixed: 'right',
+      width: actionsWidth,
       render: (_, row) => (
         <Space>
           <LinkButton onClick={() => setOpenId(row.id)}>{t('patients.detail')}</LinkButton>
@@ -218,9 +273,23 @@ export default function PatientPoolPage() {
         rowKey="id"
         actionRef={actionRef}
         columns={columns}
-        scroll={{ x: 1500 }}
-        search={{ labelWidth: 'auto', defaultCollapsed: false }}
-        pagination={{ defaultPageSize: 20, showSizeChanger: true }}
+        scroll={{ x: 'max-content' }}
+        // Collapsed: the open form took half the screen and left five rows of the list in view.
+        search={{ labelWidth: 'auto', defaultCollapsed: true }}
+        form={{ initialValues: fromUrl.formValues }}
+        pagination={{ defaultCurrent: fromUrl.page, defaultPageSize: fromUrl.pageSize, showSizeChanger: true }}
+        columnsState={{
+          persistenceKey: 'carepool.pool.columns',
+          persistenceType: 'localStorage',
+          // What the desk reads first fits 1440 px beside the actions; the rest is a click away in the column settings.
+          defaultValue: {
+            age: { show: false },
+            doctor_id: { show: false },
+            advisory_way: { show: false },
+            orderTime: { show: false },
+            reachTime: { show: false },
+          },
+        }}
         toolBarRender={() =>
           access.can('patients:create') && access.hasMenu('regsiter')
             ? [
@@ -247,6 +316,7 @@ export default function PatientPoolPage() {
             const value = params[key] as unknown;
             if (value !== undefined && value !== null && value !== '') Object.assign(query, { [key]: value });
           }
+          void navigate({ search: poolUrlOf(query) }, { replace: true });
           try {
             const body = await call(() => staffClient.GET('/back_end/api/v1/patient', { params: { query } }));
             return { data: body.patients, total: body.total, success: true };
