@@ -1,8 +1,9 @@
 import { PageContainer, ProTable } from '@ant-design/pro-components';
-import { App, Typography } from 'antd';
+import { App } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { call, messageOf, staffClient } from '../api';
+import { AuditDetails, actionName, actionOptions, targetName } from '../auditFormat';
 
 /** 操作日志: the audit log, newest first, filtered by action, target, outcome and time. */
 export default function LogsPage() {
@@ -56,8 +57,30 @@ export default function LogsPage() {
             search: false,
             render: (_, e) => e.actorDisplayName ?? e.actorUsername ?? e.actorLabel ?? e.actorType,
           },
-          { title: t('audit.action'), dataIndex: 'action' },
-          { title: t('audit.targetType'), dataIndex: 'target_type', render: (_, e) => e.targetType },
+          {
+            title: t('audit.action'),
+            dataIndex: 'action',
+            valueType: 'select',
+            // A list of the actions by name: the filter used to want a raw key such as patient.read typed in.
+            fieldProps: {
+              options: actionOptions(t),
+              showSearch: true,
+              optionFilterProp: 'label',
+              placeholder: t('defects.audit.actionPick'),
+            },
+            render: (_, e) => actionName(t, e.action),
+          },
+          {
+            title: t('audit.targetType'),
+            dataIndex: 'target_type',
+            valueType: 'select',
+            fieldProps: {
+              options: Object.keys(t('defects.audit.targets', { returnObjects: true }) as Record<string, string>).map(
+                (value) => ({ value, label: targetName(t, value) }),
+              ),
+            },
+            render: (_, e) => targetName(t, e.targetType),
+          },
           { title: t('audit.targetId'), dataIndex: 'target_id', render: (_, e) => e.targetId },
           {
             title: t('audit.outcome'),
@@ -66,18 +89,15 @@ export default function LogsPage() {
             valueEnum: {
               success: { text: t('audit.success'), status: 'Success' },
               failure: { text: t('audit.failure'), status: 'Error' },
+              denied: { text: t('defects.audit.denied'), status: 'Warning' },
             },
           },
           { title: 'IP', dataIndex: 'ip', search: false },
           {
             title: t('audit.details'),
             search: false,
-            render: (_, e) =>
-              e.details && (
-                <Typography.Text code ellipsis style={{ maxWidth: 320 }}>
-                  {JSON.stringify(e.details)}
-                </Typography.Text>
-              ),
+            width: 320,
+            render: (_, e) => <AuditDetails t={t} details={e.details} />,
           },
         ]}
       />

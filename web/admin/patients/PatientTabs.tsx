@@ -11,6 +11,7 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useAccess } from '../access';
 import { call, messageOf, staffClient } from '../api';
+import { AuditDetails, actionName, outcomeName } from '../auditFormat';
 import { useRemote } from '../useRemote';
 import { formatTime } from './patientFormat';
 
@@ -182,8 +183,9 @@ export function AuditTab({ patientId }: { patientId: string }) {
           title: t('audit.actor'),
           render: (_, e) => e.actorDisplayName ?? e.actorUsername ?? e.actorLabel ?? e.actorType,
         },
-        { title: t('audit.action'), dataIndex: 'action' },
-        { title: t('audit.outcome'), dataIndex: 'outcome' },
+        { title: t('audit.action'), render: (_, e) => actionName(t, e.action) },
+        { title: t('audit.outcome'), render: (_, e) => outcomeName(t, e.outcome) },
+        { title: t('audit.details'), render: (_, e) => <AuditDetails t={t} details={e.details} /> },
       ]}
     />
   );
