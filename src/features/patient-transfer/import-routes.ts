@@ -2,9 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, invalidField } from '../../http/errors.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
-import { withErrors } from '../../http/schemas.js';
+import { StaffTokenField, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { ImportOptions, ImportService } from './import-service.js';
+import { TEMPLATE_FILE_NAME, templateCsv, templateXlsx } from './import-template.js';
 import { ImportFormBody, ImportQuery, ImportReportSchema } from './schemas.js';
 
 const MODES = new Set(['dry_run', 'commit']);
@@ -36,7 +37,44 @@ function optionsOf(query: { mode?: string; on_duplicate?: string }, fields: Reco
   return { mode: mode as ImportOptions['mode'], onDuplicate: onDuplicate as ImportOptions['onDuplicate'] };
 }
 
+const TEMPLATE_CONTENT_TYPE = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
 export function registerImportRoutes(app: TypedApp, service: ImportService): void {
+  app.get('/patient/import/template', {
+    schema: {
+      tags: ['staff: patients'],
+      summary: "The import's template: the header row, as xlsx or CSV",
+      description:
+        'Needs patients:import. One header row with the columns POST patient/import reads, named as its dry-run report ' +
+        'names them (姓名, 电话, 登记时间 ...); required columns are marked * (the import ignores the mark). CSV is UTF-8 ' +
+        'with a BOM.',
+      querystring: Type.Object({
+        token: StaffTokenField,
+        format: Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], { default: 'xlsx' }),
+      }),
+      response: withErrors(
+        'staff',
+        { 200: Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: 'the template file' }) },
+        [400, 401, 403],
+      ),
+    },
+    config: { access: 'patients:import' },
+    handler: async (request, reply) => {
+      const { format } = request.query;
+      reply
+        .header('content-type', TEMPLATE_CONTENT_TYPE[format])
+        .header(
+          'content-disposition',
+          `attachment; filename="patient-import-template.${format}"; filename*=UTF-8''${encodeURIComponent(`${TEMPLATE_FILE_NAME}.${format}`)}`,
+        )
+        .header('cache-control', 'no-store');
+      return reply.send(format === 'csv' ? templateCsv() : templateXlsx());
+    },
+  });
+
   app.post('/patient/import', {
     schema: {
       tags: ['staff: patients'],

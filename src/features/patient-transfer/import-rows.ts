@@ -46,6 +46,37 @@ const HEADER_ALIASES: Record<ImportField, string[]> = {
   remarks: ['备注', 'remarks'],
 };
 
+/** Columns that must be there and filled in on every row. */
+export const REQUIRED_IMPORT_FIELDS: readonly ImportField[] = ['name', 'add_time'];
+
+/** A field's column as the template (and the export) names it: the first alias, in Chinese. */
+export function importColumnName(field: string): string {
+  if (field === 'qq') return 'QQ';
+  return HEADER_ALIASES[field as ImportField]?.[0] ?? field;
+}
+
+/** The template's columns, in the export's order: what a clinic fills in, required ones marked *. */
+export const TEMPLATE_FIELDS: readonly ImportField[] = [
+  'name',
+  'sex',
+  'age',
+  'tel',
+  'wechat',
+  'qq',
+  'add_time',
+  'order_time',
+  'reach_time',
+  'state',
+  'channel',
+  'department',
+  'disease',
+  'doctor',
+  'advisory_way',
+  'advisory_content',
+  'area',
+  'remarks',
+];
+
 const FIELD_BY_HEADER = new Map<string, ImportField>(
   (Object.entries(HEADER_ALIASES) as [ImportField, string[]][]).flatMap(([field, aliases]) =>
     aliases.map((alias) => [alias, field] as const),
@@ -69,9 +100,9 @@ export function mapColumns(header: string[]): ColumnMap {
     if (columns.has(field)) throw new AppError('invalid_value', `表头重复：${text}`, { extra: { field: 'file' } });
     columns.set(field, index);
   });
-  const missing = (['name', 'add_time'] as const).filter((field) => !columns.has(field));
+  const missing = REQUIRED_IMPORT_FIELDS.filter((field) => !columns.has(field));
   if (missing.length > 0) {
-    const names = missing.map((field) => `${HEADER_ALIASES[field][0]}/${field}`).join('、');
+    const names = missing.map(importColumnName).join('、');
     throw new AppError('invalid_value', `缺少必需的列：${names}（第 1 行应为表头）`, { extra: { field: 'file' } });
   }
   return columns;

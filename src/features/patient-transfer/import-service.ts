@@ -11,7 +11,14 @@ import type { CoreServices } from '../../services.js';
 import type { PhoneLookups } from '../patients/index.js';
 import { readSheet } from './import-reader.js';
 import { type ExistingTel, IMPORT_BATCH_SIZE, type ImportRepository } from './import-repository.js';
-import { type Catalogs, type ImportCandidate, mapColumns, type RowProblem, validateRow } from './import-rows.js';
+import {
+  type Catalogs,
+  type ImportCandidate,
+  importColumnName,
+  mapColumns,
+  type RowProblem,
+  validateRow,
+} from './import-rows.js';
 import type { ImportReport } from './schemas.js';
 
 /** The report lists this many problems and duplicates at most; the counts are always complete. */
@@ -64,7 +71,8 @@ function reportOf(tally: Tally, options: ImportOptions, committed: boolean): Imp
     totalRows: tally.totalRows,
     validRows: tally.validRows,
     errorCount: tally.errorCount,
-    errors: tally.errors,
+    // Named as the template names the column (电话, 到诊时间), not by the API's key (tel, reach_time).
+    errors: tally.errors.map((error) => ({ ...error, column: importColumnName(error.field) })),
     errorsTruncated: tally.errorCount > tally.errors.length,
     duplicates: [...tally.fileDuplicates, ...tally.databaseDuplicates].slice(0, REPORT_LIST_LIMIT),
     inserted: tally.inserted,

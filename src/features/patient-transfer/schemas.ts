@@ -42,7 +42,8 @@ export const ImportReportSchema = Type.Object({
   errors: Type.Array(
     Type.Object({
       line: Type.Integer({ description: 'row number as the spreadsheet shows it (header = 1)' }),
-      field: Type.String(),
+      field: Type.String({ description: "the field's API key (tel, reach_time)" }),
+      column: Type.String({ description: 'the column as the template and the export name it (电话, 到诊时间)' }),
       reason: Type.String(),
     }),
     { description: 'every problem, up to 2000 (errorsTruncated tells)' },

@@ -1,4 +1,4 @@
-import { UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { PageContainer, ProCard } from '@ant-design/pro-components';
 import { Alert, App, Button, Descriptions, Radio, Space, Table, Upload } from 'antd';
 import { useState } from 'react';
@@ -38,10 +38,15 @@ export default function ImportPage() {
   const [onDuplicate, setOnDuplicate] = useState<'skip' | 'update'>('skip');
   const [report, setReport] = useState<ImportReport>();
   const [busy, setBusy] = useState<Mode>();
+  /** A problem with the file as a whole (a missing column, an empty file): shown in the report's place until the next try. */
+  const [fileError, setFileError] = useState<string>();
+  const templateHref = (format: 'xlsx' | 'csv') =>
+    `/back_end/api/v1/patient/import/template?${new URLSearchParams({ format, token: getToken() ?? '' })}`;
 
   async function run(mode: Mode) {
     if (!file) return;
     setBusy(mode);
+    setFileError(undefined);
     try {
       const result = await upload(file, mode, onDuplicate, t('errors.generic'));
       setReport(result);
@@ -50,7 +55,8 @@ export default function ImportPage() {
           t('import.committed', { inserted: result.inserted, updated: result.updated, skipped: result.skipped }),
         );
     } catch (cause) {
-      message.error(cause instanceof Error ? cause.message : t('errors.generic'));
+      setReport(undefined);
+      setFileError(cause instanceof Error ? cause.message : t('errors.generic'));
     } finally {
       setBusy(undefined);
     }
@@ -59,7 +65,25 @@ export default function ImportPage() {
   return (
     <PageContainer title={t('menu.patients-import')}>
       <ProCard>
-        <Alert type="info" showIcon message={t('import.hint')} style={{ marginBottom: 16 }} />
+        <Alert
+          type="info"
+          showIcon
+          message={t('import.hint')}
+          description={
+            canImport && (
+              <Space wrap>
+                {t('defects.import.templateHint')}
+                <Button size="small" icon={<DownloadOutlined />} href={templateHref('xlsx')} download>
+                  {t('defects.import.templateXlsx')}
+                </Button>
+                <Button size="small" icon={<DownloadOutlined />} href={templateHref('csv')} download>
+                  {t('defects.import.templateCsv')}
+                </Button>
+              </Space>
+            )
+          }
+          style={{ marginBottom: 16 }}
+        />
         {canImport && (
           <Space wrap>
             <Upload
@@ -68,11 +92,13 @@ export default function ImportPage() {
               beforeUpload={(chosen) => {
                 setFile(chosen);
                 setReport(undefined);
+                setFileError(undefined);
                 return false;
               }}
               onRemove={() => {
                 setFile(undefined);
                 setReport(undefined);
+                setFileError(undefined);
               }}
             >
               <Button icon={<UploadOutlined />}>{t('import.choose')}</Button>
@@ -97,6 +123,16 @@ export default function ImportPage() {
               {t('import.commit')}
             </Button>
           </Space>
+        )}
+        {fileError && (
+          <Alert
+            data-testid="import-file-error"
+            type="error"
+            showIcon
+            style={{ marginTop: 16 }}
+            message={t('defects.import.fileError')}
+            description={fileError}
+          />
         )}
         {report && (
           <>
@@ -123,7 +159,7 @@ export default function ImportPage() {
               locale={{ emptyText: t('import.noErrors') }}
               columns={[
                 { title: t('import.line'), dataIndex: 'line' },
-                { title: t('import.field'), dataIndex: 'field' },
+                { title: t('defects.import.column'), dataIndex: 'column' },
                 { title: t('import.reason'), dataIndex: 'reason' },
               ]}
             />
