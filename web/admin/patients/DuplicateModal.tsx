@@ -1,4 +1,4 @@
-import { Alert, Modal, Table } from 'antd';
+import { Alert, Button, Modal, Table } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
@@ -23,15 +23,24 @@ export function DuplicateModal({
     <Modal
       open={Boolean(pending)}
       title={t('register.duplicateTitle')}
-      okText={t('register.saveAnyway')}
-      cancelText={t('common:cancel')}
-      confirmLoading={saving}
       width={720}
       onCancel={onCancel}
-      onOk={async () => {
-        setSaving(true);
-        await onConfirm().finally(() => setSaving(false));
-      }}
+      // Going back to the form is the safe, primary choice; saving a second record is the deliberate one.
+      footer={[
+        <Button
+          key="save"
+          loading={saving}
+          onClick={async () => {
+            setSaving(true);
+            await onConfirm().finally(() => setSaving(false));
+          }}
+        >
+          {t('register.saveAnyway')}
+        </Button>,
+        <Button key="back" type="primary" onClick={onCancel}>
+          {t('defects.duplicates.backToEdit')}
+        </Button>,
+      ]}
     >
       {pending && (
         <>

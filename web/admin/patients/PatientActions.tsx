@@ -1,6 +1,7 @@
 import {
   ModalForm,
   ProFormDateTimePicker,
+  ProFormDependency,
   ProFormDigit,
   ProFormRadio,
   ProFormSelect,
@@ -17,6 +18,7 @@ import { useAccess } from '../access';
 import { call, staffClient } from '../api';
 import { type Catalogs, diseaseOptions, options } from '../catalogs';
 import { useAction } from '../useAction';
+import { DuplicateHint } from './DuplicateHint';
 
 type PatientRecord =
   ApiPaths['/back_end/api/v1/patient/{id}']['get']['responses'][200]['content']['application/json']['patient'];
@@ -237,6 +239,20 @@ export function EditPatientButton({
             label="QQ"
             rules={[{ pattern: /^[1-9]\d{4,11}$/, message: t('validation.qq') }]}
           />
+          <ProFormDependency name={['tel', 'wechat', 'qq']}>
+            {(values: { tel?: string; wechat?: string; qq?: string }) => (
+              <DuplicateHint
+                // Only what was changed here: the record's own numbers are not news.
+                values={{
+                  tel: values.tel !== loaded?.tel ? values.tel : undefined,
+                  wechat: values.wechat !== loaded?.wechat ? values.wechat : undefined,
+                  qq: values.qq !== loaded?.qq ? values.qq : undefined,
+                }}
+                excludeId={patientId}
+                catalogs={catalogs}
+              />
+            )}
+          </ProFormDependency>
           <ProFormDateTimePicker
             colProps={{ md: 8 }}
             name="add_time"

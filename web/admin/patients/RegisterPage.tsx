@@ -3,6 +3,7 @@ import {
   ProCard,
   ProForm,
   ProFormDateTimePicker,
+  ProFormDependency,
   ProFormDigit,
   type ProFormInstance,
   ProFormRadio,
@@ -12,11 +13,12 @@ import {
 } from '@ant-design/pro-components';
 import { App } from 'antd';
 import dayjs from 'dayjs';
-import { useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
 import { call, messageOf, staffClient } from '../api';
 import { diseaseOptions, options, useCatalogs } from '../catalogs';
+import { DuplicateHint, probeKey } from './DuplicateHint';
 import { type Duplicate, DuplicateModal } from './DuplicateModal';
 import { stateLabel } from './patientFormat';
 
@@ -75,6 +77,11 @@ export default function RegisterPage() {
   const catalogs = useCatalogs();
   const formRef = useRef<ProFormInstance<FormValues>>(undefined);
   const [pending, setPending] = useState<{ body: NewPatient; duplicates: Duplicate[]; total: number }>();
+  /** The check made while typing, reused by the save when the numbers did not change (a lookup is counted). */
+  const checked = useRef<{ key: string; found: { duplicates: Duplicate[]; total: number } }>(undefined);
+  const remember = useCallback((key: string, found: { duplicates: Duplicate[]; total: number }) => {
+    checked.current = { key, found };
+  }, []);
 
   async function save(body: NewPatient, allowDuplicate: boolean): Promise<void> {
     const { newPatient } = await call(() =>
@@ -95,9 +102,13 @@ export default function RegisterPage() {
         ...(body.qq ? { qq: body.qq } : {}),
       };
       if (Object.keys(identifiers).length > 0) {
-        const report = await call(() =>
-          staffClient.GET('/back_end/api/v1/patient/duplicates', { params: { query: identifiers } }),
-        );
+        const key = probeKey(identifiers);
+        const report =
+          checked.current?.key === key && key === JSON.stringify(identifiers)
+            ? checked.current.found
+            : await call(() =>
+                staffClient.GET('/back_end/api/v1/patient/duplicates', { params: { query: identifiers } }),
+              );
         if (report.total > 0) {
           setPending({ body, duplicates: report.duplicates, total: report.total });
           return false;
@@ -159,6 +170,11 @@ export default function RegisterPage() {
             label="QQ"
             rules={[{ pattern: /^[1-9]\d{4,11}$/, message: t('validation.qq') }]}
           />
+          <ProFormDependency name={['tel', 'wechat', 'qq']}>
+            {(values: { tel?: string; wechat?: string; qq?: string }) => (
+              <DuplicateHint values={values} catalogs={catalogs} onChecked={remember} />
+            )}
+          </ProFormDependency>
           <ProFormDateTimePicker
             colProps={{ md: 8 }}
             name="add_time"
