@@ -15,8 +15,14 @@ function withModules(actions: string[]): string[] {
 
 /** 角色权限: roles on the left, the role's permission tree (module → action) on the right. */
 export default function RolesPage() {
-  const { t } = useTranslation('admin');
+  const { t, i18n } = useTranslation('admin');
   const canManage = useAccess().can('staff:roles');
+  // The server names permissions in Chinese; English has its own names. Read from the bundle: the keys hold ':',
+  // which t() would take for a namespace.
+  const permissionNames = (i18n.getResource(i18n.language, 'admin', 'defects.permissions') ?? {}) as Record<
+    string,
+    string
+  >;
   const roles = useRemote(() => call(() => staffClient.GET('/back_end/api/v1/roles', {})).then((b) => b.roles), []);
   const [roleId, setRoleId] = useState<string>();
   const tree = useRemote(
@@ -186,8 +192,8 @@ export default function RolesPage() {
               }}
               treeData={tree.data.map((module) => ({
                 key: module.key,
-                title: module.description,
-                children: module.children.map((a) => ({ key: a.key, title: a.description })),
+                title: permissionNames[module.key] ?? module.description,
+                children: module.children.map((a) => ({ key: a.key, title: permissionNames[a.key] ?? a.description })),
               }))}
             />
           )}
