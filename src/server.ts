@@ -1,8 +1,9 @@
+import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { type AppConfig, ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateForService } from './db/migrations/index.js';
-import { ensureFirstAdministrator } from './features/staff-users/index.js';
+import { ensureFirstAdministrator, firstStartBanner } from './features/staff-users/index.js';
 import { resolveJwtSecret } from './security/secret.js';
 
 /** Under Kubernetes' default 30 s grace period; docker-compose.yml sets stop_grace_period: 30s (Docker's default is 10 s). */
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   const jwtSecret = resolveJwtSecret(config.jwtSecret, config.dataDir);
   const app = await buildApp({ config, database, jwtSecret });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');
-  await ensureFirstAdministrator(database.db, config, app.log);
+  const firstAdmin = await ensureFirstAdministrator(database.db, config, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -63,6 +64,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  if (firstAdmin) process.stderr.write(firstStartBanner(firstAdmin, adminUrl(config.host, app.server.address())));
+}
+
+/** The back office's address as a browser on this PC reaches it. */
+function adminUrl(host: string, address: AddressInfo | string | null): string {
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const local = ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(host);
+  return `http://${local ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}/admin`;
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
-import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { DownOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { type MenuDataItem, ProLayout } from '@ant-design/pro-components';
-import { Button, Result, Space, Typography } from 'antd';
+import { Button, Dropdown, Result, Space, Typography } from 'antd';
 import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
@@ -8,6 +8,7 @@ import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { pageFallback } from './AdminApp';
 import { AccessProvider, type CurrentUser, type MenuEntry } from './access';
 import { call, messageOf, staffClient } from './api';
+import { ChangePasswordModal } from './ChangePasswordModal';
 import { pagesByMenuUrl } from './pages';
 import { getUsername, logout } from './session';
 
@@ -20,6 +21,7 @@ export default function AdminLayout() {
   const [signedIn, setSignedIn] = useState<{ menu: MenuEntry[]; user: CurrentUser }>();
   const [error, setError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
+  const [changingPassword, setChangingPassword] = useState(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the reload trigger (retry after an error), read by no line of the effect
   useEffect(() => {
@@ -84,10 +86,22 @@ export default function AdminLayout() {
         menuItemRender={(item, dom) => (item.path ? <Link to={item.path}>{dom}</Link> : dom)}
         actionsRender={() => [
           <LanguageSwitch key="language" />,
-          <Space key="user">
-            <UserOutlined />
-            <Typography.Text data-testid="current-user">{getUsername()}</Typography.Text>
-          </Space>,
+          <Dropdown
+            key="user"
+            trigger={['click']}
+            menu={{
+              items: [{ key: 'password', icon: <KeyOutlined />, label: t('defects.password.change') }],
+              onClick: () => setChangingPassword(true),
+            }}
+          >
+            <Button type="text">
+              <Space>
+                <UserOutlined />
+                <Typography.Text data-testid="current-user">{getUsername()}</Typography.Text>
+                <DownOutlined />
+              </Space>
+            </Button>
+          </Dropdown>,
           <Button key="logout" type="text" icon={<LogoutOutlined />} onClick={() => void logout()}>
             {t('common:logout')}
           </Button>,
@@ -107,6 +121,7 @@ export default function AdminLayout() {
             />
           </Routes>
         </Suspense>
+        <ChangePasswordModal open={changingPassword} onOpenChange={setChangingPassword} />
       </ProLayout>
     </AccessProvider>
   );
