@@ -91,7 +91,7 @@ describe.skipIf(!chromiumAvailable)('back office in the browser', () => {
     await drawer.getByText('到诊记录').click();
     await expect.poll(() => drawer.locator('.ant-tabs-tabpane-active').innerText()).toContain('初诊');
     await drawer.getByText('操作记录').click();
-    await expect.poll(() => drawer.locator('.ant-tabs-tabpane-active').innerText()).toContain('patient.arrival');
+    await expect.poll(() => drawer.locator('.ant-tabs-tabpane-active').innerText()).toContain('确认到诊');
     await screenshot(page, 'admin-patient-detail');
     await page.keyboard.press('Escape');
 
