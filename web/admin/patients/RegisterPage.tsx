@@ -90,6 +90,8 @@ export default function RegisterPage() {
       }),
     );
     message.success(t('register.saved', { name: newPatient.name, id: newPatient.id }));
+    // The number just saved is a duplicate now: an earlier "none found" must not be reused.
+    checked.current = undefined;
     formRef.current?.resetFields();
   }
 
