@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -247,8 +247,8 @@ describe.skipIf(!chromiumAvailable)('issue 17 defects in the back office', () =>
     ).toBe('PK');
 
     // The template filled in, one phone wrong: the report names the column 电话, as the template does.
-    const dir = path.join(tmpdir(), `carepool-import-${process.pid}`);
-    const filled = `${dir}-filled.csv`;
+    const dir = mkdtempSync(path.join(tmpdir(), 'carepool-import-'));
+    const filled = path.join(dir, 'filled.csv');
     writeFileSync(filled, `\uFEFF${header}\r\n导入甲,女,30,12345,,,2024-03-01 09:30:00\r\n`);
     await page.locator('input[type=file]').setInputFiles(filled);
     await page.getByRole('button', { name: /试运行/ }).click();
@@ -259,7 +259,7 @@ describe.skipIf(!chromiumAvailable)('issue 17 defects in the back office', () =>
     await screenshot(page, 'admin-defects-import-report');
 
     // A file without the 登记时间 column: said in the report's place, and still there later.
-    const missing = `${dir}-missing.csv`;
+    const missing = path.join(dir, 'missing.csv');
     writeFileSync(missing, '姓名,电话\r\n导入乙,13900009999\r\n');
     await page.locator('input[type=file]').setInputFiles(missing);
     await page.getByRole('button', { name: /试运行/ }).click();
@@ -269,6 +269,7 @@ describe.skipIf(!chromiumAvailable)('issue 17 defects in the back office', () =>
     expect(await fileError.isVisible()).toBe(true);
     expect(await fileError.innerText()).not.toContain('add_time');
     await screenshot(page, 'admin-defects-import-missing-column');
+    rmSync(dir, { recursive: true, force: true });
 
     expect(pageErrors).toEqual([]);
     await context.close();

@@ -127,7 +127,10 @@ export function answerProblem(operation: Operation, request: FuzzRequest, respon
   if (operation.family === 'staff') {
     if (failed && !(typeof body?.state_code === 'number' && typeof body?.msg === 'string'))
       return `not the staff error envelope: ${got}`;
-    const isFile = !/json/.test(response.headers.get('content-type') ?? '') && operation.path.endsWith('/export');
+    // A download (the export, the import template) says so: an attachment, not JSON.
+    const isFile =
+      !/json/.test(response.headers.get('content-type') ?? '') &&
+      (operation.path.endsWith('/export') || /^attachment/.test(response.headers.get('content-disposition') ?? ''));
     if (!failed && !isFile && response.text !== '' && typeof body !== 'object')
       return `a staff success that is not JSON: ${got}`;
   } else if (failed) {
