@@ -231,7 +231,12 @@ export function compose(
     ),
     updates: new PatientUpdateService(core, patientRecords, references, phoneLookups),
     handovers: new HandoverService(core, new HandoverRepository(db, dialect), phoneLookups),
-    sharedPool: new SharedPoolService(core, new SharedPoolRepository(db, dialect), patientRecords),
+    sharedPool: new SharedPoolService(
+      core,
+      new SharedPoolRepository(db, dialect),
+      patientRecords,
+      config.poolReturnDays,
+    ),
   };
 
   const portalAccounts = new PortalAccountRepository(db);

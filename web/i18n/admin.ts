@@ -1,5 +1,8 @@
+import { adminFiguresEn, adminFiguresMenuEn, adminFiguresMenuZh, adminFiguresZh } from './admin-figures';
+
 /** Back-office strings (owned by the back-office UI). Chinese first; English has the same keys. */
 export const adminZh = {
+  ...adminFiguresZh,
   title: 'CarePool 管理后台',
   noAccess: '当前账号没有可用的菜单，请联系管理员分配权限',
   errors: { generic: '操作失败，请稍后再试' },
@@ -80,6 +83,7 @@ export const adminZh = {
     'staff-users': '员工账号',
     roles: '角色权限',
     logs: '操作日志',
+    ...adminFiguresMenuZh,
   },
   figures: {
     inquiries: '咨询量',
@@ -408,6 +412,7 @@ export const adminZh = {
 };
 
 export const adminEn: typeof adminZh = {
+  ...adminFiguresEn,
   title: 'CarePool Back Office',
   noAccess: 'This account has no menu entries yet; ask an administrator for permissions',
   errors: { generic: 'The action failed, please try again' },
@@ -488,6 +493,7 @@ export const adminEn: typeof adminZh = {
     'staff-users': 'Staff accounts',
     roles: 'Roles & permissions',
     logs: 'Audit log',
+    ...adminFiguresMenuEn,
   },
   figures: {
     inquiries: 'Inquiries',

@@ -12,7 +12,14 @@ type Dialog = 'arrive' | 'cancel';
  * date), mark missed (once the session has started; the place stays used) or cancel with a
  * reason. The server applies the same rules; the buttons only say early why they would fail.
  */
-export function AppointmentActions({ appointment, onDone }: { appointment: StaffAppointment; onDone: () => void }) {
+export function AppointmentActions({
+  appointment,
+  onDone,
+}: {
+  /** The fields the actions read: a day list's row, or the front desk's (which names its state otherwise). */
+  appointment: Pick<StaffAppointment, 'id' | 'status' | 'patientName' | 'date' | 'startTime'>;
+  onDone: () => void;
+}) {
   const { t } = useTranslation('admin');
   const [dialog, setDialog] = useState<Dialog>();
   const attempt = useAction(onDone);

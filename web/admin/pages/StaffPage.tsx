@@ -7,12 +7,13 @@ import {
   ProFormText,
   ProTable,
 } from '@ant-design/pro-components';
-import { App, Button, Switch, Tag } from 'antd';
+import { App, Button, Tag } from 'antd';
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
 import { call, messageOf, staffClient } from '../api';
+import { DisableStaffSwitch } from '../patients/DisableStaffSwitch';
 import { useAction } from '../useAction';
 import { useRemote } from '../useRemote';
 
@@ -114,20 +115,7 @@ export default function StaffPage() {
             search: false,
             render: (_, row) =>
               canManage ? (
-                <Switch
-                  aria-label={t('staff.activeOf', { name: row.username })}
-                  checked={row.isActive}
-                  onChange={(active) =>
-                    void attempt(() =>
-                      call(() =>
-                        staffClient.PATCH('/back_end/api/v1/staff/{id}', {
-                          params: { path: { id: Number(row.id) } },
-                          body: { is_active: active },
-                        }),
-                      ),
-                    )
-                  }
-                />
+                <DisableStaffSwitch account={row} onDone={() => actionRef.current?.reload()} />
               ) : (
                 <Tag color={row.isActive ? 'green' : 'default'}>
                   {row.isActive ? t('catalogs.activeYes') : t('catalogs.activeNo')}

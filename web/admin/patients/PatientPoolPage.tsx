@@ -10,6 +10,7 @@ import { useAccess } from '../access';
 import { call, messageOf, staffClient } from '../api';
 import { diseaseOptions, nameOf, options, useCatalogs } from '../catalogs';
 import { ArrivalButton } from './ArrivalModal';
+import { HandoverButton } from './HandoverModal';
 import { DeletePatientButton, EditPatientButton } from './PatientActions';
 import { PatientDrawer } from './PatientDrawer';
 import { formatTime, rangeTransform, sexLabel, stateLabel } from './patientFormat';
@@ -53,6 +54,8 @@ export default function PatientPoolPage() {
   const consultants = useConsultants();
   const actionRef = useRef<ActionType>(undefined);
   const [openId, setOpenId] = useState<string>();
+  /** The filters and total the list shows now: what "hand over all matching" moves. */
+  const shown = useRef<{ filters: Record<string, unknown>; total: number }>({ filters: {}, total: 0 });
 
   async function changeState(patient: Patient, state: number) {
     try {
@@ -220,9 +223,26 @@ export default function PatientPoolPage() {
         columns={columns}
         scroll={{ x: 1500 }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
+        rowSelection={access.can('patients:handover') ? {} : false}
+        tableAlertOptionRender={({ selectedRowKeys, onCleanSelected }) => (
+          <HandoverButton
+            label={t('fig.handover.moveSelected')}
+            selection={() => ({ kind: 'ids', ids: selectedRowKeys.map(String) })}
+            onDone={() => {
+              onCleanSelected();
+              actionRef.current?.reload();
+            }}
+          />
+        )}
         pagination={{ defaultPageSize: 20, showSizeChanger: true }}
-        toolBarRender={() =>
-          access.can('patients:create') && access.hasMenu('regsiter')
+        toolBarRender={() => [
+          <HandoverButton
+            key="handover"
+            label={t('fig.handover.moveMatching')}
+            selection={() => ({ kind: 'filters', ...shown.current, count: shown.current.total })}
+            onDone={() => actionRef.current?.reload()}
+          />,
+          ...(access.can('patients:create') && access.hasMenu('regsiter')
             ? [
                 <Button
                   key="register"
@@ -233,8 +253,8 @@ export default function PatientPoolPage() {
                   {t('menu.regsiter')}
                 </Button>,
               ]
-            : []
-        }
+            : []),
+        ]}
         request={async (params, sort) => {
           const [sortKey, direction] = Object.entries(sort).find(([, value]) => value) ?? ['addTime', 'descend'];
           const query: ListQuery = {
@@ -249,6 +269,8 @@ export default function PatientPoolPage() {
           }
           try {
             const body = await call(() => staffClient.GET('/back_end/api/v1/patient', { params: { query } }));
+            const { page: _page, page_size: _size, sort: _sort, order: _order, ...filters } = query;
+            shown.current = { filters, total: body.total };
             return { data: body.patients, total: body.total, success: true };
           } catch (cause) {
             message.error(messageOf(cause));
