@@ -21,6 +21,22 @@ export const adminFiguresZh = {
       bookedArrivals: '预约且到诊',
       lost: '流失',
     },
+    meaning: {
+      cohort: {
+        inquiries: '期间内登记的客户',
+        appointments: '其中已预约的',
+        arrivals: '其中已到诊的（含未预约直接来的）',
+        bookedArrivals: '其中预约后到诊的',
+        lost: '其中现为流失的',
+      },
+      activity: {
+        inquiries: '期间内登记',
+        appointments: '预约时间在期间内',
+        arrivals: '首次到诊在期间内',
+        bookedArrivals: '',
+        lost: '期间内登记、现为流失',
+      },
+    },
     rate: { bookingRate: '预约率', arrivalRate: '到诊率', conversionRate: '转化率', lossRate: '流失率' },
     stats: {
       view: '统计口径',
@@ -167,6 +183,22 @@ export const adminFiguresEn: typeof adminFiguresZh = {
       arrivals: 'Arrivals',
       bookedArrivals: 'Booked and arrived',
       lost: 'Lost',
+    },
+    meaning: {
+      cohort: {
+        inquiries: 'patients registered in the period',
+        appointments: 'of them, booked',
+        arrivals: 'of them, arrived (walk-ins too)',
+        bookedArrivals: 'of them, booked and arrived',
+        lost: 'of them, now lost',
+      },
+      activity: {
+        inquiries: 'registered in the period',
+        appointments: 'appointment time in the period',
+        arrivals: 'first arrival in the period',
+        bookedArrivals: '',
+        lost: 'registered in the period, now lost',
+      },
     },
     rate: {
       bookingRate: 'Booking rate',

@@ -171,6 +171,7 @@ export default function FrontDeskPage() {
                     date: data.date,
                     startTime: row.startTime,
                   }}
+                  today={data.today}
                   onDone={desk.reload}
                 />
               ) : null,

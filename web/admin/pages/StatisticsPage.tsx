@@ -69,6 +69,8 @@ export default function StatisticsPage() {
         ? t('statistics.all')
         : groupLabel;
   const figureName = (figure: string) => t(`fig.figure.${figure}`);
+  /** Headings keep the back office's names (咨询量, 到诊量); formulas use the short ones. */
+  const figureTitle = (figure: Figure) => (figure === 'bookedArrivals' ? figureName(figure) : t(`figures.${figure}`));
   /** "到诊率 40.0% = 预约且到诊 2 / 预约 5": the rate with what it divides by. */
   const rateText = (row: Figures, rate: Figures['rates'][number]) =>
     t('fig.stats.rateFormula', {
@@ -114,7 +116,7 @@ export default function StatisticsPage() {
       `funnel-${view}-${range[0].format('YYYYMMDD')}-${range[1].format('YYYYMMDD')}.csv`,
       [
         t(`statistics.groups.${groupBy}`),
-        ...figures.map(figureName),
+        ...figures.map(figureTitle),
         ...rateNames.map((name) => t(`fig.rate.${name}`)),
         t('figures.spend'),
       ],
@@ -179,10 +181,10 @@ export default function StatisticsPage() {
           <Row gutter={[12, 12]}>
             {figures.map((f) => (
               <Col key={f} xs={12} md={8} lg={4}>
-                <Card size="small" data-testid={`total-${f}`} title={figureName(f)}>
+                <Card size="small" data-testid={`total-${f}`} title={figureTitle(f)}>
                   <Statistic value={data.totals[f] ?? 0} formatter={() => countLink(f, data.totals[f])} />
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {data.figures[f as keyof Funnel['figures']]}
+                    {t(`fig.meaning.${view}.${f}`)}
                   </Typography.Text>
                 </Card>
               </Col>
@@ -208,7 +210,7 @@ export default function StatisticsPage() {
               label={t('dashboard.funnel')}
               option={funnelOption(
                 (['inquiries', 'appointments', 'arrivals'] as const).map((f) => ({
-                  name: figureName(f),
+                  name: figureTitle(f),
                   value: data.totals[f],
                 })),
               )}
@@ -227,7 +229,7 @@ export default function StatisticsPage() {
                 yAxis: { type: 'value', minInterval: 1 },
                 series: (['inquiries', 'appointments', 'arrivals'] as const).map((f) => ({
                   type: 'bar',
-                  name: figureName(f),
+                  name: figureTitle(f),
                   data: groups.map((g) => g[f]),
                 })),
               }}
@@ -246,7 +248,7 @@ export default function StatisticsPage() {
         columns={[
           { title: t(`statistics.groups.${groupBy}`), render: (_, g) => label(g.groupLabel, g.groupKey) },
           ...figures.map((f) => ({
-            title: figureName(f),
+            title: figureTitle(f),
             render: (_: unknown, g: (typeof groups)[number]) =>
               countLink(f, g[f], { label: label(g.groupLabel, g.groupKey), key: g.groupKey }),
           })),
