@@ -21,9 +21,9 @@ describe('GET menu/ (seed 004)', () => {
     const response = await server.http.get<MenuEntry[]>(`${STAFF}/menu/`, { query: { token } });
     expect(response.status).toBe(200);
     expect(Array.isArray(response.body)).toBe(true);
-    const [dashboard, workbench, patients] = response.body;
+    const [dashboard, patients, workbench] = response.body;
     expect(dashboard).toEqual({ title: '仪表盘', name: '1', url: 'dashboard', child: [] });
-    // The day's work comes right after the dashboard: where the front desk and consultants start.
+    // The day's work comes right after the pool.
     expect(workbench).toEqual({
       title: '工作台',
       name: '24',

@@ -24,7 +24,21 @@ interface MenuBranch {
 
 export const menuTree: MenuBranch[] = [
   { title: '仪表盘', name: '1', url: 'dashboard', permission: 'dashboard', child: [] },
-  // The day's work first: where the front desk and the consultants start (issue 17).
+  {
+    title: '客户池',
+    name: '2',
+    url: 'patients',
+    permission: 'patients',
+    child: [
+      { id: '3', title: '登记用户', name: '2-1', url: 'regsiter', permission: 'patients:create' },
+      { id: '4', title: '导入导出', name: '2-2', url: 'patients-transfer', permission: 'patients:export' },
+      { id: '5', title: '批量导入', name: '2-3', url: 'patients-import', permission: 'patients:import' },
+      { id: '6', title: '回收站', name: '2-4', url: 'recycle-bin', permission: 'patients:recycle_bin' },
+      { id: '27', title: '公海', name: '2-5', url: 'shared-pool', permission: 'patients:pool' },
+    ],
+  },
+  // The day's work (issue 17), beside the pool: front desk and consultants land on the dashboard, whose
+  // cards open these lists; a role without the dashboard still lands on the pool, as before.
   {
     title: '工作台',
     name: '24',
@@ -39,19 +53,6 @@ export const menuTree: MenuBranch[] = [
         url: 'follow-up-worklist',
         permission: ['patients:view_own', 'patients:view_all'],
       },
-    ],
-  },
-  {
-    title: '客户池',
-    name: '2',
-    url: 'patients',
-    permission: 'patients',
-    child: [
-      { id: '3', title: '登记用户', name: '2-1', url: 'regsiter', permission: 'patients:create' },
-      { id: '4', title: '导入导出', name: '2-2', url: 'patients-transfer', permission: 'patients:export' },
-      { id: '5', title: '批量导入', name: '2-3', url: 'patients-import', permission: 'patients:import' },
-      { id: '6', title: '回收站', name: '2-4', url: 'recycle-bin', permission: 'patients:recycle_bin' },
-      { id: '27', title: '公海', name: '2-5', url: 'shared-pool', permission: 'patients:pool' },
     ],
   },
   {
