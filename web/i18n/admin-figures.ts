@@ -133,6 +133,7 @@ export const adminFiguresZh = {
     handover: {
       title: '移交客户',
       moveSelected: '移交所选客户',
+      clearSelection: '取消选择',
       moveMatching: '移交筛选结果',
       selected: '已选择 {{count}} 位客户',
       matching: '当前筛选条件下共 {{count}} 位客户',
@@ -302,6 +303,7 @@ export const adminFiguresEn: typeof adminFiguresZh = {
     handover: {
       title: 'Hand over patients',
       moveSelected: 'Hand over selected',
+      clearSelection: 'Clear selection',
       moveMatching: 'Hand over all matching',
       selected: '{{count}} patient(s) selected',
       matching: '{{count}} patient(s) match the current filters',

@@ -225,14 +225,17 @@ export default function PatientPoolPage() {
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
         rowSelection={access.can('patients:handover') ? {} : false}
         tableAlertOptionRender={({ selectedRowKeys, onCleanSelected }) => (
-          <HandoverButton
-            label={t('fig.handover.moveSelected')}
-            selection={() => ({ kind: 'ids', ids: selectedRowKeys.map(String) })}
-            onDone={() => {
-              onCleanSelected();
-              actionRef.current?.reload();
-            }}
-          />
+          <Space>
+            <HandoverButton
+              label={t('fig.handover.moveSelected')}
+              selection={() => ({ kind: 'ids', ids: selectedRowKeys.map(String) })}
+              onDone={() => {
+                onCleanSelected();
+                actionRef.current?.reload();
+              }}
+            />
+            <LinkButton onClick={onCleanSelected}>{t('fig.handover.clearSelection')}</LinkButton>
+          </Space>
         )}
         pagination={{ defaultPageSize: 20, showSizeChanger: true }}
         toolBarRender={() => [
