@@ -11,6 +11,11 @@ export function fieldOfError(message: string): string | null {
   return /^参数不合法: (\w+)/.exec(message)?.[1] ?? null;
 }
 
+/** The reason alone, for a message shown under its field ("验证码错误" rather than "参数不合法: code（验证码错误）"). */
+export function reasonOf(message: string): string {
+  return /^参数不合法: \w+（(.+)）$/.exec(message)?.[1] ?? message;
+}
+
 /**
  * A six-digit code input with its "获取验证码" button. The button first checks the phone field
  * (or takes the fixed phone), asks the server to send the code, then counts down the seconds the
@@ -65,7 +70,7 @@ export function CodeField({
       setSentNote(t('code.sent', { minutes: Math.max(1, Math.round(sent.expires_in / 60)) }));
     } catch (caught) {
       setSentNote(null);
-      form.setFields([{ name, errors: [messageOf(caught, t('code.send'))] }]);
+      form.setFields([{ name, errors: [reasonOf(messageOf(caught, t('code.send')))] }]);
     } finally {
       setSending(false);
     }

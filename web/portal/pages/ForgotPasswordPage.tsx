@@ -2,7 +2,7 @@ import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
-import { CodeField, fieldOfError } from '../CodeField';
+import { CodeField, fieldOfError, reasonOf } from '../CodeField';
 import { confirmRules, newPasswordRules, phoneRules } from '../rules';
 import { messageOf, usePortalSession } from '../session';
 
@@ -40,7 +40,7 @@ export function ForgotPasswordPage() {
       );
     } catch (caught) {
       const text = messageOf(caught, t('reset.failed'));
-      if (fieldOfError(text) === 'code') form.setFields([{ name: 'code', errors: [text] }]);
+      if (fieldOfError(text) === 'code') form.setFields([{ name: 'code', errors: [reasonOf(text)] }]);
       else setError(text);
       setSubmitting(false);
       return;

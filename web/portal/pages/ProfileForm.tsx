@@ -1,7 +1,7 @@
 import { Alert, Button, Form, Input, Radio, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CodeField, fieldOfError } from '../CodeField';
+import { CodeField, fieldOfError, reasonOf } from '../CodeField';
 import type { Profile } from '../format';
 import { nameRules, phoneRules } from '../rules';
 import { messageOf, usePortalSession } from '../session';
@@ -63,7 +63,7 @@ export function ProfileForm({
       onSaved(saved);
     } catch (caught) {
       const text = messageOf(caught, t('profile.saveFailed'));
-      if (fieldOfError(text) === 'phone_code') form.setFields([{ name: 'phone_code', errors: [text] }]);
+      if (fieldOfError(text) === 'phone_code') form.setFields([{ name: 'phone_code', errors: [reasonOf(text)] }]);
       else setError(text);
       setSaving(false);
     }

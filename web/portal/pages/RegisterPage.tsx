@@ -2,7 +2,7 @@ import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { CodeField, fieldOfError } from '../CodeField';
+import { CodeField, fieldOfError, reasonOf } from '../CodeField';
 import { confirmRules, nameRules, newPasswordRules, phoneRules } from '../rules';
 import { messageOf, PortalError, usePortalSession } from '../session';
 
@@ -43,7 +43,7 @@ export function RegisterPage() {
     } catch (caught) {
       const text = messageOf(caught, t('register.failed'));
       const field = fieldOfError(text);
-      if (field === 'code') form.setFields([{ name: 'code', errors: [text] }]);
+      if (field === 'code') form.setFields([{ name: 'code', errors: [reasonOf(text)] }]);
       else setError(text);
       setTaken(caught instanceof PortalError && caught.status === 409);
       setSubmitting(false);

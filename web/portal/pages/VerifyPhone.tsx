@@ -1,7 +1,7 @@
 import { Alert, App, Button, Form, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CodeField } from '../CodeField';
+import { CodeField, reasonOf } from '../CodeField';
 import { messageOf, usePortalSession } from '../session';
 
 /**
@@ -23,7 +23,7 @@ export function VerifyPhone({ phone, onVerified }: { phone: string; onVerified: 
       void message.success(t(result.record_linked ? 'verify.doneLinked' : 'verify.done'));
       onVerified();
     } catch (caught) {
-      form.setFields([{ name: 'code', errors: [messageOf(caught, t('verify.failed'))] }]);
+      form.setFields([{ name: 'code', errors: [reasonOf(messageOf(caught, t('verify.failed')))] }]);
     } finally {
       setSubmitting(false);
     }
