@@ -85,7 +85,7 @@ export default function NotificationLogPage() {
       )}
       <ProTable
         rowKey="id"
-        search={{ labelWidth: 'auto' }}
+        search={{ labelWidth: 'auto', defaultCollapsed: false }}
         scroll={{ x: 1300 }}
         actionRef={actionRef}
         request={async (params) => {

@@ -59,7 +59,7 @@ export default function NotificationTemplatesPage() {
       <ProTable<Template>
         rowKey="id"
         actionRef={actionRef}
-        search={{ labelWidth: 'auto' }}
+        search={{ labelWidth: 'auto', defaultCollapsed: false }}
         pagination={{ pageSize: 20 }}
         scroll={{ x: 1100 }}
         request={async (params) => {

@@ -1,0 +1,232 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addSession, book, createDoctor, daysFromToday } from '../appointments/helpers.js';
+import { deliveryWorker } from '../notifications/support/messages.js';
+import { type StandIn, startAliyunStandIn } from '../notifications/support/sms-stand-ins.js';
+import { STAFF, staffLogin, uniquePhone } from '../support/fixtures.js';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../support/server.js';
+import { registerVerifiedPatient } from '../support/verified-patient.js';
+import { chromiumAvailable, launchBrowser, newContext, screenshot } from './support/browser.js';
+
+/*
+ * Issue 16's back-office screens in a real Chromium: the delivery log (a patient's booking
+ * message, failed at the SMS provider, sent again from the screen), the template editor (the
+ * server's placeholder check on the field; the edit used by the next booking), and the desk's
+ * portal-account actions in the patient drawer. SMS goes to a local stand-in answering as
+ * Alibaba Cloud documents SendSms (test/notifications); the worker's passes run from the test,
+ * as the server's own worker would run them.
+ */
+const CREDENTIALS = { accessKeyId: 'LTAI-ui-key', accessKeySecret: 'ui-secret-value' };
+let provider: StandIn;
+let server: TestServer;
+let browser: Browser;
+let admin: string;
+let doctorId: number;
+let patient: { phone: string; password: string; token: string; patientId: number };
+const PATIENT_NAME = '周晓梅';
+
+async function openPage() {
+  const { context, pageErrors } = await newContext(browser);
+  context.setDefaultTimeout(20_000);
+  return { context, pageErrors, page: await context.newPage() };
+}
+
+async function signIn(page: Page) {
+  await page.goto(`${server.baseUrl}/admin/login`);
+  await page.getByLabel('用户名').fill(ADMIN_USERNAME);
+  await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+  await page.getByLabel('密码').press('Enter');
+  await page.waitForURL('**/admin/dashboard');
+}
+
+const rows = (page: Page) => page.locator('tbody tr.ant-table-row');
+const search = (page: Page) => page.getByRole('button', { name: /查\s*询/ }).click();
+
+/** Picks an option of a select in the table's search form (the field's name is the input's id). */
+async function choose(page: Page, field: string, option: string) {
+  await page.locator(`.ant-pro-query-filter .ant-select:has(input#${field})`).click();
+  await page
+    .locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`)
+    .click();
+}
+
+async function textOf(locator: Locator): Promise<string> {
+  await locator.first().waitFor();
+  return (await locator.first().innerText()) ?? '';
+}
+
+describe.skipIf(!chromiumAvailable)('messages in the back office, in Chromium', { timeout: 120_000 }, () => {
+  beforeAll(async () => {
+    provider = await startAliyunStandIn(CREDENTIALS);
+    server = await startTestServer({
+      NOTIFY_SMS: 'aliyun',
+      ALIYUN_SMS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      ALIYUN_SMS_ACCESS_KEY_SECRET: CREDENTIALS.accessKeySecret,
+      ALIYUN_SMS_ENDPOINT: provider.url,
+      NOTIFY_MAX_ATTEMPTS: '1',
+      NOTIFY_SEND_TIMEOUT_MS: '2000',
+    });
+    admin = await staffLogin(server.http);
+    // The SMS templates carry the provider's template code and sign name, as a clinic sets them up.
+    const templates = await server.http.get(`${STAFF}/notifications/templates`, { bearer: admin });
+    for (const template of templates.body.templates.filter((row: { channel: string }) => row.channel === 'sms')) {
+      const saved = await server.http.put(`${STAFF}/notifications/templates/${template.id}`, {
+        bearer: admin,
+        json: { body: template.body, provider_template: `SMS_${template.id}0001`, sign_name: '康源' },
+      });
+      expect(saved.status, saved.text).toBe(200);
+    }
+    doctorId = await createDoctor(server, '林静怡');
+    for (const day of [2, 3]) await addSession(server, admin, doctorId, daysFromToday(day), 'morning', 10);
+    patient = await registerVerifiedPatient(server, uniquePhone(), PATIENT_NAME);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await provider?.close();
+  });
+
+  it("发送记录: the patient's booking message with the provider's answer; a failed one is sent again", async () => {
+    const booked = await book(server, patient.token, {
+      doctor_id: doctorId,
+      date: daysFromToday(2),
+      period: 'morning',
+    });
+    expect(booked.status, booked.text).toBe(201);
+    // The provider is down: with one attempt allowed, the message fails at once.
+    provider.behaviour = 'server-error';
+    await deliveryWorker(server).runOnce();
+
+    const { context, pageErrors, page } = await openPage();
+    await signIn(page);
+    await page.goto(`${server.baseUrl}/admin/notification-log`);
+    // Email and WeChat are not set up: the screen says they are only stored.
+    expect(await textOf(page.getByText(/目前仅记录不外发/))).toContain('邮件、微信');
+    await page.getByLabel('患者编号').fill(String(patient.patientId));
+    await choose(page, 'event', '预约成功');
+    await search(page);
+    await expect.poll(() => rows(page).count()).toBe(1);
+    const row = rows(page).first();
+    const failed = await row.innerText();
+    for (const shown of [PATIENT_NAME, '预约成功', '短信', '失败', '[aliyun]', 'ServiceUnavailable'])
+      expect(failed).toContain(shown);
+    // The administrator may see full phones; the number is the patient's.
+    expect(failed).toContain(patient.phone);
+    await screenshot(page, 'admin-messages-log-failed');
+
+    provider.behaviour = 'ok';
+    await row.getByRole('button', { name: '重新发送' }).click();
+    await page
+      .locator('.ant-popover')
+      .getByRole('button', { name: /确\s*定|OK/ })
+      .click();
+    await page.getByText('已重新放入发送队列').waitFor();
+    await expect.poll(() => rows(page).first().innerText()).toContain('待发送');
+    await deliveryWorker(server).runOnce();
+    await search(page);
+    await expect.poll(() => rows(page).first().innerText()).toContain('已发送');
+    expect(await rows(page).first().getByRole('button', { name: '重新发送' }).count()).toBe(0);
+    await screenshot(page, 'admin-messages-log-sent');
+
+    // A verification code is never shown: it reads ****** in the log.
+    await page.getByLabel('患者编号').fill('');
+    await choose(page, 'event', '验证码');
+    await search(page);
+    await expect.poll(() => rows(page).count()).toBeGreaterThan(0);
+    const codeRow = await rows(page).first().innerText();
+    expect(codeRow).toContain('验证码为******');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('消息模板: the placeholder check shows on the field; a saved edit is used by the next booking', async () => {
+    const { context, pageErrors, page } = await openPage();
+    await signIn(page);
+    await page.goto(`${server.baseUrl}/admin/notification-templates`);
+    await choose(page, 'event', '预约成功');
+    await choose(page, 'language', '中文');
+    await choose(page, 'channel', '短信');
+    await search(page);
+    await expect.poll(() => rows(page).count()).toBe(1);
+    await rows(page).first().getByRole('button', { name: '编辑' }).click();
+    const dialog = page.getByRole('dialog');
+    const placeholders = await textOf(dialog.getByTestId('placeholders'));
+    for (const name of ['{patient_name}', '{doctor_name}', '{date}', '{period}', '{time}'])
+      expect(placeholders).toContain(name);
+    expect(await dialog.getByTestId('placeholders').locator('strong').allInnerTexts()).toEqual(['{date}']);
+
+    await dialog.getByLabel('内容').fill('{patient_name}您好，{clinic}欢迎您');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    const fieldError = await textOf(dialog.locator('.ant-form-item-explain-error'));
+    expect(fieldError).toContain('未知占位符 {clinic}');
+    expect(fieldError).toContain('缺少必需占位符 {date}');
+    await screenshot(page, 'admin-messages-template-error');
+
+    await dialog.getByLabel('内容').fill('{patient_name}您好，您已预约{date}{period}{doctor_name}医生，请携带医保卡。');
+    await dialog.getByLabel(/短信模板编号/).fill('SMS_2026001');
+    await dialog.getByLabel('短信签名').fill('康源诊所');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByText('模板已保存').waitFor();
+    await expect.poll(() => rows(page).first().innerText()).toContain('请携带医保卡');
+    const saved = await rows(page).first().innerText();
+    expect(saved).toContain('SMS_2026001');
+    expect(saved).toContain('【康源诊所】');
+    expect(saved).toContain(ADMIN_USERNAME);
+    await screenshot(page, 'admin-messages-templates');
+
+    // The next booking is rendered with the edit, and goes to the provider with its template code.
+    const booked = await book(server, patient.token, {
+      doctor_id: doctorId,
+      date: daysFromToday(3),
+      period: 'morning',
+    });
+    expect(booked.status, booked.text).toBe(201);
+    await deliveryWorker(server).runOnce();
+    await page.goto(`${server.baseUrl}/admin/notification-log`);
+    await page.getByLabel('患者编号').fill(String(patient.patientId));
+    await choose(page, 'event', '预约成功');
+    await search(page);
+    await expect.poll(() => rows(page).count()).toBe(2);
+    const newest = await rows(page).first().innerText();
+    expect(newest).toContain(`${PATIENT_NAME}您好，您已预约${daysFromToday(3)}`);
+    expect(newest).toContain('请携带医保卡');
+    expect(newest).toContain('已发送');
+    expect(provider.requests.at(-1)?.query.TemplateCode ?? provider.requests.at(-1)?.body).toContain('SMS_2026001');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it("the patient drawer's 患者端账号: reset the portal password, confirmed, the temporary one works once told", async () => {
+    const { context, pageErrors, page } = await openPage();
+    await signIn(page);
+    await page.goto(`${server.baseUrl}/admin/patients`);
+    await page.getByLabel('关键词').fill(PATIENT_NAME);
+    await search(page);
+    await expect.poll(() => rows(page).count()).toBe(1);
+    await rows(page).first().getByRole('button', { name: PATIENT_NAME }).click();
+    const card = page.getByTestId('portal-account');
+    await expect.poll(() => card.innerText()).toContain('手机号已验证');
+    await card.getByRole('button', { name: '重置患者端密码' }).click();
+    const confirm = page.locator('.ant-popover').filter({ hasText: '生成一个临时密码' });
+    await confirm.getByRole('button', { name: /确\s*定|OK/ }).click();
+    const temporary = await textOf(page.getByTestId('temporary-password'));
+    expect(temporary.trim().length).toBeGreaterThanOrEqual(8);
+    await screenshot(page, 'admin-messages-portal-account');
+
+    // The patient's old session ended; the temporary password signs in.
+    expect((await server.http.get('/patient', { bearer: patient.token })).status).toBe(401);
+    const login = await server.http.post('/patient/login', {
+      json: { phone: patient.phone, password: temporary.trim() },
+    });
+    expect(login.status, login.text).toBe(200);
+    const told = await server.http.get(`${STAFF}/notifications/messages`, {
+      bearer: admin,
+      query: { patient_id: patient.patientId, event: 'password_changed' },
+    });
+    expect(told.body.total).toBe(1);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
