@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSession, book, createDoctor, daysFromToday } from '../appointments/helpers.js';
 import { deliveryWorker } from '../notifications/support/messages.js';
 import { type StandIn, startAliyunStandIn } from '../notifications/support/sms-stand-ins.js';
-import { STAFF, staffLogin, uniquePhone } from '../support/fixtures.js';
+import { createPatientBody, STAFF, staffLogin, uniquePhone } from '../support/fixtures.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../support/server.js';
 import { registerVerifiedPatient } from '../support/verified-patient.js';
 import { chromiumAvailable, launchBrowser, newContext, screenshot } from './support/browser.js';
@@ -226,6 +226,62 @@ describe.skipIf(!chromiumAvailable)('messages in the back office, in Chromium', 
       query: { patient_id: patient.patientId, event: 'password_changed' },
     });
     expect(told.body.total).toBe(1);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+  it('关联 and unlock at the desk: an account registered without a code joins the clinic record; a lock is lifted', async () => {
+    // The clinic holds a record; the person registered in the portal without a code (an account of its own).
+    const phone = uniquePhone();
+    const created = await server.http.post(`${STAFF}/patient/`, {
+      bearer: admin,
+      json: createPatientBody({ name: '吴德明', tel: phone, sex: 1 }),
+    });
+    expect(created.status, created.text).toBe(201);
+    const registered = await server.http.post('/patient/register', {
+      json: { phone, password: 'walk-in-pass-1', name: '吴德明' },
+    });
+    expect(registered.status, registered.text).toBe(200);
+
+    const { context, pageErrors, page } = await openPage();
+    await signIn(page);
+    await page.goto(`${server.baseUrl}/admin/patients`);
+    await page.getByLabel('关键词').fill(phone);
+    await search(page);
+    // Two records answer the phone: the clinic's and the one the registration made for itself.
+    await expect.poll(() => rows(page).count()).toBe(2);
+    const clinicRow = page.locator(`tr[data-row-key="${created.body.newPatient.id}"]`);
+    await clinicRow.getByRole('button', { name: '吴德明' }).click();
+    const card = page.getByTestId('portal-account');
+    await expect.poll(() => card.innerText()).toContain('有一个用该手机号注册、未验证的患者端账号');
+    await card.getByRole('button', { name: '关联患者端账号' }).click();
+    const confirm = page.locator('.ant-popover').filter({ hasText: '请先核对本人身份' });
+    await screenshot(page, 'admin-messages-portal-link');
+    await confirm.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.getByText('已关联患者端账号').waitFor();
+    await expect.poll(() => card.innerText()).toContain('手机号已验证');
+    // The account now shows the clinic's record.
+    const login = await server.http.post('/patient/login', { json: { phone, password: 'walk-in-pass-1' } });
+    expect(login.body.data.id).toBe(Number(created.body.newPatient.id));
+
+    // Wrong passwords lock the account; the desk lifts the lock.
+    let status = 0;
+    for (let attempt = 0; attempt < 10 && status !== 429; attempt += 1)
+      status = (await server.http.post('/patient/login', { json: { phone, password: 'not-my-password' } })).status;
+    expect(status).toBe(429);
+    await page.locator('.ant-drawer-close').click();
+    await page.locator('.ant-drawer-mask').waitFor({ state: 'hidden' });
+    await clinicRow.getByRole('button', { name: '吴德明' }).click();
+    await expect.poll(() => page.getByTestId('portal-account').innerText()).toContain('已锁定至');
+    await page.getByTestId('portal-account').getByRole('button', { name: '解除锁定' }).click();
+    await page
+      .locator('.ant-popover')
+      .filter({ hasText: '解除该账号' })
+      .getByRole('button', { name: /确\s*定|OK/ })
+      .click();
+    await page.getByText('已解除锁定').waitFor();
+    await expect.poll(() => page.getByTestId('portal-account').innerText()).not.toContain('已锁定至');
+    const after = await server.http.post('/patient/login', { json: { phone, password: 'walk-in-pass-1' } });
+    expect(after.status, after.text).toBe(200);
     expect(pageErrors).toEqual([]);
     await context.close();
   });

@@ -202,7 +202,8 @@ function TemplateEditor({
     } catch (cause) {
       const text = messageOf(cause);
       const field = fieldOf(text);
-      if (field) form.setFields([{ name: field, errors: [text] }]);
+      // Under its field the reason alone reads plainly ("未知占位符 {x}", not "参数不合法: body（…）").
+      if (field) form.setFields([{ name: field, errors: [/（(.+)）$/.exec(text)?.[1] ?? text] }]);
       else message.error(text);
     } finally {
       setSaving(false);
