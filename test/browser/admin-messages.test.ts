@@ -1,12 +1,21 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addSession, book, createDoctor, daysFromToday } from '../appointments/helpers.js';
+import { addDays } from '../../src/domain/clinic-time/clinic-calendar.js';
+import {
+  NotificationOutbox,
+  OutboxRepository,
+  RecipientsRepository,
+  ReminderRepository,
+  ReminderScheduler,
+  TemplateCache,
+} from '../../src/features/notifications/index.js';
+import { addSession, book, calendar, createDoctor, daysFromToday } from '../appointments/helpers.js';
 import { deliveryWorker } from '../notifications/support/messages.js';
 import { type StandIn, startAliyunStandIn } from '../notifications/support/sms-stand-ins.js';
 import { createPatientBody, STAFF, staffLogin, uniquePhone } from '../support/fixtures.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestServer, type TestServer } from '../support/server.js';
 import { registerVerifiedPatient } from '../support/verified-patient.js';
-import { chromiumAvailable, launchBrowser, newContext, screenshot } from './support/browser.js';
+import { chromiumAvailable, launchBrowser, newContext, PHONE_VIEWPORT, screenshot } from './support/browser.js';
 
 /*
  * Issue 16's back-office screens in a real Chromium: the delivery log (a patient's booking
@@ -282,6 +291,59 @@ describe.skipIf(!chromiumAvailable)('messages in the back office, in Chromium', 
     await expect.poll(() => page.getByTestId('portal-account').innerText()).not.toContain('已锁定至');
     const after = await server.http.post('/patient/login', { json: { phone, password: 'walk-in-pass-1' } });
     expect(after.status, after.text).toBe(200);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+  it('reminders: the day before, the log shows the reminder of a patient who kept them on, none for one who turned them off', async () => {
+    // A second patient books the same session and turns reminders off in the portal, on a phone.
+    const quiet = await registerVerifiedPatient(server, uniquePhone(), '郑安静', 'quiet-pass-1');
+    const booked = await book(server, quiet.token, { doctor_id: doctorId, date: daysFromToday(2), period: 'morning' });
+    expect(booked.status, booked.text).toBe(201);
+    const phone = await newContext(browser, { viewport: PHONE_VIEWPORT });
+    const portal = await phone.context.newPage();
+    portal.setDefaultTimeout(20_000);
+    await portal.goto(`${server.baseUrl}/login`);
+    await portal.getByLabel('手机号').fill(quiet.phone);
+    await portal.getByLabel('密码').fill('quiet-pass-1');
+    await portal.getByRole('button', { name: /登\s*录/ }).click();
+    await portal.getByRole('heading', { level: 3, name: /您好$/ }).waitFor();
+    await portal.goto(`${server.baseUrl}/notifications`);
+    await portal.getByRole('switch', { name: '就诊提醒' }).click();
+    await portal.getByRole('button', { name: /保\s*存/ }).click();
+    await portal.getByText('通知设置已保存').waitFor();
+    expect(phone.pageErrors).toEqual([]);
+    await phone.context.close();
+
+    // The reminder job's scan at 18:00 clinic time the day before (the server runs it every minute).
+    const outbox = new NotificationOutbox(
+      new OutboxRepository(server.database.db, server.database.dialect),
+      new RecipientsRepository(server.database.db),
+      new TemplateCache(new RecipientsRepository(server.database.db)),
+      calendar,
+    );
+    const reminders = new ReminderScheduler(
+      server.database.db,
+      new ReminderRepository(server.database.db),
+      outbox,
+      calendar,
+      {
+        dayBeforeMinute: 18 * 60,
+        hoursBefore: 0,
+      },
+    );
+    await reminders.runOnce(calendar.instantOnDate(addDays(daysFromToday(2), -1), 18 * 60));
+
+    const { context, pageErrors, page } = await openPage();
+    await signIn(page);
+    await page.goto(`${server.baseUrl}/admin/notification-log`);
+    await choose(page, 'event', '就诊提醒');
+    await search(page);
+    await expect.poll(() => rows(page).count()).toBeGreaterThan(0);
+    const shown = await page.locator('tbody').innerText();
+    expect(shown).toContain(PATIENT_NAME);
+    expect(shown).toContain('待发送');
+    expect(shown).not.toContain('郑安静');
+    await screenshot(page, 'admin-messages-reminders');
     expect(pageErrors).toEqual([]);
     await context.close();
   });
