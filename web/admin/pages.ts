@@ -25,4 +25,6 @@ export const pagesByMenuUrl: Record<string, LazyExoticComponent<ComponentType>> 
   'staff-users': lazy(() => import('./pages/StaffPage')),
   roles: lazy(() => import('./pages/RolesPage')),
   logs: lazy(() => import('./pages/LogsPage')),
+  'notification-log': lazy(() => import('./notifications/NotificationLogPage')),
+  'notification-templates': lazy(() => import('./notifications/NotificationTemplatesPage')),
 };

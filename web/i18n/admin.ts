@@ -1,8 +1,10 @@
 import { adminFiguresEn, adminFiguresMenuEn, adminFiguresMenuZh, adminFiguresZh } from './admin-figures';
+import { adminMessagesEn, adminMessagesZh, messagesMenuEn, messagesMenuZh } from './admin-messages';
 
 /** Back-office strings (owned by the back-office UI). Chinese first; English has the same keys. */
 export const adminZh = {
   ...adminFiguresZh,
+  ...adminMessagesZh,
   title: 'CarePool 管理后台',
   noAccess: '当前账号没有可用的菜单，请联系管理员分配权限',
   errors: { generic: '操作失败，请稍后再试' },
@@ -62,6 +64,7 @@ export const adminZh = {
     lockedMinutes: '登录失败次数过多，账号已暂时锁定，请 {{minutes}} 分钟后再试',
   },
   menu: {
+    ...messagesMenuZh,
     dashboard: '仪表盘',
     patients: '客户池',
     patientsList: '客户列表',
@@ -413,6 +416,7 @@ export const adminZh = {
 
 export const adminEn: typeof adminZh = {
   ...adminFiguresEn,
+  ...adminMessagesEn,
   title: 'CarePool Back Office',
   noAccess: 'This account has no menu entries yet; ask an administrator for permissions',
   errors: { generic: 'The action failed, please try again' },
@@ -472,6 +476,7 @@ export const adminEn: typeof adminZh = {
     lockedMinutes: 'Too many failed sign-ins; try again in {{minutes}} minutes',
   },
   menu: {
+    ...messagesMenuEn,
     dashboard: 'Dashboard',
     patients: 'Patient pool',
     patientsList: 'Patients',

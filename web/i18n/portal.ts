@@ -1,5 +1,8 @@
+import { portalIdentityEn, portalIdentityZh } from './portal-identity';
+
 /** Patient-portal strings (owned by the portal UI). Chinese first; English has the same keys. */
 export const portalZh = {
+  ...portalIdentityZh,
   title: 'CarePool 患者服务',
   nav: {
     home: '首页',
@@ -134,6 +137,7 @@ export const portalZh = {
 };
 
 export const portalEn: typeof portalZh = {
+  ...portalIdentityEn,
   title: 'CarePool Patient Portal',
   nav: {
     home: 'Home',

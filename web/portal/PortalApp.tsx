@@ -6,8 +6,10 @@ import { PortalLayout } from './PortalLayout';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { DoctorSessionsPage } from './pages/DoctorSessionsPage';
 import { DoctorsPage } from './pages/DoctorsPage';
+import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
+import { NotificationSettingsPage } from './pages/NotificationSettingsPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { ProfilePage } from './pages/ProfilePage';
 import { RegisterPage } from './pages/RegisterPage';
@@ -31,6 +33,7 @@ export default function PortalApp() {
             <Route index element={<HomePage />} />
             <Route path="login" element={<LoginPage />} />
             <Route path="register" element={<RegisterPage />} />
+            <Route path="forgot-password" element={<ForgotPasswordPage />} />
             <Route path="doctors" element={<DoctorsPage />} />
             <Route path="doctors/:id" element={<DoctorSessionsPage />} />
             <Route
@@ -54,6 +57,14 @@ export default function PortalApp() {
               element={
                 <SignedIn>
                   <PasswordPage />
+                </SignedIn>
+              }
+            />
+            <Route
+              path="notifications"
+              element={
+                <SignedIn>
+                  <NotificationSettingsPage />
                 </SignedIn>
               }
             />

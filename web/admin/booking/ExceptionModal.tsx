@@ -178,7 +178,7 @@ export function AffectedPatientsModal({ result, onClose }: { result: ExceptionRe
       <div data-testid="affected-patients">
         <Typography.Paragraph strong>
           {affectedCount > 0
-            ? t('scheduleEdit.affectedCount', { count: affectedCount })
+            ? t('scheduleNotice.affectedCount', { count: affectedCount })
             : t('scheduleEdit.affectedNone')}
         </Typography.Paragraph>
         {affectedPatients.length > 0 && (
