@@ -1,3 +1,5 @@
+import { adminTimeEn, adminTimeZh } from './admin-time';
+
 /** Back-office strings (owned by the back-office UI). Chinese first; English has the same keys. */
 export const adminZh = {
   title: 'CarePool 管理后台',
@@ -405,6 +407,7 @@ export const adminZh = {
     filterCount: '已设置 {{count}} 个条件',
     notAllowed: '当前账号没有导出权限',
   },
+  ...adminTimeZh,
 };
 
 export const adminEn: typeof adminZh = {
@@ -809,4 +812,5 @@ export const adminEn: typeof adminZh = {
     filterCount: '{{count}} filter(s) set',
     notAllowed: 'This account may not export',
   },
+  ...adminTimeEn,
 };

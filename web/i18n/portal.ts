@@ -1,3 +1,5 @@
+import { portalClinicEn, portalClinicZh } from './portal-clinic';
+
 /** Patient-portal strings (owned by the portal UI). Chinese first; English has the same keys. */
 export const portalZh = {
   title: 'CarePool 患者服务',
@@ -131,6 +133,7 @@ export const portalZh = {
     failed: '修改失败',
   },
   notFound: { title: '页面不存在', back: '返回首页' },
+  ...portalClinicZh,
 };
 
 export const portalEn: typeof portalZh = {
@@ -265,4 +268,5 @@ export const portalEn: typeof portalZh = {
     failed: 'Could not change the password',
   },
   notFound: { title: 'Page not found', back: 'Home' },
+  ...portalClinicEn,
 };
