@@ -4,6 +4,8 @@ import { Button, Result, Space, Typography } from 'antd';
 import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import { ClinicTimeNote } from '../ui/ClinicTimeNote';
+import { setClinicZone } from '../ui/clinicTime';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { pageFallback } from './AdminApp';
 import { AccessProvider, type CurrentUser, type MenuEntry } from './access';
@@ -27,6 +29,11 @@ export default function AdminLayout() {
     Promise.all([
       call(() => staffClient.GET('/back_end/api/v1/menu', {})),
       call(() => staffClient.GET('/back_end/api/v1/me', {})),
+      // The clinic's zone before any page renders a time; without it (an older server) the browser's.
+      call(() => staffClient.GET('/back_end/api/v1/clinic', {})).then(
+        (clinic) => setClinicZone(clinic.timezone),
+        () => undefined,
+      ),
     ])
       .then(([menu, me]) => active && setSignedIn({ menu, user: me.user }))
       .catch((cause: unknown) => active && setError(messageOf(cause)));
@@ -83,6 +90,7 @@ export default function AdminLayout() {
         location={{ pathname: location.pathname }}
         menuItemRender={(item, dom) => (item.path ? <Link to={item.path}>{dom}</Link> : dom)}
         actionsRender={() => [
+          <ClinicTimeNote key="clinic-time" namespace="admin" />,
           <LanguageSwitch key="language" />,
           <Space key="user">
             <UserOutlined />

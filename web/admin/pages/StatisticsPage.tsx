@@ -1,10 +1,11 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { PageContainer, ProCard, StatisticCard } from '@ant-design/pro-components';
 import { Alert, Button, DatePicker, Select, Space, Table } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
+import { clinicDayEnd, clinicDayStart, clinicNowPicker, DATE_FORMAT } from '../../ui/clinicTime';
 import { call, staffClient } from '../api';
 import { Chart, funnelOption } from '../Chart';
 import { downloadCsv } from '../csv';
@@ -20,11 +21,15 @@ const rate = (value: number | null) => (value === null ? '—' : `${(value * 100
 /** 统计报表: the funnel over a period, grouped, as charts and a table that exports to CSV. */
 export default function StatisticsPage() {
   const { t } = useTranslation('admin');
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('month'), dayjs().endOf('month')]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
+    clinicNowPicker().startOf('month'),
+    clinicNowPicker().endOf('month'),
+  ]);
   const [groupBy, setGroupBy] = useState<GroupBy>('channel');
   const [bucket, setBucket] = useState<Bucket>('month');
-  const from = range[0].startOf('day').unix();
-  const to = range[1].endOf('day').unix();
+  // Whole days of the clinic's calendar, as the server counts them.
+  const from = clinicDayStart(range[0].format(DATE_FORMAT));
+  const to = clinicDayEnd(range[1].format(DATE_FORMAT));
   const { data, error, loading, reload } = useRemote(
     () =>
       call(() =>

@@ -12,7 +12,7 @@ import { diseaseOptions, nameOf, options, useCatalogs } from '../catalogs';
 import { ArrivalButton } from './ArrivalModal';
 import { DeletePatientButton, EditPatientButton } from './PatientActions';
 import { PatientDrawer } from './PatientDrawer';
-import { formatTime, rangeTransform, sexLabel, stateLabel } from './patientFormat';
+import { formatTime, rangeLabelProps, rangeTransform, sexLabel, stateLabel } from './patientFormat';
 import { useConsultants } from './useConsultants';
 
 type ListQuery = NonNullable<ApiPaths['/back_end/api/v1/patient']['get']['parameters']['query']>;
@@ -174,6 +174,7 @@ export default function PatientPoolPage() {
       sorter: true,
       defaultSortOrder: 'descend',
       search: { transform: rangeTransform('add_time') },
+      fieldProps: rangeLabelProps(t, t('fields.addTime')),
       render: (_, row) => formatTime(row.addTime),
     },
     {
@@ -182,6 +183,7 @@ export default function PatientPoolPage() {
       valueType: 'dateRange',
       sorter: true,
       search: { transform: rangeTransform('order_time') },
+      fieldProps: rangeLabelProps(t, t('fields.orderTime')),
       render: (_, row) => formatTime(row.orderTime),
     },
     {
@@ -190,6 +192,7 @@ export default function PatientPoolPage() {
       valueType: 'dateRange',
       sorter: true,
       search: { transform: rangeTransform('reach_time') },
+      fieldProps: rangeLabelProps(t, t('fields.reachTime')),
       render: (_, row) => formatTime(row.reachTime),
     },
     {
