@@ -82,6 +82,13 @@ describe.skipIf(!chromiumAvailable)('accessible names in Chromium', { timeout: 1
     await expandFilters(page);
     for (const field of ['登记时间', '预约时间', '到诊时间'])
       expect(await page.getByRole('textbox', { name: `${field}：开始日期至结束日期` }).count(), field).toBe(2);
+    // The toolbar's icons are buttons now: named, and Enter on 刷新 reloads the list.
+    const reload = page.getByRole('button', { name: '刷新', exact: true });
+    const listed = page.waitForResponse((response) => response.url().includes(`${STAFF}/patient?`));
+    await reload.press('Enter');
+    expect((await listed).status()).toBe(200);
+    for (const name of ['表格密度', '列设置', '收起菜单'])
+      expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(1);
     expect(pageErrors).toEqual([]);
     await context.close();
   });

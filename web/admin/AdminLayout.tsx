@@ -9,6 +9,7 @@ import { setClinicZone } from '../ui/clinicTime';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { pageFallback } from './AdminApp';
 import { AccessProvider, type CurrentUser, type MenuEntry } from './access';
+import { useCollapsedButtonRender } from './accessibleChrome';
 import { call, messageOf, staffClient } from './api';
 import { pagesByMenuUrl } from './pages';
 import { getUsername, logout } from './session';
@@ -22,6 +23,7 @@ export default function AdminLayout() {
   const [signedIn, setSignedIn] = useState<{ menu: MenuEntry[]; user: CurrentUser }>();
   const [error, setError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
+  const collapsedButtonRender = useCollapsedButtonRender();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the reload trigger (retry after an error), read by no line of the effect
   useEffect(() => {
@@ -86,6 +88,7 @@ export default function AdminLayout() {
         logo={false}
         layout="mix"
         fixSiderbar
+        collapsedButtonRender={collapsedButtonRender}
         route={route}
         location={{ pathname: location.pathname }}
         menuItemRender={(item, dom) => (item.path ? <Link to={item.path}>{dom}</Link> : dom)}

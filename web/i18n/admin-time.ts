@@ -9,6 +9,11 @@ export const adminTimeZh = {
     from: '开始日期',
     to: '结束日期',
     range: '{{label}}：开始日期至结束日期',
+    reload: '刷新',
+    density: '表格密度',
+    columns: '列设置',
+    collapseMenu: '收起菜单',
+    expandMenu: '展开菜单',
   },
 };
 
@@ -22,5 +27,10 @@ export const adminTimeEn: typeof adminTimeZh = {
     from: 'Start date',
     to: 'End date',
     range: '{{label}}: start and end date',
+    reload: 'Reload',
+    density: 'Table density',
+    columns: 'Column settings',
+    collapseMenu: 'Collapse menu',
+    expandMenu: 'Expand menu',
   },
 };

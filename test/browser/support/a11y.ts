@@ -68,6 +68,18 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
         ownText(button) !== '';
       if (!named) problems.push(`button without a name: ${describe(button)} ${button.outerHTML.slice(0, 160)}`);
     }
+    // Pro-components' icon controls (table toolbar, side-menu arrow) act as buttons: they must be
+    // reachable by Tab and named like one.
+    for (const item of document.querySelectorAll(
+      '.ant-pro-table-list-toolbar-setting-item, .ant-pro-sider-collapsed-button',
+    )) {
+      if (!visible(item)) continue;
+      const button = item.matches('[role=button]') ? item : item.querySelector('[role=button]');
+      if (!button || button.getAttribute('tabindex') !== '0' || !(button.getAttribute('aria-label') ?? '').trim())
+        problems.push(
+          `icon control that is no named, focusable button: ${describe(item)} ${item.outerHTML.slice(0, 120)}`,
+        );
+    }
     return problems;
   });
 }

@@ -3,16 +3,19 @@ import { App, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { clinicDayEnd, clinicDayStart, DATE_FORMAT, formatClinicInstant } from '../../ui/clinicTime';
+import { useTableOptionsRender } from '../accessibleChrome';
 import { call, messageOf, staffClient } from '../api';
 import { rangeLabelProps } from '../patients/patientFormat';
 
 /** 操作日志: the audit log, newest first, filtered by action, target, outcome and time. */
 export default function LogsPage() {
   const { t } = useTranslation('admin');
+  const tableOptionsRender = useTableOptionsRender();
   const { message } = App.useApp();
   return (
     <PageContainer title={t('menu.logs')}>
       <ProTable
+        optionsRender={tableOptionsRender}
         rowKey="id"
         search={{ labelWidth: 'auto' }}
         scroll={{ x: 1100 }}

@@ -7,6 +7,7 @@ import { useNavigate } from 'react-router';
 import type { ApiPaths } from '../../api/client';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
+import { useTableOptionsRender } from '../accessibleChrome';
 import { call, messageOf, staffClient } from '../api';
 import { diseaseOptions, nameOf, options, useCatalogs } from '../catalogs';
 import { ArrivalButton } from './ArrivalModal';
@@ -46,6 +47,7 @@ const FILTER_KEYS = [
 /** 客户池: the pool with every filter of GET patient/, paged and sorted by the server. */
 export default function PatientPoolPage() {
   const { t } = useTranslation('admin');
+  const tableOptionsRender = useTableOptionsRender();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const access = useAccess();
@@ -218,6 +220,7 @@ export default function PatientPoolPage() {
   return (
     <PageContainer title={t('menu.patientsList')}>
       <ProTable<Patient>
+        optionsRender={tableOptionsRender}
         rowKey="id"
         actionRef={actionRef}
         columns={columns}
