@@ -17,6 +17,16 @@ import { useTranslation } from 'react-i18next';
  */
 const TABLE_OPTION_NAMES = { reload: 'a11y.reload', density: 'a11y.density', setting: 'a11y.columns' } as const;
 
+/** A button that looks like the icon it holds. */
+const BARE_BUTTON = {
+  background: 'none',
+  border: 0,
+  padding: 0,
+  font: 'inherit',
+  color: 'inherit',
+  cursor: 'pointer',
+} as const;
+
 const isActivation = (event: KeyboardEvent) => event.key === 'Enter' || event.key === ' ';
 
 /** ProTable's optionsRender: each toolbar icon as a named, focusable button that the keyboard can press. */
@@ -29,11 +39,11 @@ export function useTableOptionsRender() {
         const nameKey = TABLE_OPTION_NAMES[key as keyof typeof TABLE_OPTION_NAMES];
         if (!nameKey) return item;
         return (
-          <span
+          <button
             key={key}
-            role="button"
-            tabIndex={0}
+            type="button"
             aria-label={t(nameKey)}
+            style={BARE_BUTTON}
             onKeyDown={(event) => {
               if (!isActivation(event)) return;
               event.preventDefault();
@@ -42,7 +52,7 @@ export function useTableOptionsRender() {
             }}
           >
             {item}
-          </span>
+          </button>
         );
       }),
     [t],

@@ -74,8 +74,12 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
       '.ant-pro-table-list-toolbar-setting-item, .ant-pro-sider-collapsed-button',
     )) {
       if (!visible(item)) continue;
-      const button = item.matches('[role=button]') ? item : item.querySelector('[role=button]');
-      if (!button || button.getAttribute('tabindex') !== '0' || !(button.getAttribute('aria-label') ?? '').trim())
+      const button = item.matches('button, [role=button]') ? item : item.querySelector('button, [role=button]');
+      const focusable =
+        button?.tagName === 'BUTTON'
+          ? button.getAttribute('tabindex') !== '-1'
+          : button?.getAttribute('tabindex') === '0';
+      if (!focusable || !(button?.getAttribute('aria-label') ?? '').trim())
         problems.push(
           `icon control that is no named, focusable button: ${describe(item)} ${item.outerHTML.slice(0, 120)}`,
         );
