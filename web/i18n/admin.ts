@@ -1,5 +1,6 @@
 import { adminFiguresEn, adminFiguresMenuEn, adminFiguresMenuZh, adminFiguresZh } from './admin-figures';
 import { adminMessagesEn, adminMessagesZh, messagesMenuEn, messagesMenuZh } from './admin-messages';
+import { adminTimeEn, adminTimeZh } from './admin-time';
 
 /** Back-office strings (owned by the back-office UI). Chinese first; English has the same keys. */
 export const adminZh = {
@@ -412,6 +413,7 @@ export const adminZh = {
     filterCount: '已设置 {{count}} 个条件',
     notAllowed: '当前账号没有导出权限',
   },
+  ...adminTimeZh,
 };
 
 export const adminEn: typeof adminZh = {
@@ -820,4 +822,5 @@ export const adminEn: typeof adminZh = {
     filterCount: '{{count}} filter(s) set',
     notAllowed: 'This account may not export',
   },
+  ...adminTimeEn,
 };

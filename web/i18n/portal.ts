@@ -1,3 +1,4 @@
+import { portalClinicEn, portalClinicZh } from './portal-clinic';
 import { portalIdentityEn, portalIdentityZh } from './portal-identity';
 
 /** Patient-portal strings (owned by the portal UI). Chinese first; English has the same keys. */
@@ -134,6 +135,7 @@ export const portalZh = {
     failed: '修改失败',
   },
   notFound: { title: '页面不存在', back: '返回首页' },
+  ...portalClinicZh,
 };
 
 export const portalEn: typeof portalZh = {
@@ -269,4 +271,5 @@ export const portalEn: typeof portalZh = {
     failed: 'Could not change the password',
   },
   notFound: { title: 'Page not found', back: 'Home' },
+  ...portalClinicEn,
 };

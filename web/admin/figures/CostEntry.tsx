@@ -1,9 +1,10 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { Alert, Button, DatePicker, Input, Space, Table, Typography, Upload } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
+import { clinicNowPicker } from '../../ui/clinicTime';
 import { call, staffClient } from '../api';
 import { useCatalogs } from '../catalogs';
 import { useSubmit } from '../useAction';
@@ -21,7 +22,7 @@ const AMOUNT = /^\d{1,9}(\.\d{1,2})?$/;
 export function CostEntry({ onSaved }: { onSaved: () => void }) {
   const { t } = useTranslation('admin');
   const catalogs = useCatalogs();
-  const [month, setMonth] = useState<Dayjs>(dayjs().startOf('month'));
+  const [month, setMonth] = useState<Dayjs>(() => clinicNowPicker().startOf('month'));
   const monthText = month.format('YYYY-MM');
   const stored = useRemote(
     () =>

@@ -1,8 +1,9 @@
 import { Alert, Button, DatePicker, Descriptions, Segmented, Select, Space, Table, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
+import { clinicDayEnd, clinicDayStart, clinicNowPicker, DATE_FORMAT } from '../../ui/clinicTime';
 import { call, staffClient } from '../api';
 import { useRemote } from '../useRemote';
 import type { View } from './figureLinks';
@@ -21,12 +22,16 @@ const COSTS = [
 /** The cost report: spend against the funnel's counts and revenue for a period, by channel and bucket. */
 export function CostReport({ version }: { version: number }) {
   const { t } = useTranslation('admin');
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('month'), dayjs().endOf('month')]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
+    clinicNowPicker().startOf('month'),
+    clinicNowPicker().endOf('month'),
+  ]);
   const [view, setView] = useState<View>('cohort');
   const [bucket, setBucket] = useState<NonNullable<ReportQuery['bucket']>>('none');
   const [groupBy, setGroupBy] = useState<NonNullable<ReportQuery['group_by']>>('channel');
-  const from = range[0].startOf('day').unix();
-  const to = range[1].endOf('day').unix();
+  // Whole days of the clinic's calendar, as the server counts spend and patients.
+  const from = clinicDayStart(range[0].format(DATE_FORMAT));
+  const to = clinicDayEnd(range[1].format(DATE_FORMAT));
   const report = useRemote(
     () =>
       call(() =>

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { ApiPaths } from '../../api/client';
+import { formatClinicTime } from '../../ui/clinicTime';
 import { LinkButton } from '../../ui/LinkButton';
 import { call, staffClient } from '../api';
 import { AppointmentActions } from '../booking/AppointmentActions';
@@ -26,7 +27,7 @@ const STATE_COLOR: Record<Row['state'], string> = {
   arrived: 'success',
   missed: 'warning',
 };
-const clock = (unix: string | null) => (unix ? dayjs.unix(Number(unix)).format('HH:mm') : '');
+const clock = (unix: string | null) => (unix ? formatClinicTime(Number(unix), 'HH:mm') : '');
 
 /**
  * 前台工作台: one day across every doctor: who is expected by time (late ones highlighted),

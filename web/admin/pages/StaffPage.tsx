@@ -12,6 +12,7 @@ import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
+import { useTableOptionsRender } from '../accessibleChrome';
 import { call, messageOf, staffClient } from '../api';
 import { DisableStaffSwitch } from '../patients/DisableStaffSwitch';
 import { useAction } from '../useAction';
@@ -22,6 +23,7 @@ const PASSWORD_RULE = { min: 8, max: 128 };
 /** 员工账号: accounts; create, enable / disable and password reset for roles holding staff:manage. */
 export default function StaffPage() {
   const { t } = useTranslation('admin');
+  const tableOptionsRender = useTableOptionsRender();
   const { message } = App.useApp();
   const access = useAccess();
   const actionRef = useRef<ActionType>(undefined);
@@ -40,6 +42,7 @@ export default function StaffPage() {
   return (
     <PageContainer title={t('menu.staff-users')}>
       <ProTable
+        optionsRender={tableOptionsRender}
         rowKey="id"
         actionRef={actionRef}
         search={{ labelWidth: 'auto' }}

@@ -14,10 +14,11 @@ import {
   Table,
   Typography,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
+import { clinicDayEnd, clinicDayStart, clinicNowPicker, DATE_FORMAT } from '../../ui/clinicTime';
 import { LinkButton } from '../../ui/LinkButton';
 import { call, staffClient } from '../api';
 import { Chart, funnelOption } from '../Chart';
@@ -40,13 +41,17 @@ const GROUPS: GroupBy[] = ['channel', 'disease', 'department', 'doctor', 'consul
  */
 export default function StatisticsPage() {
   const { t } = useTranslation('admin');
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('month'), dayjs().endOf('month')]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
+    clinicNowPicker().startOf('month'),
+    clinicNowPicker().endOf('month'),
+  ]);
   const [view, setView] = useState<View>('cohort');
   const [groupBy, setGroupBy] = useState<GroupBy>('channel');
   const [bucket, setBucket] = useState<Bucket>('month');
   const [listLink, setListLink] = useState<PatientListLink>();
-  const from = range[0].startOf('day').unix();
-  const to = range[1].endOf('day').unix();
+  // Whole days of the clinic's calendar, as the server counts them.
+  const from = clinicDayStart(range[0].format(DATE_FORMAT));
+  const to = clinicDayEnd(range[1].format(DATE_FORMAT));
   const { data, error, loading, reload } = useRemote(
     () =>
       call(() =>

@@ -7,13 +7,14 @@ import { useNavigate } from 'react-router';
 import type { ApiPaths } from '../../api/client';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
+import { useTableOptionsRender } from '../accessibleChrome';
 import { call, messageOf, staffClient } from '../api';
 import { diseaseOptions, nameOf, options, useCatalogs } from '../catalogs';
 import { ArrivalButton } from './ArrivalModal';
 import { HandoverButton } from './HandoverModal';
 import { DeletePatientButton, EditPatientButton } from './PatientActions';
 import { PatientDrawer } from './PatientDrawer';
-import { formatTime, rangeTransform, sexLabel, stateLabel } from './patientFormat';
+import { formatTime, rangeLabelProps, rangeTransform, sexLabel, stateLabel } from './patientFormat';
 import { useConsultants } from './useConsultants';
 
 type ListQuery = NonNullable<ApiPaths['/back_end/api/v1/patient']['get']['parameters']['query']>;
@@ -47,6 +48,7 @@ const FILTER_KEYS = [
 /** 客户池: the pool with every filter of GET patient/, paged and sorted by the server. */
 export default function PatientPoolPage() {
   const { t } = useTranslation('admin');
+  const tableOptionsRender = useTableOptionsRender();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const access = useAccess();
@@ -177,6 +179,7 @@ export default function PatientPoolPage() {
       sorter: true,
       defaultSortOrder: 'descend',
       search: { transform: rangeTransform('add_time') },
+      fieldProps: rangeLabelProps(t, t('fields.addTime')),
       render: (_, row) => formatTime(row.addTime),
     },
     {
@@ -185,6 +188,7 @@ export default function PatientPoolPage() {
       valueType: 'dateRange',
       sorter: true,
       search: { transform: rangeTransform('order_time') },
+      fieldProps: rangeLabelProps(t, t('fields.orderTime')),
       render: (_, row) => formatTime(row.orderTime),
     },
     {
@@ -193,6 +197,7 @@ export default function PatientPoolPage() {
       valueType: 'dateRange',
       sorter: true,
       search: { transform: rangeTransform('reach_time') },
+      fieldProps: rangeLabelProps(t, t('fields.reachTime')),
       render: (_, row) => formatTime(row.reachTime),
     },
     {
@@ -218,6 +223,7 @@ export default function PatientPoolPage() {
   return (
     <PageContainer title={t('menu.patientsList')}>
       <ProTable<Patient>
+        optionsRender={tableOptionsRender}
         rowKey="id"
         actionRef={actionRef}
         columns={columns}

@@ -1,6 +1,7 @@
 import { Alert, Button, Form, Input, Radio, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { clinicToday } from '../../ui/clinicTime';
 import { CodeField, fieldOfError, reasonOf } from '../CodeField';
 import type { Profile } from '../format';
 import { nameRules, phoneRules } from '../rules';
@@ -16,11 +17,8 @@ interface ProfileValues {
   medical_history?: string;
 }
 
-/** Today as YYYY-MM-DD in the browser's calendar: the latest allowed birth date. */
-function todayLocal(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-}
+/** Today as YYYY-MM-DD in the clinic's calendar (as the server checks it): the latest allowed birth date. */
+const todayLocal = (): string => clinicToday();
 
 /** Empty optional fields are sent as null, which the API stores as "cleared". */
 const orNull = (value: string | undefined | null): string | null =>
