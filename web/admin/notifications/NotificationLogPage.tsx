@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
+import { useTableOptionsRender } from '../accessibleChrome';
 import { call, messageOf, staffClient } from '../api';
 
 type LogQuery = NonNullable<ApiPaths['/back_end/api/v1/notifications/messages']['get']['parameters']['query']>;
@@ -37,6 +38,7 @@ const STATUS_COLOR: Record<(typeof STATUSES)[number], string> = {
  */
 export default function NotificationLogPage() {
   const { t } = useTranslation('admin');
+  const tableOptionsRender = useTableOptionsRender();
   const { message } = App.useApp();
   const access = useAccess();
   const canRetry = access.can('notifications:manage');
@@ -86,6 +88,7 @@ export default function NotificationLogPage() {
       <ProTable
         rowKey="id"
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
+        optionsRender={tableOptionsRender}
         scroll={{ x: 1300 }}
         actionRef={actionRef}
         request={async (params) => {

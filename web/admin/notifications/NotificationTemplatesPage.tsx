@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
+import { useTableOptionsRender } from '../accessibleChrome';
 import { call, messageOf, staffClient } from '../api';
 import { CHANNELS, EVENTS } from './NotificationLogPage';
 
@@ -32,6 +33,7 @@ const fieldOf = (text: string) => FIELDS.find((field) => field === /^参数不�
  */
 export default function NotificationTemplatesPage() {
   const { t } = useTranslation('admin');
+  const tableOptionsRender = useTableOptionsRender();
   const { message } = App.useApp();
   const access = useAccess();
   const canEdit = access.can('notifications:manage');
@@ -60,6 +62,7 @@ export default function NotificationTemplatesPage() {
         rowKey="id"
         actionRef={actionRef}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
+        optionsRender={tableOptionsRender}
         pagination={{ pageSize: 20 }}
         scroll={{ x: 1100 }}
         request={async (params) => {
