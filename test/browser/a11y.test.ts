@@ -45,7 +45,7 @@ describe.skipIf(!chromiumAvailable)('accessible names in Chromium', { timeout: 1
     if ((await expand.count()) > 0) await expand.first().click();
   }
 
-  it('back office: the pool, statistics and schedules pages name every input and button', async () => {
+  it('back office: the pool, statistics, schedules, worklists, costs and delivery log name every input and button', async () => {
     const { context, pageErrors } = await newContext(browser);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
@@ -75,7 +75,33 @@ describe.skipIf(!chromiumAvailable)('accessible names in Chromium', { timeout: 1
     await page.locator('.ant-picker-range').first().waitFor();
     found.logs = await unlabelledControls(page);
 
-    expect(found).toEqual({ pool: [], statistics: [], schedules: [], logs: [] });
+    // The screens issues 16 and 17 added: the day's worklists, the cost report, the delivery log.
+    await page.goto(`${server.baseUrl}/admin/front-desk`);
+    await page.locator('.ant-picker').first().waitFor();
+    found.frontDesk = await unlabelledControls(page);
+
+    await page.goto(`${server.baseUrl}/admin/follow-up-worklist`);
+    await page.locator('.ant-tabs').first().waitFor();
+    found.followUps = await unlabelledControls(page);
+
+    await page.goto(`${server.baseUrl}/admin/marketing-costs`);
+    await page.locator('.ant-picker-range').first().waitFor();
+    found.costs = await unlabelledControls(page);
+
+    await page.goto(`${server.baseUrl}/admin/notification-log`);
+    await page.locator('.ant-pro-table').first().waitFor();
+    found.deliveryLog = await unlabelledControls(page);
+
+    expect(found).toEqual({
+      pool: [],
+      statistics: [],
+      schedules: [],
+      logs: [],
+      frontDesk: [],
+      followUps: [],
+      costs: [],
+      deliveryLog: [],
+    });
     // The pool's date ranges are named for what they filter, both inputs of each.
     await page.goto(`${server.baseUrl}/admin/patients`);
     await page.locator('tbody tr.ant-table-row').first().waitFor();

@@ -133,6 +133,7 @@ export const adminFiguresZh = {
     handover: {
       title: '移交客户',
       moveSelected: '移交所选客户',
+      selectRow: '选择 {{name}}',
       clearSelection: '取消选择',
       moveMatching: '移交筛选结果',
       selected: '已选择 {{count}} 位客户',
@@ -303,6 +304,7 @@ export const adminFiguresEn: typeof adminFiguresZh = {
     handover: {
       title: 'Hand over patients',
       moveSelected: 'Hand over selected',
+      selectRow: 'Select {{name}}',
       clearSelection: 'Clear selection',
       moveMatching: 'Hand over all matching',
       selected: '{{count}} patient(s) selected',

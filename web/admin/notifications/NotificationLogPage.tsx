@@ -4,10 +4,12 @@ import dayjs from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
+import { clinicDayEnd, clinicDayStart, DATE_FORMAT, formatClinicInstant } from '../../ui/clinicTime';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
 import { useTableOptionsRender } from '../accessibleChrome';
 import { call, messageOf, staffClient } from '../api';
+import { rangeLabelProps } from '../patients/patientFormat';
 
 type LogQuery = NonNullable<ApiPaths['/back_end/api/v1/notifications/messages']['get']['parameters']['query']>;
 type Status = ApiPaths['/back_end/api/v1/notifications/status']['get']['responses'][200]['content']['application/json'];
@@ -99,12 +101,9 @@ export default function NotificationLogPage() {
           for (const key of ['patient_id', 'event', 'channel', 'status'] as const)
             if (params[key] !== undefined && params[key] !== '') query[key] = params[key];
           if (Array.isArray(params.time)) {
-            query.from = dayjs(params.time[0] as string)
-              .startOf('day')
-              .valueOf();
-            query.to = dayjs(params.time[1] as string)
-              .endOf('day')
-              .valueOf();
+            // Whole days of the clinic's calendar, in the milliseconds this route takes.
+            query.from = clinicDayStart(dayjs(params.time[0] as string).format(DATE_FORMAT)) * 1000;
+            query.to = clinicDayEnd(dayjs(params.time[1] as string).format(DATE_FORMAT)) * 1000 + 999;
           }
           try {
             const body = await call(() =>
@@ -124,7 +123,8 @@ export default function NotificationLogPage() {
             dataIndex: 'time',
             valueType: 'dateRange',
             search: { transform: (value: unknown) => ({ time: value }) },
-            render: (_, m) => dayjs(m.createdAt).format('YYYY-MM-DD HH:mm:ss'),
+            fieldProps: rangeLabelProps(t, t('messageLog.time')),
+            render: (_, m) => formatClinicInstant(m.createdAt),
             width: 170,
           },
           {

@@ -1,9 +1,9 @@
 import { type ActionType, PageContainer, ProTable } from '@ant-design/pro-components';
 import { App, Form, Input, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
+import { formatClinicTime } from '../../ui/clinicTime';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
 import { useTableOptionsRender } from '../accessibleChrome';
@@ -133,9 +133,7 @@ export default function NotificationTemplatesPage() {
             search: false,
             width: 170,
             render: (_, row) =>
-              row.updatedBy
-                ? `${dayjs.unix(row.updatedAt).format('YYYY-MM-DD HH:mm')} ${row.updatedBy}`
-                : t('templates.defaultTemplate'),
+              row.updatedBy ? `${formatClinicTime(row.updatedAt)} ${row.updatedBy}` : t('templates.defaultTemplate'),
           },
           {
             title: t('common:actions'),

@@ -1,5 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { type ActionType, PageContainer, type ProColumns, ProTable } from '@ant-design/pro-components';
+import type { CheckboxProps } from 'antd';
 import { App, Button, Select, Space, Tag } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -229,7 +230,15 @@ export default function PatientPoolPage() {
         columns={columns}
         scroll={{ x: 1500 }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
-        rowSelection={access.can('patients:handover') ? {} : false}
+        rowSelection={
+          access.can('patients:handover')
+            ? {
+                // antd forwards aria-label to the checkbox input; its CheckboxProps type just omits it.
+                getCheckboxProps: (row) =>
+                  ({ 'aria-label': t('fig.handover.selectRow', { name: row.name }) }) as unknown as CheckboxProps,
+              }
+            : false
+        }
         tableAlertOptionRender={({ selectedRowKeys, onCleanSelected }) => (
           <Space>
             <HandoverButton
