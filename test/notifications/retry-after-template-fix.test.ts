@@ -70,4 +70,21 @@ describe('retrying a message after fixing its template', () => {
     expect(request.refused).toBeUndefined();
     expect(`${JSON.stringify(request.query)} ${request.body}`).toContain('SMS_88880001');
   });
+
+  it('refuses to resend a failed verification code: its code is blanked and expired, the patient asks anew', async () => {
+    const phone = `139${String(Date.now()).slice(-8)}`;
+    const requested = await server.http.post('/patient/verification-codes', {
+      json: { phone, purpose: 'register' },
+    });
+    expect(requested.status, requested.text).toBe(200);
+    await deliveryWorker(server).runOnce();
+    const [failed] = await outboxRows(server, { event: 'verification_code', recipient: phone });
+    expect(failed).toMatchObject({ status: 'failed' });
+
+    const retried = await server.http.post(`${STAFF}/notifications/messages/${failed!.id}/retry`, { bearer: admin });
+    expect(retried.status, retried.text).toBe(409);
+    expect(retried.body.msg).toContain('重新获取验证码');
+    const [after] = await outboxRows(server, { event: 'verification_code', recipient: phone });
+    expect(after).toMatchObject({ status: 'failed', attempts: failed!.attempts });
+  });
 });

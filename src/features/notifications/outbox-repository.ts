@@ -127,7 +127,6 @@ export class OutboxRepository {
     });
   }
 
-  /** A failed message goes back to the queue with a fresh set of attempts. */
   /**
    * A failed message back to the queue. It takes the template code and sign name its template has
    * now: the usual fix for a refused message is to correct them, and the retry must send the fix.

@@ -198,7 +198,8 @@ export default function NotificationLogPage() {
             fixed: 'right',
             hideInTable: !canRetry,
             render: (_, m) =>
-              m.status === 'failed' ? (
+              // A verification code is never resent (the server refuses): the patient asks for a new one.
+              m.status === 'failed' && m.event !== 'verification_code' ? (
                 <Popconfirm title={t('messageLog.retryConfirm')} onConfirm={() => retry(m.id)}>
                   <LinkButton>{t('messageLog.retry')}</LinkButton>
                 </Popconfirm>
