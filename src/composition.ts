@@ -17,6 +17,7 @@ import {
   ScheduleService,
 } from './features/booking/index.js';
 import { CatalogRepository, CatalogService, ReferenceRepository } from './features/catalogs/index.js';
+import { type ClinicInfo, clinicInfoOf } from './features/clinic-info/index.js';
 import { DashboardRepository } from './features/dashboard/index.js';
 import { FollowUpRepository, FollowUpService, FollowUpWorklistRepository } from './features/follow-ups/index.js';
 import {
@@ -128,6 +129,7 @@ export interface StaffComposition {
   notifications: NotificationStaffServices;
   deskAccounts: DeskAccountService;
   worklists: WorklistServices;
+  clinic: ClinicInfo;
 }
 
 /** What the portal's routes are given (src/portal-api.ts mounts them). */
@@ -139,6 +141,7 @@ export interface PortalComposition {
   avatars: AvatarDependencies;
   catalog: PortalCatalogRepository;
   booking: BookingServices;
+  clinic: ClinicInfo;
 }
 
 /** The message machinery, for tools and tests that run a delivery pass or a reminder scan themselves. */
@@ -231,7 +234,12 @@ export function compose(
     ),
     updates: new PatientUpdateService(core, patientRecords, references, phoneLookups),
     handovers: new HandoverService(core, new HandoverRepository(db, dialect), phoneLookups),
-    sharedPool: new SharedPoolService(core, new SharedPoolRepository(db, dialect), patientRecords),
+    sharedPool: new SharedPoolService(
+      core,
+      new SharedPoolRepository(db, dialect),
+      patientRecords,
+      config.poolReturnDays,
+    ),
   };
 
   const portalAccounts = new PortalAccountRepository(db);
@@ -286,6 +294,7 @@ export function compose(
       calendar,
       lateAfterMinutes: config.lateAfterMinutes,
     },
+    clinic: clinicInfoOf(config),
   };
 
   const avatarStorage = new AvatarStorage(config.dataDir);
@@ -304,6 +313,7 @@ export function compose(
     avatars: { core, files: avatarFiles, storage: avatarStorage, accounts: portalAccounts },
     catalog: new PortalCatalogRepository(db),
     booking,
+    clinic: clinicInfoOf(config),
   };
 
   const jobs = new BackgroundJobs(

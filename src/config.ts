@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, integer, type VariableSpec } from './config-parsing.js';
+import { ConfigError, integer, optionalText, type VariableSpec } from './config-parsing.js';
 import { loadMessagesConfig, type MessagesConfig, messagesVariables } from './messages-config.js';
 
 export { ConfigError };
@@ -40,6 +40,24 @@ export interface AppConfig {
   lateAfterMinutes: number;
   /** Days without a follow-up after which a consultant's patient returns to the shared pool (公海); 0 = never. */
   poolReturnDays: number;
+  /** What patients see of the clinic on the portal (GET /patient/clinic); unset parts are not shown. */
+  clinic: {
+    name: string | undefined;
+    address: string | undefined;
+    phone: string | undefined;
+    hours: string | undefined;
+  };
+}
+
+/** A single line of public clinic text, at most `max` characters. */
+function clinicText(name: string, max: number): VariableSpec<string | undefined>['parse'] {
+  return (raw) => {
+    const value = optionalText(raw);
+    if (value === undefined) return undefined;
+    if (value.length > max || /[\u0000-\u001f\u007f]/.test(value))
+      throw new ConfigError(name, `must be one line of at most ${max} characters`);
+    return value;
+  };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -203,6 +221,36 @@ export const configVariables = {
     sensitive: false,
     parse: integer('POOL_RETURN_DAYS', 0, 0, 3650),
   },
+  CLINIC_NAME: {
+    description: "The clinic's name shown to patients on the portal (home page and footer); unset = the portal's title",
+    sensitive: false,
+    parse: clinicText('CLINIC_NAME', 100),
+  },
+  CLINIC_ADDRESS: {
+    description: "The clinic's address shown to patients on the portal; unset = not shown",
+    sensitive: false,
+    parse: clinicText('CLINIC_ADDRESS', 200),
+  },
+  CLINIC_PHONE: {
+    description:
+      "The clinic's phone shown to patients (a tap calls it on a phone), e.g. 021-6421 8888; unset = not shown",
+    sensitive: false,
+    parse: (raw) => {
+      const value = clinicText('CLINIC_PHONE', 40)(raw);
+      if (value !== undefined && !/^\+?[\d\s()-]{3,40}$/.test(value))
+        throw new ConfigError(
+          'CLINIC_PHONE',
+          `must be digits, spaces, "-", "(", ")" and a leading "+" (got "${value}")`,
+        );
+      return value;
+    },
+  },
+  CLINIC_HOURS: {
+    description:
+      "The clinic's opening hours as patients should read them, e.g. 周一至周六 08:00–17:30; unset = not shown",
+    sensitive: false,
+    parse: clinicText('CLINIC_HOURS', 200),
+  },
 } satisfies Record<string, VariableSpec<unknown>>;
 
 type Environment = Record<string, string | undefined>;
@@ -240,5 +288,11 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     messages: loadMessagesConfig(env),
     lateAfterMinutes: v.LATE_AFTER_MINUTES.parse(env.LATE_AFTER_MINUTES),
     poolReturnDays: v.POOL_RETURN_DAYS.parse(env.POOL_RETURN_DAYS),
+    clinic: {
+      name: v.CLINIC_NAME.parse(env.CLINIC_NAME),
+      address: v.CLINIC_ADDRESS.parse(env.CLINIC_ADDRESS),
+      phone: v.CLINIC_PHONE.parse(env.CLINIC_PHONE),
+      hours: v.CLINIC_HOURS.parse(env.CLINIC_HOURS),
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { PortalComposition } from './composition.js';
 import { registerPortalBookingRoutes } from './features/booking/index.js';
+import { registerPortalClinicRoute } from './features/clinic-info/index.js';
 import { registerNotificationPortalRoutes } from './features/notifications/index.js';
 import {
   registerAvatarUploadRoute,
@@ -29,4 +30,5 @@ export async function portalApi(app: TypedApp, portal: PortalComposition): Promi
   await registerAvatarUploadRoute(app, portal.avatars);
   registerPortalCatalogRoutes(app, portal.catalog, portal.booking.schedules);
   registerPortalBookingRoutes(app, portal.booking);
+  registerPortalClinicRoute(app, portal.clinic);
 }

@@ -3,6 +3,7 @@ import type { StaffComposition } from './composition.js';
 import { registerAuditRoutes } from './features/audit/index.js';
 import { registerStaffBookingRoutes } from './features/booking/index.js';
 import { registerCatalogRoutes } from './features/catalogs/index.js';
+import { registerStaffClinicRoute } from './features/clinic-info/index.js';
 import { registerDashboardRoutes } from './features/dashboard/index.js';
 import { registerFollowUpRoutes } from './features/follow-ups/index.js';
 import { registerMenuRoutes } from './features/menu/index.js';
@@ -53,4 +54,5 @@ export async function staffApi(app: TypedApp, staff: StaffComposition): Promise<
   registerNotificationStaffRoutes(app, staff.notifications);
   registerDeskAccountRoutes(app, staff.deskAccounts);
   registerWorklistRoutes(app, staff.worklists);
+  registerStaffClinicRoute(app, staff.clinic);
 }

@@ -122,3 +122,15 @@ export function demoPatient(random: Random, index: number): DemoPatient {
 }
 
 export const followUpNote = (random: Random): string => pick(random, FOLLOW_UP_NOTES);
+
+/** Departments whose diseases only one sex has (the seeded catalog's 妇科 and 男科); others fit both. */
+const FEMALE_ONLY_DEPARTMENTS = ['妇科', '产科', '妇产科'];
+const MALE_ONLY_DEPARTMENTS = ['男科'];
+
+/** Whether a disease of this department fits a patient of this sex (0 male, 1 female). */
+export function diseaseFitsSex(departmentName: string | null, sex: 0 | 1): boolean {
+  if (departmentName === null) return true;
+  if (FEMALE_ONLY_DEPARTMENTS.includes(departmentName)) return sex === 1;
+  if (MALE_ONLY_DEPARTMENTS.includes(departmentName)) return sex === 0;
+  return true;
+}

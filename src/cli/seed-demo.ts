@@ -15,6 +15,7 @@ import {
   DEMO_PASSWORD,
   DEMO_STAFF,
   demoPatient,
+  diseaseFitsSex,
   followUpNote,
   pick,
   type Random,
@@ -82,7 +83,8 @@ async function createWeeklySchedules(
 
 interface Catalog {
   channelIds: number[];
-  diseaseIds: number[];
+  /** Active diseases a patient of each sex (0 male, 1 female) may have: no 子宫肌瘤 for a man. */
+  diseaseIdsBySex: Record<0 | 1, number[]>;
   doctorIds: number[];
   advisoryWays: string[];
 }
@@ -94,14 +96,28 @@ async function readCatalog(db: Kysely<Database>): Promise<Catalog> {
     .where('is_active', '=', 1)
     .where('system_key', 'is', null)
     .execute();
-  const diseases = await db.selectFrom('diseases').select('id').where('is_active', '=', 1).execute();
+  const diseases = await db
+    .selectFrom('diseases')
+    .leftJoin('departments', 'departments.id', 'diseases.department_id')
+    .select(['diseases.id', 'departments.name as departmentName'])
+    .where('diseases.is_active', '=', 1)
+    .execute();
   const doctors = await db.selectFrom('doctors').select('id').where('is_active', '=', 1).execute();
   const ways = await db.selectFrom('advisory_ways').select('name').where('is_active', '=', 1).execute();
-  if (channels.length === 0 || diseases.length === 0 || doctors.length === 0)
-    throw new CliError('the catalog has no active channels, diseases or doctors');
+  const diseaseIdsBySex = {
+    0: diseases.filter((row) => diseaseFitsSex(row.departmentName, 0)).map((row) => row.id),
+    1: diseases.filter((row) => diseaseFitsSex(row.departmentName, 1)).map((row) => row.id),
+  };
+  if (
+    channels.length === 0 ||
+    diseaseIdsBySex[0].length === 0 ||
+    diseaseIdsBySex[1].length === 0 ||
+    doctors.length === 0
+  )
+    throw new CliError('the catalog has no active channels, diseases for both sexes or doctors');
   return {
     channelIds: channels.map((r) => r.id),
-    diseaseIds: diseases.map((r) => r.id),
+    diseaseIdsBySex,
     doctorIds: doctors.map((r) => r.id),
     advisoryWays: ways.map((r) => r.name),
   };
@@ -134,7 +150,7 @@ async function createPatients(
         age: person.age,
         tel: person.tel,
         add_time: addTime,
-        disease_id: pick(random, catalog.diseaseIds),
+        disease_id: pick(random, catalog.diseaseIdsBySex[person.sex === 1 ? 1 : 0]),
         author_id: authorId,
         state: roll > 0.85 ? 2 : 0,
         media_from_id: pick(random, catalog.channelIds),

@@ -357,8 +357,16 @@ describe.skipIf(!chromiumAvailable)('back office booking in the browser', { time
     expect(await confirm.innerText()).toContain('该时段已有 1 个预约，将全部取消');
     await confirm.getByRole('button', { name: '确认停诊' }).click();
     const affected = page.getByTestId('affected-patients');
-    await eventually(() => affected.innerText()).toContain('已取消 1 个预约，请通知以下患者');
+    // The server queued the 停诊 notice itself (issue 16): the screen says so instead of asking to call.
+    await eventually(() => affected.innerText()).toContain('已取消 1 个预约，停诊通知已自动发给这些患者');
     expect(await affected.innerText()).toMatch(new RegExp(`${poolPatient.name}\\s+${poolPatient.tel}`));
+    const notices = await server.database.db
+      .selectFrom('notification_outbox')
+      .select('body')
+      .where('event', '=', 'session_stopped')
+      .where('recipient', '=', poolPatient.tel)
+      .execute();
+    expect(notices.map((notice) => notice.body).join('\n')).toContain('医生外出会诊');
     await screenshot(page, 'admin-booking-stop-affected');
     await page
       .getByRole('dialog')

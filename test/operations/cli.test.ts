@@ -161,6 +161,23 @@ describe('carepool seed-demo', () => {
       .executeTakeFirstOrThrow();
     expect(Number(spread.last) - Number(spread.first)).toBeGreaterThan(60 * 86_400);
 
+    // Diseases fit the patient's sex: no man with 子宫肌瘤, no woman with 男性不育 (issue 17).
+    const bySexAndDepartment = await db
+      .selectFrom('patients')
+      .innerJoin('diseases', 'diseases.id', 'patients.disease_id')
+      .innerJoin('departments', 'departments.id', 'diseases.department_id')
+      .select(['patients.sex', 'departments.name as department', 'diseases.name as disease'])
+      .execute();
+    const contradictions = bySexAndDepartment.filter(
+      (row) =>
+        (Number(row.sex) === 0 && row.department === '妇科') || (Number(row.sex) === 1 && row.department === '男科'),
+    );
+    expect(contradictions).toEqual([]);
+    const seen = new Set(bySexAndDepartment.map((row) => `${row.sex}:${row.department}`));
+    // Both sexes are there and each sex-specific department still has its patients.
+    expect(seen).toContain('1:妇科');
+    expect(seen).toContain('0:男科');
+
     const twice = await cli(['seed-demo']);
     expect([twice.code, twice.stderr]).toEqual([1, expect.stringContaining('already there')]);
     expect(await count('appointments')).toBeLessThanOrEqual(12);

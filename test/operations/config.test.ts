@@ -26,9 +26,34 @@ describe('configuration from the environment', () => {
     [{ ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
     [{ ADMIN_PASSWORD: 'long-enough-password' }, 'ADMIN_USERNAME'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ CLINIC_PHONE: 'call us' }, 'CLINIC_PHONE'],
+    [{ CLINIC_ADDRESS: 'line one\nline two' }, 'CLINIC_ADDRESS'],
+    [{ CLINIC_NAME: 'x'.repeat(101) }, 'CLINIC_NAME'],
   ])('refuses %j with a message naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it('reads the clinic information patients see; unset parts stay unset', () => {
+    expect(loadConfig({}).clinic).toEqual({
+      name: undefined,
+      address: undefined,
+      phone: undefined,
+      hours: undefined,
+    });
+    expect(
+      loadConfig({
+        CLINIC_NAME: ' 康源诊所 ',
+        CLINIC_ADDRESS: '上海市徐汇区漕溪北路 88 号',
+        CLINIC_PHONE: '+86 (21) 6421-8888',
+        CLINIC_HOURS: '周一至周六 08:00–17:30',
+      }).clinic,
+    ).toEqual({
+      name: '康源诊所',
+      address: '上海市徐汇区漕溪北路 88 号',
+      phone: '+86 (21) 6421-8888',
+      hours: '周一至周六 08:00–17:30',
+    });
   });
 
   it('accepts the documented database URL forms', () => {

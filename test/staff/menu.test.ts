@@ -21,8 +21,18 @@ describe('GET menu/ (seed 004)', () => {
     const response = await server.http.get<MenuEntry[]>(`${STAFF}/menu/`, { query: { token } });
     expect(response.status).toBe(200);
     expect(Array.isArray(response.body)).toBe(true);
-    const [dashboard, patients] = response.body;
+    const [dashboard, patients, workbench] = response.body;
     expect(dashboard).toEqual({ title: '仪表盘', name: '1', url: 'dashboard', child: [] });
+    // The day's work comes right after the pool.
+    expect(workbench).toEqual({
+      title: '工作台',
+      name: '24',
+      url: 'workbench',
+      child: [
+        { id: '25', title: '前台工作台', name: '24-1', url: 'front-desk' },
+        { id: '26', title: '回访工作台', name: '24-2', url: 'follow-up-worklist' },
+      ],
+    });
     expect(patients).toMatchObject({ title: '客户池', name: '2', url: 'patients' });
     expect(patients?.child[0]).toEqual({ id: '3', title: '登记用户', name: '2-1', url: 'regsiter' });
     const titles = response.body.map((entry) => entry.title);
@@ -39,7 +49,10 @@ describe('GET menu/ (seed 004)', () => {
     expect(titles).not.toContain('操作日志');
     expect(titles).not.toContain('数据中心');
     const patients = response.body.find((entry) => entry.url === 'patients');
-    expect(patients?.child.map((leaf) => leaf.url)).toEqual(['regsiter']);
+    expect(patients?.child.map((leaf) => leaf.url)).toEqual(['regsiter', 'shared-pool']);
+    // Their own patients' follow-ups: the worklist shows with patients:view_own alone.
+    const workbench = response.body.find((entry) => entry.url === 'workbench');
+    expect(workbench?.child.map((leaf) => leaf.url)).toEqual(['front-desk', 'follow-up-worklist']);
   });
 
   it('answers 41001 without a token and 40014 for a portal token', async () => {

@@ -4,9 +4,12 @@ import { Button, Dropdown, Result, Space, Typography } from 'antd';
 import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import { ClinicTimeNote } from '../ui/ClinicTimeNote';
+import { setClinicZone } from '../ui/clinicTime';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { pageFallback } from './AdminApp';
 import { AccessProvider, type CurrentUser, type MenuEntry } from './access';
+import { useCollapsedButtonRender } from './accessibleChrome';
 import { call, messageOf, staffClient } from './api';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { pagesByMenuUrl } from './pages';
@@ -22,6 +25,7 @@ export default function AdminLayout() {
   const [error, setError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
   const [changingPassword, setChangingPassword] = useState(false);
+  const collapsedButtonRender = useCollapsedButtonRender();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the reload trigger (retry after an error), read by no line of the effect
   useEffect(() => {
@@ -29,6 +33,11 @@ export default function AdminLayout() {
     Promise.all([
       call(() => staffClient.GET('/back_end/api/v1/menu', {})),
       call(() => staffClient.GET('/back_end/api/v1/me', {})),
+      // The clinic's zone before any page renders a time; without it (an older server) the browser's.
+      call(() => staffClient.GET('/back_end/api/v1/clinic', {})).then(
+        (clinic) => setClinicZone(clinic.timezone),
+        () => undefined,
+      ),
     ])
       .then(([menu, me]) => active && setSignedIn({ menu, user: me.user }))
       .catch((cause: unknown) => active && setError(messageOf(cause)));
@@ -81,10 +90,12 @@ export default function AdminLayout() {
         logo={false}
         layout="mix"
         fixSiderbar
+        collapsedButtonRender={collapsedButtonRender}
         route={route}
         location={{ pathname: location.pathname }}
         menuItemRender={(item, dom) => (item.path ? <Link to={item.path}>{dom}</Link> : dom)}
         actionsRender={() => [
+          <ClinicTimeNote key="clinic-time" namespace="admin" />,
           <LanguageSwitch key="language" />,
           <Dropdown
             key="user"

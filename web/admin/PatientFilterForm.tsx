@@ -3,7 +3,7 @@ import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../api/client';
 import { type Catalogs, diseaseOptions, options } from './catalogs';
-import { STATES, stateLabel } from './patients/patientFormat';
+import { rangeLabelProps, STATES, stateLabel } from './patients/patientFormat';
 import { useConsultants } from './patients/useConsultants';
 
 /** Every filter of GET patient/ and GET patient/export (PatientFilterFields on the server), typed from the contract. */
@@ -145,17 +145,17 @@ export function PatientFilterForm({
         </Col>
         <Col {...col}>
           <Form.Item name="add_time" label={t('fields.addTime')}>
-            <DatePicker.RangePicker style={{ width: '100%' }} />
+            <DatePicker.RangePicker style={{ width: '100%' }} {...rangeLabelProps(t, t('fields.addTime'))} />
           </Form.Item>
         </Col>
         <Col {...col}>
           <Form.Item name="order_time" label={t('fields.orderTime')}>
-            <DatePicker.RangePicker style={{ width: '100%' }} />
+            <DatePicker.RangePicker style={{ width: '100%' }} {...rangeLabelProps(t, t('fields.orderTime'))} />
           </Form.Item>
         </Col>
         <Col {...col}>
           <Form.Item name="reach_time" label={t('fields.reachTime')}>
-            <DatePicker.RangePicker style={{ width: '100%' }} />
+            <DatePicker.RangePicker style={{ width: '100%' }} {...rangeLabelProps(t, t('fields.reachTime'))} />
           </Form.Item>
         </Col>
       </Row>

@@ -14,6 +14,10 @@ export const pagesByMenuUrl: Record<string, LazyExoticComponent<ComponentType>> 
   'doctor-day': lazy(() => import('./pages/DoctorDayPage')),
   schedules: lazy(() => import('./pages/SchedulesPage')),
   funnel: lazy(() => import('./pages/StatisticsPage')),
+  'marketing-costs': lazy(() => import('./pages/MarketingCostsPage')),
+  'front-desk': lazy(() => import('./pages/FrontDeskPage')),
+  'follow-up-worklist': lazy(() => import('./pages/FollowUpWorklistPage')),
+  'shared-pool': lazy(() => import('./pages/SharedPoolPage')),
   departments: lazy(() => import('./pages/DepartmentsPage')),
   doctors: lazy(() => import('./pages/DoctorsPage')),
   channels: lazy(() => import('./pages/ChannelsPage')),
@@ -21,4 +25,6 @@ export const pagesByMenuUrl: Record<string, LazyExoticComponent<ComponentType>> 
   'staff-users': lazy(() => import('./pages/StaffPage')),
   roles: lazy(() => import('./pages/RolesPage')),
   logs: lazy(() => import('./pages/LogsPage')),
+  'notification-log': lazy(() => import('./notifications/NotificationLogPage')),
+  'notification-templates': lazy(() => import('./notifications/NotificationTemplatesPage')),
 };

@@ -1,8 +1,13 @@
 import { adminDefectsEn, adminDefectsZh } from './admin-defects';
+import { adminFiguresEn, adminFiguresMenuEn, adminFiguresMenuZh, adminFiguresZh } from './admin-figures';
+import { adminMessagesEn, adminMessagesZh, messagesMenuEn, messagesMenuZh } from './admin-messages';
+import { adminTimeEn, adminTimeZh } from './admin-time';
 
 /** Back-office strings (owned by the back-office UI). Chinese first; English has the same keys. */
 export const adminZh = {
   ...adminDefectsZh,
+  ...adminFiguresZh,
+  ...adminMessagesZh,
   title: 'CarePool 管理后台',
   noAccess: '当前账号没有可用的菜单，请联系管理员分配权限',
   errors: { generic: '操作失败，请稍后再试' },
@@ -62,6 +67,7 @@ export const adminZh = {
     lockedMinutes: '登录失败次数过多，账号已暂时锁定，请 {{minutes}} 分钟后再试',
   },
   menu: {
+    ...messagesMenuZh,
     dashboard: '仪表盘',
     patients: '客户池',
     patientsList: '客户列表',
@@ -83,6 +89,7 @@ export const adminZh = {
     'staff-users': '员工账号',
     roles: '角色权限',
     logs: '操作日志',
+    ...adminFiguresMenuZh,
   },
   figures: {
     inquiries: '咨询量',
@@ -408,10 +415,13 @@ export const adminZh = {
     filterCount: '已设置 {{count}} 个条件',
     notAllowed: '当前账号没有导出权限',
   },
+  ...adminTimeZh,
 };
 
 export const adminEn: typeof adminZh = {
   ...adminDefectsEn,
+  ...adminFiguresEn,
+  ...adminMessagesEn,
   title: 'CarePool Back Office',
   noAccess: 'This account has no menu entries yet; ask an administrator for permissions',
   errors: { generic: 'The action failed, please try again' },
@@ -471,6 +481,7 @@ export const adminEn: typeof adminZh = {
     lockedMinutes: 'Too many failed sign-ins; try again in {{minutes}} minutes',
   },
   menu: {
+    ...messagesMenuEn,
     dashboard: 'Dashboard',
     patients: 'Patient pool',
     patientsList: 'Patients',
@@ -492,6 +503,7 @@ export const adminEn: typeof adminZh = {
     'staff-users': 'Staff accounts',
     roles: 'Roles & permissions',
     logs: 'Audit log',
+    ...adminFiguresMenuEn,
   },
   figures: {
     inquiries: 'Inquiries',
@@ -813,4 +825,5 @@ export const adminEn: typeof adminZh = {
     filterCount: '{{count}} filter(s) set',
     notAllowed: 'This account may not export',
   },
+  ...adminTimeEn,
 };

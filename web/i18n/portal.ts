@@ -1,5 +1,9 @@
+import { portalClinicEn, portalClinicZh } from './portal-clinic';
+import { portalIdentityEn, portalIdentityZh } from './portal-identity';
+
 /** Patient-portal strings (owned by the portal UI). Chinese first; English has the same keys. */
 export const portalZh = {
+  ...portalIdentityZh,
   title: 'CarePool 患者服务',
   nav: {
     home: '首页',
@@ -131,9 +135,11 @@ export const portalZh = {
     failed: '修改失败',
   },
   notFound: { title: '页面不存在', back: '返回首页' },
+  ...portalClinicZh,
 };
 
 export const portalEn: typeof portalZh = {
+  ...portalIdentityEn,
   title: 'CarePool Patient Portal',
   nav: {
     home: 'Home',
@@ -265,4 +271,5 @@ export const portalEn: typeof portalZh = {
     failed: 'Could not change the password',
   },
   notFound: { title: 'Page not found', back: 'Home' },
+  ...portalClinicEn,
 };

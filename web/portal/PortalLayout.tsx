@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
+import { ClinicFooter } from './ClinicDetails';
 import { usePortalSession } from './session';
 
 /**
@@ -99,9 +100,11 @@ export function PortalLayout({ children }: { children: ReactNode }) {
         <LanguageSwitch />
         {account}
       </Layout.Header>
-      <Layout.Content style={{ padding: wide ? '24px' : '12px 12px 76px' }}>
+      <Layout.Content style={{ padding: wide ? '24px 24px 0' : '12px 12px 0' }}>
         <main style={{ maxWidth: 880, margin: '0 auto' }}>{children}</main>
       </Layout.Content>
+      {/* Below the fixed tab bar's height on phones, so the footer is never hidden under it. */}
+      <ClinicFooter bottomSpace={wide ? 16 : 76} />
       {wide ? null : <BottomTabs active={active} />}
     </Layout>
   );

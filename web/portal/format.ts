@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { paths } from '../api/schema';
+import { clinicZoneName } from '../ui/clinicTime';
 
 /** API shapes, derived from the generated OpenAPI types (never copied by hand). */
 type PortalData<T> = T extends { responses: { 200: { content: { 'application/json': { data: infer D } } } } }
@@ -25,9 +26,10 @@ export function periodLabel(period: Period, t: TFunction<'portal'>): string {
   return t(`period.${period}`);
 }
 
-/** An instant (Unix seconds) in the patient's own time zone and language. */
+/** An instant (Unix seconds) on the clinic's clock (its cutoffs and sessions are), in the patient's language. */
 export function formatInstant(seconds: number, language: string): string {
   return new Date(seconds * 1000).toLocaleString(language === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: clinicZoneName(),
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',

@@ -10,7 +10,8 @@ interface MenuLeaf {
   title: string;
   name: string;
   url: string;
-  permission: PermissionKey;
+  /** One key, or several of which any one shows the entry (a list seen by own or all patients). */
+  permission: PermissionKey | PermissionKey[];
 }
 
 interface MenuBranch {
@@ -33,6 +34,25 @@ export const menuTree: MenuBranch[] = [
       { id: '4', title: '导入导出', name: '2-2', url: 'patients-transfer', permission: 'patients:export' },
       { id: '5', title: '批量导入', name: '2-3', url: 'patients-import', permission: 'patients:import' },
       { id: '6', title: '回收站', name: '2-4', url: 'recycle-bin', permission: 'patients:recycle_bin' },
+      { id: '27', title: '公海', name: '2-5', url: 'shared-pool', permission: 'patients:pool' },
+    ],
+  },
+  // The day's work (issue 17), beside the pool: front desk and consultants land on the dashboard, whose
+  // cards open these lists; a role without the dashboard still lands on the pool, as before.
+  {
+    title: '工作台',
+    name: '24',
+    url: 'workbench',
+    permission: 'patients',
+    child: [
+      { id: '25', title: '前台工作台', name: '24-1', url: 'front-desk', permission: 'appointments:view' },
+      {
+        id: '26',
+        title: '回访工作台',
+        name: '24-2',
+        url: 'follow-up-worklist',
+        permission: ['patients:view_own', 'patients:view_all'],
+      },
     ],
   },
   {
@@ -50,7 +70,10 @@ export const menuTree: MenuBranch[] = [
     name: '10',
     url: 'statistics',
     permission: 'statistics',
-    child: [{ id: '11', title: '统计报表', name: '10-1', url: 'funnel', permission: 'statistics:view' }],
+    child: [
+      { id: '11', title: '统计报表', name: '10-1', url: 'funnel', permission: 'statistics:view' },
+      { id: '28', title: '营销费用', name: '10-2', url: 'marketing-costs', permission: 'statistics:costs' },
+    ],
   },
   {
     title: '信息管理',
@@ -97,7 +120,7 @@ export function menuFor(permissions: ReadonlySet<PermissionKey>): MenuEntry[] {
       name,
       url,
       child: child
-        .filter((leaf) => permissions.has(leaf.permission))
+        .filter((leaf) => [leaf.permission].flat().some((key) => permissions.has(key)))
         .map(({ id, title, name, url }) => ({ id, title, name, url })),
     }));
 }

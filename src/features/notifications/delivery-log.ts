@@ -74,6 +74,9 @@ export class DeliveryLog {
       const found = await this.outbox.findInScope(id, scope, trx);
       if (!found) throw new AppError('not_found', '消息不存在');
       if (found.status !== 'failed') throw new AppError('conflict', '只有发送失败的消息可以重发');
+      // Its code is blanked once it fails and has expired by now: a resend would text "******".
+      if (found.event === 'verification_code')
+        throw new AppError('conflict', '验证码消息不能重发：请患者重新获取验证码');
       if (!(await this.outbox.retry(id, nowMs, trx))) throw new AppError('conflict', '只有发送失败的消息可以重发');
       await this.core.audit.record(
         actor,

@@ -127,11 +127,31 @@ export class OutboxRepository {
     });
   }
 
-  /** A failed message goes back to the queue with a fresh set of attempts. */
+  /**
+   * A failed message back to the queue. It takes the template code and sign name its template has
+   * now: the usual fix for a refused message is to correct them, and the retry must send the fix.
+   */
   async retry(id: number, now: number, db: Executor = this.db): Promise<boolean> {
     const result = await db
       .updateTable('notification_outbox')
-      .set({ status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, updated_at: now })
+      .set((eb) => {
+        const current = (column: 'provider_template' | 'sign_name') =>
+          eb
+            .selectFrom('notification_templates as template')
+            .select(`template.${column}`)
+            .whereRef('template.event', '=', 'notification_outbox.event')
+            .whereRef('template.language', '=', 'notification_outbox.language')
+            .whereRef('template.channel', '=', 'notification_outbox.channel');
+        return {
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          last_error: null,
+          updated_at: now,
+          provider_template: current('provider_template'),
+          sign_name: current('sign_name'),
+        };
+      })
       .where('id', '=', id)
       .where('status', '=', 'failed')
       .executeTakeFirst();

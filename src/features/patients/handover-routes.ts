@@ -78,6 +78,7 @@ export function registerHandoverRoutes(app: TypedApp, handovers: HandoverService
         total,
         page: q.page,
         pageSize: q.page_size,
+        returnDays: pool.returnDays,
       };
     },
   });

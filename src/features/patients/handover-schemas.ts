@@ -65,4 +65,9 @@ export const PoolListResponse = Type.Object({
   total: Type.Integer(),
   page: Type.Integer(),
   pageSize: Type.Integer(),
+  returnDays: Type.Integer({
+    description:
+      "POOL_RETURN_DAYS: idle days after which a consultant's patient returns to the pool; 0 = the rule is off " +
+      '(the pool then holds only patients registered without a consultant)',
+  }),
 });

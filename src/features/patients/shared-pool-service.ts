@@ -18,6 +18,8 @@ export class SharedPoolService {
     private readonly core: CoreServices,
     private readonly pool: SharedPoolRepository,
     private readonly records: PatientRecordRepository,
+    /** POOL_RETURN_DAYS (0: the return rule is off), told with the list so a screen can say so. */
+    readonly returnDays = 0,
   ) {}
 
   list(filters: { mediaFromId?: number; state?: number }, paging: { page: number; pageSize: number }) {

@@ -45,12 +45,14 @@ export const DESKTOP_VIEWPORT = { width: 1440, height: 900 };
  */
 export async function newContext(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; locale?: string } = {},
+  options: { viewport?: { width: number; height: number }; locale?: string; timezoneId?: string } = {},
 ) {
   const context: BrowserContext = await browser.newContext({
     viewport: options.viewport ?? DESKTOP_VIEWPORT,
     locale: options.locale ?? 'zh-CN',
     reducedMotion: 'reduce',
+    // The browser's own zone by default; a test of clinic time sets another.
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   const pageErrors: string[] = [];
   context.on('page', (page) => trackErrors(page, pageErrors));

@@ -12,7 +12,17 @@ type Dialog = 'arrive' | 'cancel';
  * date), mark missed (once the session has started; the place stays used) or cancel with a
  * reason. The server applies the same rules; the buttons only say early why they would fail.
  */
-export function AppointmentActions({ appointment, onDone }: { appointment: StaffAppointment; onDone: () => void }) {
+export function AppointmentActions({
+  appointment,
+  today = todayText(),
+  onDone,
+}: {
+  /** The fields the actions read: a day list's row, or the front desk's (which names its state otherwise). */
+  appointment: Pick<StaffAppointment, 'id' | 'status' | 'patientName' | 'date' | 'startTime'>;
+  /** The clinic's today when the caller knows it (the browser's own date may be another day). */
+  today?: string;
+  onDone: () => void;
+}) {
   const { t } = useTranslation('admin');
   const [dialog, setDialog] = useState<Dialog>();
   const attempt = useAction(onDone);
@@ -20,7 +30,7 @@ export function AppointmentActions({ appointment, onDone }: { appointment: Staff
   if (appointment.status !== 'booked') return null;
   const name = appointment.patientName;
   const id = Number(appointment.id);
-  const beforeDay = appointment.date > todayText();
+  const beforeDay = appointment.date > today;
   const notStarted = Number(appointment.startTime) > Date.now() / 1000;
 
   async function markMissed() {

@@ -2,6 +2,7 @@ import { App, DatePicker, Form, Input, InputNumber, Modal, Radio, Table, Typogra
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
+import { clinicNowPicker } from '../../ui/clinicTime';
 import { call, staffClient } from '../api';
 import { useSubmit } from '../useAction';
 import { DATE_FORMAT, type DatedSession, PERIODS, type Period, periodLabel, sessionLabel } from './bookingFormat';
@@ -118,7 +119,7 @@ export function ExceptionModal({
           label={t('appointments.date')}
           rules={[{ required: true, message: t('scheduleEdit.dateRequired') }]}
         >
-          <DatePicker style={{ width: '100%' }} disabledDate={(day) => day.isBefore(dayjs(), 'day')} />
+          <DatePicker style={{ width: '100%' }} disabledDate={(day) => day.isBefore(clinicNowPicker(), 'day')} />
         </Form.Item>
         <Form.Item name="period" label={t('appointments.period')} rules={[{ required: true }]}>
           <Radio.Group
@@ -178,7 +179,7 @@ export function AffectedPatientsModal({ result, onClose }: { result: ExceptionRe
       <div data-testid="affected-patients">
         <Typography.Paragraph strong>
           {affectedCount > 0
-            ? t('scheduleEdit.affectedCount', { count: affectedCount })
+            ? t('scheduleNotice.affectedCount', { count: affectedCount })
             : t('scheduleEdit.affectedNone')}
         </Typography.Paragraph>
         {affectedPatients.length > 0 && (

@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import type { TFunction } from 'i18next';
 import type { ApiPaths } from '../../api/client';
+import { clinicToday, DATE_FORMAT } from '../../ui/clinicTime';
 
 /** Wire types of the schedule and appointment screens, taken from the generated contract. */
 export type Period = 'morning' | 'afternoon';
@@ -16,8 +17,9 @@ export type StaffAppointment = DayList['appointments'][number];
 /** The portal books at most this many days ahead (BOOKING_HORIZON_DAYS on the server). */
 export const BOOKING_HORIZON_DAYS = 28;
 
-export const DATE_FORMAT = 'YYYY-MM-DD';
-export const todayText = (): string => dayjs().format(DATE_FORMAT);
+export { DATE_FORMAT };
+/** Today in the clinic's calendar, which is the server's "today", whatever the browser's zone. */
+export const todayText = (): string => clinicToday();
 export const addDaysText = (date: string, days: number): string => dayjs(date).add(days, 'day').format(DATE_FORMAT);
 
 /** 1 Monday ... 7 Sunday, as the schedule API counts. */

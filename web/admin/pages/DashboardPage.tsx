@@ -2,18 +2,26 @@ import { PageContainer, StatisticCard } from '@ant-design/pro-components';
 import { Alert, Button, Card, Col, Row, Skeleton } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import type { ApiPaths } from '../../api/client';
+import { LinkButton } from '../../ui/LinkButton';
+import { useAccess } from '../access';
 import { call, messageOf, staffClient } from '../api';
 import { Chart, funnelOption } from '../Chart';
+import { PatientListDrawer, type PatientListLink } from '../patients/PatientListDrawer';
 
 type Dashboard =
   ApiPaths['/back_end/api/v1/dashboard']['get']['responses'][200]['content']['application/json']['dashboard'];
+type ListLink = Dashboard['lists']['followUpsDue'];
 
 export default function DashboardPage() {
   const { t } = useTranslation('admin');
   const [dashboard, setDashboard] = useState<Dashboard>();
   const [error, setError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
+  const [listLink, setListLink] = useState<PatientListLink>();
+  const navigate = useNavigate();
+  const access = useAccess();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the reload trigger (retry after an error), read by no line of the effect
   useEffect(() => {
@@ -37,13 +45,41 @@ export default function DashboardPage() {
       />
     );
   if (!dashboard) return <Skeleton active />;
+  const { lists } = dashboard;
+
+  /** A card's count as a link to the patients it counts (the API's `lists`: same caller, same scope). */
+  const linked = (value: number, link: ListLink, title: string) => {
+    const open = () => {
+      if (link.path === 'worklists/follow-ups') {
+        if (access.hasMenu('follow-up-worklist'))
+          void navigate(`/admin/follow-up-worklist?${new URLSearchParams(link.query).toString()}`);
+      } else setListLink({ title, query: link.query });
+    };
+    return (
+      <LinkButton aria-label={t('fig.dashboard.open', { title })} onClick={open} style={{ fontSize: 'inherit' }}>
+        {value}
+      </LinkButton>
+    );
+  };
 
   const period = (key: 'today' | 'month') => (
     <div data-testid={`dashboard-${key}`}>
       <StatisticCard.Group direction="row" title={t(`dashboard.${key}`)}>
-        <StatisticCard statistic={{ title: t('figures.inquiries'), value: dashboard[key].inquiries }} />
-        <StatisticCard statistic={{ title: t('figures.appointments'), value: dashboard[key].appointments }} />
-        <StatisticCard statistic={{ title: t('figures.arrivals'), value: dashboard[key].arrivals }} />
+        {(['inquiries', 'appointments', 'arrivals'] as const).map((figure) => (
+          <StatisticCard
+            key={figure}
+            statistic={{
+              title: t(`figures.${figure}`),
+              value: dashboard[key][figure],
+              formatter: () =>
+                linked(
+                  dashboard[key][figure],
+                  lists[key][figure],
+                  `${t(`dashboard.${key}`)} · ${t(`figures.${figure}`)}`,
+                ),
+            }}
+          />
+        ))}
       </StatisticCard.Group>
     </div>
   );
@@ -62,11 +98,30 @@ export default function DashboardPage() {
         </Col>
         <Col xs={24} lg={12}>
           <StatisticCard.Group direction="row" title={t('dashboard.expectedToday')}>
-            <StatisticCard statistic={{ title: t('dashboard.expectedTotal'), value: dashboard.expectedToday.total }} />
             <StatisticCard
-              statistic={{ title: t('dashboard.expectedPending'), value: dashboard.expectedToday.pending }}
+              statistic={{
+                title: t('dashboard.expectedTotal'),
+                value: dashboard.expectedToday.total,
+                formatter: () =>
+                  linked(dashboard.expectedToday.total, lists.expectedToday.total, t('dashboard.expectedTotal')),
+              }}
             />
-            <StatisticCard statistic={{ title: t('dashboard.followUpsDue'), value: dashboard.followUpsDue }} />
+            <StatisticCard
+              statistic={{
+                title: t('dashboard.expectedPending'),
+                value: dashboard.expectedToday.pending,
+                formatter: () =>
+                  linked(dashboard.expectedToday.pending, lists.expectedToday.pending, t('dashboard.expectedPending')),
+              }}
+            />
+            <StatisticCard
+              data-testid="dashboard-follow-ups-due"
+              statistic={{
+                title: t('dashboard.followUpsDue'),
+                value: dashboard.followUpsDue,
+                formatter: () => linked(dashboard.followUpsDue, lists.followUpsDue, t('dashboard.followUpsDue')),
+              }}
+            />
           </StatisticCard.Group>
         </Col>
         <Col xs={24} lg={12}>
@@ -83,6 +138,7 @@ export default function DashboardPage() {
           </Card>
         </Col>
       </Row>
+      <PatientListDrawer link={listLink} onClose={() => setListLink(undefined)} />
     </PageContainer>
   );
 }

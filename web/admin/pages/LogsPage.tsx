@@ -2,16 +2,21 @@ import { PageContainer, ProTable } from '@ant-design/pro-components';
 import { App } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { clinicDayEnd, clinicDayStart, DATE_FORMAT, formatClinicInstant } from '../../ui/clinicTime';
+import { useTableOptionsRender } from '../accessibleChrome';
 import { call, messageOf, staffClient } from '../api';
 import { AuditDetails, actionName, actionOptions, targetName } from '../auditFormat';
+import { rangeLabelProps } from '../patients/patientFormat';
 
 /** 操作日志: the audit log, newest first, filtered by action, target, outcome and time. */
 export default function LogsPage() {
   const { t } = useTranslation('admin');
+  const tableOptionsRender = useTableOptionsRender();
   const { message } = App.useApp();
   return (
     <PageContainer title={t('menu.logs')}>
       <ProTable
+        optionsRender={tableOptionsRender}
         rowKey="id"
         search={{ labelWidth: 'auto' }}
         scroll={{ x: 1100 }}
@@ -24,12 +29,9 @@ export default function LogsPage() {
             if (params[key]) query[key] = String(params[key]);
           if (params.target_id && !params.target_type) query.target_type = 'patient';
           if (Array.isArray(params.time)) {
-            query.from = dayjs(params.time[0] as string)
-              .startOf('day')
-              .valueOf();
-            query.to = dayjs(params.time[1] as string)
-              .endOf('day')
-              .valueOf();
+            // Whole clinic days, in the milliseconds this API takes.
+            query.from = clinicDayStart(dayjs(params.time[0] as string).format(DATE_FORMAT)) * 1000;
+            query.to = clinicDayEnd(dayjs(params.time[1] as string).format(DATE_FORMAT)) * 1000 + 999;
           }
           try {
             const body = await call(() =>
@@ -49,7 +51,8 @@ export default function LogsPage() {
             dataIndex: 'time',
             valueType: 'dateRange',
             search: { transform: (value: unknown) => ({ time: value }) },
-            render: (_, e) => dayjs(e.occurredAt).format('YYYY-MM-DD HH:mm:ss'),
+            fieldProps: rangeLabelProps(t, t('audit.time')),
+            render: (_, e) => formatClinicInstant(e.occurredAt),
             width: 170,
           },
           {

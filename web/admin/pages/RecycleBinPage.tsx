@@ -4,6 +4,7 @@ import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
+import { useTableOptionsRender } from '../accessibleChrome';
 import { call, messageOf, staffClient } from '../api';
 import { formatTime } from '../patients/patientFormat';
 import { useAction } from '../useAction';
@@ -11,6 +12,7 @@ import { useAction } from '../useAction';
 /** 回收站: deleted patients, restored or deleted for good (after a confirmation). */
 export default function RecycleBinPage() {
   const { t } = useTranslation('admin');
+  const tableOptionsRender = useTableOptionsRender();
   const { message } = App.useApp();
   const actionRef = useRef<ActionType>(undefined);
   const canManage = useAccess().can('patients:recycle_bin');
@@ -20,6 +22,7 @@ export default function RecycleBinPage() {
   return (
     <PageContainer title={t('menu.recycle-bin')}>
       <ProTable
+        optionsRender={tableOptionsRender}
         rowKey="id"
         actionRef={actionRef}
         search={false}

@@ -7,12 +7,14 @@ import {
   ProFormText,
   ProTable,
 } from '@ant-design/pro-components';
-import { App, Button, Switch, Tag } from 'antd';
+import { App, Button, Tag } from 'antd';
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
+import { useTableOptionsRender } from '../accessibleChrome';
 import { call, messageOf, staffClient } from '../api';
+import { DisableStaffSwitch } from '../patients/DisableStaffSwitch';
 import { useAction } from '../useAction';
 import { useRemote } from '../useRemote';
 
@@ -21,6 +23,7 @@ const PASSWORD_RULE = { min: 8, max: 128 };
 /** 员工账号: accounts; create, enable / disable and password reset for roles holding staff:manage. */
 export default function StaffPage() {
   const { t } = useTranslation('admin');
+  const tableOptionsRender = useTableOptionsRender();
   const { message } = App.useApp();
   const access = useAccess();
   const actionRef = useRef<ActionType>(undefined);
@@ -39,6 +42,7 @@ export default function StaffPage() {
   return (
     <PageContainer title={t('menu.staff-users')}>
       <ProTable
+        optionsRender={tableOptionsRender}
         rowKey="id"
         actionRef={actionRef}
         search={{ labelWidth: 'auto' }}
@@ -114,20 +118,7 @@ export default function StaffPage() {
             search: false,
             render: (_, row) =>
               canManage ? (
-                <Switch
-                  aria-label={t('staff.activeOf', { name: row.username })}
-                  checked={row.isActive}
-                  onChange={(active) =>
-                    void attempt(() =>
-                      call(() =>
-                        staffClient.PATCH('/back_end/api/v1/staff/{id}', {
-                          params: { path: { id: Number(row.id) } },
-                          body: { is_active: active },
-                        }),
-                      ),
-                    )
-                  }
-                />
+                <DisableStaffSwitch account={row} onDone={() => actionRef.current?.reload()} />
               ) : (
                 <Tag color={row.isActive ? 'green' : 'default'}>
                   {row.isActive ? t('catalogs.activeYes') : t('catalogs.activeNo')}

@@ -1,41 +1,71 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { PageContainer, ProCard, StatisticCard } from '@ant-design/pro-components';
-import { Alert, Button, DatePicker, Select, Space, Table } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { PageContainer, ProCard } from '@ant-design/pro-components';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Row,
+  Segmented,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Typography,
+} from 'antd';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
+import { clinicDayEnd, clinicDayStart, clinicNowPicker, DATE_FORMAT } from '../../ui/clinicTime';
+import { LinkButton } from '../../ui/LinkButton';
 import { call, staffClient } from '../api';
 import { Chart, funnelOption } from '../Chart';
 import { downloadCsv } from '../csv';
+import { type Figure, figureQuery, type GroupBy, groupQuery, percent, type View } from '../figures/figureLinks';
+import { PatientListDrawer, type PatientListLink } from '../patients/PatientListDrawer';
 import { useRemote } from '../useRemote';
 
 type FunnelQuery = NonNullable<ApiPaths['/back_end/api/v1/statistics/funnel']['get']['parameters']['query']>;
-type GroupBy = NonNullable<FunnelQuery['group_by']>;
+type Funnel =
+  ApiPaths['/back_end/api/v1/statistics/funnel']['get']['responses'][200]['content']['application/json']['funnel'];
+type Figures = Funnel['totals'];
 type Bucket = NonNullable<FunnelQuery['bucket']>;
 const GROUPS: GroupBy[] = ['channel', 'disease', 'department', 'doctor', 'consultant', 'advisory_way', 'none'];
 
-const rate = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
-
-/** 统计报表: the funnel over a period, grouped, as charts and a table that exports to CSV. */
+/**
+ * 统计报表: the funnel over a period in one of two views (cohort: of the patients registered
+ * in the period; activity: what happened in it), grouped, as charts and a table that exports
+ * to CSV. Every rate says what it divides by; every count opens the patients it counts.
+ */
 export default function StatisticsPage() {
   const { t } = useTranslation('admin');
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('month'), dayjs().endOf('month')]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
+    clinicNowPicker().startOf('month'),
+    clinicNowPicker().endOf('month'),
+  ]);
+  const [view, setView] = useState<View>('cohort');
   const [groupBy, setGroupBy] = useState<GroupBy>('channel');
   const [bucket, setBucket] = useState<Bucket>('month');
-  const from = range[0].startOf('day').unix();
-  const to = range[1].endOf('day').unix();
+  const [listLink, setListLink] = useState<PatientListLink>();
+  // Whole days of the clinic's calendar, as the server counts them.
+  const from = clinicDayStart(range[0].format(DATE_FORMAT));
+  const to = clinicDayEnd(range[1].format(DATE_FORMAT));
   const { data, error, loading, reload } = useRemote(
     () =>
       call(() =>
         staffClient.GET('/back_end/api/v1/statistics/funnel', {
-          params: { query: { from, to, bucket, group_by: groupBy } },
+          params: { query: { from, to, bucket, group_by: groupBy, view } },
         }),
       ).then((body) => body.funnel),
-    [from, to, bucket, groupBy],
+    [from, to, bucket, groupBy, view],
   );
 
-  const figures = ['inquiries', 'appointments', 'arrivals', 'lost'] as const;
+  const figures: Figure[] =
+    view === 'cohort'
+      ? ['inquiries', 'appointments', 'arrivals', 'bookedArrivals', 'lost']
+      : ['inquiries', 'appointments', 'arrivals', 'lost'];
   const groups = data?.groups ?? [];
   const label = (groupLabel: string, key: string | null) =>
     key === null && groupBy !== 'none'
@@ -43,23 +73,62 @@ export default function StatisticsPage() {
       : groupBy === 'none'
         ? t('statistics.all')
         : groupLabel;
+  const figureName = (figure: string) => t(`fig.figure.${figure}`);
+  /** Headings keep the back office's names (咨询量, 到诊量); formulas use the short ones. */
+  const figureTitle = (figure: Figure) => (figure === 'bookedArrivals' ? figureName(figure) : t(`figures.${figure}`));
+  /** "到诊率 40.0% = 预约且到诊 2 / 预约 5": the rate with what it divides by. */
+  const rateText = (row: Figures, rate: Figures['rates'][number]) =>
+    t('fig.stats.rateFormula', {
+      rate: t(`fig.rate.${rate.name}`),
+      value: percent(rate.value),
+      numerator: figureName(rate.numerator),
+      numeratorCount: row[rate.numerator as Figure] ?? 0,
+      denominator: figureName(rate.denominator),
+      denominatorCount: row[rate.denominator as Figure] ?? 0,
+    });
+
+  function openList(figure: Figure, group?: { label: string; query: Record<string, string | number> }) {
+    const query = figureQuery(view, figure, from, to);
+    if (!query) return;
+    const period = `${range[0].format('YYYY-MM-DD')} ~ ${range[1].format('YYYY-MM-DD')}`;
+    setListLink({
+      title: t('fig.stats.listTitle', {
+        figure: figureName(figure),
+        period,
+        group: group?.label ?? t('statistics.all'),
+      }),
+      query: { ...query, ...group?.query },
+    });
+  }
+
+  /** A count that opens its patients (when the list can select them). */
+  const countLink = (figure: Figure, value: number | null, group?: { label: string; key: string | null }) => {
+    const extra = group ? groupQuery(groupBy, group.key) : {};
+    if (value === null || extra === undefined || !figureQuery(view, figure, from, to)) return value ?? '—';
+    return (
+      <LinkButton
+        aria-label={t('fig.stats.openList', { figure: figureName(figure), group: group?.label ?? t('statistics.all') })}
+        onClick={() => openList(figure, group ? { label: group.label, query: extra } : undefined)}
+      >
+        {value}
+      </LinkButton>
+    );
+  };
 
   function exportTable() {
+    const rateNames = groups[0]?.rates.map((r) => r.name) ?? [];
     downloadCsv(
-      `funnel-${range[0].format('YYYYMMDD')}-${range[1].format('YYYYMMDD')}.csv`,
+      `funnel-${view}-${range[0].format('YYYYMMDD')}-${range[1].format('YYYYMMDD')}.csv`,
       [
         t(`statistics.groups.${groupBy}`),
-        ...figures.map((f) => t(`figures.${f}`)),
-        t('figures.arrivalRate'),
+        ...figures.map(figureTitle),
+        ...rateNames.map((name) => t(`fig.rate.${name}`)),
         t('figures.spend'),
       ],
       groups.map((g) => [
         label(g.groupLabel, g.groupKey),
-        g.inquiries,
-        g.appointments,
-        g.arrivals,
-        g.lost,
-        rate(g.arrivalRate),
+        ...figures.map((f) => g[f] ?? ''),
+        ...g.rates.map((r) => percent(r.value)),
         g.spend,
       ]),
     );
@@ -67,46 +136,76 @@ export default function StatisticsPage() {
 
   return (
     <PageContainer title={t('menu.funnel')}>
-      <Space wrap style={{ marginBottom: 16 }}>
-        <DatePicker.RangePicker
-          aria-label={t('statistics.period')}
-          value={range}
-          allowClear={false}
-          onChange={(value) => value?.[0] && value[1] && setRange([value[0], value[1]])}
-        />
-        <Select
-          aria-label={t('statistics.bucket')}
-          value={bucket}
-          onChange={setBucket}
-          style={{ width: 110 }}
-          options={(['day', 'month', 'year'] as const).map((value) => ({
-            value,
-            label: t(`statistics.buckets.${value}`),
-          }))}
-        />
-        <Select
-          aria-label={t('statistics.groupBy')}
-          value={groupBy}
-          onChange={setGroupBy}
-          style={{ width: 140 }}
-          options={GROUPS.map((value) => ({ value, label: t(`statistics.groups.${value}`) }))}
-        />
-        <Button icon={<DownloadOutlined />} onClick={exportTable} disabled={groups.length === 0}>
-          {t('statistics.exportCsv')}
-        </Button>
+      <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
+        <Space wrap>
+          <Segmented<View>
+            aria-label={t('fig.stats.view')}
+            value={view}
+            onChange={setView}
+            options={[
+              { value: 'cohort', label: t('fig.stats.cohort') },
+              { value: 'activity', label: t('fig.stats.activity') },
+            ]}
+          />
+          <DatePicker.RangePicker
+            aria-label={t('statistics.period')}
+            value={range}
+            allowClear={false}
+            onChange={(value) => value?.[0] && value[1] && setRange([value[0], value[1]])}
+          />
+          <Select
+            aria-label={t('statistics.bucket')}
+            value={bucket}
+            onChange={setBucket}
+            style={{ width: 110 }}
+            options={(['day', 'month', 'year'] as const).map((value) => ({
+              value,
+              label: t(`statistics.buckets.${value}`),
+            }))}
+          />
+          <Select
+            aria-label={t('statistics.groupBy')}
+            value={groupBy}
+            onChange={setGroupBy}
+            style={{ width: 140 }}
+            options={GROUPS.map((value) => ({ value, label: t(`statistics.groups.${value}`) }))}
+          />
+          <Button icon={<DownloadOutlined />} onClick={exportTable} disabled={groups.length === 0}>
+            {t('statistics.exportCsv')}
+          </Button>
+        </Space>
+        <Typography.Text type="secondary" data-testid="view-explanation">
+          {t(`fig.stats.${view}Hint`)}
+        </Typography.Text>
       </Space>
       {error && (
         <Alert type="error" showIcon message={error} action={<Button onClick={reload}>{t('common:retry')}</Button>} />
       )}
       {data && (
-        <div data-testid="funnel-totals">
-          <StatisticCard.Group direction="row" style={{ marginBottom: 16 }}>
+        <div data-testid="funnel-totals" style={{ marginBottom: 16 }}>
+          <Row gutter={[12, 12]}>
             {figures.map((f) => (
-              <StatisticCard key={f} statistic={{ title: t(`figures.${f}`), value: data.totals[f] }} />
+              <Col key={f} xs={12} md={8} lg={4}>
+                <Card size="small" data-testid={`total-${f}`} title={figureTitle(f)}>
+                  <Statistic value={data.totals[f] ?? 0} formatter={() => countLink(f, data.totals[f])} />
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t(`fig.meaning.${view}.${f}`)}
+                  </Typography.Text>
+                </Card>
+              </Col>
             ))}
-            <StatisticCard statistic={{ title: t('figures.arrivalRate'), value: rate(data.totals.arrivalRate) }} />
-            <StatisticCard statistic={{ title: t('figures.spend'), value: data.totals.spend }} />
-          </StatisticCard.Group>
+            <Col xs={12} md={8} lg={4}>
+              <Card size="small" title={t('figures.spend')}>
+                <Statistic value={data.totals.spend} />
+              </Card>
+            </Col>
+          </Row>
+          <ul data-testid="funnel-rates" style={{ margin: '12px 0 0', paddingInlineStart: 20 }}>
+            {data.totals.rates.map((rate) => (
+              <li key={rate.name}>{rateText(data.totals, rate)}</li>
+            ))}
+          </ul>
+          {view === 'activity' && <Typography.Text type="secondary">{t('fig.stats.activityRateNote')}</Typography.Text>}
         </div>
       )}
       <ProCard gutter={16} wrap loading={loading && !data}>
@@ -115,7 +214,10 @@ export default function StatisticsPage() {
             <Chart
               label={t('dashboard.funnel')}
               option={funnelOption(
-                figures.slice(0, 3).map((f) => ({ name: t(`figures.${f}`), value: data.totals[f] })),
+                (['inquiries', 'appointments', 'arrivals'] as const).map((f) => ({
+                  name: figureTitle(f),
+                  value: data.totals[f],
+                })),
               )}
             />
           )}
@@ -130,15 +232,18 @@ export default function StatisticsPage() {
                 grid: { left: 40, right: 20, top: 20, bottom: 60 },
                 xAxis: { type: 'category', data: groups.map((g) => label(g.groupLabel, g.groupKey)) },
                 yAxis: { type: 'value', minInterval: 1 },
-                series: figures
-                  .slice(0, 3)
-                  .map((f) => ({ type: 'bar', name: t(`figures.${f}`), data: groups.map((g) => g[f]) })),
+                series: (['inquiries', 'appointments', 'arrivals'] as const).map((f) => ({
+                  type: 'bar',
+                  name: figureTitle(f),
+                  data: groups.map((g) => g[f]),
+                })),
               }}
             />
           )}
         </ProCard>
       </ProCard>
       <Table
+        data-testid="funnel-groups"
         style={{ marginTop: 16 }}
         rowKey={(g) => g.groupKey ?? 'none'}
         loading={loading}
@@ -147,11 +252,25 @@ export default function StatisticsPage() {
         locale={{ emptyText: t('statistics.empty') }}
         columns={[
           { title: t(`statistics.groups.${groupBy}`), render: (_, g) => label(g.groupLabel, g.groupKey) },
-          ...figures.map((f) => ({ title: t(`figures.${f}`), dataIndex: f })),
-          { title: t('figures.arrivalRate'), render: (_, g) => rate(g.arrivalRate) },
+          ...figures.map((f) => ({
+            title: figureTitle(f),
+            render: (_: unknown, g: (typeof groups)[number]) =>
+              countLink(f, g[f], { label: label(g.groupLabel, g.groupKey), key: g.groupKey }),
+          })),
+          {
+            title: t('fig.stats.rates'),
+            render: (_, g) => (
+              <Space direction="vertical" size={0}>
+                {g.rates.map((rate) => (
+                  <span key={rate.name}>{rateText(g, rate)}</span>
+                ))}
+              </Space>
+            ),
+          },
           { title: t('figures.spend'), dataIndex: 'spend' },
         ]}
       />
+      <PatientListDrawer link={listLink} onClose={() => setListLink(undefined)} />
     </PageContainer>
   );
 }

@@ -1,6 +1,6 @@
 import { ModalForm, ProFormDateTimePicker, ProFormSelect, ProFormText } from '@ant-design/pro-components';
-import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { clinicNowPicker, pickerToUnix } from '../../ui/clinicTime';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
 import { call, staffClient } from '../api';
@@ -35,7 +35,7 @@ export function ArrivalButton({
           staffClient.POST('/back_end/api/v1/patient/{id}/arrival', {
             params: { path: { id: Number(patient.id) } },
             body: {
-              reach_time: dayjs(values.reach_time).unix(),
+              reach_time: pickerToUnix(values.reach_time),
               ...(values.doctor_id ? { doctor_id: values.doctor_id } : {}),
               ...(values.spend ? { spend: values.spend } : {}),
             },
@@ -50,7 +50,10 @@ export function ArrivalButton({
       title={t('arrival.title', { name: patient.name })}
       trigger={<LinkButton>{t('arrival.action')}</LinkButton>}
       modalProps={{ destroyOnHidden: true }}
-      initialValues={{ reach_time: dayjs(), doctor_id: patient.doctorId ? Number(patient.doctorId) : undefined }}
+      initialValues={{
+        reach_time: clinicNowPicker(),
+        doctor_id: patient.doctorId ? Number(patient.doctorId) : undefined,
+      }}
       onFinish={submit}
       width={420}
     >

@@ -9,10 +9,11 @@ import {
   ProFormTextArea,
 } from '@ant-design/pro-components';
 import { App, Popconfirm } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
+import { pickerToUnix, unixToPicker } from '../../ui/clinicTime';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
 import { call, staffClient } from '../api';
@@ -72,7 +73,7 @@ const text = (value: string | null | undefined) =>
   value === undefined || value === null || value.trim() === '' ? null : value.trim();
 const id = (value: string | number | null | undefined) =>
   value === undefined || value === null || value === '' ? null : Number(value);
-const unix = (value: Dayjs | string | null | undefined) => (value ? dayjs(value).unix() : null);
+const unix = (value: Dayjs | string | null | undefined) => (value ? pickerToUnix(value) : null);
 const isMasked = (tel: string | null) => Boolean(tel?.includes('*'));
 
 /** The record as the body PATCH would write, so the form's values can be compared field by field. */
@@ -128,8 +129,8 @@ function formOfRecord(patient: PatientRecord): FormValues {
     tel: isMasked(patient.tel) ? undefined : (patient.tel ?? undefined),
     wechat: patient.wechat ?? undefined,
     qq: patient.qq ?? undefined,
-    add_time: dayjs.unix(Number(patient.addTime)),
-    order_time: patient.orderTime ? dayjs.unix(Number(patient.orderTime)) : null,
+    add_time: unixToPicker(Number(patient.addTime)),
+    order_time: patient.orderTime ? unixToPicker(Number(patient.orderTime)) : null,
     advisory_way: patient.advisoryWay,
     advisory_content: patient.advisoryContent ?? undefined,
     area: patient.area ?? undefined,

@@ -9,6 +9,7 @@ import type { Catalogs } from '../catalogs';
 import { ArrivalButton } from './ArrivalModal';
 import { DeletePatientButton, EditPatientButton } from './PatientActions';
 import { AppointmentsTab, AuditTab, FollowUpsTab, VisitsTab } from './PatientTabs';
+import { PortalAccountActions } from './PortalAccountActions';
 import { formatTime, sexLabel, stateLabel } from './patientFormat';
 
 type PatientRecord =
@@ -110,6 +111,7 @@ export function PatientDrawer({
               { title: t('fields.remarks'), dataIndex: 'remarks', span: 2 },
             ]}
           />
+          <PortalAccountActions patientId={patient.id} />
           <Tabs
             style={{ marginTop: 16 }}
             items={[

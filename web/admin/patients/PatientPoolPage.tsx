@@ -1,5 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { type ActionType, PageContainer, type ProColumns, ProTable } from '@ant-design/pro-components';
+import type { CheckboxProps } from 'antd';
 import { App, Button, Select, Space, Tag } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,12 +8,14 @@ import { useLocation, useNavigate } from 'react-router';
 import type { ApiPaths } from '../../api/client';
 import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
+import { useTableOptionsRender } from '../accessibleChrome';
 import { call, messageOf, staffClient } from '../api';
 import { diseaseOptions, nameOf, options, useCatalogs } from '../catalogs';
 import { ArrivalButton } from './ArrivalModal';
+import { HandoverButton } from './HandoverModal';
 import { DeletePatientButton, EditPatientButton } from './PatientActions';
 import { PatientDrawer } from './PatientDrawer';
-import { formatTime, rangeTransform, sexLabel, stateLabel } from './patientFormat';
+import { formatTime, rangeLabelProps, rangeTransform, sexLabel, stateLabel } from './patientFormat';
 import { poolUrlOf, readPoolUrl } from './poolUrlState';
 import { useConsultants } from './useConsultants';
 
@@ -55,6 +58,7 @@ const FILTER_KEYS = [
 /** 客户池: the pool with every filter of GET patient/, paged and sorted by the server. */
 export default function PatientPoolPage() {
   const { t } = useTranslation('admin');
+  const tableOptionsRender = useTableOptionsRender();
   const { message, modal } = App.useApp();
   const navigate = useNavigate();
   const access = useAccess();
@@ -67,6 +71,8 @@ export default function PatientPoolPage() {
   const [fromUrl] = useState(() => readPoolUrl(location.search));
   const sortOrder = (column: string) =>
     fromUrl.sort ? (fromUrl.sort.column === column ? fromUrl.sort.order : undefined) : undefined;
+  /** The filters and total the list shows now: what "hand over all matching" moves. */
+  const shown = useRef<{ filters: Record<string, unknown>; total: number }>({ filters: {}, total: 0 });
 
   async function changeState(patient: Patient, state: number) {
     // 流失 takes the patient out of the consultants' follow-ups and the funnel's open cases: asked first.
@@ -224,6 +230,7 @@ export default function PatientPoolPage() {
       defaultSortOrder: fromUrl.sort ? sortOrder('addTime') : 'descend',
       width: 140,
       search: { transform: rangeTransform('add_time') },
+      fieldProps: rangeLabelProps(t, t('fields.addTime')),
       render: (_, row) => formatTime(row.addTime),
     },
     {
@@ -234,6 +241,7 @@ export default function PatientPoolPage() {
       defaultSortOrder: sortOrder('orderTime'),
       width: 150,
       search: { transform: rangeTransform('order_time') },
+      fieldProps: rangeLabelProps(t, t('fields.orderTime')),
       render: (_, row) => formatTime(row.orderTime),
     },
     {
@@ -244,6 +252,7 @@ export default function PatientPoolPage() {
       defaultSortOrder: sortOrder('reachTime'),
       width: 150,
       search: { transform: rangeTransform('reach_time') },
+      fieldProps: rangeLabelProps(t, t('fields.reachTime')),
       render: (_, row) => formatTime(row.reachTime),
     },
     {
@@ -270,6 +279,7 @@ export default function PatientPoolPage() {
   return (
     <PageContainer title={t('menu.patientsList')}>
       <ProTable<Patient>
+        optionsRender={tableOptionsRender}
         rowKey="id"
         actionRef={actionRef}
         columns={columns}
@@ -290,8 +300,36 @@ export default function PatientPoolPage() {
             reachTime: { show: false },
           },
         }}
-        toolBarRender={() =>
-          access.can('patients:create') && access.hasMenu('regsiter')
+        rowSelection={
+          access.can('patients:handover')
+            ? {
+                // antd forwards aria-label to the checkbox input; its CheckboxProps type just omits it.
+                getCheckboxProps: (row) =>
+                  ({ 'aria-label': t('fig.handover.selectRow', { name: row.name }) }) as unknown as CheckboxProps,
+              }
+            : false
+        }
+        tableAlertOptionRender={({ selectedRowKeys, onCleanSelected }) => (
+          <Space>
+            <HandoverButton
+              label={t('fig.handover.moveSelected')}
+              selection={() => ({ kind: 'ids', ids: selectedRowKeys.map(String) })}
+              onDone={() => {
+                onCleanSelected();
+                actionRef.current?.reload();
+              }}
+            />
+            <LinkButton onClick={onCleanSelected}>{t('fig.handover.clearSelection')}</LinkButton>
+          </Space>
+        )}
+        toolBarRender={() => [
+          <HandoverButton
+            key="handover"
+            label={t('fig.handover.moveMatching')}
+            selection={() => ({ kind: 'filters', ...shown.current, count: shown.current.total })}
+            onDone={() => actionRef.current?.reload()}
+          />,
+          ...(access.can('patients:create') && access.hasMenu('regsiter')
             ? [
                 <Button
                   key="register"
@@ -302,8 +340,8 @@ export default function PatientPoolPage() {
                   {t('menu.regsiter')}
                 </Button>,
               ]
-            : []
-        }
+            : []),
+        ]}
         request={async (params, sort) => {
           const [sortKey, direction] = Object.entries(sort).find(([, value]) => value) ?? ['addTime', 'descend'];
           const query: ListQuery = {
@@ -319,6 +357,8 @@ export default function PatientPoolPage() {
           void navigate({ search: poolUrlOf(query) }, { replace: true });
           try {
             const body = await call(() => staffClient.GET('/back_end/api/v1/patient', { params: { query } }));
+            const { page: _page, page_size: _size, sort: _sort, order: _order, ...filters } = query;
+            shown.current = { filters, total: body.total };
             return { data: body.patients, total: body.total, success: true };
           } catch (cause) {
             message.error(messageOf(cause));

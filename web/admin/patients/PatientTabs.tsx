@@ -9,6 +9,7 @@ import {
 import { Alert, App, Button, Empty, Skeleton, Table, Tag, Timeline } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { clinicNowPicker, formatClinicInstant, pickerToUnix } from '../../ui/clinicTime';
 import { useAccess } from '../access';
 import { call, messageOf, staffClient } from '../api';
 import { AuditDetails, actionName, outcomeName } from '../auditFormat';
@@ -41,7 +42,7 @@ export function FollowUpsTab({ patientId }: { patientId: string }) {
         staffClient.POST('/back_end/api/v1/patient/{id}/follow-ups', {
           params: { path: { id } },
           body: {
-            contact_time: dayjs(values.contact_time).unix(),
+            contact_time: pickerToUnix(values.contact_time),
             way: values.way,
             content: values.content,
             next_follow_up_date: values.next_follow_up_date
@@ -68,7 +69,7 @@ export function FollowUpsTab({ patientId }: { patientId: string }) {
               {t('followUps.add')}
             </Button>
           }
-          initialValues={{ contact_time: dayjs(), way: t('followUps.phone') }}
+          initialValues={{ contact_time: clinicNowPicker(), way: t('followUps.phone') }}
           onFinish={add}
           modalProps={{ destroyOnHidden: true }}
           width={480}
@@ -77,7 +78,7 @@ export function FollowUpsTab({ patientId }: { patientId: string }) {
             name="contact_time"
             label={t('followUps.contactTime')}
             rules={[{ required: true }]}
-            fieldProps={{ disabledDate: (d) => d.isAfter(dayjs()) }}
+            fieldProps={{ disabledDate: (d) => d.isAfter(clinicNowPicker()) }}
           />
           <ProFormText name="way" label={t('followUps.way')} rules={[{ required: true, max: 20 }]} />
           <ProFormTextArea name="content" label={t('followUps.content')} rules={[{ required: true, max: 2000 }]} />
@@ -178,7 +179,7 @@ export function AuditTab({ patientId }: { patientId: string }) {
       dataSource={data.entries}
       locale={{ emptyText: t('audit.none') }}
       columns={[
-        { title: t('audit.time'), render: (_, e) => dayjs(e.occurredAt).format('YYYY-MM-DD HH:mm:ss') },
+        { title: t('audit.time'), render: (_, e) => formatClinicInstant(e.occurredAt) },
         {
           title: t('audit.actor'),
           render: (_, e) => e.actorDisplayName ?? e.actorUsername ?? e.actorLabel ?? e.actorType,

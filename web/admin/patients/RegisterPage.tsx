@@ -12,10 +12,10 @@ import {
   ProFormTextArea,
 } from '@ant-design/pro-components';
 import { App } from 'antd';
-import dayjs from 'dayjs';
 import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
+import { clinicNowPicker, pickerToUnix } from '../../ui/clinicTime';
 import { call, messageOf, staffClient } from '../api';
 import { diseaseOptions, options, useCatalogs } from '../catalogs';
 import { DuplicateHint, probeKey } from './DuplicateHint';
@@ -57,8 +57,8 @@ function toBody(values: FormValues): NewPatient {
     tel: blankToNull(values.tel),
     wechat: blankToNull(values.wechat),
     qq: blankToNull(values.qq),
-    add_time: dayjs(values.add_time).unix(),
-    order_time: values.order_time ? dayjs(values.order_time).unix() : null,
+    add_time: pickerToUnix(values.add_time),
+    order_time: values.order_time ? pickerToUnix(values.order_time) : null,
     state: values.state,
     disease_id: values.disease_id ?? null,
     media_from_id: values.media_from_id ?? null,
@@ -132,7 +132,7 @@ export default function RegisterPage() {
           layout="vertical"
           grid
           rowProps={{ gutter: 16 }}
-          initialValues={{ add_time: dayjs(), state: 0 }}
+          initialValues={{ add_time: clinicNowPicker(), state: 0 }}
           onFinish={submit}
           submitter={{
             searchConfig: { submitText: t('register.submit') },

@@ -2,6 +2,7 @@ import { CalendarOutlined, LockOutlined, MedicineBoxOutlined, UserOutlined } fro
 import { Button, Card, Col, Row, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { ClinicCard } from '../ClinicDetails';
 import { usePortalSession } from '../session';
 
 const SHORTCUTS = [
@@ -44,6 +45,7 @@ export function HomePage() {
           </Col>
         ))}
       </Row>
+      <ClinicCard />
     </Space>
   );
 }

@@ -76,6 +76,9 @@ export function LoginPage() {
       <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
         {t('login.noAccount')} <Link to="/register">{t('login.toRegister')}</Link>
       </Typography.Paragraph>
+      <Typography.Paragraph style={{ marginTop: 8, marginBottom: 0, textAlign: 'center' }}>
+        <Link to="/forgot-password">{t('reset.link')}</Link>
+      </Typography.Paragraph>
     </Card>
   );
 }

@@ -1,12 +1,15 @@
 import { Alert, Button, Form, Input, Radio, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { clinicToday } from '../../ui/clinicTime';
+import { CodeField, fieldOfError, reasonOf } from '../CodeField';
 import type { Profile } from '../format';
 import { nameRules, phoneRules } from '../rules';
 import { messageOf, usePortalSession } from '../session';
 
 interface ProfileValues {
   phone: string;
+  phone_code?: string;
   name: string;
   gender?: 'male' | 'female' | null;
   birth_date?: string;
@@ -14,11 +17,8 @@ interface ProfileValues {
   medical_history?: string;
 }
 
-/** Today as YYYY-MM-DD in the browser's calendar: the latest allowed birth date. */
-function todayLocal(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-}
+/** Today as YYYY-MM-DD in the clinic's calendar (as the server checks it): the latest allowed birth date. */
+const todayLocal = (): string => clinicToday();
 
 /** Empty optional fields are sent as null, which the API stores as "cleared". */
 const orNull = (value: string | undefined | null): string | null =>
@@ -33,11 +33,13 @@ export function ProfileForm({
   onSaved: (profile: Profile) => void;
   onCancel: () => void;
 }) {
-  const { t } = useTranslation('portal');
+  const { t, i18n } = useTranslation('portal');
   const { t: tc } = useTranslation('common');
   const { client, call } = usePortalSession();
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const [form] = Form.useForm<ProfileValues>();
+  const newPhone = (Form.useWatch('phone', form) ?? profile.phone).trim();
 
   const save = async (values: ProfileValues) => {
     setSaving(true);
@@ -47,6 +49,7 @@ export function ProfileForm({
         client.PATCH('/patient/patient_manage', {
           body: {
             phone: values.phone.trim(),
+            ...(values.phone.trim() !== profile.phone ? { phone_code: values.phone_code?.trim() } : {}),
             name: values.name.trim(),
             gender: values.gender ?? null,
             birth_date: orNull(values.birth_date),
@@ -57,13 +60,16 @@ export function ProfileForm({
       );
       onSaved(saved);
     } catch (caught) {
-      setError(messageOf(caught, t('profile.saveFailed')));
+      const text = messageOf(caught, t('profile.saveFailed'));
+      if (fieldOfError(text) === 'phone_code') form.setFields([{ name: 'phone_code', errors: [reasonOf(text)] }]);
+      else setError(text);
       setSaving(false);
     }
   };
 
   return (
     <Form<ProfileValues>
+      form={form}
       layout="vertical"
       initialValues={{
         phone: profile.phone,
@@ -79,6 +85,20 @@ export function ProfileForm({
       <Form.Item label={t('profile.phone')} name="phone" rules={phoneRules(t)}>
         <Input type="tel" inputMode="numeric" autoComplete="tel" maxLength={11} />
       </Form.Item>
+      {newPhone !== profile.phone ? (
+        <CodeField
+          name="phone_code"
+          phoneField="phone"
+          extra={t('phoneChange.codeHint')}
+          send={(phone) =>
+            call(
+              client.POST('/patient/phone/verification-code', {
+                body: { phone, language: i18n.language === 'en' ? 'en' : 'zh-CN' },
+              }),
+            )
+          }
+        />
+      ) : null}
       <Form.Item label={t('profile.name')} name="name" rules={nameRules(t)}>
         <Input autoComplete="name" maxLength={50} />
       </Form.Item>

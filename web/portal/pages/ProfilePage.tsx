@@ -1,5 +1,5 @@
-import { EditOutlined, LockOutlined, UploadOutlined, UserOutlined } from '@ant-design/icons';
-import { App, Avatar, Button, Card, Descriptions, Space, Typography, Upload } from 'antd';
+import { BellOutlined, EditOutlined, LockOutlined, UploadOutlined, UserOutlined } from '@ant-design/icons';
+import { App, Avatar, Button, Card, Descriptions, Space, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -9,6 +9,7 @@ import type { Profile } from '../format';
 import { usePortalSession } from '../session';
 import { Loaded, useLoad } from '../states';
 import { ProfileForm } from './ProfileForm';
+import { VerifyPhone } from './VerifyPhone';
 
 type AvatarEnvelope = paths['/patient/avatar']['post']['responses'][200]['content']['application/json'];
 const MAX_AVATAR_BYTES = 2 * 1024 * 1024;
@@ -58,10 +59,24 @@ export function ProfilePage() {
           return (
             <Space direction="vertical" size="large" style={{ width: '100%' }}>
               <AvatarBlock url={profile.avatar_url} onUploaded={(url) => setEdited({ ...profile, avatar_url: url })} />
+              {profile.phone_verified ? null : (
+                <VerifyPhone
+                  phone={profile.phone}
+                  onVerified={() => {
+                    setEdited(null);
+                    state.reload();
+                  }}
+                />
+              )}
               <ProfileView profile={profile} />
-              <Button icon={<LockOutlined />} onClick={() => navigate('/password')}>
-                {t('profile.changePassword')}
-              </Button>
+              <Space wrap>
+                <Button icon={<LockOutlined />} onClick={() => navigate('/password')}>
+                  {t('profile.changePassword')}
+                </Button>
+                <Button icon={<BellOutlined />} onClick={() => navigate('/notifications')}>
+                  {t('notify.link')}
+                </Button>
+              </Space>
             </Space>
           );
         }}
@@ -76,7 +91,10 @@ function ProfileView({ profile }: { profile: Profile }) {
     value ?? <Typography.Text type="secondary">{t('profile.notSet')}</Typography.Text>;
   return (
     <Descriptions column={1} bordered size="small" styles={{ label: { width: 110 } }}>
-      <Descriptions.Item label={t('profile.phone')}>{profile.phone}</Descriptions.Item>
+      <Descriptions.Item label={t('profile.phone')}>
+        {profile.phone}{' '}
+        {profile.phone_verified ? <Tag color="green">{t('verify.verified')}</Tag> : <Tag>{t('verify.unverified')}</Tag>}
+      </Descriptions.Item>
       <Descriptions.Item label={t('profile.name')}>{profile.name}</Descriptions.Item>
       <Descriptions.Item label={t('profile.gender')}>
         {orNotSet(profile.gender ? t(`profile.${profile.gender}`) : null)}

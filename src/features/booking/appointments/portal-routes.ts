@@ -50,7 +50,9 @@ export function registerPortalAppointmentRoutes(app: TypedApp, service: Appointm
     schema: {
       tags,
       summary: 'My appointments: upcoming and past, with status',
-      description: 'upcoming: sessions from today on (clinic calendar); past: earlier ones. At most the latest 200.',
+      description:
+        'upcoming: live bookings (status booked) for sessions from today on (clinic calendar); past: everything else, ' +
+        'earlier sessions and cancelled, arrived or missed ones. At most the latest 200.',
       security,
       response: withErrors('portal', { 200: portalSuccessSchema(PortalAppointmentList) }, [401]),
     },
@@ -60,9 +62,11 @@ export function registerPortalAppointmentRoutes(app: TypedApp, service: Appointm
       const now = nowSeconds();
       const today = service.calendar.dateAt(now);
       const rows = (await service.listOwn(principal.patientId)).map((row) => wire(row, now));
+      // A cancelled or closed booking is no visit to come, whatever its date: the patient would go for nothing.
+      const isUpcoming = (row: (typeof rows)[number]) => row.status === 'booked' && row.date >= today;
       return portalOk({
-        upcoming: rows.filter((row) => row.date >= today).reverse(),
-        past: rows.filter((row) => row.date < today),
+        upcoming: rows.filter(isUpcoming).reverse(),
+        past: rows.filter((row) => !isUpcoming(row)),
       });
     },
   });

@@ -41,9 +41,11 @@ export const PortalAppointmentData = Type.Object({
 
 export const PortalAppointmentList = Type.Object({
   upcoming: Type.Array(PortalAppointmentData, {
-    description: 'sessions from today on (clinic calendar), soonest first',
+    description: 'live bookings (booked) for sessions from today on (clinic calendar), soonest first',
   }),
-  past: Type.Array(PortalAppointmentData, { description: 'earlier sessions, latest first' }),
+  past: Type.Array(PortalAppointmentData, {
+    description: 'earlier sessions and cancelled, arrived or missed ones, latest first',
+  }),
 });
 
 /* ---------- staff ---------- */
