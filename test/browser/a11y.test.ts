@@ -41,7 +41,11 @@ describe.skipIf(!chromiumAvailable)('accessible names in Chromium', { timeout: 1
 
   /** Opens a collapsed search form, so its date ranges are on the screen too. */
   async function expandFilters(page: Page) {
-    const expand = page.getByRole('link', { name: /展开/ }).or(page.getByRole('button', { name: /展开/ }));
+    // ProTable's toggle is an <a> without href (no link role): found by its text too.
+    const expand = page
+      .getByRole('link', { name: /展开/ })
+      .or(page.getByRole('button', { name: /展开/ }))
+      .or(page.getByText('展开', { exact: true }));
     if ((await expand.count()) > 0) await expand.first().click();
   }
 
