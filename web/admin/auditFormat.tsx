@@ -1,6 +1,6 @@
-import dayjs from 'dayjs';
 import type { TFunction } from 'i18next';
 import { adminDefectsZh } from '../i18n/admin-defects';
+import { formatClinicTime } from '../ui/clinicTime';
 import { sexLabel, stateLabel } from './patients/patientFormat';
 
 /**
@@ -44,7 +44,7 @@ function valueText(t: TFunction<'admin'>, field: string, value: unknown): string
   if (typeof value === 'boolean') return value ? t('defects.audit.yes') : t('defects.audit.no');
   if (field === 'state' && (typeof value === 'number' || typeof value === 'string')) return stateLabel(t, value);
   if (field === 'sex' && (typeof value === 'number' || typeof value === 'string')) return sexLabel(t, value);
-  if (TIME_FIELDS.has(field) && typeof value === 'number') return dayjs.unix(value).format('YYYY-MM-DD HH:mm');
+  if (TIME_FIELDS.has(field) && typeof value === 'number') return formatClinicTime(value);
   if (Array.isArray(value)) return value.map((item) => valueText(t, field, item)).join('、');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);

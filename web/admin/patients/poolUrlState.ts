@@ -1,4 +1,5 @@
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { unixToPicker } from '../../ui/clinicTime';
 
 /**
  * The pool's filters, page and sort kept in the address (?keyword=…&state=0&page=3): a reload,
@@ -47,7 +48,7 @@ export function readPoolUrl(search: string): PoolUrlState {
   for (const key of RANGE_KEYS) {
     const from = Number(params.get(`${key}_from`) ?? Number.NaN);
     const to = Number(params.get(`${key}_to`) ?? Number.NaN);
-    if (Number.isInteger(from) && Number.isInteger(to)) formValues[key] = [dayjs.unix(from), dayjs.unix(to)];
+    if (Number.isInteger(from) && Number.isInteger(to)) formValues[key] = [unixToPicker(from), unixToPicker(to)]; // clinic days, as rangeTransform wrote them
   }
   const column = SORT_COLUMNS[params.get('sort') ?? ''];
   return {
