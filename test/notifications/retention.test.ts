@@ -14,34 +14,40 @@ afterAll(async () => server?.close());
 
 const DAY_MS = 86_400_000;
 
-async function message(key: string, status: 'pending' | 'sent' | 'failed' | 'cancelled', ageDays: number) {
+type Status = 'pending' | 'sent' | 'failed' | 'cancelled';
+
+function message(key: string, status: Status, ageDays: number) {
   const at = Date.now() - ageDays * DAY_MS;
-  await server.database.db
-    .insertInto('notification_outbox')
-    .values({
-      idempotency_key: key,
-      event: 'booking_confirmed',
-      channel: 'sms',
-      recipient: '13900000001',
-      language: 'zh-CN',
-      body: '您已预约',
-      params: '{}',
-      status,
-      next_attempt_at: at,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
+  return {
+    idempotency_key: key,
+    event: 'booking_confirmed',
+    channel: 'sms',
+    recipient: '13900000001',
+    language: 'zh-CN',
+    body: '您已预约',
+    params: '{}',
+    status,
+    next_attempt_at: at,
+    created_at: at,
+    updated_at: at,
+  };
 }
 
 describe('messages kept for NOTIFY_RETENTION_DAYS', () => {
   it('the housekeeping job deletes settled messages past the retention and keeps the rest', async () => {
-    await message('old-sent', 'sent', 31);
-    await message('old-failed', 'failed', 40);
-    await message('old-cancelled', 'cancelled', 31);
-    await message('old-pending', 'pending', 45);
-    await message('recent-sent', 'sent', 29);
-    // The app's own jobs ran at its start, before these rows: a second composition's jobs run the housekeeping now.
+    // One statement: the app's own housekeeping (its first pass runs at start, late on a loaded machine)
+    // sees all of these rows or none, never a part of them.
+    await server.database.db
+      .insertInto('notification_outbox')
+      .values([
+        message('old-sent', 'sent', 31),
+        message('old-failed', 'failed', 40),
+        message('old-cancelled', 'cancelled', 31),
+        message('old-pending', 'pending', 45),
+        message('recent-sent', 'sent', 29),
+      ])
+      .execute();
+    // A second composition's jobs run the housekeeping now.
     const { jobs } = compose(server.config, server.database, TEST_JWT_SECRET, server.app.log);
     await jobs.start();
     let keys: string[] = [];
