@@ -19,27 +19,34 @@ interface Staff {
   name: string;
 }
 
-/** Enabled accounts (a handover goes only to one), loaded when the dialog opens. */
-function useEnabledStaff(open: boolean): Staff[] {
+/**
+ * Enabled accounts (a handover goes only to one) whose name matches what is typed, searched on the
+ * server: a clinic group has thousands of accounts, more than one page could hold.
+ */
+function useEnabledStaff(open: boolean, keyword: string): Staff[] {
   const [staff, setStaff] = useState<Staff[]>([]);
   useEffect(() => {
     if (!open) return;
     let active = true;
-    call(() => staffClient.GET('/back_end/api/v1/staff', { params: { query: { page: 1, page_size: 200 } } }))
-      .then(
-        (body) =>
-          active &&
-          setStaff(
-            body.users
-              .filter((user) => user.isActive)
-              .map((user) => ({ id: user.id, name: user.displayName || user.username })),
-          ),
-      )
-      .catch(() => active && setStaff([]));
+    const query = { page: 1, page_size: 50, active: true, ...(keyword ? { keyword } : {}) };
+    const timer = setTimeout(() => {
+      call(() => staffClient.GET('/back_end/api/v1/staff', { params: { query } }))
+        .then(
+          (body) =>
+            active &&
+            setStaff(
+              body.users
+                .filter((user) => user.isActive)
+                .map((user) => ({ id: user.id, name: user.displayName || user.username })),
+            ),
+        )
+        .catch(() => active && setStaff([]));
+    }, 250);
     return () => {
       active = false;
+      clearTimeout(timer);
     };
-  }, [open]);
+  }, [open, keyword]);
   return staff;
 }
 
@@ -59,19 +66,21 @@ export function HandoverModal({
   onDone: (moved: number) => void;
 }) {
   const { t } = useTranslation('admin');
-  const staff = useEnabledStaff(open);
-  const [to, setTo] = useState<string>();
+  const [keyword, setKeyword] = useState('');
+  const staff = useEnabledStaff(open, keyword.trim().slice(0, 50));
+  const [target, setTarget] = useState<Staff>();
+  const to = target?.id;
   const [saving, setSaving] = useState(false);
   const [conflict, setConflict] = useState<string>();
   const attempt = useAction<{ handover: { moved: number } }>((result) => onDone(result.handover.moved));
   const count = selection ? (selection.kind === 'ids' ? selection.ids.length : selection.count) : 0;
-  const target = staff.find((s) => s.id === to);
   const excluded = selection?.kind === 'filters' ? selection.excludeStaffId : undefined;
   // The server refuses a filter-less selection (the whole pool never moves by accident); say so first.
   const noFilter = selection?.kind === 'filters' && Object.keys(selection.filters).length === 0;
 
   function close() {
-    setTo(undefined);
+    setTarget(undefined);
+    setKeyword('');
     setConflict(undefined);
     onClose();
   }
@@ -125,11 +134,15 @@ export function HandoverModal({
           aria-label={t('fig.handover.to')}
           placeholder={t('fig.handover.to')}
           showSearch
-          optionFilterProp="label"
+          filterOption={false}
+          onSearch={setKeyword}
           style={{ width: '100%' }}
           value={to}
-          onChange={setTo}
-          options={staff.filter((s) => s.id !== excluded).map((s) => ({ value: s.id, label: s.name }))}
+          onChange={(id: string) => setTarget(staff.find((s) => s.id === id))}
+          options={[
+            ...(target && !staff.some((s) => s.id === target.id) ? [target] : []),
+            ...staff.filter((s) => s.id !== excluded),
+          ].map((s) => ({ value: s.id, label: s.name }))}
         />
         {target && <Alert type="info" showIcon message={t('fig.handover.summary', { count, name: target.name })} />}
         {conflict && <Alert type="warning" showIcon message={t('fig.handover.changed')} description={conflict} />}
