@@ -1,5 +1,7 @@
+import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose } from '../../src/composition.js';
+import type { Database } from '../../src/db/schema.js';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 
 /**
@@ -16,7 +18,7 @@ const DAY_MS = 86_400_000;
 
 type Status = 'pending' | 'sent' | 'failed' | 'cancelled';
 
-function message(key: string, status: Status, ageDays: number) {
+function message(key: string, status: Status, ageDays: number): Insertable<Database['notification_outbox']> {
   const at = Date.now() - ageDays * DAY_MS;
   return {
     idempotency_key: key,
