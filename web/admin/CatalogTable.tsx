@@ -1,10 +1,11 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { ModalForm, PageContainer, ProFormDigit, ProFormText } from '@ant-design/pro-components';
-import { Alert, Button, Popconfirm, Space, Switch, Table, Tag, Tooltip } from 'antd';
+import { Button, Popconfirm, Space, Switch, Table, Tag, Tooltip } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkButton } from '../ui/LinkButton';
 import { useAccess } from './access';
+import { LoadError } from './LoadError';
 import { useAction } from './useAction';
 import { useRemote } from './useRemote';
 
@@ -123,9 +124,7 @@ export function CatalogTable<R extends CatalogRow>({
         )
       }
     >
-      {error && (
-        <Alert type="error" showIcon message={error} action={<Button onClick={reload}>{t('common:retry')}</Button>} />
-      )}
+      {error && <LoadError error={error} onRetry={reload} />}
       <Table<R>
         rowKey="id"
         loading={loading}

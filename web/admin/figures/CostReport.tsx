@@ -1,11 +1,11 @@
-import { Alert, Button, DatePicker, Descriptions, Segmented, Select, Space, Table, Typography } from 'antd';
-import type { Dayjs } from 'dayjs';
+import { Descriptions, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
-import { clinicDayEnd, clinicDayStart, clinicNowPicker, DATE_FORMAT } from '../../ui/clinicTime';
 import { call, staffClient } from '../api';
+import { LoadError } from '../LoadError';
 import { useRemote } from '../useRemote';
+import { PeriodPicker, useClinicPeriod, ViewSwitch } from './FigureControls';
 import type { View } from './figureLinks';
 import { yuan } from './money';
 
@@ -22,16 +22,10 @@ const COSTS = [
 /** The cost report: spend against the funnel's counts and revenue for a period, by channel and bucket. */
 export function CostReport({ version }: { version: number }) {
   const { t } = useTranslation('admin');
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
-    clinicNowPicker().startOf('month'),
-    clinicNowPicker().endOf('month'),
-  ]);
+  const { range, setRange, from, to } = useClinicPeriod();
   const [view, setView] = useState<View>('cohort');
   const [bucket, setBucket] = useState<NonNullable<ReportQuery['bucket']>>('none');
   const [groupBy, setGroupBy] = useState<NonNullable<ReportQuery['group_by']>>('channel');
-  // Whole days of the clinic's calendar, as the server counts spend and patients.
-  const from = clinicDayStart(range[0].format(DATE_FORMAT));
-  const to = clinicDayEnd(range[1].format(DATE_FORMAT));
   const report = useRemote(
     () =>
       call(() =>
@@ -56,21 +50,8 @@ export function CostReport({ version }: { version: number }) {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>
-        <Segmented<View>
-          aria-label={t('fig.stats.view')}
-          value={view}
-          onChange={setView}
-          options={[
-            { value: 'cohort', label: t('fig.stats.cohort') },
-            { value: 'activity', label: t('fig.stats.activity') },
-          ]}
-        />
-        <DatePicker.RangePicker
-          aria-label={t('statistics.period')}
-          value={range}
-          allowClear={false}
-          onChange={(value) => value?.[0] && value[1] && setRange([value[0], value[1]])}
-        />
+        <ViewSwitch view={view} onChange={setView} />
+        <PeriodPicker range={range} onChange={setRange} />
         <Select
           aria-label={t('statistics.bucket')}
           value={bucket}
@@ -93,14 +74,7 @@ export function CostReport({ version }: { version: number }) {
         />
       </Space>
       <Typography.Text type="secondary">{t(`fig.stats.${view}Hint`)}</Typography.Text>
-      {report.error && (
-        <Alert
-          type="error"
-          showIcon
-          message={report.error}
-          action={<Button onClick={report.reload}>{t('common:retry')}</Button>}
-        />
-      )}
+      {report.error && <LoadError error={report.error} onRetry={report.reload} />}
       {data && (
         <Descriptions
           data-testid="cost-totals"

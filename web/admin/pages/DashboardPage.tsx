@@ -1,5 +1,5 @@
 import { PageContainer, StatisticCard } from '@ant-design/pro-components';
-import { Alert, Button, Card, Col, Row, Skeleton } from 'antd';
+import { Card, Col, Row, Skeleton } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -8,6 +8,7 @@ import { LinkButton } from '../../ui/LinkButton';
 import { useAccess } from '../access';
 import { call, messageOf, staffClient } from '../api';
 import { Chart, funnelOption } from '../Chart';
+import { LoadError } from '../LoadError';
 import { PatientListDrawer, type PatientListLink } from '../patients/PatientListDrawer';
 
 type Dashboard =
@@ -35,15 +36,7 @@ export default function DashboardPage() {
     };
   }, [attempt]);
 
-  if (error)
-    return (
-      <Alert
-        type="error"
-        showIcon
-        message={error}
-        action={<Button onClick={() => setAttempt((n) => n + 1)}>{t('common:retry')}</Button>}
-      />
-    );
+  if (error) return <LoadError error={error} onRetry={() => setAttempt((n) => n + 1)} />;
   if (!dashboard) return <Skeleton active />;
   const { lists } = dashboard;
 

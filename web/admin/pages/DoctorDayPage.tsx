@@ -1,6 +1,6 @@
 import { LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { PageContainer, ProCard } from '@ant-design/pro-components';
-import { Alert, Button, DatePicker, Empty, Select, Skeleton, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Button, DatePicker, Empty, Select, Skeleton, Space, Statistic, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { AppointmentActions } from '../booking/AppointmentActions';
 import { BookOnBehalfModal } from '../booking/BookOnBehalfModal';
 import { addDaysText, DATE_FORMAT, periodLabel, type StaffAppointment, todayText } from '../booking/bookingFormat';
 import { options, useCatalogs } from '../catalogs';
+import { LoadError } from '../LoadError';
 import { useRemote } from '../useRemote';
 
 const STATUS_COLOR: Record<StaffAppointment['status'], string> = {
@@ -117,18 +118,7 @@ export default function DoctorDayPage() {
         </Button>
       </Space>
       {!doctorId && <Empty description={t('schedule.pickDoctor')} />}
-      {day.error && (
-        <Alert
-          type="error"
-          showIcon
-          message={day.error}
-          action={
-            <Button size="small" onClick={day.reload}>
-              {t('common:retry')}
-            </Button>
-          }
-        />
-      )}
+      {day.error && <LoadError error={day.error} onRetry={day.reload} />}
       {doctorId && !data && !day.error && <Skeleton active />}
       {data && (
         <>

@@ -1,5 +1,5 @@
 import { PageContainer } from '@ant-design/pro-components';
-import { Alert, Badge, Button, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Badge, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -7,6 +7,7 @@ import type { ApiPaths } from '../../api/client';
 import { LinkButton } from '../../ui/LinkButton';
 import { call, staffClient } from '../api';
 import { options, useCatalogs } from '../catalogs';
+import { LoadError } from '../LoadError';
 import { PatientDrawer } from '../patients/PatientDrawer';
 import { formatTime, stateLabel } from '../patients/patientFormat';
 import { useConsultants } from '../patients/useConsultants';
@@ -122,14 +123,7 @@ export default function FollowUpWorklistPage() {
           </Typography.Text>
         )}
       </Space>
-      {list.error && (
-        <Alert
-          type="error"
-          showIcon
-          message={list.error}
-          action={<Button onClick={list.reload}>{t('common:retry')}</Button>}
-        />
-      )}
+      {list.error && <LoadError error={list.error} onRetry={list.reload} />}
       <Table
         data-testid="follow-up-worklist"
         rowKey="patientId"

@@ -1,6 +1,6 @@
 import { LeftOutlined, ReloadOutlined, RightOutlined } from '@ant-design/icons';
 import { PageContainer, StatisticCard } from '@ant-design/pro-components';
-import { Alert, Button, DatePicker, Space, Table, Tag, Typography } from 'antd';
+import { Button, DatePicker, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { call, staffClient } from '../api';
 import { AppointmentActions } from '../booking/AppointmentActions';
 import { DATE_FORMAT, periodLabel } from '../booking/bookingFormat';
 import { useCatalogs } from '../catalogs';
+import { LoadError } from '../LoadError';
 import { PatientDrawer } from '../patients/PatientDrawer';
 import { formatTime } from '../patients/patientFormat';
 import { useRemote } from '../useRemote';
@@ -88,14 +89,7 @@ export default function FrontDeskPage() {
         <Button icon={<ReloadOutlined />} aria-label={t('fig.desk.reload')} onClick={desk.reload} />
         <WalkInCheckIn catalogs={catalogs} onDone={desk.reload} />
       </Space>
-      {desk.error && (
-        <Alert
-          type="error"
-          showIcon
-          message={desk.error}
-          action={<Button onClick={desk.reload}>{t('common:retry')}</Button>}
-        />
-      )}
+      {desk.error && <LoadError error={desk.error} onRetry={desk.reload} />}
       {summary && (
         <div data-testid="desk-summary" style={{ marginBottom: 16 }}>
           <StatisticCard.Group direction="row">

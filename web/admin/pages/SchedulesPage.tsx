@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { PageContainer, ProCard } from '@ant-design/pro-components';
-import { Alert, App, Button, Empty, Popconfirm, Select, Skeleton, Space, Table, Tag } from 'antd';
+import { App, Button, Empty, Popconfirm, Select, Skeleton, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -16,6 +16,7 @@ import {
 } from '../booking/ExceptionModal';
 import { WeeklyEditor } from '../booking/WeeklyEditor';
 import { options, useCatalogs } from '../catalogs';
+import { LoadError } from '../LoadError';
 import { useRemote } from '../useRemote';
 
 /** The staff schedule API answers at most 92 days at once: the editor shows the next 13 weeks. */
@@ -87,18 +88,7 @@ export default function SchedulesPage() {
         )}
       </Space>
       {!doctorId && <Empty description={t('schedule.pickDoctor')} />}
-      {schedule.error && (
-        <Alert
-          type="error"
-          showIcon
-          message={schedule.error}
-          action={
-            <Button size="small" onClick={schedule.reload}>
-              {t('common:retry')}
-            </Button>
-          }
-        />
-      )}
+      {schedule.error && <LoadError error={schedule.error} onRetry={schedule.reload} />}
       {doctorId && !data && !schedule.error && <Skeleton active />}
       {doctorId && data && (
         <ProCard gutter={[16, 16]} wrap>

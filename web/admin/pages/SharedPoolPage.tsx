@@ -1,10 +1,11 @@
 import { PageContainer } from '@ant-design/pro-components';
-import { Alert, Button, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkButton } from '../../ui/LinkButton';
 import { call, staffClient } from '../api';
 import { nameOf, options, useCatalogs } from '../catalogs';
+import { LoadError } from '../LoadError';
 import { formatTime, stateLabel } from '../patients/patientFormat';
 import { useAction } from '../useAction';
 import { useRemote } from '../useRemote';
@@ -79,14 +80,7 @@ export default function SharedPoolPage() {
         />
         <Typography.Text type="secondary">{t('fig.pool.hint')}</Typography.Text>
       </Space>
-      {pool.error && (
-        <Alert
-          type="error"
-          showIcon
-          message={pool.error}
-          action={<Button onClick={pool.reload}>{t('common:retry')}</Button>}
-        />
-      )}
+      {pool.error && <LoadError error={pool.error} onRetry={pool.reload} />}
       <Table
         data-testid="shared-pool"
         rowKey="id"

@@ -1,29 +1,16 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { PageContainer, ProCard } from '@ant-design/pro-components';
-import {
-  Alert,
-  Button,
-  Card,
-  Col,
-  DatePicker,
-  Row,
-  Segmented,
-  Select,
-  Space,
-  Statistic,
-  Table,
-  Typography,
-} from 'antd';
-import type { Dayjs } from 'dayjs';
+import { Button, Card, Col, Row, Select, Space, Statistic, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
-import { clinicDayEnd, clinicDayStart, clinicNowPicker, DATE_FORMAT } from '../../ui/clinicTime';
 import { LinkButton } from '../../ui/LinkButton';
 import { call, staffClient } from '../api';
 import { Chart, funnelOption } from '../Chart';
 import { downloadCsv } from '../csv';
+import { PeriodPicker, useClinicPeriod, ViewSwitch } from '../figures/FigureControls';
 import { type Figure, figureQuery, type GroupBy, groupQuery, percent, type View } from '../figures/figureLinks';
+import { LoadError } from '../LoadError';
 import { PatientListDrawer, type PatientListLink } from '../patients/PatientListDrawer';
 import { useRemote } from '../useRemote';
 
@@ -41,17 +28,11 @@ const GROUPS: GroupBy[] = ['channel', 'disease', 'department', 'doctor', 'consul
  */
 export default function StatisticsPage() {
   const { t } = useTranslation('admin');
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
-    clinicNowPicker().startOf('month'),
-    clinicNowPicker().endOf('month'),
-  ]);
+  const { range, setRange, from, to } = useClinicPeriod();
   const [view, setView] = useState<View>('cohort');
   const [groupBy, setGroupBy] = useState<GroupBy>('channel');
   const [bucket, setBucket] = useState<Bucket>('month');
   const [listLink, setListLink] = useState<PatientListLink>();
-  // Whole days of the clinic's calendar, as the server counts them.
-  const from = clinicDayStart(range[0].format(DATE_FORMAT));
-  const to = clinicDayEnd(range[1].format(DATE_FORMAT));
   const { data, error, loading, reload } = useRemote(
     () =>
       call(() =>
@@ -138,21 +119,8 @@ export default function StatisticsPage() {
     <PageContainer title={t('menu.funnel')}>
       <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
         <Space wrap>
-          <Segmented<View>
-            aria-label={t('fig.stats.view')}
-            value={view}
-            onChange={setView}
-            options={[
-              { value: 'cohort', label: t('fig.stats.cohort') },
-              { value: 'activity', label: t('fig.stats.activity') },
-            ]}
-          />
-          <DatePicker.RangePicker
-            aria-label={t('statistics.period')}
-            value={range}
-            allowClear={false}
-            onChange={(value) => value?.[0] && value[1] && setRange([value[0], value[1]])}
-          />
+          <ViewSwitch view={view} onChange={setView} />
+          <PeriodPicker range={range} onChange={setRange} />
           <Select
             aria-label={t('statistics.bucket')}
             value={bucket}
@@ -178,9 +146,7 @@ export default function StatisticsPage() {
           {t(`fig.stats.${view}Hint`)}
         </Typography.Text>
       </Space>
-      {error && (
-        <Alert type="error" showIcon message={error} action={<Button onClick={reload}>{t('common:retry')}</Button>} />
-      )}
+      {error && <LoadError error={error} onRetry={reload} />}
       {data && (
         <div data-testid="funnel-totals" style={{ marginBottom: 16 }}>
           <Row gutter={[12, 12]}>
