@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { CodeField, fieldOfError, reasonOf } from '../CodeField';
-import { confirmRules, newPasswordRules, phoneRules } from '../rules';
+import { NewPasswordFields } from '../NewPasswordFields';
+import { phoneRules } from '../rules';
 import { messageOf, usePortalSession } from '../session';
 
 interface ResetValues {
@@ -81,18 +82,7 @@ export function ForgotPasswordPage() {
             call(client.POST('/patient/verification-codes', { body: { phone, purpose: 'reset', language } }))
           }
         />
-        <Form.Item label={t('reset.newPassword')} name="new_password" rules={newPasswordRules(t)} hasFeedback>
-          <Input.Password autoComplete="new-password" maxLength={128} />
-        </Form.Item>
-        <Form.Item
-          label={t('reset.confirm')}
-          name="confirm"
-          dependencies={['new_password']}
-          rules={confirmRules(t, 'new_password')}
-          hasFeedback
-        >
-          <Input.Password autoComplete="new-password" maxLength={128} />
-        </Form.Item>
+        <NewPasswordFields name="new_password" label={t('reset.newPassword')} confirmLabel={t('reset.confirm')} />
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
           {t('reset.submit')}
         </Button>

@@ -1,7 +1,7 @@
 import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { confirmRules, newPasswordRules } from '../rules';
+import { NewPasswordFields } from '../NewPasswordFields';
 import { messageOf, usePortalSession } from '../session';
 
 interface PasswordValues {
@@ -50,18 +50,7 @@ export function PasswordPage() {
         >
           <Input.Password autoComplete="current-password" maxLength={128} />
         </Form.Item>
-        <Form.Item label={t('password.new')} name="new_password" rules={newPasswordRules(t)} hasFeedback>
-          <Input.Password autoComplete="new-password" maxLength={128} />
-        </Form.Item>
-        <Form.Item
-          label={t('password.confirm')}
-          name="confirm"
-          dependencies={['new_password']}
-          rules={confirmRules(t, 'new_password')}
-          hasFeedback
-        >
-          <Input.Password autoComplete="new-password" maxLength={128} />
-        </Form.Item>
+        <NewPasswordFields name="new_password" label={t('password.new')} confirmLabel={t('password.confirm')} />
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
           {t('password.submit')}
         </Button>

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { CodeField, fieldOfError, reasonOf } from '../CodeField';
-import { confirmRules, nameRules, newPasswordRules, phoneRules } from '../rules';
+import { NewPasswordFields } from '../NewPasswordFields';
+import { nameRules, phoneRules } from '../rules';
 import { messageOf, PortalError, usePortalSession } from '../session';
 
 interface RegisterValues {
@@ -98,18 +99,7 @@ export function RegisterPage() {
         <Form.Item label={t('register.name')} name="name" rules={nameRules(t)}>
           <Input autoComplete="name" maxLength={50} />
         </Form.Item>
-        <Form.Item label={t('login.password')} name="password" rules={newPasswordRules(t)} hasFeedback>
-          <Input.Password autoComplete="new-password" maxLength={128} />
-        </Form.Item>
-        <Form.Item
-          label={t('register.confirmPassword')}
-          name="confirm"
-          dependencies={['password']}
-          rules={confirmRules(t, 'password')}
-          hasFeedback
-        >
-          <Input.Password autoComplete="new-password" maxLength={128} />
-        </Form.Item>
+        <NewPasswordFields name="password" label={t('login.password')} confirmLabel={t('register.confirmPassword')} />
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
           {t('register.submit')}
         </Button>
