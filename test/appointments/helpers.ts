@@ -8,6 +8,16 @@ export const calendar = new ClinicCalendar('Asia/Shanghai');
 export const clinicToday = (): string => calendar.dateAt(unixNow());
 export const daysFromToday = (days: number): string => addDays(clinicToday(), days);
 
+/**
+ * `minutes` ago, but never before today's clinic midnight: an arrival "a few minutes ago" must
+ * count for today even when the suite runs just after midnight 北京时间 (16:00 UTC), where CI
+ * once put one on yesterday.
+ */
+export function minutesAgoToday(minutes: number): number {
+  const [year, month, day] = clinicToday().split('-').map(Number) as [number, number, number];
+  return Math.max(unixNow() - minutes * 60, calendar.instantOf(year, month, day)!);
+}
+
 let doctorCounter = 0;
 /** A fresh active doctor per test, so schedules of one test never leak into another. */
 export async function createDoctor(server: TestServer, name = `测试医生${++doctorCounter}`): Promise<number> {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addSession, clinicToday, createDoctor, daysFromToday } from '../appointments/helpers.js';
+import { addSession, clinicToday, createDoctor, daysFromToday, minutesAgoToday } from '../appointments/helpers.js';
 import {
   createStaffUser,
   DEFAULT_ROLE,
@@ -109,7 +109,7 @@ describe.skipIf(!chromiumAvailable)('the day’s work in the browser', { timeout
     const walkIn = await register(admin, '散客');
     const arrival = await server.http.post(`${STAFF}/patient/${walkIn}/arrival`, {
       bearer: admin,
-      json: { reach_time: now - 600 },
+      json: { reach_time: minutesAgoToday(10) },
     });
     expect(arrival.status, arrival.text).toBe(201);
 

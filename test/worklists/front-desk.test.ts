@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { addDays } from '../../src/domain/clinic-time/clinic-calendar.js';
-import { addSession, clinicToday, createDoctor, daysFromToday } from '../appointments/helpers.js';
+import { addSession, clinicToday, createDoctor, daysFromToday, minutesAgoToday } from '../appointments/helpers.js';
 import { createStaffUser, DEFAULT_ROLE, STAFF, staffLogin, uniquePhone, unixNow } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -83,8 +83,8 @@ beforeAll(async () => {
   await post(`appointment/${appointments.missed}/miss`);
   await post(`appointment/${appointments.cancelled}/cancel`, { reason: '患者改期' });
   // Checked in at the desk without the appointment: not a walk-in (booked that day), the booking still open.
-  await post(`patient/${patients.预约后直接到}/arrival`, { reach_time: now - 20 * MINUTE });
-  await post(`patient/${patients.walkIn}/arrival`, { reach_time: now - 10 * MINUTE });
+  await post(`patient/${patients.预约后直接到}/arrival`, { reach_time: minutesAgoToday(20) });
+  await post(`patient/${patients.walkIn}/arrival`, { reach_time: minutesAgoToday(10) });
 });
 afterAll(async () => server?.close());
 
