@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { AppError, isAppError } from '../../http/errors.js';
 import { portalOk } from '../../http/envelopes.js';
+import { AppError, isAppError } from '../../http/errors.js';
 import { auditActorOf, nowSeconds, patientOf } from '../../http/request-context.js';
 import { portalSuccessSchema, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
