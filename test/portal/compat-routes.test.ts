@@ -200,6 +200,27 @@ describe('POST, GET and DELETE /patient/registration', () => {
     expect(await appointmentCount(second.patientId)).toBe(0);
   });
 
+  it('never overbooks or double-books under concurrent registrations', async () => {
+    const doctorId = await createDoctor(server);
+    const date = daysFromToday(10);
+    await addSession(server, admin, doctorId, date, 'morning', 2);
+    const patients = await Promise.all(Array.from({ length: 6 }, () => registerAndLoginPatient(server.http)));
+    const answers = await Promise.all(
+      patients.map((patient) => register(patient, { doctor_id: doctorId, date, timeSlot: 'morning' })),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 409, 409, 409, 409]);
+    expect(await bookedPlaces(doctorId, date, 'morning')).toBe(2);
+
+    const otherDoctorId = await createDoctor(server);
+    await addSession(server, admin, otherDoctorId, date, 'afternoon', 5);
+    const same = patients[0]!;
+    const twice = await Promise.all(
+      [1, 2, 3].map(() => register(same, { doctor_id: otherDoctorId, date, timeSlot: 'afternoon' })),
+    );
+    expect(twice.map((answer) => answer.status).sort()).toEqual([200, 409, 409]);
+    expect(await bookedPlaces(otherDoctorId, date, 'afternoon')).toBe(1);
+  });
+
   it('refuses to cancel after the cutoff with 409 and the deadline', async () => {
     const doctorId = await createDoctor(server);
     await addSession(server, admin, doctorId, daysFromToday(2), 'morning', 2);
