@@ -8,6 +8,7 @@ import {
   registerPortalAccountRoutes,
 } from './features/portal-account/index.js';
 import { registerPortalCatalogRoutes } from './features/portal-catalog/index.js';
+import { registerPortalCompatRoutes } from './features/portal-compat/index.js';
 import { guardRequestInput } from './http/body-guard.js';
 import type { TypedApp } from './http/typed-app.js';
 
@@ -31,4 +32,10 @@ export async function portalApi(app: TypedApp, portal: PortalComposition): Promi
   registerPortalCatalogRoutes(app, portal.catalog, portal.booking.schedules);
   registerPortalBookingRoutes(app, portal.booking);
   registerPortalClinicRoute(app, portal.clinic);
+  // The original patient client's doctor list and registration routes (issue 19, docs/portal-compat.md).
+  registerPortalCompatRoutes(app, {
+    appointments: portal.booking.appointments,
+    catalog: portal.catalog,
+    clinicName: portal.clinic.name,
+  });
 }

@@ -19,6 +19,8 @@ let ownerAppointmentId: number;
 const OWNED_ID_OF: Record<string, () => number> = {
   [`GET ${PORTAL_PREFIX}/appointments/:id`]: () => ownerAppointmentId,
   [`POST ${PORTAL_PREFIX}/appointments/:id/cancel`]: () => ownerAppointmentId,
+  // The original client's registration is a CarePool appointment (issue 19).
+  [`DELETE ${PORTAL_PREFIX}/registration/:id`]: () => ownerAppointmentId,
 };
 const NONEXISTENT_ID = 987654321;
 
