@@ -8,6 +8,7 @@ import {
   registerPortalAccountRoutes,
 } from './features/portal-account/index.js';
 import { registerPortalCatalogRoutes } from './features/portal-catalog/index.js';
+import { registerPortalVisitNoteRoutes } from './features/visits/index.js';
 import { guardRequestInput } from './http/body-guard.js';
 import type { TypedApp } from './http/typed-app.js';
 
@@ -31,4 +32,5 @@ export async function portalApi(app: TypedApp, portal: PortalComposition): Promi
   registerPortalCatalogRoutes(app, portal.catalog, portal.booking.schedules);
   registerPortalBookingRoutes(app, portal.booking);
   registerPortalClinicRoute(app, portal.clinic);
+  registerPortalVisitNoteRoutes(app, portal.visitNotes);
 }
