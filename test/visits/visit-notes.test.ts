@@ -362,7 +362,7 @@ describe('attachments', () => {
     const uploaded = await upload(admin, portalVisit, noteId, PDF, 'report.pdf', 'application/pdf');
     expect(uploaded.status, uploaded.text).toBe(201);
     const id = uploaded.body.attachment.id;
-    const portalUrl = `/patient/visit-notes/${noteId}/attachments/${id}`;
+    const portalUrl = `/patient/visit-note-attachments/${id}`;
     const before = await server.http.get(portalUrl, { bearer: portal.token });
     expect(before.status).toBe(404);
     expect(before.body).toMatchObject({ code: 0, data: null });
@@ -438,7 +438,7 @@ describe('hostile input', () => {
   });
 
   it('answers the portal route in its envelope for bad ids and without a token', async () => {
-    const bad = await server.http.get('/patient/visit-notes/abc/attachments/1', { bearer: portal.token });
+    const bad = await server.http.get('/patient/visit-note-attachments/abc', { bearer: portal.token });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 0, data: null });
     const none = await server.http.get('/patient/visit-notes');

@@ -30,7 +30,7 @@ export function registerPortalVisitNoteRoutes(app: TypedApp, service: VisitNoteS
     },
   });
 
-  app.get('/visit-notes/:noteId/attachments/:attachmentId', {
+  app.get('/visit-note-attachments/:id', {
     schema: {
       tags,
       summary: 'A file attached to one of my released notes',
@@ -43,11 +43,9 @@ export function registerPortalVisitNoteRoutes(app: TypedApp, service: VisitNoteS
     },
     config: { access: 'patient' },
     handler: async (request, reply) => {
-      const { noteId, attachmentId } = request.params;
       const file = await service.readReleasedAttachment(
         patientOf(request).patientId,
-        noteId,
-        attachmentId,
+        request.params.id,
         auditActorOf(request),
       );
       return sendAttachment(reply, file);

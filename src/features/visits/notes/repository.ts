@@ -261,14 +261,13 @@ export class VisitNoteRepository {
       .execute();
   }
 
-  findReleasedAttachment(patientId: number, noteId: number, attachmentId: number, db: Executor = this.db) {
+  findReleasedAttachment(patientId: number, attachmentId: number, db: Executor = this.db) {
     return db
       .selectFrom('visit_note_attachments as a')
       .innerJoin('visit_notes as n', 'n.id', 'a.note_id')
       .innerJoin('patients as p', 'p.id', 'n.patient_id')
       .select(['a.id', 'a.note_id', 'a.file_name', 'a.content_type', 'a.byte_size'])
       .where('a.id', '=', attachmentId)
-      .where('n.id', '=', noteId)
       .where('n.patient_id', '=', patientId)
       .where('n.released_at', 'is not', null)
       .where('p.deleted_at', 'is', null)

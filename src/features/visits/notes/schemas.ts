@@ -30,7 +30,7 @@ export const AttachmentParams = Type.Object({
   noteId: Id('note id'),
   attachmentId: Id('attachment id'),
 });
-export const PortalAttachmentParams = Type.Object({ noteId: Id('note id'), attachmentId: Id('attachment id') });
+export const PortalAttachmentParams = Type.Object({ id: Id('attachment id') });
 
 export const WriteNoteBody = Type.Object({ token: StaffTokenField, ...ContentFields }, { additionalProperties: false });
 

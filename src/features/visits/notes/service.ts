@@ -237,15 +237,15 @@ export class VisitNoteService {
     return { rows, attachments };
   }
 
-  async readReleasedAttachment(patientId: number, noteId: number, attachmentId: number, actor: AuditActor) {
-    const attachment = await this.notes.findReleasedAttachment(patientId, noteId, attachmentId);
+  async readReleasedAttachment(patientId: number, attachmentId: number, actor: AuditActor) {
+    const attachment = await this.notes.findReleasedAttachment(patientId, attachmentId);
     const bytes = attachment ? await this.storage.read(attachment.file_name) : undefined;
     if (!attachment || !bytes) throw notFound();
     await this.core.audit.record(actor, {
       action: 'portal.visit_note_attachment_read',
       targetType: 'patient',
       targetId: patientId,
-      details: { noteId, attachmentId },
+      details: { noteId: attachment.note_id, attachmentId },
     });
     return { bytes, contentType: attachment.content_type, id: attachment.id };
   }

@@ -69,7 +69,7 @@ export function toPortalNote(row: CurrentNoteRow & { visit_time: number }, attac
         id: attachment.id,
         content_type: attachment.content_type,
         byte_size: attachment.byte_size,
-        url: `${PORTAL_PREFIX}/visit-notes/${row.note_id}/attachments/${attachment.id}`,
+        url: `${PORTAL_PREFIX}/visit-note-attachments/${attachment.id}`,
       })),
   };
 }
