@@ -1,4 +1,7 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compose } from '../../src/composition.js';
 import {
   createPatientBody,
   createStaffUser,
@@ -9,7 +12,7 @@ import {
   uniquePhone,
   unixNow,
 } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 
 /*
  * Visit notes (病历, issue 19): written per visit by holders of visits:notes_write, amended into
@@ -444,5 +447,39 @@ describe('hostile input', () => {
     const none = await server.http.get('/patient/visit-notes');
     expect(none.status).toBe(401);
     expect(none.body).toMatchObject({ code: 0, data: null });
+  });
+});
+
+describe('purging the patient', () => {
+  it('removes the notes and versions with the record, and housekeeping deletes the files', async () => {
+    const patientId = await registerPatient(admin, '将被彻底删除');
+    const visitId = await arrive(patientId);
+    const noteId = (await write(admin, visitId, { advice: '删除前' })).body.note.id;
+    await amend(admin, visitId, noteId, { advice: '删除前（改）', reason: '测试' });
+    const uploaded = await upload(admin, visitId, noteId, PNG);
+    expect(uploaded.status, uploaded.text).toBe(201);
+    const folder = path.join(server.config.dataDir, 'private', 'visit-notes');
+    const filesBefore = await readdir(folder);
+
+    expect((await server.http.delete(`${STAFF}/patient/${patientId}`, { bearer: admin })).status).toBe(200);
+    // In the recycle bin the record is out of every scope: its notes answer like missing ones.
+    expect((await notesOf(admin, visitId)).status).toBe(404);
+    const purged = await server.http.delete(`${STAFF}/patient/${patientId}/purge`, { bearer: admin });
+    expect(purged.status, purged.text).toBe(200);
+    const db = server.database.db;
+    expect(await db.selectFrom('visit_notes').select('id').where('patient_id', '=', patientId).execute()).toEqual([]);
+    expect(
+      await db.selectFrom('visit_note_versions').select('id').where('note_id', '=', Number(noteId)).execute(),
+    ).toEqual([]);
+    const orphan = await db
+      .selectFrom('visit_note_attachments')
+      .select(['note_id'])
+      .where('id', '=', Number(uploaded.body.attachment.id))
+      .executeTakeFirstOrThrow();
+    expect(orphan.note_id).toBeNull();
+
+    const composition = compose(server.config, server.database, TEST_JWT_SECRET, server.app.log);
+    expect(await composition.staff.visitNotes.sweepOrphanedAttachments()).toBe(1);
+    expect((await readdir(folder)).length).toBe(filesBefore.length - 1);
   });
 });
