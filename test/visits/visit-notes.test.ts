@@ -238,6 +238,22 @@ describe('writing and amending', () => {
   });
 });
 
+describe('concurrent amendments', () => {
+  it('numbers each one once, with no lost version and no 5xx', async () => {
+    const noteId = (await write(admin, portalVisit, { findings: '并发' })).body.note.id;
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        amend(admin, portalVisit, noteId, { findings: `并发 ${index}`, reason: `第 ${index} 次` }),
+      ),
+    );
+    for (const answer of answers) expect(answer.status, answer.text).toBe(201);
+    const versions = await versionsOf(admin, portalVisit, noteId);
+    expect(versions.body.versions.map((version: { version: number }) => version.version)).toEqual([
+      7, 6, 5, 4, 3, 2, 1,
+    ]);
+  });
+});
+
 describe('release and the portal', () => {
   let noteId: string;
 
