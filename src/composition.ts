@@ -79,7 +79,13 @@ import { RollupRepository, rollupJobs } from './features/rollup/index.js';
 import { StaffAuthRepository, StaffAuthService, StaffGuard } from './features/staff-auth/index.js';
 import { StaffUserRepository, StaffUserService } from './features/staff-users/index.js';
 import { CostRepository, CostService, StatisticsRepository, StatisticsService } from './features/statistics/index.js';
-import { ArrivalService, VisitRepository } from './features/visits/index.js';
+import {
+  ArrivalService,
+  NoteAttachmentStorage,
+  VisitNoteRepository,
+  VisitNoteService,
+  VisitRepository,
+} from './features/visits/index.js';
 import type { WorklistServices } from './features/worklists/index.js';
 import { type BackgroundJob, BackgroundJobs, periodicJob } from './jobs.js';
 import { LoginThrottle } from './security/login-throttle.js';
@@ -117,6 +123,7 @@ export interface StaffComposition {
   patients: PatientServices;
   followUps: FollowUpService;
   arrivals: ArrivalService;
+  visitNotes: VisitNoteService;
   statistics: StatisticsService;
   costs: CostService;
   dashboard: DashboardRepository;
@@ -139,6 +146,7 @@ export interface PortalComposition {
   identity: IdentityDependencies;
   notificationSettings: NotificationSettingsService;
   avatars: AvatarDependencies;
+  visitNotes: VisitNoteService;
   catalog: PortalCatalogRepository;
   booking: BookingServices;
   clinic: ClinicInfo;
@@ -205,6 +213,12 @@ export function compose(
   const visiblePatients = new VisiblePatients(db);
   const rollup = new RollupRepository(db);
   const roleRepository = new RoleRepository(db);
+  const visitNotes = new VisitNoteService(
+    core,
+    new VisitNoteRepository(db),
+    references,
+    new NoteAttachmentStorage(config.dataDir),
+  );
 
   const scheduleRepository = new ScheduleRepository(db);
   const appointmentRepository = new AppointmentRepository(db);
@@ -271,6 +285,7 @@ export function compose(
     patients,
     followUps: new FollowUpService(core, new FollowUpRepository(db), visiblePatients),
     arrivals: new ArrivalService(core, new VisitRepository(db), references, visiblePatients),
+    visitNotes,
     statistics,
     costs: new CostService(core, new CostRepository(db), statistics),
     dashboard: new DashboardRepository(db),
@@ -311,6 +326,7 @@ export function compose(
       derivedKey('wechat-link-state'),
     ),
     avatars: { core, files: avatarFiles, storage: avatarStorage, accounts: portalAccounts },
+    visitNotes,
     catalog: new PortalCatalogRepository(db),
     booking,
     clinic: clinicInfoOf(config),
@@ -320,7 +336,7 @@ export function compose(
     [
       ...rollupJobs(database, config.databaseUrl, config.clinicTimezone, log),
       ...sharedPoolJobs(patients.sharedPool, config.poolReturnDays, log),
-      // Security tables stay small, and purged patients' avatar files leave the disk.
+      // Security tables stay small, and purged patients' avatar and visit-note files leave the disk.
       periodicJob(
         'housekeeping',
         HOUR_MS,
@@ -328,6 +344,7 @@ export function compose(
           { name: 'expiredSessions', run: (now) => sessions.purgeExpired(now) },
           { name: 'staleThrottleRows', run: (now) => throttle.purgeStale(now) },
           { name: 'purgedAvatarFiles', run: () => avatarFiles.sweepPurged() },
+          { name: 'purgedVisitNoteFiles', run: () => visitNotes.sweepOrphanedAttachments() },
           { name: 'staleVerificationCodes', run: (now) => verificationCodes.purgeStale(now) },
           // The delivery log holds names and phones: settled messages go after NOTIFY_RETENTION_DAYS.
           {

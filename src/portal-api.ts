@@ -9,6 +9,7 @@ import {
 } from './features/portal-account/index.js';
 import { registerPortalCatalogRoutes } from './features/portal-catalog/index.js';
 import { registerPortalCompatRoutes } from './features/portal-compat/index.js';
+import { registerPortalVisitNoteRoutes } from './features/visits/index.js';
 import { guardRequestInput } from './http/body-guard.js';
 import type { TypedApp } from './http/typed-app.js';
 
@@ -38,4 +39,5 @@ export async function portalApi(app: TypedApp, portal: PortalComposition): Promi
     catalog: portal.catalog,
     clinicName: portal.clinic.name,
   });
+  registerPortalVisitNoteRoutes(app, portal.visitNotes);
 }

@@ -15,7 +15,7 @@ import { registerRoleRoutes } from './features/roles/index.js';
 import { registerMeRoutes, registerStaffAuthRoutes } from './features/staff-auth/index.js';
 import { registerStaffUserRoutes } from './features/staff-users/index.js';
 import { registerCostRoutes, registerStatisticsRoutes } from './features/statistics/index.js';
-import { registerVisitRoutes } from './features/visits/index.js';
+import { registerVisitNoteRoutes, registerVisitRoutes } from './features/visits/index.js';
 import { registerWorklistRoutes } from './features/worklists/index.js';
 import { guardRequestInput } from './http/body-guard.js';
 import type { TypedApp } from './http/typed-app.js';
@@ -42,6 +42,7 @@ export async function staffApi(app: TypedApp, staff: StaffComposition): Promise<
   registerPatientPoolRoutes(app, staff.patients);
   registerFollowUpRoutes(app, staff.followUps);
   registerVisitRoutes(app, staff.arrivals);
+  await registerVisitNoteRoutes(app, staff.visitNotes);
   registerStatisticsRoutes(app, staff.statistics);
   registerCostRoutes(app, staff.costs);
   registerDashboardRoutes(app, staff.dashboard, staff.statistics);

@@ -37,6 +37,9 @@ export interface Database {
   verification_codes: VerificationCodesTable;
   verification_limits: VerificationLimitsTable;
   marketing_costs: MarketingCostsTable;
+  visit_notes: VisitNotesTable;
+  visit_note_versions: VisitNoteVersionsTable;
+  visit_note_attachments: VisitNoteAttachmentsTable;
 }
 
 export interface RolesTable {
@@ -440,3 +443,47 @@ export type NewPatientRow = Insertable<PatientsTable>;
 export type PatientUpdate = Updateable<PatientsTable>;
 export type StaffUserRow = Selectable<StaffUsersTable>;
 export type NewAuditRow = Insertable<AuditLogTable>;
+
+/** A visit's note (病历, 0026): its text lives in visit_note_versions, never overwritten. */
+export interface VisitNotesTable {
+  id: Generated<number>;
+  visit_id: number;
+  patient_id: number;
+  /** The number of the newest version: the current text. */
+  latest_version: number;
+  created_by: number;
+  created_at: number;
+  /** When the note was released to the patient's portal; null = internal. */
+  released_at: number | null;
+  released_by: number | null;
+}
+
+/** One signed version of a note: version 1 is the first write, each later one an amendment with its reason. */
+export interface VisitNoteVersionsTable {
+  id: Generated<number>;
+  note_id: number;
+  version: number;
+  chief_complaint: string | null;
+  findings: string | null;
+  diagnosis_disease_id: number | null;
+  /** The catalog name as it read when signed. */
+  diagnosis_disease_name: string | null;
+  diagnosis_text: string | null;
+  advice: string | null;
+  /** YYYY-MM-DD (clinic calendar). */
+  follow_up_date: string | null;
+  reason: string | null;
+  written_by: number;
+  written_at: number;
+}
+
+/** A file attached to a note; note_id null once the patient is purged (the file awaits deletion). */
+export interface VisitNoteAttachmentsTable {
+  id: Generated<number>;
+  note_id: number | null;
+  file_name: string;
+  content_type: string;
+  byte_size: number;
+  uploaded_by: number;
+  uploaded_at: number;
+}

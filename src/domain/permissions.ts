@@ -49,6 +49,14 @@ export const permissionTree = [
     ],
   },
   {
+    key: 'visits',
+    description: '病历',
+    actions: [
+      { key: 'visits:notes_view', description: '查看病历（本人可见范围内的客户）' },
+      { key: 'visits:notes_write', description: '书写、修改、发布病历，上传附件' },
+    ],
+  },
+  {
     key: 'statistics',
     description: '数据中心',
     actions: [

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_PREFIX } from '../../src/http/envelopes.js';
 import { addSession, book, createDoctor, daysFromToday } from '../appointments/helpers.js';
-import { registerAndLoginPatient, staffLogin } from '../support/fixtures.js';
+import { registerAndLoginPatient, STAFF, staffLogin, unixNow } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { familyOfRoute } from './expected-outcome.js';
 
@@ -14,6 +14,7 @@ let server: TestServer;
 let owner: Awaited<ReturnType<typeof registerAndLoginPatient>>;
 let intruder: Awaited<ReturnType<typeof registerAndLoginPatient>>;
 let ownerAppointmentId: number;
+let ownerAttachmentId: number;
 
 /** Which of the owner's resources each patient-only id route names. */
 const OWNED_ID_OF: Record<string, () => number> = {
@@ -21,6 +22,7 @@ const OWNED_ID_OF: Record<string, () => number> = {
   [`POST ${PORTAL_PREFIX}/appointments/:id/cancel`]: () => ownerAppointmentId,
   // The original client's registration is a CarePool appointment (issue 19).
   [`DELETE ${PORTAL_PREFIX}/registration/:id`]: () => ownerAppointmentId,
+  [`GET ${PORTAL_PREFIX}/visit-note-attachments/:id`]: () => ownerAttachmentId,
 };
 const NONEXISTENT_ID = 987654321;
 
@@ -33,7 +35,36 @@ beforeAll(async () => {
   const booked = await book(server, owner.token, { doctor_id: doctorId, date: daysFromToday(5), period: 'morning' });
   expect(booked.status, booked.text).toBe(201);
   ownerAppointmentId = booked.body.data.id as number;
+  ownerAttachmentId = await releasedAttachmentOf(owner.patientId);
 });
+
+/** A file on a visit note of the patient, released to them (so only ownership can refuse it). */
+async function releasedAttachmentOf(patientId: number): Promise<number> {
+  const admin = await staffLogin(server.http);
+  const arrival = await server.http.post(`${STAFF}/patient/${patientId}/arrival`, {
+    bearer: admin,
+    json: { reach_time: unixNow() },
+  });
+  expect(arrival.status, arrival.text).toBe(201);
+  const visitId = arrival.body.visit.id as string;
+  const note = await server.http.post(`${STAFF}/visit/${visitId}/notes`, { bearer: admin, json: { advice: '复查' } });
+  expect(note.status, note.text).toBe(201);
+  const notePath = `${STAFF}/visit/${visitId}/notes/${note.body.note.id}`;
+  const boundary = '----ownership';
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00]);
+  const uploaded = await server.http.post(`${notePath}/attachments`, {
+    bearer: admin,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    raw: Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n`),
+      png,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+  });
+  expect(uploaded.status, uploaded.text).toBe(201);
+  expect((await server.http.post(`${notePath}/release`, { bearer: admin, json: {} })).status).toBe(200);
+  return Number(uploaded.body.attachment.id);
+}
 afterAll(async () => server?.close());
 
 describe("another patient's ids answer like nonexistent ones", () => {
@@ -60,5 +91,9 @@ describe("another patient's ids answer like nonexistent ones", () => {
     const own = await server.http.get(`${PORTAL_PREFIX}/appointments/${ownerAppointmentId}`, { bearer: owner.token });
     expect(own.status, own.text).toBe(200);
     expect(own.body.data.status).toBe('booked');
+    const file = await server.http.get(`${PORTAL_PREFIX}/visit-note-attachments/${ownerAttachmentId}`, {
+      bearer: owner.token,
+    });
+    expect(file.status, file.text).toBe(200);
   });
 });

@@ -1,6 +1,7 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { adminEn, adminZh } from './admin';
+import { adminNotesEn, adminNotesZh } from './admin-notes';
 import { commonEn, commonZh } from './common';
 import { portalEn, portalZh } from './portal';
 
@@ -13,8 +14,8 @@ const stored = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAG
 
 void i18n.use(initReactI18next).init({
   resources: {
-    'zh-CN': { common: commonZh, admin: adminZh, portal: portalZh },
-    en: { common: commonEn, admin: adminEn, portal: portalEn },
+    'zh-CN': { common: commonZh, admin: { ...adminZh, ...adminNotesZh }, portal: portalZh },
+    en: { common: commonEn, admin: { ...adminEn, ...adminNotesEn }, portal: portalEn },
   },
   lng: stored === 'en' ? 'en' : 'zh-CN',
   fallbackLng: 'zh-CN',

@@ -119,7 +119,13 @@ export function PatientDrawer({
               {
                 key: 'visits',
                 label: t('visits.title'),
-                children: <VisitsTab patientId={patient.id} version={version} />,
+                children: (
+                  <VisitsTab
+                    patientId={patient.id}
+                    version={version}
+                    diseases={catalogs.departments.flatMap((department) => department.diseases)}
+                  />
+                ),
               },
               ...(access.can('appointments:view')
                 ? [

@@ -15,6 +15,7 @@ import { call, messageOf, staffClient } from '../api';
 import { AuditDetails, actionName, outcomeName } from '../auditFormat';
 import { useRemote } from '../useRemote';
 import { formatTime } from './patientFormat';
+import { VisitNotesPanel } from './VisitNotesPanel';
 
 /** The tabs of the patient drawer, each loading its own list with loading / empty / error states. */
 function Loading({ error, loading }: { error?: string; loading: boolean }) {
@@ -107,8 +108,18 @@ export function FollowUpsTab({ patientId }: { patientId: string }) {
   );
 }
 
-export function VisitsTab({ patientId, version }: { patientId: string; version: number }) {
+export function VisitsTab({
+  patientId,
+  version,
+  diseases = [],
+}: {
+  patientId: string;
+  version: number;
+  /** The catalog's diseases, offered as the diagnosis of a visit note. */
+  diseases?: { id: string; name: string }[];
+}) {
   const { t } = useTranslation('admin');
+  const canViewNotes = useAccess().can('visits:notes_view');
   const id = Number(patientId);
   const { data, error, loading } = useRemote(
     () => call(() => staffClient.GET('/back_end/api/v1/patient/{id}/visits', { params: { path: { id } } })),
@@ -122,6 +133,14 @@ export function VisitsTab({ patientId, version }: { patientId: string; version: 
       pagination={false}
       dataSource={data.visits}
       locale={{ emptyText: t('visits.none') }}
+      expandable={
+        canViewNotes
+          ? {
+              expandedRowRender: (v) => <VisitNotesPanel visitId={v.id} diseases={diseases} />,
+              columnTitle: t('notes.title'),
+            }
+          : undefined
+      }
       columns={[
         { title: t('visits.time'), render: (_, v) => formatTime(v.visitTime) },
         { title: t('visits.type'), render: (_, v) => t(`visits.${v.visitType}`) },
