@@ -60,6 +60,8 @@ export interface StaffUsersTable {
   display_name: string;
   password_hash: string;
   role_id: number;
+  /** The catalog doctor this account is, one account per doctor (0025); null: not a doctor. */
+  doctor_id: number | null;
   is_active: Generated<number>;
   created_at: number;
   updated_at: number;

@@ -23,6 +23,7 @@ import { marketingCostsMigration } from './0021_marketing_costs.js';
 import { followUpPlansMigration } from './0022_follow_up_plans.js';
 import { handoverPoolMigration } from './0023_handover_pool.js';
 import { outboxRetentionMigration } from './0024_outbox_retention.js';
+import { doctorAccountsMigration } from './0025_doctor_accounts.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -52,6 +53,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0022_follow_up_plans': followUpPlansMigration(dialect),
     '0023_handover_pool': handoverPoolMigration(),
     '0024_outbox_retention': outboxRetentionMigration(),
+    '0025_doctor_accounts': doctorAccountsMigration(),
   };
 }
 
