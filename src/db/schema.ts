@@ -318,6 +318,8 @@ export interface AppointmentsTable {
   cancelled_by_id: number | null;
   cancel_reason: string | null;
   visit_id: number | null;
+  /** When the doctor marked the arrived patient seen (已诊, 医生工作台); null: not yet (0025). */
+  seen_at: number | null;
   created_at: number;
   updated_at: number;
 }

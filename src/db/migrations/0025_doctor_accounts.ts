@@ -10,6 +10,9 @@ import { grantToDefaultRoles, revokeFromAllRoles } from '../role-grants.js';
  * booked with that doctor; visits_doctor_idx serves that list from the visits side (appointments
  * have appointments_doctor_slot_idx already).
  *
+ * appointments.seen_at: when the doctor marked an arrived patient seen (已诊) on 医生工作台; the status
+ * stays 'arrived', so the front desk, the statistics and the rollup read appointments as before.
+ *
  * The built-in 医生 role (builtin_key 'doctor') is seeded here, for new and existing installs: the
  * doctor's patients and 医生工作台, no marketing fields. A clinic that already named a role 医生
  * keeps it and its grants; it becomes the built-in one and gains the doctor's keys.
@@ -26,6 +29,7 @@ export function doctorAccountsMigration(): Migration {
         .addColumn('doctor_id', 'integer', (c) => c.references('doctors.id'))
         .execute();
       await db.schema.createIndex('staff_users_doctor_uq').unique().on('staff_users').column('doctor_id').execute();
+      await db.schema.alterTable('appointments').addColumn('seen_at', 'bigint').execute();
       await db.schema.createIndex('visits_doctor_idx').on('visits').columns(['doctor_id', 'patient_id']).execute();
 
       const existing = await db
@@ -65,6 +69,7 @@ export function doctorAccountsMigration(): Migration {
       await db.schema.dropIndex('visits_doctor_idx').ifExists().execute();
       await db.schema.dropIndex('staff_users_doctor_uq').ifExists().execute();
       await db.schema.alterTable('staff_users').dropColumn('doctor_id').execute();
+      await db.schema.alterTable('appointments').dropColumn('seen_at').execute();
     },
   };
 }

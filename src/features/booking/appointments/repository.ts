@@ -17,6 +17,7 @@ const APPOINTMENT_COLUMNS = [
   'ap.cancelled_by_type',
   'ap.cancel_reason',
   'ap.visit_id',
+  'ap.seen_at',
   'ap.created_at',
   'ap.updated_at',
   'd.name as doctor_name',
@@ -253,6 +254,18 @@ export class AppointmentRepository {
       .set({ status, visit_id: visitId, updated_at: now })
       .where('id', '=', id)
       .where('status', '=', 'booked')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Arrived and not yet seen -> seen; false when it was not (the caller answers 409). */
+  async markSeen(id: number, now: number, db: Executor): Promise<boolean> {
+    const result = await db
+      .updateTable('appointments')
+      .set({ seen_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'arrived')
+      .where('seen_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
