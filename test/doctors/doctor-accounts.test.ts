@@ -307,7 +307,7 @@ describe('doctor accounts (staff-users)', () => {
     expect(Array.isArray(schedule.body.weekly)).toBe(true);
   });
 
-  it('unlinking takes the scope and the day away at once (403 with a clear message); relinking is audited', async () => {
+  it('unlinking takes the scope and the day away at once (409 with a clear message); relinking is audited', async () => {
     const unlink = await server.http.patch(`${STAFF}/staff/${doctorUser}`, {
       bearer: admin,
       json: { doctor_id: null },
@@ -315,7 +315,7 @@ describe('doctor accounts (staff-users)', () => {
     expect(unlink.status, JSON.stringify(unlink.body)).toBe(200);
     expect(unlink.body.user.doctorId).toBeNull();
     const day = await server.http.get(`${STAFF}/doctor/day`, { query: { token: doctorToken } });
-    expect(day.status).toBe(403);
+    expect(day.status).toBe(409);
     expect(day.body.msg).toContain('未关联医生');
     const list = await server.http.get(`${STAFF}/patient`, { query: { token: doctorToken } });
     expect(list.status).toBe(403);

@@ -30,12 +30,15 @@ export interface DoctorDeskServices {
 const TAG = 'staff: doctor desk';
 const asText = (value: number | null) => (value === null ? null : String(value));
 const NOT_LINKED =
-  'Needs doctor:day and an account linked to a catalog doctor (staff_users.doctor_id); an account without one answers 403 ' +
-  'with the message 账号未关联医生.';
+  'Needs doctor:day and an account linked to a catalog doctor (staff_users.doctor_id); an account without one answers 409 ' +
+  '(40901) with the message 账号未关联医生: the permission is there, the account is no doctor (yet).';
 
-/** The linked doctor, or a clear refusal: the desk has no meaning for an account that is no doctor. */
+/**
+ * The linked doctor, or a clear refusal: the desk has no meaning for an account that is no doctor.
+ * 409, not 403: the role may hold doctor:day (the administrator does); the account's state is what is missing.
+ */
 function linkedDoctorOf(staff: StaffPrincipal): number {
-  if (staff.doctorId === null) throw new AppError('permission_denied', '账号未关联医生，请联系管理员在员工账号中关联');
+  if (staff.doctorId === null) throw new AppError('conflict', '账号未关联医生，请联系管理员在员工账号中关联');
   return staff.doctorId;
 }
 
@@ -76,7 +79,7 @@ export function registerDoctorDeskRoutes(app: TypedApp, services: DoctorDeskServ
         'visits before this date and the latest) and its actions: arrive from the session date on while booked, ' +
         'seen once arrived. Marketing fields never appear here. Two queries: the day, the history.',
       querystring: DoctorDayQuery,
-      response: withErrors('staff', { 200: DoctorDayResponse }, [400, 401, 403, 404]),
+      response: withErrors('staff', { 200: DoctorDayResponse }, [400, 401, 403, 404, 409]),
     },
     config: { access: 'doctor:day' },
     handler: async (request) => {
@@ -197,7 +200,7 @@ export function registerDoctorDeskRoutes(app: TypedApp, services: DoctorDeskServ
       summary: "The linked doctor's weekly sessions and the next 28 days' exceptions (read-only)",
       description: `${NOT_LINKED} Changing the schedule stays with 排班管理 (appointments:schedules).`,
       querystring: StaffTokenOnly,
-      response: withErrors('staff', { 200: DoctorScheduleResponse }, [400, 401, 403, 404]),
+      response: withErrors('staff', { 200: DoctorScheduleResponse }, [400, 401, 403, 404, 409]),
     },
     config: { access: 'doctor:day' },
     handler: async (request) => {
