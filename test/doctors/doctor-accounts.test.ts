@@ -200,7 +200,7 @@ describe('doctor accounts (staff-users)', () => {
     expect([403, 404]).toContain(appointments.status);
   });
 
-  it('a role with view_booked and export exports only the booked patients, marketing cells empty', async () => {
+  it('a role with view_booked, export and statistics: only the booked patients are exported and counted, marketing cells empty', async () => {
     const role = await server.database.db
       .insertInto('roles')
       .values({ name: '医生导出', builtin_key: null, created_at: Math.floor(Date.now() / 1000) })
@@ -209,10 +209,12 @@ describe('doctor accounts (staff-users)', () => {
     await server.database.db
       .insertInto('role_permissions')
       .values(
-        ['patients', 'patients:view_booked', 'patients:export'].map((permission_key) => ({
-          role_id: role.id,
-          permission_key,
-        })),
+        ['patients', 'patients:view_booked', 'patients:export', 'statistics', 'statistics:view'].map(
+          (permission_key) => ({
+            role_id: role.id,
+            permission_key,
+          }),
+        ),
       )
       .execute();
     const exporter = await createStaffUser(server, 'doctor_export', '医生导出');
@@ -227,6 +229,17 @@ describe('doctor accounts (staff-users)', () => {
     expect(text).toContain('乙的患者');
     expect(text).not.toContain('甲的患者');
     expect(text).not.toContain('营销');
+    // Statistics count the doctor's patients only (one registered today, booked with doctor B).
+    const range = {
+      from: Math.floor(Date.now() / 1000) - 7 * 86_400,
+      to: Math.floor(Date.now() / 1000) + 86_400,
+      bucket: 'day',
+    };
+    const funnel = await server.http.get(`${STAFF}/statistics/funnel`, { query: { token: exporter.token, ...range } });
+    expect(funnel.status, funnel.text).toBe(200);
+    expect(funnel.body.funnel.totals.inquiries).toBe(1);
+    const adminFunnel = await server.http.get(`${STAFF}/statistics/funnel`, { query: { token: admin, ...range } });
+    expect(adminFunnel.body.funnel.totals.inquiries).toBeGreaterThanOrEqual(3);
     await server.database.db
       .updateTable('staff_users')
       .set({ doctor_id: null })
