@@ -15,7 +15,8 @@ export function registerPatientRoutes(app: TypedApp, service: PatientService): v
       summary: 'The patient pool, filtered and paged; only the patients the caller may see',
       description:
         'The seed shows a copy of the menu example here; this is the designed list. ' +
-        'Callers without patients:view_all see only the patients they registered. ' +
+        'Callers without patients:view_all see only the patients they registered (patients:view_own), or those booked ' +
+        'with their linked doctor (patients:view_booked, docs/doctors.md: channel, consultation and spend fields absent). ' +
         'tel is masked without patients:view_full_phone. Deleted records never appear. keyword: part of name, wechat or qq, ' +
         'or of tel; without patients:view_full_phone, part of the tel as shown (139****8442: "8442", "139", "****8442") or ' +
         'the whole number, which is a lookup audited as patient.phone_lookup and capped per account and clinic day ' +
