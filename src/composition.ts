@@ -19,6 +19,7 @@ import {
 import { CatalogRepository, CatalogService, ReferenceRepository } from './features/catalogs/index.js';
 import { type ClinicInfo, clinicInfoOf } from './features/clinic-info/index.js';
 import { DashboardRepository } from './features/dashboard/index.js';
+import { DoctorDayRepository, type DoctorDeskServices } from './features/doctor-desk/index.js';
 import { FollowUpRepository, FollowUpService, FollowUpWorklistRepository } from './features/follow-ups/index.js';
 import {
   buildTransports,
@@ -136,6 +137,7 @@ export interface StaffComposition {
   notifications: NotificationStaffServices;
   deskAccounts: DeskAccountService;
   worklists: WorklistServices;
+  doctorDesk: DoctorDeskServices;
   clinic: ClinicInfo;
 }
 
@@ -308,6 +310,12 @@ export function compose(
       frontDesk: new FrontDeskRepository(db),
       calendar,
       lateAfterMinutes: config.lateAfterMinutes,
+    },
+    doctorDesk: {
+      day: new DoctorDayRepository(db),
+      appointments: booking.appointments,
+      schedules: booking.schedules,
+      calendar,
     },
     clinic: clinicInfoOf(config),
   };

@@ -5,6 +5,7 @@ import { registerStaffBookingRoutes } from './features/booking/index.js';
 import { registerCatalogRoutes } from './features/catalogs/index.js';
 import { registerStaffClinicRoute } from './features/clinic-info/index.js';
 import { registerDashboardRoutes } from './features/dashboard/index.js';
+import { registerDoctorDeskRoutes } from './features/doctor-desk/index.js';
 import { registerFollowUpRoutes } from './features/follow-ups/index.js';
 import { registerMenuRoutes } from './features/menu/index.js';
 import { registerNotificationStaffRoutes } from './features/notifications/index.js';
@@ -55,5 +56,6 @@ export async function staffApi(app: TypedApp, staff: StaffComposition): Promise<
   registerNotificationStaffRoutes(app, staff.notifications);
   registerDeskAccountRoutes(app, staff.deskAccounts);
   registerWorklistRoutes(app, staff.worklists);
+  registerDoctorDeskRoutes(app, staff.doctorDesk);
   registerStaffClinicRoute(app, staff.clinic);
 }

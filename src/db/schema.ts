@@ -63,6 +63,8 @@ export interface StaffUsersTable {
   display_name: string;
   password_hash: string;
   role_id: number;
+  /** The catalog doctor this account is, one account per doctor (0025); null: not a doctor. */
+  doctor_id: number | null;
   is_active: Generated<number>;
   created_at: number;
   updated_at: number;
@@ -319,6 +321,8 @@ export interface AppointmentsTable {
   cancelled_by_id: number | null;
   cancel_reason: string | null;
   visit_id: number | null;
+  /** When the doctor marked the arrived patient seen (已诊, 医生工作台); null: not yet (0025). */
+  seen_at: number | null;
   created_at: number;
   updated_at: number;
 }

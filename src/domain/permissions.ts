@@ -21,6 +21,8 @@ export const permissionTree = [
     actions: [
       { key: 'patients:view_own', description: '查看本人登记的客户' },
       { key: 'patients:view_all', description: '查看全部客户' },
+      { key: 'patients:view_booked', description: '查看在本人（关联医生）名下预约或就诊的客户' },
+      { key: 'patients:view_marketing', description: '医生范围下仍可查看营销字段（渠道、消费、咨询内容）' },
       { key: 'patients:create', description: '登记客户' },
       { key: 'patients:edit', description: '编辑客户资料' },
       { key: 'patients:delete', description: '删除客户（移入回收站）' },
@@ -55,6 +57,11 @@ export const permissionTree = [
       { key: 'visits:notes_view', description: '查看病历（本人可见范围内的客户）' },
       { key: 'visits:notes_write', description: '书写、修改、发布病历，上传附件' },
     ],
+  },
+  {
+    key: 'doctor',
+    description: '医生工作台',
+    actions: [{ key: 'doctor:day', description: '查看本人当日接诊与排班，标记到诊、已诊' }],
   },
   {
     key: 'statistics',

@@ -8,6 +8,8 @@ export interface StaffPrincipal {
   roleId: number;
   permissions: ReadonlySet<PermissionKey>;
   sessionId: string;
+  /** The catalog doctor this account is (staff_users.doctor_id): the doctor scope and 医生工作台. */
+  doctorId: number | null;
 }
 
 /** The portal profile's stored fields (see PortalAccountRepository). */

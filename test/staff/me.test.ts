@@ -67,6 +67,7 @@ describe('GET me/', () => {
       roleId: limited.roleId,
       roleName: '登记员',
       dataScope: 'own',
+      doctorId: null,
       permissions: ['patients', 'patients:view_own', 'patients:create'],
     });
   });

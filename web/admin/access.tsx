@@ -19,7 +19,9 @@ export interface CurrentUser {
   displayName: string;
   roleId: string;
   roleName: string;
-  dataScope: 'all' | 'own' | 'none';
+  dataScope: 'all' | 'own' | 'doctor' | 'none';
+  /** The catalog doctor the account is (医生工作台); null when none. */
+  doctorId?: string | null;
   permissions: string[];
 }
 

@@ -16,6 +16,7 @@ export const pagesByMenuUrl: Record<string, LazyExoticComponent<ComponentType>> 
   funnel: lazy(() => import('./pages/StatisticsPage')),
   'marketing-costs': lazy(() => import('./pages/MarketingCostsPage')),
   'front-desk': lazy(() => import('./pages/FrontDeskPage')),
+  'doctor-desk': lazy(() => import('./pages/DoctorDeskPage')),
   'follow-up-worklist': lazy(() => import('./pages/FollowUpWorklistPage')),
   'shared-pool': lazy(() => import('./pages/SharedPoolPage')),
   departments: lazy(() => import('./pages/DepartmentsPage')),

@@ -1,4 +1,5 @@
 import { adminDefectsEn, adminDefectsZh } from './admin-defects';
+import { adminDoctorsEn, adminDoctorsMenuEn, adminDoctorsMenuZh, adminDoctorsZh } from './admin-doctors';
 import { adminFiguresEn, adminFiguresMenuEn, adminFiguresMenuZh, adminFiguresZh } from './admin-figures';
 import { adminMessagesEn, adminMessagesZh, messagesMenuEn, messagesMenuZh } from './admin-messages';
 import { adminTimeEn, adminTimeZh } from './admin-time';
@@ -6,6 +7,7 @@ import { adminTimeEn, adminTimeZh } from './admin-time';
 /** Back-office strings (owned by the back-office UI). Chinese first; English has the same keys. */
 export const adminZh = {
   ...adminDefectsZh,
+  ...adminDoctorsZh,
   ...adminFiguresZh,
   ...adminMessagesZh,
   title: 'CarePool 管理后台',
@@ -90,6 +92,7 @@ export const adminZh = {
     roles: '角色权限',
     logs: '操作日志',
     ...adminFiguresMenuZh,
+    ...adminDoctorsMenuZh,
   },
   figures: {
     inquiries: '咨询量',
@@ -420,6 +423,7 @@ export const adminZh = {
 
 export const adminEn: typeof adminZh = {
   ...adminDefectsEn,
+  ...adminDoctorsEn,
   ...adminFiguresEn,
   ...adminMessagesEn,
   title: 'CarePool Back Office',
@@ -504,6 +508,7 @@ export const adminEn: typeof adminZh = {
     roles: 'Roles & permissions',
     logs: 'Audit log',
     ...adminFiguresMenuEn,
+    ...adminDoctorsMenuEn,
   },
   figures: {
     inquiries: 'Inquiries',

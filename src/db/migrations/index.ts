@@ -23,6 +23,7 @@ import { marketingCostsMigration } from './0021_marketing_costs.js';
 import { followUpPlansMigration } from './0022_follow_up_plans.js';
 import { handoverPoolMigration } from './0023_handover_pool.js';
 import { outboxRetentionMigration } from './0024_outbox_retention.js';
+import { doctorAccountsMigration } from './0025_doctor_accounts.js';
 import { visitNotesMigration } from './0026_visit_notes.js';
 
 /**
@@ -53,6 +54,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0022_follow_up_plans': followUpPlansMigration(dialect),
     '0023_handover_pool': handoverPoolMigration(),
     '0024_outbox_retention': outboxRetentionMigration(),
+    '0025_doctor_accounts': doctorAccountsMigration(),
     '0026_visit_notes': visitNotesMigration(dialect),
   };
 }

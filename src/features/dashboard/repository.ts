@@ -20,10 +20,13 @@ export interface TodayFigures {
 
 type TodayRow = Record<keyof TodayFigures, unknown>;
 
+/** The dashboard counts the whole pool or the caller's own; a doctor's day is 医生工作台 (docs/doctors.md). */
+export type DashboardScope = Extract<PatientScope, { kind: 'all' | 'own' }>;
+
 /** One row: today's counts per time column and the caller's follow-ups due. */
 function todayStatement(
   query: Kysely<Database>,
-  scope: PatientScope,
+  scope: DashboardScope,
   dayStart: number,
   dayEnd: number,
   staffId: number,
@@ -95,7 +98,7 @@ export class DashboardRepository {
   }
 
   async today(
-    scope: PatientScope,
+    scope: DashboardScope,
     day: { start: number; end: number },
     staffId: number,
     today: string,

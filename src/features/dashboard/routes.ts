@@ -1,11 +1,10 @@
 import { Type } from 'typebox';
-import type { PatientScope } from '../../domain/patient-scope.js';
 import type { StaffPrincipal } from '../../domain/principals.js';
 import { nowSeconds, staffOf } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import type { StatisticsService } from '../statistics/index.js';
-import type { DashboardRepository } from './repository.js';
+import type { DashboardRepository, DashboardScope } from './repository.js';
 
 const Count = (description: string) => Type.Integer({ minimum: 0, description });
 const PeriodFigures = Type.Object({
@@ -72,7 +71,7 @@ const periodLinks = (from: number, to: number) => ({
  * The dashboard shows counts only, so a user with dashboard access but neither view
  * permission sees the figures of the patients they registered themselves.
  */
-const dashboardScope = (staff: StaffPrincipal): PatientScope =>
+const dashboardScope = (staff: StaffPrincipal): DashboardScope =>
   staff.permissions.has('patients:view_all') ? { kind: 'all' } : { kind: 'own', authorId: staff.id };
 
 export function registerDashboardRoutes(

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../../db/schema.js';
-import { livePatient, type PatientScope } from '../../domain/patient-scope.js';
+import { livePatient, type PatientScope, scopeCondition } from '../../domain/patient-scope.js';
 
 export interface NewFollowUp {
   patientId: number;
@@ -80,7 +80,7 @@ export class FollowUpRepository {
           ),
         ),
       );
-    if (scope.kind === 'own') base = base.where('p.author_id', '=', scope.authorId);
+    base = base.where((eb) => scopeCondition(eb, scope, 'p'));
     const rows = await base
       .leftJoin('staff_users as s', 's.id', 'f.staff_id')
       .selectAll('f')

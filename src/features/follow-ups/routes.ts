@@ -15,7 +15,7 @@ import {
 import type { FollowUpService } from './service.js';
 
 const TAGS = ['staff: follow-ups (回访)'];
-const VIEW: PermissionKey[] = ['patients:view_own', 'patients:view_all'];
+const VIEW: PermissionKey[] = ['patients:view_own', 'patients:view_all', 'patients:view_booked'];
 
 function toWireFollowUp(row: FollowUpRow) {
   return {

@@ -51,8 +51,10 @@ export const menuTree: MenuBranch[] = [
         title: '回访工作台',
         name: '24-2',
         url: 'follow-up-worklist',
-        permission: ['patients:view_own', 'patients:view_all'],
+        permission: ['patients:view_own', 'patients:view_all', 'patients:view_booked'],
       },
+      // The linked doctor's day (issue 19): 医生 and any role granted doctor:day.
+      { id: '29', title: '医生工作台', name: '24-3', url: 'doctor-desk', permission: 'doctor:day' },
     ],
   },
   {

@@ -7,7 +7,14 @@ import type {
   NotificationOutboxTable,
   NotificationStatus,
 } from '../../db/schema.js';
-import type { PatientScope } from '../../domain/patient-scope.js';
+import { type PatientScope, scopeOnly } from '../../domain/patient-scope.js';
+
+/** Messages about patients in the caller's scope (a message to no patient only for 'all'). */
+// biome-ignore lint/suspicious/noExplicitAny: any select query over the outbox joined to its patient `p`
+function withinScope<Q extends { where: (expression: any) => Q }>(query: Q, scope: PatientScope): Q {
+  const scoped = scopeOnly(scope, 'p');
+  return scoped === null ? query : query.where(scoped);
+}
 
 export type OutboxRow = Selectable<NotificationOutboxTable>;
 export type NewOutboxRow = Insertable<NotificationOutboxTable>;
@@ -184,7 +191,7 @@ export class OutboxRepository {
     return this.db
       .selectFrom('notification_outbox as m')
       .leftJoin('patients as p', 'p.id', 'm.patient_id')
-      .$if(scope.kind === 'own', (query) => query.where('p.author_id', '=', scope.kind === 'own' ? scope.authorId : -1))
+      .$call((query) => withinScope(query, scope))
       .$if(filters.patientId !== undefined, (query) => query.where('m.patient_id', '=', filters.patientId!))
       .$if(filters.event !== undefined, (query) => query.where('m.event', '=', filters.event!))
       .$if(filters.channel !== undefined, (query) => query.where('m.channel', '=', filters.channel!))
@@ -215,7 +222,7 @@ export class OutboxRepository {
       .selectAll('m')
       .select(['p.name as patient_name'])
       .where('m.id', '=', id)
-      .$if(scope.kind === 'own', (query) => query.where('p.author_id', '=', scope.kind === 'own' ? scope.authorId : -1))
+      .$call((query) => withinScope(query, scope))
       .executeTakeFirst();
   }
 

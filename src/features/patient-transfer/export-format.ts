@@ -14,6 +14,8 @@ export const SHEET_NAME = '客户池';
 
 export interface ExportOptions {
   showFullPhone: boolean;
+  /** false in a doctor's scope: the marketing columns stay (the file still re-imports) but empty. */
+  showMarketing: boolean;
   /** The clinic's calendar; a CachedDateTimeText for a long export. */
   clock: DateTimeText;
 }
@@ -39,17 +41,17 @@ export const EXPORT_COLUMNS: readonly Column[] = [
   { header: '预约时间', width: 20, value: (r, o) => time(r.order_time, o.clock) },
   { header: '到诊时间', width: 20, value: (r, o) => time(r.reach_time, o.clock) },
   { header: '状态', width: 6, value: (r) => STATE_LABEL[r.state] ?? String(r.state) },
-  { header: '来源', width: 14, value: (r) => r.channel_name },
+  { header: '来源', width: 14, value: (r, o) => (o.showMarketing ? r.channel_name : null) },
   { header: '科室', width: 10, value: (r) => r.department_name },
   { header: '病种', width: 12, value: (r) => r.disease_name },
   { header: '医生', width: 10, value: (r) => r.doctor_name },
-  { header: '咨询方式', width: 10, value: (r) => r.advisory_way },
-  { header: '咨询内容', width: 30, value: (r) => r.advisory_content },
+  { header: '咨询方式', width: 10, value: (r, o) => (o.showMarketing ? r.advisory_way : null) },
+  { header: '咨询内容', width: 30, value: (r, o) => (o.showMarketing ? r.advisory_content : null) },
   { header: '地区', width: 10, value: (r) => r.area },
   { header: '备注', width: 30, value: (r) => r.remarks },
   { header: '登记人', width: 10, value: (r) => r.author_name },
   { header: '到诊次数', width: 8, value: (r) => r.visit_count },
-  { header: '消费(元)', width: 10, value: (r) => fenToYuan(r.spend_fen) },
+  { header: '消费(元)', width: 10, value: (r, o) => (o.showMarketing ? fenToYuan(r.spend_fen) : null) },
 ];
 
 /**

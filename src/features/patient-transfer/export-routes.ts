@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AuditRepository } from '../../domain/audit.js';
 import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
 import { patientFiltersOf } from '../../domain/patient-filters.js';
-import { canSeeFullPhone, phoneVisibilityOf, scopeOf } from '../../domain/patient-scope.js';
+import { phoneVisibilityOf, scopeOf, wireOptionsOf } from '../../domain/patient-scope.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
@@ -80,7 +80,7 @@ export function registerExportRoutes(
       const staff = staffOf(request);
       const scope = scopeOf(staff);
       const query = request.query;
-      const options = { showFullPhone: canSeeFullPhone(staff), clock: new CachedDateTimeText(clock) };
+      const options = { ...wireOptionsOf(staff), clock: new CachedDateTimeText(clock) };
       const now = nowSeconds();
       await phoneLookups.reserveKeyword(staff, auditActorOf(request), query.keyword, 'export', now);
       await audit.record(auditActorOf(request), {

@@ -123,7 +123,7 @@ export class ImportRepository {
     id: number,
     candidate: ImportCandidate,
     now: number,
-    scope: PatientScope,
+    scope: Extract<PatientScope, { kind: 'all' | 'own' }>,
     trx: Transaction<Database>,
   ): Promise<boolean> {
     const given = IMPORT_PROFILE_FIELDS.filter((field) => candidate[field] !== null);
@@ -174,7 +174,7 @@ export class ImportRepository {
    * update of`), changed or not.
    */
   private updateStatement(
-    scope: PatientScope['kind'],
+    scope: 'all' | 'own',
     given: readonly (typeof IMPORT_PROFILE_FIELDS)[number][],
   ): CompiledShape {
     const key = `${scope}:${given.join(',')}`;

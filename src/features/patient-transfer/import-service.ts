@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import type { Database, Executor } from '../../db/schema.js';
 import type { AuditActor } from '../../domain/audit.js';
 import type { ClinicClock } from '../../domain/clinic-time/clinic-clock.js';
-import { canSeeFullPhone, type PatientScope, scopeOf } from '../../domain/patient-scope.js';
+import { canSeeFullPhone, type PatientScope, scopeOf, unhandledScope } from '../../domain/patient-scope.js';
 import { maskPhone } from '../../domain/phone.js';
 import type { StaffPrincipal } from '../../domain/principals.js';
 import { AppError } from '../../http/errors.js';
@@ -48,7 +48,7 @@ interface Tally {
 }
 
 interface Pass {
-  scope: PatientScope;
+  scope: ImportScope;
   options: ImportOptions;
   catalogs: Catalogs;
   shownTel: (tel: string) => string;
@@ -57,7 +57,23 @@ interface Pass {
   write: { trx: Transaction<Database>; authorId: number; now: number; pending: ImportCandidate[] } | null;
 }
 
-const inScope = (scope: PatientScope, authorId: number | null) => scope.kind === 'all' || authorId === scope.authorId;
+/** Import scopes are the pool or the caller's own: a doctor's scope does not import (importScopeOf). */
+type ImportScope = Extract<PatientScope, { kind: 'all' | 'own' }>;
+
+function importScopeOf(staff: StaffPrincipal): ImportScope {
+  const scope = scopeOf(staff);
+  switch (scope.kind) {
+    case 'all':
+    case 'own':
+      return scope;
+    case 'doctor':
+      throw new AppError('permission_denied', '医生范围的账号不能导入客户');
+    default:
+      return unhandledScope(scope);
+  }
+}
+
+const inScope = (scope: ImportScope, authorId: number | null) => scope.kind === 'all' || authorId === scope.authorId;
 
 const keep = <T>(list: T[], limit: number, ...items: T[]) => {
   for (const item of items) if (list.length < limit) list.push(item);
@@ -115,7 +131,7 @@ export class ImportService {
   ): Promise<ImportReport> {
     const showFullPhone = canSeeFullPhone(staff);
     const base = {
-      scope: scopeOf(staff),
+      scope: importScopeOf(staff),
       options,
       catalogs: await this.repository.catalogs(),
       shownTel: (tel: string) => (showFullPhone ? tel : maskPhone(tel)),

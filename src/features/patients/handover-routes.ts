@@ -1,5 +1,5 @@
 import { patientFiltersOf } from '../../domain/patient-filters.js';
-import { canSeeFullPhone } from '../../domain/patient-scope.js';
+import { wireOptionsOf } from '../../domain/patient-scope.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { PatientIdParams, StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
@@ -68,10 +68,10 @@ export function registerHandoverRoutes(app: TypedApp, handovers: HandoverService
         { mediaFromId: q.media_from_id, state: q.state },
         { page: q.page, pageSize: q.page_size },
       );
-      const showFullPhone = canSeeFullPhone(staff);
+      const wireOptions = wireOptionsOf(staff);
       return {
         patients: rows.map((row) => ({
-          ...toWirePatient(row, { showFullPhone }),
+          ...toWirePatient(row, wireOptions),
           pooledAt: asText(row.pooled_at === null ? null : Number(row.pooled_at)),
           lastContactAt: asText(row.last_contact_at === null ? null : Number(row.last_contact_at)),
         })),
@@ -100,7 +100,7 @@ export function registerHandoverRoutes(app: TypedApp, handovers: HandoverService
     handler: async (request) => {
       const staff = staffOf(request);
       const row = await pool.claim(staff, request.params.id, auditActorOf(request), nowSeconds());
-      return { patient: toWirePatientDetail(row, { showFullPhone: canSeeFullPhone(staff) }) };
+      return { patient: toWirePatientDetail(row, wireOptionsOf(staff)) };
     },
   });
 }

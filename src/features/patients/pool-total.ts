@@ -1,6 +1,6 @@
 import { filterConditions, type PatientListFilters } from '../../domain/patient-filters.js';
 import type { PatientScope } from '../../domain/patient-scope.js';
-import { scopeCondition } from '../../domain/patient-scope.js';
+import { scopeCondition, unhandledScope } from '../../domain/patient-scope.js';
 import {
   type AddedKeys,
   encodeKey,
@@ -45,10 +45,20 @@ export class PoolTotals {
   async total(scope: PatientScope, filters: PatientListFilters): Promise<number | null> {
     const set = (Object.keys(filters) as (keyof PatientListFilters)[]).filter((name) => filters[name] !== undefined);
     // A consultant's own pool unfiltered (their default view), or one consultant's: the author row.
-    const authorId = scope.kind === 'own' ? scope.authorId : filters.authorId;
-    if (authorId !== undefined && set.length === (scope.kind === 'own' ? 0 : 1))
-      return this.read({ dimension: 'author', key: encodeKey(authorId) }, null, []);
-    if (scope.kind !== 'all' || set.some((name) => !ROLLUP_FILTERS.has(name))) return null;
+    // A doctor's scope is no rollup dimension: counted. The switch makes a new scope kind decide here.
+    switch (scope.kind) {
+      case 'own':
+        return set.length === 0 ? this.read({ dimension: 'author', key: encodeKey(scope.authorId) }, null, []) : null;
+      case 'doctor':
+        return null;
+      case 'all':
+        break;
+      default:
+        return unhandledScope(scope);
+    }
+    if (filters.authorId !== undefined && set.length === 1)
+      return this.read({ dimension: 'author', key: encodeKey(filters.authorId) }, null, []);
+    if (set.some((name) => !ROLLUP_FILTERS.has(name))) return null;
     const { addTimeFrom: from, addTimeTo: to } = filters;
     if (from === undefined && to === undefined) return this.read(keysOf(filters), null, []);
     if (from === undefined || to === undefined) return null;

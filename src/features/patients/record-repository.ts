@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Executor, PatientRow, PatientUpdate } from '../../db/schema.js';
 import type { PatientScope } from '../../domain/patient-scope.js';
-import { inRecycleBin, livePatient, scopeCondition } from '../../domain/patient-scope.js';
+import { scopeCondition, scopedRecycleBin } from '../../domain/patient-scope.js';
 
 /**
  * One pool record at a time: the detail read with every catalog name joined in, edits,
@@ -22,7 +22,7 @@ export class PatientRecordRepository {
 
   /** The full record with its catalog and author names: one query. */
   findDetail(id: number, scope: PatientScope, db: Executor = this.db) {
-    let query = db
+    const query = db
       .selectFrom('patients')
       .leftJoin('diseases', 'diseases.id', 'patients.disease_id')
       .leftJoin('departments', 'departments.id', 'diseases.department_id')
@@ -39,8 +39,7 @@ export class PatientRecordRepository {
         'author.display_name as author_name',
       ])
       .where('patients.id', '=', id)
-      .where((eb) => livePatient(eb));
-    if (scope.kind === 'own') query = query.where('patients.author_id', '=', scope.authorId);
+      .where((eb) => scopeCondition(eb, scope));
     return query.executeTakeFirst();
   }
 
@@ -66,18 +65,16 @@ export class PatientRecordRepository {
 
   /** A record in the recycle bin, if the scope allows it. */
   findDeleted(id: number, scope: PatientScope, db: Executor = this.db) {
-    let query = db
+    const query = db
       .selectFrom('patients')
       .selectAll()
       .where('id', '=', id)
-      .where((eb) => inRecycleBin(eb));
-    if (scope.kind === 'own') query = query.where('author_id', '=', scope.authorId);
+      .where((eb) => scopedRecycleBin(eb, scope));
     return query.executeTakeFirst();
   }
 
   async listDeleted(scope: PatientScope, paging: { page: number; pageSize: number }) {
-    let base = this.db.selectFrom('patients').where((eb) => inRecycleBin(eb));
-    if (scope.kind === 'own') base = base.where('patients.author_id', '=', scope.authorId);
+    const base = this.db.selectFrom('patients').where((eb) => scopedRecycleBin(eb, scope));
     const rows = await base
       .leftJoin('staff_users as deleter', 'deleter.id', 'patients.deleted_by')
       .selectAll('patients')

@@ -1,4 +1,4 @@
-import { canSeeFullPhone } from '../../domain/patient-scope.js';
+import { wireOptionsOf } from '../../domain/patient-scope.js';
 import type { PermissionKey } from '../../domain/permissions.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { PatientIdParams, StaffTokenOnly, withErrors } from '../../http/schemas.js';
@@ -15,7 +15,7 @@ import type { PatientUpdateService } from './update-service.js';
 import { toWirePatient, toWirePatientDetail } from './wire.js';
 
 const TAGS = ['staff: patients'];
-const VIEW: PermissionKey[] = ['patients:view_own', 'patients:view_all'];
+const VIEW: PermissionKey[] = ['patients:view_own', 'patients:view_all', 'patients:view_booked'];
 /** PATCH is open to anyone who may change some field; each field is then checked on its own. */
 const ANY_FIELD_PERMISSION: PermissionKey[] = [
   'patients:edit',
@@ -55,9 +55,9 @@ export function registerPatientRecordRoutes(
         auditActorOf(request),
         nowSeconds(),
       );
-      const showFullPhone = canSeeFullPhone(staff);
+      const wireOptions = wireOptionsOf(staff);
       return {
-        duplicates: rows.map(({ row, matchedOn }) => ({ ...toWirePatient(row, { showFullPhone }), matchedOn })),
+        duplicates: rows.map(({ row, matchedOn }) => ({ ...toWirePatient(row, wireOptions), matchedOn })),
         total,
       };
     },
@@ -78,7 +78,7 @@ export function registerPatientRecordRoutes(
     handler: async (request) => {
       const staff = staffOf(request);
       const row = await records.detail(staff, request.params.id, auditActorOf(request));
-      return { patient: toWirePatientDetail(row, { showFullPhone: canSeeFullPhone(staff) }) };
+      return { patient: toWirePatientDetail(row, wireOptionsOf(staff)) };
     },
   });
 
@@ -103,7 +103,7 @@ export function registerPatientRecordRoutes(
     handler: async (request) => {
       const staff = staffOf(request);
       const row = await updates.update(staff, request.params.id, request.body, auditActorOf(request), nowSeconds());
-      return { patient: toWirePatientDetail(row, { showFullPhone: canSeeFullPhone(staff) }) };
+      return { patient: toWirePatientDetail(row, wireOptionsOf(staff)) };
     },
   });
 

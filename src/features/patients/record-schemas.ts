@@ -9,9 +9,13 @@ export const WirePatientDetailSchema = Type.Object({
   departmentId: Nullable(Type.String()),
   departmentName: Nullable(Type.String()),
   doctorName: Nullable(Type.String()),
-  mediaFromName: Nullable(Type.String()),
+  mediaFromName: Type.Optional(Nullable(Type.String({ description: 'absent in a doctor scope (marketing)' }))),
   authorName: Nullable(Type.String()),
-  spend: Type.String({ description: 'total spend over all visits, yuan with 2 decimals' }),
+  spend: Type.Optional(
+    Type.String({
+      description: 'total spend over all visits, yuan with 2 decimals; absent in a doctor scope (marketing)',
+    }),
+  ),
   visitCount: Type.String(),
   birthDate: Nullable(Type.String()),
   address: Nullable(Type.String()),

@@ -1,4 +1,4 @@
-import { canSeeFullPhone } from '../../domain/patient-scope.js';
+import { wireOptionsOf } from '../../domain/patient-scope.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { PatientIdParams, StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
@@ -22,8 +22,8 @@ export function registerRecycleBinRoutes(app: TypedApp, records: PatientRecordSe
       const staff = staffOf(request);
       const { page, page_size: pageSize } = request.query;
       const { rows, total } = await records.recycleBin(staff, { page, pageSize });
-      const showFullPhone = canSeeFullPhone(staff);
-      return { patients: rows.map((row) => toWireDeletedPatient(row, { showFullPhone })), total, page, pageSize };
+      const wireOptions = wireOptionsOf(staff);
+      return { patients: rows.map((row) => toWireDeletedPatient(row, wireOptions)), total, page, pageSize };
     },
   });
 
@@ -41,7 +41,7 @@ export function registerRecycleBinRoutes(app: TypedApp, records: PatientRecordSe
     handler: async (request) => {
       const staff = staffOf(request);
       const row = await records.restore(staff, request.params.id, auditActorOf(request), nowSeconds());
-      return { patient: toWirePatientDetail(row, { showFullPhone: canSeeFullPhone(staff) }) };
+      return { patient: toWirePatientDetail(row, wireOptionsOf(staff)) };
     },
   });
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { patientFiltersOf } from '../../domain/patient-filters.js';
-import { canSeeFullPhone } from '../../domain/patient-scope.js';
+import { wireOptionsOf } from '../../domain/patient-scope.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../http/request-context.js';
 import { withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
@@ -15,7 +15,8 @@ export function registerPatientRoutes(app: TypedApp, service: PatientService): v
       summary: 'The patient pool, filtered and paged; only the patients the caller may see',
       description:
         'The seed shows a copy of the menu example here; this is the designed list. ' +
-        'Callers without patients:view_all see only the patients they registered. ' +
+        'Callers without patients:view_all see only the patients they registered (patients:view_own), or those booked ' +
+        'with their linked doctor (patients:view_booked, docs/doctors.md: channel, consultation and spend fields absent). ' +
         'tel is masked without patients:view_full_phone. Deleted records never appear. keyword: part of name, wechat or qq, ' +
         'or of tel; without patients:view_full_phone, part of the tel as shown (139****8442: "8442", "139", "****8442") or ' +
         'the whole number, which is a lookup audited as patient.phone_lookup and capped per account and clinic day ' +
@@ -25,7 +26,7 @@ export function registerPatientRoutes(app: TypedApp, service: PatientService): v
       querystring: PatientListQuery,
       response: withErrors('staff', { 200: PatientListResponse }, [400, 401, 403, 429]),
     },
-    config: { access: ['patients:view_own', 'patients:view_all'] },
+    config: { access: ['patients:view_own', 'patients:view_all', 'patients:view_booked'] },
     handler: async (request) => {
       const staff = staffOf(request);
       const q = request.query;
@@ -36,10 +37,10 @@ export function registerPatientRoutes(app: TypedApp, service: PatientService): v
         auditActorOf(request),
         nowSeconds(),
       );
-      const showFullPhone = canSeeFullPhone(staff);
+      const wireOptions = wireOptionsOf(staff);
       return {
         patients: rows.map((row) => ({
-          ...toWirePatient(row, { showFullPhone }),
+          ...toWirePatient(row, wireOptions),
           authorName: row.author_id === null ? null : (authorNames.get(row.author_id) ?? null),
         })),
         total,
@@ -65,7 +66,7 @@ export function registerPatientRoutes(app: TypedApp, service: PatientService): v
     handler: async (request, reply) => {
       const staff = staffOf(request);
       const row = await service.create(staff, request.body, auditActorOf(request), nowSeconds());
-      return reply.code(201).send({ newPatient: toWirePatient(row, { showFullPhone: canSeeFullPhone(staff) }) });
+      return reply.code(201).send({ newPatient: toWirePatient(row, wireOptionsOf(staff)) });
     },
   });
 }

@@ -45,10 +45,10 @@ export const WirePatientSchema = Type.Object({
   diseaseId: Nullable(Type.String()),
   authorId: Nullable(Type.String()),
   state: Type.String(),
-  mediaFromId: Nullable(Type.String()),
+  mediaFromId: Type.Optional(Nullable(Type.String({ description: 'absent in a doctor scope (marketing)' }))),
   doctorId: Nullable(Type.String()),
-  advisoryWay: Nullable(Type.String()),
-  advisoryContent: Nullable(Type.String()),
+  advisoryWay: Type.Optional(Nullable(Type.String({ description: 'absent in a doctor scope (marketing)' }))),
+  advisoryContent: Type.Optional(Nullable(Type.String({ description: 'absent in a doctor scope (marketing)' }))),
   area: Nullable(Type.String()),
   remarks: Nullable(Type.String()),
 });

@@ -6,10 +6,19 @@ import type { PatientListRow } from './repository.js';
 const asText = (value: number | null): string | null => (value === null ? null : String(value));
 
 /**
+ * What the caller may read: the whole phone, and the marketing fields (channel, consultation
+ * way and content, spend), which a doctor's scope leaves out (canSeeMarketing): absent, not null.
+ */
+export interface WireOptions {
+  showFullPhone: boolean;
+  showMarketing: boolean;
+}
+
+/**
  * A pool record in the seed's response shape: camelCase keys, ids and numbers as
  * strings, times as Unix seconds in strings, absent values null.
  */
-export function toWirePatient(row: PatientListRow, options: { showFullPhone: boolean }) {
+export function toWirePatient(row: PatientListRow, options: WireOptions) {
   return {
     id: String(row.id),
     name: row.name,
@@ -24,10 +33,9 @@ export function toWirePatient(row: PatientListRow, options: { showFullPhone: boo
     diseaseId: asText(row.disease_id),
     authorId: asText(row.author_id),
     state: String(row.state),
-    mediaFromId: asText(row.media_from_id),
+    ...(options.showMarketing ? { mediaFromId: asText(row.media_from_id) } : {}),
     doctorId: asText(row.doctor_id),
-    advisoryWay: row.advisory_way,
-    advisoryContent: row.advisory_content,
+    ...(options.showMarketing ? { advisoryWay: row.advisory_way, advisoryContent: row.advisory_content } : {}),
     area: row.area,
     remarks: row.remarks,
   };
@@ -45,16 +53,15 @@ type DetailSource = PatientRow & {
 };
 
 /** GET patient/:id: the list shape plus catalog and author names, spend and visits. */
-export function toWirePatientDetail(row: DetailSource, options: { showFullPhone: boolean }) {
+export function toWirePatientDetail(row: DetailSource, options: WireOptions) {
   return {
     ...toWirePatient(row, options),
     diseaseName: row.disease_name,
     departmentId: asText(row.department_id),
     departmentName: row.department_name,
     doctorName: row.doctor_name,
-    mediaFromName: row.media_from_name,
+    ...(options.showMarketing ? { mediaFromName: row.media_from_name, spend: fenToYuan(row.spend_fen) } : {}),
     authorName: row.author_name,
-    spend: fenToYuan(row.spend_fen),
     visitCount: String(row.visit_count),
     birthDate: row.birth_date,
     address: row.address,
@@ -66,10 +73,7 @@ export function toWirePatientDetail(row: DetailSource, options: { showFullPhone:
 }
 
 /** A recycle-bin entry: the list shape plus who deleted it and when. */
-export function toWireDeletedPatient(
-  row: PatientRow & { deleted_by_name: string | null },
-  options: { showFullPhone: boolean },
-) {
+export function toWireDeletedPatient(row: PatientRow & { deleted_by_name: string | null }, options: WireOptions) {
   return {
     ...toWirePatient(row, options),
     deletedAt: asText(row.deleted_at),

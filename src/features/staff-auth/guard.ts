@@ -81,6 +81,7 @@ export class StaffGuard {
       roleId: principal.role_id,
       permissions,
       sessionId: verified.sessionId,
+      doctorId: principal.doctor_id,
     };
     if (!hasAccess(permissions, access)) throw new AppError('permission_denied');
   };

@@ -1,3 +1,4 @@
+import { optionalScopeOf } from '../../domain/patient-scope.js';
 import { allPermissionKeys } from '../../domain/permissions.js';
 import { staffOf } from '../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
@@ -28,11 +29,8 @@ export function registerMeRoutes(app: TypedApp, roles: RoleRepository): void {
           displayName: staff.displayName,
           roleId: String(staff.roleId),
           roleName: role?.name ?? '',
-          dataScope: staff.permissions.has('patients:view_all')
-            ? 'all'
-            : staff.permissions.has('patients:view_own')
-              ? 'own'
-              : 'none',
+          dataScope: optionalScopeOf(staff)?.kind ?? 'none',
+          doctorId: staff.doctorId === null ? null : String(staff.doctorId),
           // catalogue order, so the answer is stable whatever order the role stored them in
           permissions: allPermissionKeys.filter((key) => staff.permissions.has(key)),
         },

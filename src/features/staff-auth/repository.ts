@@ -9,6 +9,7 @@ export interface StaffSessionPrincipalRow {
   is_active: number;
   role_id: number;
   role_version: number;
+  doctor_id: number | null;
 }
 
 /** Staff accounts as the sign-in path needs them. */
@@ -22,7 +23,15 @@ export class StaffAuthRepository {
         .selectFrom('auth_sessions as s')
         .innerJoin('staff_users as u', 'u.id', 's.subject_id')
         .innerJoin('roles as r', 'r.id', 'u.role_id')
-        .select(['u.id', 'u.username', 'u.display_name', 'u.is_active', 'u.role_id', 'r.version as role_version'])
+        .select([
+          'u.id',
+          'u.username',
+          'u.display_name',
+          'u.is_active',
+          'u.role_id',
+          'r.version as role_version',
+          'u.doctor_id',
+        ])
         .where('s.id', '=', sessionId)
         .where('s.family', '=', 'staff')
         .where('s.revoked_at', 'is', null),

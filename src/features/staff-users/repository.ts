@@ -20,6 +20,9 @@ export interface StaffUserView {
   is_active: number;
   created_at: number;
   updated_at: number;
+  /** The catalog doctor this account is (医生工作台), and that doctor's name. */
+  doctor_id: number | null;
+  doctor_name: string | null;
 }
 
 const viewColumns = [
@@ -32,6 +35,8 @@ const viewColumns = [
   'u.is_active',
   'u.created_at',
   'u.updated_at',
+  'u.doctor_id',
+  'linked.name as doctor_name',
 ] as const;
 
 /** Staff accounts for administration. Never selects password hashes except where a password is verified. */
@@ -41,6 +46,8 @@ export interface NewStaffUser {
   passwordHash: string;
   roleId: number;
   now: number;
+  /** The catalog doctor the account is (unique): unset for every account but a doctor's. */
+  doctorId?: number | null;
 }
 
 /** How many staff accounts exist: none means a first start (see bootstrap.ts). */
@@ -71,6 +78,7 @@ export async function insertStaffUser(db: Executor, user: NewStaffUser): Promise
       display_name: user.displayName,
       password_hash: user.passwordHash,
       role_id: user.roleId,
+      doctor_id: user.doctorId ?? null,
       is_active: 1,
       created_at: user.now,
       updated_at: user.now,
@@ -109,6 +117,7 @@ export class StaffUserRepository {
     const rows = await this.db
       .selectFrom('staff_users as u')
       .innerJoin('roles as r', 'r.id', 'u.role_id')
+      .leftJoin('doctors as linked', 'linked.id', 'u.doctor_id')
       .select(viewColumns)
       .where(where)
       .orderBy('u.id', 'asc')
@@ -127,6 +136,7 @@ export class StaffUserRepository {
     return db
       .selectFrom('staff_users as u')
       .innerJoin('roles as r', 'r.id', 'u.role_id')
+      .leftJoin('doctors as linked', 'linked.id', 'u.doctor_id')
       .select(viewColumns)
       .where('u.id', '=', id)
       .executeTakeFirst();
@@ -144,6 +154,16 @@ export class StaffUserRepository {
       .where(sql<string>`lower(username)`, '=', username.toLowerCase())
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  doctorById(doctorId: number, db: Executor = this.db) {
+    return db.selectFrom('doctors').select(['id', 'name']).where('id', '=', doctorId).executeTakeFirst();
+  }
+
+  /** The account linked to this doctor, if any (one account per doctor). */
+  async accountOfDoctor(doctorId: number, db: Executor = this.db): Promise<number | undefined> {
+    const row = await db.selectFrom('staff_users').select('id').where('doctor_id', '=', doctorId).executeTakeFirst();
+    return row?.id;
   }
 
   roleById(roleId: number, db: Executor = this.db) {

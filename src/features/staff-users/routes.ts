@@ -26,6 +26,8 @@ export function toWireStaffUser(user: StaffUserView) {
     roleId: String(user.role_id),
     roleName: user.role_name,
     isActive: user.is_active === 1,
+    doctorId: user.doctor_id === null ? null : String(user.doctor_id),
+    doctorName: user.doctor_name,
     createdAt: String(user.created_at),
     updatedAt: String(user.updated_at),
   };
@@ -91,7 +93,8 @@ export function registerStaffUserRoutes(app: TypedApp, service: StaffUserService
       tags: [TAG],
       summary: 'Create a staff account -> 201 {user}',
       description:
-        'A username already taken (ignoring case) answers 409; an unknown role_id 400; a role granting a permission the caller lacks 403 (48001).',
+        'A username already taken (ignoring case) answers 409; an unknown role_id 400; a role granting a permission the caller lacks 403 (48001). ' +
+        'doctor_id links the account to a catalog doctor (docs/doctors.md): an unknown doctor 400, one linked to another account already 409.',
       body: CreateStaffBody,
       response: withErrors('staff', { 201: StaffUserResponse }, [400, 401, 403, 409]),
     },
@@ -112,7 +115,9 @@ export function registerStaffUserRoutes(app: TypedApp, service: StaffUserService
         "Refused with 403 (48001): the account's current or new role grants a permission the caller lacks (no escalation). " +
         'A role change takes effect on the next request of that user. heldPatients: the live patients the account ' +
         'still holds as their consultant, so that disabling a departing consultant can offer the handover (POST ' +
-        'patient/handover with author_id=<id>, patients:handover); their patients stay theirs until handed over.',
+        'patient/handover with author_id=<id>, patients:handover); their patients stay theirs until handed over. ' +
+        'doctor_id links the account to a catalog doctor (null unlinks; audited as staff_user.doctor_link / doctor_unlink): ' +
+        'an unknown doctor 400, a doctor linked to another account 409.',
       params: IdParams,
       body: UpdateStaffBody,
       response: withErrors('staff', { 200: UpdatedStaffUserResponse }, [400, 401, 403, 404, 409]),

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { RecordId, SingleLineName, StaffTokenField, USERNAME_PATTERN } from '../../http/schemas.js';
+import { Nullable, RecordId, SingleLineName, StaffTokenField, USERNAME_PATTERN } from '../../http/schemas.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../security/passwords.js';
 
 const Password = (description: string) =>
@@ -12,6 +12,8 @@ export const StaffUserSchema = Type.Object({
   roleId: Type.String(),
   roleName: Type.String(),
   isActive: Type.Boolean(),
+  doctorId: Nullable(Type.String({ description: 'the catalog doctor this account is (医生工作台); null: none' })),
+  doctorName: Nullable(Type.String()),
   createdAt: Type.String({ description: 'Unix seconds' }),
   updatedAt: Type.String({ description: 'Unix seconds' }),
 });
@@ -51,6 +53,9 @@ export const CreateStaffBody = Type.Object({
   display_name: SingleLineName(50, '显示名'),
   password: Password('initial password, 8 to 128 characters'),
   role_id: RecordId('role'),
+  doctor_id: Type.Optional(
+    Nullable(RecordId('the catalog doctor this account is; one account per doctor (409 when linked already)')),
+  ),
 });
 
 export const UpdateStaffBody = Type.Object({
@@ -58,6 +63,9 @@ export const UpdateStaffBody = Type.Object({
   display_name: Type.Optional(SingleLineName(50, '显示名')),
   role_id: Type.Optional(RecordId('role')),
   is_active: Type.Optional(Type.Boolean({ description: 'false disables the account and revokes its tokens at once' })),
+  doctor_id: Type.Optional(
+    Nullable(RecordId('link the account to this catalog doctor (409 when another account is); null unlinks')),
+  ),
 });
 
 export const ResetPasswordBody = Type.Object({

@@ -14,6 +14,9 @@ import type { CreateStaffBody, UpdateStaffBody } from './schemas.js';
 
 const usernameTaken = () => new AppError('conflict', '用户名已存在');
 const notFound = () => new AppError('not_found', '员工不存在');
+const doctorTaken = () => new AppError('conflict', '该医生已关联其他员工账号');
+/** The unique index on staff_users.doctor_id (0025): a race past the check lands here. */
+const isDoctorLinkViolation = (error: unknown) => isUniqueViolation(error) && /doctor/i.test(String(error));
 
 /** Staff accounts: create, edit, disable, reset password, delete, and the caller's own password. */
 export class StaffUserService {
@@ -46,6 +49,8 @@ export class StaffUserService {
         if (!(await this.users.roleById(input.role_id, trx))) throw roleMissing();
         await this.assertMayHandOut(caller, input.role_id, trx);
         if (await this.users.usernameTaken(input.username, trx)) throw usernameTaken();
+        const doctorId = input.doctor_id ?? null;
+        if (doctorId !== null) await this.assertDoctorFree(doctorId, null, trx);
         const id = await this.users.insert(
           {
             username: input.username,
@@ -53,6 +58,7 @@ export class StaffUserService {
             passwordHash,
             roleId: input.role_id,
             now,
+            doctorId,
           },
           trx,
         );
@@ -64,16 +70,53 @@ export class StaffUserService {
             action: 'staff_user.create',
             targetType: 'staff_user',
             targetId: id,
-            details: { username: created.username, displayName: created.display_name, role: created.role_name },
+            details: {
+              username: created.username,
+              displayName: created.display_name,
+              role: created.role_name,
+              ...(created.doctor_id === null ? {} : { doctorId: created.doctor_id, doctorName: created.doctor_name }),
+            },
           },
           trx,
         );
         return created;
       });
     } catch (error) {
+      if (isDoctorLinkViolation(error)) throw doctorTaken();
       if (isUniqueViolation(error)) throw usernameTaken();
       throw error;
     }
+  }
+
+  /** Linking and unlinking a doctor are their own audit events: they change whose patients the account sees. */
+  private async auditDoctorLink(
+    actor: AuditActor,
+    before: StaffUserView,
+    doctorId: number | null,
+    trx: Transaction<Database>,
+  ): Promise<void> {
+    const doctor = doctorId === null ? undefined : await this.users.doctorById(doctorId, trx);
+    await this.core.audit.record(
+      actor,
+      {
+        action: doctorId === null ? 'staff_user.doctor_unlink' : 'staff_user.doctor_link',
+        targetType: 'staff_user',
+        targetId: before.id,
+        details: {
+          username: before.username,
+          before: before.doctor_id === null ? null : { doctorId: before.doctor_id, doctorName: before.doctor_name },
+          after: doctor ? { doctorId: doctor.id, doctorName: doctor.name } : null,
+        },
+      },
+      trx,
+    );
+  }
+
+  /** 400 for a doctor not in the catalog, 409 for one another account is already linked to. */
+  private async assertDoctorFree(doctorId: number, accountId: number | null, trx: Transaction<Database>) {
+    if (!(await this.users.doctorById(doctorId, trx))) throw invalidField('doctor_id', '医生不存在');
+    const holder = await this.users.accountOfDoctor(doctorId, trx);
+    if (holder !== undefined && holder !== accountId) throw doctorTaken();
   }
 
   /** Live patients the account holds (author): disabling answers it, so the UI can offer the handover. */
@@ -89,8 +132,13 @@ export class StaffUserService {
     actor: AuditActor,
     now: number,
   ): Promise<StaffUserView> {
-    if (input.display_name === undefined && input.role_id === undefined && input.is_active === undefined) {
-      throw new AppError('parameter_missing', '缺少参数: display_name、role_id 或 is_active 至少一项');
+    if (
+      input.display_name === undefined &&
+      input.role_id === undefined &&
+      input.is_active === undefined &&
+      input.doctor_id === undefined
+    ) {
+      throw new AppError('parameter_missing', '缺少参数: display_name、role_id、is_active 或 doctor_id 至少一项');
     }
     if (id === caller.id && input.is_active === false) throw new AppError('conflict', '不能停用自己的账号');
     return this.core.db.transaction().execute(async (trx) => {
@@ -122,19 +170,31 @@ export class StaffUserService {
         changes.is_active = isActive;
         changed.isActive = { before: before.is_active === 1, after: isActive === 1 };
       }
+      const doctorId = input.doctor_id;
+      if (doctorId !== undefined && doctorId !== before.doctor_id) {
+        if (doctorId !== null) await this.assertDoctorFree(doctorId, id, trx);
+        changes.doctor_id = doctorId;
+      }
       if (Object.keys(changes).length === 0) return before;
-      await this.users.update(id, { ...changes, updated_at: now }, trx);
+      try {
+        await this.users.update(id, { ...changes, updated_at: now }, trx);
+      } catch (error) {
+        if (isDoctorLinkViolation(error)) throw doctorTaken();
+        throw error;
+      }
+      if (changes.doctor_id !== undefined) await this.auditDoctorLink(actor, before, changes.doctor_id, trx);
       if (changes.is_active === 0) await this.core.sessions.revokeAllOf('staff', id, now, trx);
-      await this.core.audit.record(
-        actor,
-        {
-          action: 'staff_user.update',
-          targetType: 'staff_user',
-          targetId: id,
-          details: { username: before.username, changed },
-        },
-        trx,
-      );
+      if (Object.keys(changed).length > 0)
+        await this.core.audit.record(
+          actor,
+          {
+            action: 'staff_user.update',
+            targetType: 'staff_user',
+            targetId: id,
+            details: { username: before.username, changed },
+          },
+          trx,
+        );
       const after = await this.users.findById(id, trx);
       if (!after) throw notFound();
       return after;

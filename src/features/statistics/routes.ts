@@ -6,7 +6,8 @@ import { ConsultantRankQuery, ConsultantRankResponse, FunnelQuery, FunnelRespons
 import type { StatisticsService } from './service.js';
 
 const SCOPE_NOTE =
-  'Callers without patients:view_all count only the patients they hold (author); deleted records never count. ' +
+  'Callers without patients:view_all count only the patients they hold (author), or with patients:view_booked those ' +
+  'booked with their linked doctor; deleted records never count. ' +
   'Two views (view=): cohort, the default, follows the patients registered in the period (add_time) and says what ' +
   'became of them; activity counts each event by its own time column (registrations add_time, appointments ' +
   'order_time, first arrivals and spend reach_time), as the funnel did before the cohort view. In both, inquiries ' +

@@ -8,7 +8,7 @@ import type { VisitHistoryRow } from './repository.js';
 import { ArrivalBody, VisitListResponse, VisitResponse } from './schemas.js';
 
 const TAGS = ['staff: visits (到诊)'];
-const VIEW: PermissionKey[] = ['patients:view_own', 'patients:view_all'];
+const VIEW: PermissionKey[] = ['patients:view_own', 'patients:view_all', 'patients:view_booked'];
 const asText = (value: number | null) => (value === null ? null : String(value));
 
 function toWireVisit(row: VisitHistoryRow) {

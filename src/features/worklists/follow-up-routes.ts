@@ -8,7 +8,7 @@ import type { TypedApp } from '../../http/typed-app.js';
 import type { DueBucket, FollowUpWorklistRepository } from '../follow-ups/index.js';
 import { FollowUpWorklistQuery, FollowUpWorklistResponse } from './follow-up-schemas.js';
 
-const VIEW: PermissionKey[] = ['patients:view_own', 'patients:view_all'];
+const VIEW: PermissionKey[] = ['patients:view_own', 'patients:view_all', 'patients:view_booked'];
 const BUCKETS: Record<'due' | 'overdue' | 'today' | 'upcoming' | 'all', DueBucket[]> = {
   due: ['overdue', 'today'],
   overdue: ['overdue'],

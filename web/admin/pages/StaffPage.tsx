@@ -7,7 +7,7 @@ import {
   ProFormText,
   ProTable,
 } from '@ant-design/pro-components';
-import { App, Button, Tag } from 'antd';
+import { App, Button, Space, Tag, Typography } from 'antd';
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkButton } from '../../ui/LinkButton';
@@ -36,6 +36,18 @@ export default function StaffPage() {
     [],
   );
 
+  // The catalog's doctors, for linking an account to one (医生工作台).
+  const doctors = useRemote(
+    () =>
+      canManage && access.can('catalogs:view')
+        ? call(() =>
+            staffClient.GET('/back_end/api/v1/doctors', { params: { query: { include_inactive: false } } }),
+          ).then((b) => b.doctors)
+        : Promise.resolve([]),
+    [],
+  );
+  const doctorOptions = (doctors.data ?? []).map((d) => ({ value: Number(d.id), label: d.name }));
+
   const run = useAction(() => actionRef.current?.reload());
   const attempt = (action: () => Promise<unknown>, success: string = t('catalogs.saved')) => run(action, success);
 
@@ -59,9 +71,13 @@ export default function StaffPage() {
                   }
                   modalProps={{ destroyOnHidden: true }}
                   width={420}
-                  onFinish={(v: { username: string; display_name: string; password: string; role_id: number }) =>
-                    attempt(() => call(() => staffClient.POST('/back_end/api/v1/staff', { body: v })))
-                  }
+                  onFinish={(v: {
+                    username: string;
+                    display_name: string;
+                    password: string;
+                    role_id: number;
+                    doctor_id?: number;
+                  }) => attempt(() => call(() => staffClient.POST('/back_end/api/v1/staff', { body: v })))}
                 >
                   <ProFormText
                     name="username"
@@ -83,6 +99,13 @@ export default function StaffPage() {
                     label={t('staff.role')}
                     rules={[{ required: true }]}
                     options={(roles.data ?? []).map((r) => ({ value: Number(r.id), label: r.name }))}
+                  />
+                  <ProFormSelect
+                    name="doctor_id"
+                    label={t('staffDoctor.doctor')}
+                    placeholder={t('staffDoctor.placeholder')}
+                    options={doctorOptions}
+                    fieldProps={{ allowClear: true, showSearch: true, optionFilterProp: 'label' }}
                   />
                 </ModalForm>,
               ]
@@ -114,6 +137,12 @@ export default function StaffPage() {
           { title: t('staff.displayName'), dataIndex: 'displayName', search: false },
           { title: t('staff.role'), dataIndex: 'roleName', search: false },
           {
+            title: t('staffDoctor.doctor'),
+            search: false,
+            render: (_, row) =>
+              row.doctorName ?? <Typography.Text type="secondary">{t('staffDoctor.none')}</Typography.Text>,
+          },
+          {
             title: t('staff.active'),
             search: false,
             render: (_, row) =>
@@ -130,47 +159,76 @@ export default function StaffPage() {
                 {
                   title: t('common:actions'),
                   search: false as const,
-                  render: (_: unknown, row: { id: string; username: string }) => (
-                    <ModalForm<{ password: string; confirm: string }>
-                      title={t('staffEdit.resetTitle', { name: row.username })}
-                      trigger={<LinkButton>{t('staffEdit.resetPassword')}</LinkButton>}
-                      modalProps={{ destroyOnHidden: true }}
-                      width={420}
-                      onFinish={({ password }) =>
-                        attempt(
-                          () =>
-                            call(() =>
-                              staffClient.POST('/back_end/api/v1/staff/{id}/reset-password', {
-                                params: { path: { id: Number(row.id) } },
-                                body: { password },
-                              }),
-                            ),
-                          t('staffEdit.resetDone', { name: row.username }),
-                        )
-                      }
-                    >
-                      <ProFormText.Password
-                        name="password"
-                        label={t('staffEdit.newPassword')}
-                        fieldProps={{ autoComplete: 'new-password' }}
-                        rules={[{ required: true, ...PASSWORD_RULE, message: t('validation.password') }]}
-                      />
-                      <ProFormText.Password
-                        name="confirm"
-                        label={t('staffEdit.confirmPassword')}
-                        fieldProps={{ autoComplete: 'new-password' }}
-                        dependencies={['password']}
-                        rules={[
-                          { required: true, message: t('staffEdit.mismatch') },
-                          ({ getFieldValue }) => ({
-                            validator: (_, value) =>
-                              value === getFieldValue('password')
-                                ? Promise.resolve()
-                                : Promise.reject(new Error(t('staffEdit.mismatch'))),
-                          }),
-                        ]}
-                      />
-                    </ModalForm>
+                  render: (_: unknown, row: { id: string; username: string; doctorId: string | null }) => (
+                    <Space size={0}>
+                      <ModalForm<{ doctor_id?: number }>
+                        title={t('staffDoctor.linkTitle', { name: row.username })}
+                        trigger={<LinkButton>{t('staffDoctor.link')}</LinkButton>}
+                        modalProps={{ destroyOnHidden: true }}
+                        width={420}
+                        initialValues={{ doctor_id: row.doctorId === null ? undefined : Number(row.doctorId) }}
+                        onFinish={({ doctor_id }) =>
+                          attempt(
+                            () =>
+                              call(() =>
+                                staffClient.PATCH('/back_end/api/v1/staff/{id}', {
+                                  params: { path: { id: Number(row.id) } },
+                                  body: { doctor_id: doctor_id ?? null },
+                                }),
+                              ),
+                            t('staffDoctor.linked', { name: row.username }),
+                          )
+                        }
+                      >
+                        <ProFormSelect
+                          name="doctor_id"
+                          label={t('staffDoctor.doctor')}
+                          placeholder={t('staffDoctor.placeholder')}
+                          options={doctorOptions}
+                          fieldProps={{ allowClear: true, showSearch: true, optionFilterProp: 'label' }}
+                        />
+                      </ModalForm>
+                      <ModalForm<{ password: string; confirm: string }>
+                        title={t('staffEdit.resetTitle', { name: row.username })}
+                        trigger={<LinkButton>{t('staffEdit.resetPassword')}</LinkButton>}
+                        modalProps={{ destroyOnHidden: true }}
+                        width={420}
+                        onFinish={({ password }) =>
+                          attempt(
+                            () =>
+                              call(() =>
+                                staffClient.POST('/back_end/api/v1/staff/{id}/reset-password', {
+                                  params: { path: { id: Number(row.id) } },
+                                  body: { password },
+                                }),
+                              ),
+                            t('staffEdit.resetDone', { name: row.username }),
+                          )
+                        }
+                      >
+                        <ProFormText.Password
+                          name="password"
+                          label={t('staffEdit.newPassword')}
+                          fieldProps={{ autoComplete: 'new-password' }}
+                          rules={[{ required: true, ...PASSWORD_RULE, message: t('validation.password') }]}
+                        />
+                        <ProFormText.Password
+                          name="confirm"
+                          label={t('staffEdit.confirmPassword')}
+                          fieldProps={{ autoComplete: 'new-password' }}
+                          dependencies={['password']}
+                          rules={[
+                            { required: true, message: t('staffEdit.mismatch') },
+                            ({ getFieldValue }) => ({
+                              validator: (_, value) =>
+                                value === getFieldValue('password')
+                                  ? Promise.resolve()
+                                  : Promise.reject(new Error(t('staffEdit.mismatch'))),
+                            }),
+                          ]}
+                        />
+                      </ModalForm>
+                    </Space>
                   ),
                 },
               ]

@@ -1,6 +1,6 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../../db/schema.js';
-import { livePatient, type PatientScope } from '../../../domain/patient-scope.js';
+import { type PatientScope, scopeCondition } from '../../../domain/patient-scope.js';
 
 /** The front desk's view of one clinic date: what a row is now. */
 export type ArrivalState = 'waiting' | 'late' | 'arrived' | 'missed';
@@ -24,8 +24,7 @@ type AppointmentBuilder = ExpressionBuilder<
 >;
 
 /** Live patients in the caller's scope, on the alias `p`. */
-const inScope = (eb: AppointmentBuilder, scope: PatientScope): Expression<SqlBool> =>
-  scope.kind === 'all' ? livePatient(eb, 'p') : eb.and([livePatient(eb, 'p'), eb('p.author_id', '=', scope.authorId)]);
+const inScope = (eb: AppointmentBuilder, scope: PatientScope): Expression<SqlBool> => scopeCondition(eb, scope, 'p');
 
 /**
  * The state of an appointment row in SQL: arrived and missed as recorded; a booked one is late

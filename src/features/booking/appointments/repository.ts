@@ -1,10 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { AppointmentSource, AppointmentStatus, Database, Executor } from '../../../db/schema.js';
-import { livePatient, type PatientScope } from '../../../domain/patient-scope.js';
+import { type PatientScope, scopeCondition } from '../../../domain/patient-scope.js';
 import type { SessionSlotKey } from '../schedules/repository.js';
-
-/** Live records in the caller's scope: consultants (own) see only patients they registered. */
-const authorIdOf = (scope: PatientScope): number | undefined => (scope.kind === 'own' ? scope.authorId : undefined);
 
 const APPOINTMENT_COLUMNS = [
   'ap.id',
@@ -20,6 +17,7 @@ const APPOINTMENT_COLUMNS = [
   'ap.cancelled_by_type',
   'ap.cancel_reason',
   'ap.visit_id',
+  'ap.seen_at',
   'ap.created_at',
   'ap.updated_at',
   'd.name as doctor_name',
@@ -62,8 +60,7 @@ export class AppointmentRepository {
       .innerJoin('patients as p', 'p.id', 'ap.patient_id')
       .select(STAFF_COLUMNS)
       .where('ap.id', '=', appointmentId)
-      .where((eb) => livePatient(eb, 'p'))
-      .$if(scope.kind === 'own', (qb) => qb.where('p.author_id', '=', authorIdOf(scope)!))
+      .where((eb) => scopeCondition(eb, scope, 'p'))
       .executeTakeFirst();
   }
 
@@ -72,8 +69,7 @@ export class AppointmentRepository {
       .innerJoin('patients as p', 'p.id', 'ap.patient_id')
       .select(STAFF_COLUMNS)
       .where('ap.patient_id', '=', patientId)
-      .where((eb) => livePatient(eb, 'p'))
-      .$if(scope.kind === 'own', (qb) => qb.where('p.author_id', '=', authorIdOf(scope)!))
+      .where((eb) => scopeCondition(eb, scope, 'p'))
       .orderBy('ap.start_time', 'desc')
       .orderBy('ap.id', 'desc')
       .limit(limit)
@@ -86,8 +82,7 @@ export class AppointmentRepository {
       .select(STAFF_COLUMNS)
       .where('ap.doctor_id', '=', doctorId)
       .where('ap.session_date', '=', date)
-      .where((eb) => livePatient(eb, 'p'))
-      .$if(scope.kind === 'own', (qb) => qb.where('p.author_id', '=', authorIdOf(scope)!))
+      .where((eb) => scopeCondition(eb, scope, 'p'))
       .orderBy('ap.start_time')
       .orderBy('ap.id')
       .execute();
@@ -120,8 +115,7 @@ export class AppointmentRepository {
       .selectFrom('patients as p')
       .select(['p.id', 'p.name', 'p.tel'])
       .where('p.id', '=', patientId)
-      .where((eb) => livePatient(eb, 'p'))
-      .$if(scope.kind === 'own', (qb) => qb.where('p.author_id', '=', authorIdOf(scope)!))
+      .where((eb) => scopeCondition(eb, scope, 'p'))
       .executeTakeFirst();
   }
 
@@ -260,6 +254,18 @@ export class AppointmentRepository {
       .set({ status, visit_id: visitId, updated_at: now })
       .where('id', '=', id)
       .where('status', '=', 'booked')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Arrived and not yet seen -> seen; false when it was not (the caller answers 409). */
+  async markSeen(id: number, now: number, db: Executor): Promise<boolean> {
+    const result = await db
+      .updateTable('appointments')
+      .set({ seen_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'arrived')
+      .where('seen_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

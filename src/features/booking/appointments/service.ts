@@ -281,6 +281,27 @@ export class AppointmentService {
     return (await this.appointments.findInScope(appointmentId, scope))!;
   }
 
+  /** Seen by the doctor (已诊): an arrived appointment, once. The status stays arrived. */
+  async markSeen(appointmentId: number, scope: PatientScope, actor: AuditActor, now: number) {
+    const appointment = await this.appointments.findInScope(appointmentId, scope);
+    if (!appointment) throw new AppError('not_found', '预约不存在');
+    await this.core.db.transaction().execute(async (trx) => {
+      if (!(await this.appointments.markSeen(appointment.id, now, trx)))
+        throw new AppError('conflict', '患者尚未到诊，或已标记为已诊');
+      await this.core.audit.record(
+        actor,
+        {
+          action: 'appointment.seen',
+          targetType: 'appointment',
+          targetId: appointment.id,
+          details: { patientId: appointment.patient_id, visitId: appointment.visit_id },
+        },
+        trx,
+      );
+    });
+    return (await this.appointments.findInScope(appointmentId, scope))!;
+  }
+
   listOwn(patientId: number) {
     return this.appointments.listOwned(patientId, LIST_LIMIT);
   }

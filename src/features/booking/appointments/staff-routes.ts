@@ -19,7 +19,8 @@ import type { AppointmentService } from './service.js';
 import { toStaffAppointment } from './wire.js';
 
 const SCOPE_NOTE =
-  "Only patients in the caller's scope (consultants with patients:view_own: those they registered); others answer 404 like a missing id.";
+  "Only patients in the caller's scope (consultants with patients:view_own: those they registered; doctors with " +
+  'patients:view_booked: those booked with them); others answer 404 like a missing id.';
 
 export function registerStaffAppointmentRoutes(
   app: TypedApp,

@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
-import { canSeeFullPhone, type PatientScope } from '../../../domain/patient-scope.js';
+import { canSeeFullPhone, optionalScopeOf } from '../../../domain/patient-scope.js';
 import { maskPhone } from '../../../domain/phone.js';
-import type { StaffPrincipal } from '../../../domain/principals.js';
 import { portalOk } from '../../../http/envelopes.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../../http/request-context.js';
 import { portalSuccessSchema, StaffTokenOnly, withErrors } from '../../../http/schemas.js';
@@ -38,11 +37,7 @@ const exceptionWire = (row: {
 });
 
 /** Like scopeOf, but a caller without any patient view gets no names (null) instead of a refusal. */
-function optionalScope(staff: StaffPrincipal): PatientScope | null {
-  if (staff.permissions.has('patients:view_all')) return { kind: 'all' };
-  if (staff.permissions.has('patients:view_own')) return { kind: 'own', authorId: staff.id };
-  return null;
-}
+const optionalScope = optionalScopeOf;
 
 export function registerPortalSessionRoutes(app: TypedApp, service: ScheduleService): void {
   app.get('/doctors/:id/sessions', {

@@ -9,7 +9,23 @@ import {
   isCalendarDate,
 } from '../../../domain/clinic-time/clinic-calendar.js';
 import type { PatientNotices } from '../../../domain/patient-notices.js';
-import type { PatientScope } from '../../../domain/patient-scope.js';
+import { type PatientScope, unhandledScope } from '../../../domain/patient-scope.js';
+
+/** Whether a caller sees a live booking's patient (with this consultant, booked with this doctor). */
+function seesBooking(scope: PatientScope | null, authorId: number | null, doctorId: number): boolean {
+  if (scope === null) return false;
+  switch (scope.kind) {
+    case 'all':
+      return true;
+    case 'own':
+      return authorId === scope.authorId;
+    case 'doctor':
+      return doctorId === scope.doctorId;
+    default:
+      return unhandledScope(scope);
+  }
+}
+
 import { AppError, invalidField } from '../../../http/errors.js';
 import type { CoreServices } from '../../../services.js';
 import type { AppointmentRepository } from '../appointments/repository.js';
@@ -250,9 +266,7 @@ export class ScheduleService {
           },
           trx,
         );
-        const visible = affected.filter(
-          (row) => staff.scope !== null && (staff.scope.kind === 'all' || row.author_id === staff.scope.authorId),
-        );
+        const visible = affected.filter((row) => seesBooking(staff.scope, row.author_id, input.doctorId));
         const affectedPatients: AffectedPatient[] = visible.map((row) => ({
           appointmentId: row.id,
           patientId: row.patient_id,
