@@ -320,6 +320,35 @@ describe('doctor accounts (staff-users)', () => {
     expect(Array.isArray(schedule.body.weekly)).toBe(true);
   });
 
+  it("the 医生 role writes the notes of its own patients' visits, and finds another doctor's visit like a missing one", async () => {
+    const visitOf = async (patientId: number) =>
+      Number(
+        (
+          await server.database.db
+            .selectFrom('visits')
+            .select('id')
+            .where('patient_id', '=', patientId)
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
+    const arrivedOther = await server.http.post(`${STAFF}/appointment/${other.appointmentId}/arrive`, {
+      bearer: admin,
+      json: {},
+    });
+    expect(arrivedOther.status, arrivedOther.text).toBe(200);
+    const written = await server.http.post(`${STAFF}/visit/${await visitOf(mine.id)}/notes`, {
+      bearer: doctorToken,
+      json: { chief_complaint: '头痛三天', advice: '多休息' },
+    });
+    expect(written.status, written.text).toBe(201);
+    const othersVisit = await server.http.get(`${STAFF}/visit/${await visitOf(other.id)}/notes`, {
+      bearer: doctorToken,
+    });
+    const missing = await server.http.get(`${STAFF}/visit/987654321/notes`, { bearer: doctorToken });
+    expect(othersVisit.status).toBe(404);
+    expect(othersVisit.body).toEqual(missing.body);
+  });
+
   it('unlinking takes the scope and the day away at once (409 with a clear message); relinking is audited', async () => {
     const unlink = await server.http.patch(`${STAFF}/staff/${doctorUser}`, {
       bearer: admin,

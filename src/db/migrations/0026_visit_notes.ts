@@ -18,12 +18,13 @@ import { withIdColumn } from './columns.js';
  * its name as it read when signed, so a renamed or deleted catalog entry changes no signed note)
  * and/or free text.
  *
- * visit_note_attachments: files stored like avatars (random names, DATA_DIR/uploads/visit-notes,
- * served only through the scoped routes). A purge of the patient deletes the visits, the notes and
+ * visit_note_attachments: files stored like avatars (random names, DATA_DIR/private/visit-notes, a
+ * folder no static route serves; they are sent only through the scoped routes). A purge of the patient deletes the visits, the notes and
  * their versions (cascade) and leaves the attachment rows with note_id null: the files are then
  * no longer served and the hourly housekeeping deletes them from disk, as it does avatars.
  *
- * New permissions: visits (module), visits:notes_view, visits:notes_write, for the administrator.
+ * New permissions: visits (module), visits:notes_view, visits:notes_write, for the administrator and
+ * the built-in 医生 role of 0025: the doctor writes the notes of the patients booked with them.
  */
 const KEYS = ['visits', 'visits:notes_view', 'visits:notes_write'];
 
@@ -82,6 +83,19 @@ export function visitNotesMigration(dialect: DialectName): Migration {
         .execute();
 
       for (const key of KEYS) await grantToDefaultRoles(db, key, []);
+      const doctorRole = await db.selectFrom('roles').select('id').where('builtin_key', '=', 'doctor').executeTakeFirst();
+      if (doctorRole) {
+        await db
+          .insertInto('role_permissions')
+          .values(KEYS.map((permission_key) => ({ role_id: doctorRole.id, permission_key })))
+          .onConflict((conflict) => conflict.doNothing())
+          .execute();
+        await db
+          .updateTable('roles')
+          .set((eb) => ({ version: eb('version', '+', 1) }))
+          .where('id', '=', doctorRole.id)
+          .execute();
+      }
     },
     async down(db: Kysely<any>) {
       for (const key of KEYS) await revokeFromAllRoles(db, key);
