@@ -10,7 +10,7 @@ const COMPRESSIBLE = /\.(js|css|svg|json|html)$/;
 
 /**
  * Writes a .br and a .gz beside every text asset, once at build time, so the server sends a phone
- * a third of the bytes (bench/web-download.ts) without compressing on each request: @fastify/static
+ * a third of the bytes (bench/web.ts) without compressing on each request: @fastify/static
  * serves them by Accept-Encoding (preCompressed). Files under 1 KB gain nothing and are skipped.
  */
 function precompress(): Plugin {
