@@ -2,7 +2,6 @@ import { Spin } from 'antd';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
-import { preloadAdminPage } from './admin/pages';
 import './i18n';
 import { preloadPortal } from './portal/preload';
 import { AntdProvider } from './ui/AntdProvider';
@@ -10,13 +9,7 @@ import { AntdProvider } from './ui/AntdProvider';
 // Two apps in one build, each loaded only when its part of the site is opened.
 const AdminApp = lazy(() => import('./admin/AdminApp'));
 const PortalApp = lazy(() => import('./portal/PortalApp'));
-// The app's first screen is asked for now, beside the app itself, not once the app has run.
 if (!window.location.pathname.startsWith('/admin')) preloadPortal(window.location.pathname);
-else if (window.location.pathname.startsWith('/admin/login')) void import('./admin/LoginPage');
-else {
-  void import('./admin/AdminLayout');
-  preloadAdminPage(window.location.pathname.split('/')[2] ?? '');
-}
 
 const fallback = (
   <div style={{ display: 'flex', justifyContent: 'center', paddingTop: 120 }}>
