@@ -10,7 +10,7 @@ const COMPRESSIBLE = /\.(js|css|svg|json|html)$/;
 
 /**
  * Writes a .br and a .gz beside every text asset, once at build time, so the server sends a phone
- * a third of the bytes (bench/web-download.ts) without compressing on each request: @fastify/static
+ * a third of the bytes (bench/web.ts) without compressing on each request: @fastify/static
  * serves them by Accept-Encoding (preCompressed). Files under 1 KB gain nothing and are skipped.
  */
 function precompress(): Plugin {
@@ -41,7 +41,14 @@ function precompress(): Plugin {
 export default defineConfig({
   root: 'web',
   plugins: [react(), precompress()],
-  build: { outDir: OUT_DIR, emptyOutDir: true, chunkSizeWarningLimit: 2500 },
+  build: {
+    outDir: OUT_DIR,
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 2500,
+    // dist/web/.vite/manifest.json maps each chunk to its source modules: the web-assets test reads it
+    // to check that the portal's first page loads nothing of the back office's.
+    manifest: true,
+  },
   server: {
     proxy: {
       '/back_end': 'http://127.0.0.1:3000',

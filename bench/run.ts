@@ -10,6 +10,7 @@ import { load, type Measurement } from './load.js';
 import { buildServer, COMPILED_SERVER, startServer } from './processes.js';
 import { renderTable } from './report.js';
 import { type HttpScenario, httpScenarios, listPath, portalLogin, staffLogin, totalFound } from './scenarios.js';
+import { renderWebTable, runWebBench, type WebMeasurement } from './web.js';
 import {
   type BookingCheck,
   bookingBurstScenario,
@@ -22,6 +23,7 @@ import {
 /*
  * npm run bench [-- --quick] [-- --db sqlite|postgres] [-- --rows 1000000] [-- --seed 42]
  *   [-- --only search,export]   (scenarios whose name contains one of these words; the baseline always runs)
+ *   [-- --only web]             (only the browser group: bench/web.ts, first screens on local and Slow 4G; no database)
  * For each database: generate (SQLite files are cached in bench/.data by rows+seed), start
  * the real server and the bare baseline as separate processes, load them with autocannon,
  * print one table. PostgreSQL databases are created for the run and dropped after it.
@@ -53,6 +55,10 @@ const onlyWords =
     ?.split(',')
     .map((word) => word.trim().toLowerCase())
     .filter(Boolean) ?? [];
+/** The browser group (bench/web.ts) runs in a whole run and with `--only web`. */
+const webSelected = onlyWords.length === 0 || onlyWords.includes('web');
+/** `--only web` alone runs no database scenario (nor generates a database for none). */
+const databaseSelected = onlyWords.length === 0 || onlyWords.some((word) => word !== 'web');
 /** Whether a scenario of this name runs (--only narrows a run to some scenarios while tuning). */
 const selected = (name: string) =>
   onlyWords.length === 0 || onlyWords.some((word) => name.toLowerCase().includes(word));
@@ -352,18 +358,26 @@ async function main(): Promise<void> {
   const started = Date.now();
   buildServer();
   const results: Measurement[] = [];
-  for (const database of databases) {
-    if (database !== 'sqlite' && database !== 'postgres')
-      throw new Error(`--db must be sqlite or postgres (got ${database})`);
-    await benchDatabase(database, results);
-  }
-  const table = renderTable(results);
+  // The web group: first screens in Chromium (bench/web.ts), independent of the database.
+  const web: WebMeasurement[] = webSelected ? await runWebBench({ quick, log: (line) => log(`web ${line}`) }) : [];
+  if (databaseSelected)
+    for (const database of databases) {
+      if (database !== 'sqlite' && database !== 'postgres')
+        throw new Error(`--db must be sqlite or postgres (got ${database})`);
+      await benchDatabase(database, results);
+    }
+  const tables = [
+    ...(results.length > 0 ? [renderTable(results)] : []),
+    ...(web.length > 0 ? [renderWebTable(web)] : []),
+  ];
+  const table = tables.join('\n\n');
   console.log(`\n${table}\n`);
   console.log(
     `${quick ? 'quick run' : 'full run'}, ${duration} s per scenario, ${((Date.now() - started) / 1000).toFixed(0)} s in total`,
   );
+  mkdirSync(dataDir, { recursive: true });
   writeFileSync(path.join(dataDir, quick ? 'latest-quick.md' : 'latest.md'), `${table}\n`);
-  if (results.some((result) => result.met === false)) console.log('Some targets were missed (ok column).');
+  if ([...results, ...web].some((result) => result.met === false)) console.log('Some targets were missed (ok column).');
 }
 
 main().catch((error: unknown) => {

@@ -3,11 +3,13 @@ import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import './i18n';
+import { preloadPortal } from './portal/preload';
 import { AntdProvider } from './ui/AntdProvider';
 
 // Two apps in one build, each loaded only when its part of the site is opened.
 const AdminApp = lazy(() => import('./admin/AdminApp'));
 const PortalApp = lazy(() => import('./portal/PortalApp'));
+if (!window.location.pathname.startsWith('/admin')) preloadPortal(window.location.pathname);
 
 const fallback = (
   <div style={{ display: 'flex', justifyContent: 'center', paddingTop: 120 }}>

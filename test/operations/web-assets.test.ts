@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
- * The web UI's scripts are what a patient's phone downloads first (bench/web-download.ts). The build
+ * The web UI's scripts are what a patient's phone downloads first (bench/web.ts). The build
  * writes them compressed too, and the server sends the form the browser accepts: the same bytes once
  * decoded, cached for a year, varying by Accept-Encoding so no shared cache mixes them up.
  */

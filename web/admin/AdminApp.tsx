@@ -1,6 +1,7 @@
 import { App, Spin } from 'antd';
 import { lazy, Suspense, useEffect } from 'react';
 import { Navigate, Route, Routes, useNavigate } from 'react-router';
+import '../i18n/admin-bundle';
 import { onSessionEnded, resumeSession } from './session';
 
 /** Back office root: the login page, or the signed-in shell with the menu's pages. */

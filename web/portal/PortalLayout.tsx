@@ -1,11 +1,14 @@
 import { CalendarOutlined, HomeOutlined, LogoutOutlined, MedicineBoxOutlined, UserOutlined } from '@ant-design/icons';
-import { App, Button, Grid, Layout, Menu, Space, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { App, Button, Grid, Layout, Space, Typography } from 'antd';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { ClinicFooter } from './ClinicDetails';
 import { usePortalSession } from './session';
+
+/** The header menu is for wide screens only: a phone never downloads the menu component. */
+const HeaderMenu = lazy(() => import('./HeaderMenu'));
 
 /**
  * Phone first: a slim header and a bottom tab bar within thumb reach; from the md
@@ -82,25 +85,28 @@ export function PortalLayout({ children }: { children: ReactNode }) {
           {t('title')}
         </Link>
         {wide ? (
-          <Menu
-            theme="dark"
-            mode="horizontal"
-            aria-label={t('nav.menu')}
-            selectedKeys={[active]}
-            style={{ flex: 1, minWidth: 0 }}
-            items={NAV.map((item) => ({
-              key: item.path,
-              icon: item.icon,
-              label: <Link to={item.path}>{t(item.key)}</Link>,
-            }))}
-          />
+          <Suspense fallback={<div style={{ flex: 1 }} />}>
+            <HeaderMenu
+              label={t('nav.menu')}
+              selected={active}
+              items={NAV.map((item) => ({
+                key: item.path,
+                icon: item.icon,
+                label: <Link to={item.path}>{t(item.key)}</Link>,
+              }))}
+            />
+          </Suspense>
         ) : (
           <div style={{ flex: 1 }} />
         )}
         <LanguageSwitch />
         {account}
       </Layout.Header>
-      <Layout.Content style={{ padding: wide ? '24px 24px 0' : '12px 12px 0' }}>
+      {/*
+        At least the window's height below the header: the footer starts below the fold, so a page that
+        grows once its data arrives never pushes a visible footer down (layout shift).
+      */}
+      <Layout.Content style={{ padding: wide ? '24px 24px 0' : '12px 12px 0', minHeight: 'calc(100vh - 56px)' }}>
         <main style={{ maxWidth: 880, margin: '0 auto' }}>{children}</main>
       </Layout.Content>
       {/* Below the fixed tab bar's height on phones, so the footer is never hidden under it. */}

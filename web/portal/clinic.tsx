@@ -1,10 +1,9 @@
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
-import { createApiClient } from '../api/client';
-import type { paths } from '../api/schema';
 import { setClinicZone } from '../ui/clinicTime';
+import { type ClinicInfo, requestClinic } from './preload';
 import { LoadingState } from './states';
 
-export type ClinicInfo = paths['/patient/clinic']['get']['responses'][200]['content']['application/json']['data'];
+export type { ClinicInfo };
 
 const ClinicContext = createContext<ClinicInfo | null>(null);
 
@@ -17,13 +16,11 @@ export function ClinicProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<{ info: ClinicInfo | null; settled: boolean }>({ info: null, settled: false });
   useEffect(() => {
     let active = true;
-    createApiClient(() => null)
-      .GET('/patient/clinic')
-      .then(({ data: body }) => {
-        if (body?.data) setClinicZone(body.data.timezone);
-        if (active) setState({ info: body?.data ?? null, settled: true });
-      })
-      .catch(() => active && setState({ info: null, settled: true }));
+    // Usually already under way: the entry script asks for it while the portal's scripts load.
+    void requestClinic().then((info) => {
+      if (info) setClinicZone(info.timezone);
+      if (active) setState({ info, settled: true });
+    });
     return () => {
       active = false;
     };

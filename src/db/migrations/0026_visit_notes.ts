@@ -83,7 +83,11 @@ export function visitNotesMigration(dialect: DialectName): Migration {
         .execute();
 
       for (const key of KEYS) await grantToDefaultRoles(db, key, []);
-      const doctorRole = await db.selectFrom('roles').select('id').where('builtin_key', '=', 'doctor').executeTakeFirst();
+      const doctorRole = await db
+        .selectFrom('roles')
+        .select('id')
+        .where('builtin_key', '=', 'doctor')
+        .executeTakeFirst();
       if (doctorRole) {
         await db
           .insertInto('role_permissions')
