@@ -84,7 +84,7 @@ const PAGES: PageSpec[] = [
     name: 'portal doctors',
     path: '/doctors',
     viewport: PHONE,
-    ready: { selector: '.ant-card button' },
+    ready: { selector: '.portal-card button' },
     slow: PORTAL_SLOW,
     local: { cls: 0.1 },
   },

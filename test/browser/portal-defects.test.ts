@@ -93,7 +93,7 @@ describe.skipIf(!chromiumAvailable)('portal defects of issue 17 in Chromium', { 
     await logIn(page);
     await page.goto(`${server.baseUrl}/appointments`);
     await expect.poll(() => selectedTab(page).innerText()).toBe('即将就诊 (1)');
-    const card = page.locator('.ant-card').filter({ hasText: sessionDate() });
+    const card = page.locator('.portal-card').filter({ hasText: sessionDate() });
     await card.getByRole('button', { name: /取消预约/ }).click();
     await page
       .getByRole('dialog')
@@ -187,7 +187,7 @@ describe.skipIf(!chromiumAvailable)('portal defects of issue 17 in Chromium', { 
     page.setDefaultTimeout(15_000);
     await logIn(page);
     await page.goto(`${server.baseUrl}/appointments`);
-    const card = page.locator('.ant-card').filter({ hasText: sessionDate() });
+    const card = page.locator('.portal-card').filter({ hasText: sessionDate() });
     await card.getByText(/可在 .+ 前取消/).waitFor();
     const deadline = clockIn(booking.cancel_deadline, ZONE);
     expect(deadline).toMatch(/ 18:00$/); // BOOKING_CANCEL_CUTOFF's default: the day before at 18:00 clinic time

@@ -1,8 +1,9 @@
 import { ClockCircleOutlined, EnvironmentOutlined, PhoneOutlined } from '@ant-design/icons';
-import { Card, Space, Typography } from 'antd';
+import { Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ClinicTimeNote } from '../ui/ClinicTimeNote';
 import { telHref, useClinic } from './clinic';
+import { PortalCard } from './PortalCard';
 
 /** The clinic's address, phone (a tap calls it) and hours on the home page; nothing when none is configured. */
 export function ClinicCard() {
@@ -25,7 +26,7 @@ export function ClinicCard() {
     clinic.hours ? { key: 'hours', icon: <ClockCircleOutlined />, value: clinic.hours } : null,
   ].filter((row) => row !== null);
   return (
-    <Card size="small" title={clinic.name ?? t('clinic.title')} aria-label={t('clinic.title')}>
+    <PortalCard size="small" title={clinic.name ?? t('clinic.title')} aria-label={t('clinic.title')}>
       <Space direction="vertical" size={6} style={{ width: '100%' }}>
         {rows.map((row) => (
           <Typography.Text key={row.key} style={{ display: 'flex', gap: 8, alignItems: 'baseline' }}>
@@ -40,7 +41,7 @@ export function ClinicCard() {
           </Typography.Text>
         ))}
       </Space>
-    </Card>
+    </PortalCard>
   );
 }
 

@@ -1,4 +1,4 @@
-import { App, Button, Result } from 'antd';
+import { App, Button } from 'antd';
 import { type ComponentType, lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
@@ -6,7 +6,7 @@ import { ClinicProvider } from './clinic';
 import { PortalLayout } from './PortalLayout';
 import { portalPages } from './preload';
 import { PortalSessionProvider, usePortalSession } from './session';
-import { LoadingState } from './states';
+import { LoadingState, PageNotice } from './states';
 
 /**
  * Each page is its own chunk, fetched when first opened (web/portal/preload.ts starts the first one
@@ -108,8 +108,7 @@ function NotFound() {
   const { t } = useTranslation('portal');
   const navigate = useNavigate();
   return (
-    <Result
-      status="404"
+    <PageNotice
       title={t('notFound.title')}
       extra={
         <Button type="primary" onClick={() => navigate('/')}>

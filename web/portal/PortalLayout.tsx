@@ -3,8 +3,8 @@ import { App, Button, Grid, Layout, Space, Typography } from 'antd';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
-import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { ClinicFooter } from './ClinicDetails';
+import { PortalLanguageSelect } from './PortalLanguageSelect';
 import { usePortalSession } from './session';
 
 /** The header menu is for wide screens only: a phone never downloads the menu component. */
@@ -99,7 +99,7 @@ export function PortalLayout({ children }: { children: ReactNode }) {
         ) : (
           <div style={{ flex: 1 }} />
         )}
-        <LanguageSwitch />
+        <PortalLanguageSelect />
         {account}
       </Layout.Header>
       {/*

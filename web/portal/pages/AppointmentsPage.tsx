@@ -1,8 +1,9 @@
-import { Alert, App, Button, Card, Flex, Space, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Flex, Space, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { type Appointment, formatInstant, periodLabel, weekdayOf } from '../format';
+import { PortalCard } from '../PortalCard';
 import { messageOf, usePortalSession } from '../session';
 import { EmptyState, Loaded, useLoad } from '../states';
 
@@ -101,7 +102,7 @@ function AppointmentCard({ appointment, onChanged }: { appointment: Appointment;
 
   const booked = appointment.status === 'booked';
   return (
-    <Card size="small" aria-label={`${appointment.doctor_name} ${when}`}>
+    <PortalCard size="small" aria-label={`${appointment.doctor_name} ${when}`}>
       <Flex justify="space-between" align="flex-start" gap={8}>
         <div style={{ minWidth: 0 }}>
           <Typography.Title level={5} style={{ margin: 0 }}>
@@ -142,6 +143,6 @@ function AppointmentCard({ appointment, onChanged }: { appointment: Appointment;
         <Alert type="warning" showIcon style={{ marginTop: 12 }} message={t('appointments.pastCutoff', { deadline })} />
       ) : null}
       {refusal ? <Alert type="error" showIcon role="alert" style={{ marginTop: 12 }} message={refusal} /> : null}
-    </Card>
+    </PortalCard>
   );
 }

@@ -1,9 +1,10 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Flex, List, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Flex, List, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { type DoctorSessions, periodLabel, type Session, weekdayOf } from '../format';
+import { PortalCard } from '../PortalCard';
 import { messageOf, PortalError, usePortalSession } from '../session';
 import { EmptyState, Loaded, useLoad } from '../states';
 
@@ -98,7 +99,7 @@ function SessionList({
         <EmptyState description={t('sessions.empty')} />
       ) : (
         groups.map(([date, sessions]) => (
-          <Card key={date} size="small" title={`${date} ${weekdayOf(date, t)}`}>
+          <PortalCard key={date} size="small" title={`${date} ${weekdayOf(date, t)}`}>
             <List
               dataSource={sessions}
               renderItem={(session) => (
@@ -111,7 +112,7 @@ function SessionList({
                 />
               )}
             />
-          </Card>
+          </PortalCard>
         ))
       )}
     </>

@@ -1,7 +1,9 @@
-import { Alert, Button, Card, Flex, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Flex, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { type Doctor, weekdayOf } from '../format';
+import { NativeSelect } from '../NativeSelect';
+import { PortalCard } from '../PortalCard';
 import { usePortalSession } from '../session';
 import { EmptyState, Loaded, useLoad } from '../states';
 
@@ -33,16 +35,20 @@ export function DoctorsPage() {
       </Typography.Title>
       <Flex vertical gap={4}>
         <label htmlFor="department-filter">{t('doctors.department')}</label>
-        <Select<number>
+        <NativeSelect
           id="department-filter"
-          allowClear
-          loading={departments.loading}
-          placeholder={t('doctors.allDepartments')}
-          value={departmentId}
-          onChange={(value) => chooseDepartment(value)}
-          options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+          disabled={departments.loading && !departments.data}
+          value={departmentId ?? ''}
+          onChange={(event) => chooseDepartment(Number(event.target.value) || undefined)}
           style={{ width: '100%', maxWidth: 360 }}
-        />
+        >
+          <option value="">{t('doctors.allDepartments')}</option>
+          {(departments.data ?? []).map((department) => (
+            <option key={department.id} value={department.id}>
+              {department.name}
+            </option>
+          ))}
+        </NativeSelect>
         {departments.error ? (
           <Alert type="warning" showIcon message={`${t('doctors.departmentsFailed')}: ${departments.error}`} />
         ) : null}
@@ -68,7 +74,7 @@ function DoctorCard({ doctor }: { doctor: Doctor }) {
   const { t } = useTranslation('portal');
   const navigate = useNavigate();
   return (
-    <Card size="small" aria-label={doctor.name}>
+    <PortalCard size="small" aria-label={doctor.name}>
       <Flex justify="space-between" align="flex-start" gap={8} wrap>
         <div style={{ minWidth: 0, flex: 1 }}>
           <Typography.Title level={5} style={{ margin: 0 }}>
@@ -103,6 +109,6 @@ function DoctorCard({ doctor }: { doctor: Doctor }) {
           {t('doctors.viewSessions')}
         </Button>
       </Flex>
-    </Card>
+    </PortalCard>
   );
 }

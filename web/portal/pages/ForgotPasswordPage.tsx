@@ -1,9 +1,10 @@
-import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { CodeField, fieldOfError, reasonOf } from '../CodeField';
 import { NewPasswordFields } from '../NewPasswordFields';
+import { PortalCard } from '../PortalCard';
 import { phoneRules } from '../rules';
 import { messageOf, usePortalSession } from '../session';
 
@@ -61,7 +62,7 @@ export function ForgotPasswordPage() {
 
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   return (
-    <Card style={{ maxWidth: 420, margin: '0 auto' }}>
+    <PortalCard style={{ maxWidth: 420, margin: '0 auto' }}>
       <Typography.Title level={3} style={{ marginTop: 0 }}>
         {t('reset.title')}
       </Typography.Title>
@@ -90,6 +91,6 @@ export function ForgotPasswordPage() {
       <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
         <Link to="/login">{t('reset.back')}</Link>
       </Typography.Paragraph>
-    </Card>
+    </PortalCard>
   );
 }

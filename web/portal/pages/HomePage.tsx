@@ -1,8 +1,9 @@
 import { CalendarOutlined, LockOutlined, MedicineBoxOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Row, Space, Typography } from 'antd';
+import { Button, Col, Row, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { ClinicCard } from '../ClinicDetails';
+import { PortalCard } from '../PortalCard';
 import { usePortalSession } from '../session';
 
 const SHORTCUTS = [
@@ -18,7 +19,7 @@ export function HomePage() {
   const navigate = useNavigate();
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Card>
+      <PortalCard>
         <Typography.Title level={3} style={{ marginTop: 0 }}>
           {token && patientName ? t('home.greeting', { name: patientName }) : t('home.welcome')}
         </Typography.Title>
@@ -32,15 +33,15 @@ export function HomePage() {
             <Button onClick={() => navigate('/register')}>{t('nav.register')}</Button>
           </Space>
         )}
-      </Card>
+      </PortalCard>
       <Row gutter={[12, 12]}>
         {SHORTCUTS.map((item) => (
           <Col key={item.path} xs={12} md={6}>
             <Link to={item.path}>
-              <Card hoverable styles={{ body: { textAlign: 'center', padding: 16 } }}>
+              <PortalCard hoverable bodyStyle={{ textAlign: 'center', padding: 16 }}>
                 <div style={{ fontSize: 28, color: '#1677ff' }}>{item.icon}</div>
                 <div style={{ marginTop: 8 }}>{t(item.key)}</div>
-              </Card>
+              </PortalCard>
             </Link>
           </Col>
         ))}

@@ -1,7 +1,8 @@
-import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
+import { PortalCard } from '../PortalCard';
 import { messageOf, usePortalSession } from '../session';
 
 interface LoginValues {
@@ -44,7 +45,7 @@ export function LoginPage() {
   };
 
   return (
-    <Card style={{ maxWidth: 420, margin: '0 auto' }}>
+    <PortalCard style={{ maxWidth: 420, margin: '0 auto' }}>
       <Typography.Title level={3} style={{ marginTop: 0 }}>
         {t('login.title')}
       </Typography.Title>
@@ -79,6 +80,6 @@ export function LoginPage() {
       <Typography.Paragraph style={{ marginTop: 8, marginBottom: 0, textAlign: 'center' }}>
         <Link to="/forgot-password">{t('reset.link')}</Link>
       </Typography.Paragraph>
-    </Card>
+    </PortalCard>
   );
 }

@@ -1,8 +1,9 @@
-import { Alert, App, Button, Card, Form, Input, Popconfirm, Select, Space, Switch, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Popconfirm, Select, Space, Switch, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import type { paths } from '../../api/schema';
+import { PortalCard } from '../PortalCard';
 import { messageOf, usePortalSession } from '../session';
 import { Loaded, useLoad } from '../states';
 
@@ -49,7 +50,7 @@ export function NotificationSettingsPage() {
   }, [location.search, call, client, message, navigate, t]);
 
   return (
-    <Card
+    <PortalCard
       style={{ maxWidth: 560, margin: '0 auto' }}
       title={
         <Typography.Title level={3} style={{ margin: 0 }}>
@@ -59,7 +60,7 @@ export function NotificationSettingsPage() {
     >
       {linkError ? <Alert type="error" showIcon message={linkError} role="alert" style={{ marginBottom: 16 }} /> : null}
       <Loaded state={state}>{(loaded) => <SettingsForm settings={current ?? loaded} onSaved={setCurrent} />}</Loaded>
-    </Card>
+    </PortalCard>
   );
 }
 

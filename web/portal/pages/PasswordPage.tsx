@@ -1,7 +1,8 @@
-import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NewPasswordFields } from '../NewPasswordFields';
+import { PortalCard } from '../PortalCard';
 import { messageOf, usePortalSession } from '../session';
 
 interface PasswordValues {
@@ -37,7 +38,7 @@ export function PasswordPage() {
   };
 
   return (
-    <Card style={{ maxWidth: 420, margin: '0 auto' }}>
+    <PortalCard style={{ maxWidth: 420, margin: '0 auto' }}>
       <Typography.Title level={3} style={{ marginTop: 0 }}>
         {t('password.title')}
       </Typography.Title>
@@ -55,6 +56,6 @@ export function PasswordPage() {
           {t('password.submit')}
         </Button>
       </Form>
-    </Card>
+    </PortalCard>
   );
 }

@@ -1,11 +1,12 @@
 import { BellOutlined, EditOutlined, LockOutlined, UploadOutlined, UserOutlined } from '@ant-design/icons';
-import { App, Avatar, Button, Card, Descriptions, Space, Tag, Typography, Upload } from 'antd';
+import { App, Avatar, Button, Descriptions, Space, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { errorMessage } from '../../api/client';
 import type { paths } from '../../api/schema';
 import type { Profile } from '../format';
+import { PortalCard } from '../PortalCard';
 import { usePortalSession } from '../session';
 import { Loaded, useLoad } from '../states';
 import { ProfileForm } from './ProfileForm';
@@ -38,7 +39,7 @@ export function ProfilePage() {
   };
 
   return (
-    <Card
+    <PortalCard
       title={
         <Typography.Title level={3} style={{ margin: 0 }}>
           {t('profile.title')}
@@ -81,7 +82,7 @@ export function ProfilePage() {
           );
         }}
       </Loaded>
-    </Card>
+    </PortalCard>
   );
 }
 

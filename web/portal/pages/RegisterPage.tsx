@@ -1,9 +1,10 @@
-import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { CodeField, fieldOfError, reasonOf } from '../CodeField';
 import { NewPasswordFields } from '../NewPasswordFields';
+import { PortalCard } from '../PortalCard';
 import { nameRules, phoneRules } from '../rules';
 import { messageOf, PortalError, usePortalSession } from '../session';
 
@@ -64,7 +65,7 @@ export function RegisterPage() {
 
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   return (
-    <Card style={{ maxWidth: 420, margin: '0 auto' }}>
+    <PortalCard style={{ maxWidth: 420, margin: '0 auto' }}>
       <Typography.Title level={3} style={{ marginTop: 0 }}>
         {t('register.title')}
       </Typography.Title>
@@ -107,6 +108,6 @@ export function RegisterPage() {
       <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
         {t('register.hasAccount')} <Link to="/login">{t('register.toLogin')}</Link>
       </Typography.Paragraph>
-    </Card>
+    </PortalCard>
   );
 }
