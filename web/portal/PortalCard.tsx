@@ -25,7 +25,7 @@ export function PortalCard({
   style,
   bodyStyle,
   children,
-  ...rest
+  'aria-label': label,
 }: PortalCardProps) {
   const { token } = theme.useToken();
   const small = size === 'small';
@@ -33,8 +33,8 @@ export function PortalCard({
   return (
     <div
       className={hoverable ? 'portal-card portal-card-hoverable' : 'portal-card'}
-      aria-label={rest['aria-label']}
-      role={rest['aria-label'] ? 'group' : undefined}
+      // A named card is a group with that name (the clinic's details, one doctor, one booking).
+      {...(label ? { role: 'group', 'aria-label': label } : {})}
       style={{
         background: token.colorBgContainer,
         border: `${token.lineWidth}px solid ${token.colorBorderSecondary}`,
