@@ -1,5 +1,6 @@
 import { portalClinicEn, portalClinicZh } from './portal-clinic';
 import { portalIdentityEn, portalIdentityZh } from './portal-identity';
+import { portalNotesEn, portalNotesZh } from './portal-notes';
 
 /** Patient-portal strings (owned by the portal UI). Chinese first; English has the same keys. */
 export const portalZh = {
@@ -136,6 +137,7 @@ export const portalZh = {
   },
   notFound: { title: '页面不存在', back: '返回首页' },
   ...portalClinicZh,
+  ...portalNotesZh,
 };
 
 export const portalEn: typeof portalZh = {
@@ -272,4 +274,5 @@ export const portalEn: typeof portalZh = {
   },
   notFound: { title: 'Page not found', back: 'Home' },
   ...portalClinicEn,
+  ...portalNotesEn,
 };

@@ -25,6 +25,7 @@ const AppointmentsPage = page(portalPages.appointments, 'AppointmentsPage');
 const ProfilePage = page(portalPages.profile, 'ProfilePage');
 const PasswordPage = page(portalPages.password, 'PasswordPage');
 const NotificationSettingsPage = page(portalPages.notifications, 'NotificationSettingsPage');
+const VisitNotesPage = page(portalPages.records, 'VisitNotesPage');
 
 /**
  * The patient portal at / (mobile first). Page paths never start with /patient: that
@@ -84,6 +85,14 @@ export default function PortalApp() {
                   element={
                     <SignedIn>
                       <NotificationSettingsPage />
+                    </SignedIn>
+                  }
+                />
+                <Route
+                  path="records"
+                  element={
+                    <SignedIn>
+                      <VisitNotesPage />
                     </SignedIn>
                   }
                 />

@@ -21,6 +21,7 @@ export const portalPages = {
   profile: () => import('./pages/ProfilePage') as unknown as PageModule,
   password: () => import('./pages/PasswordPage') as unknown as PageModule,
   notifications: () => import('./pages/NotificationSettingsPage') as unknown as PageModule,
+  records: () => import('./pages/VisitNotesPage') as unknown as PageModule,
 } as const;
 
 export type ClinicInfo = paths['/patient/clinic']['get']['responses'][200]['content']['application/json']['data'];
