@@ -107,7 +107,8 @@ export function PortalLayout({ children }: { children: ReactNode }) {
         grows once its data arrives never pushes a visible footer down (layout shift).
       */}
       <Layout.Content style={{ padding: wide ? '24px 24px 0' : '12px 12px 0', minHeight: 'calc(100vh - 56px)' }}>
-        <main style={{ maxWidth: 880, margin: '0 auto' }}>{children}</main>
+        {/* Layout.Content is the page's one <main>; this only centres it. */}
+        <div style={{ maxWidth: 880, margin: '0 auto' }}>{children}</div>
       </Layout.Content>
       {/* Below the fixed tab bar's height on phones, so the footer is never hidden under it. */}
       <ClinicFooter bottomSpace={wide ? 16 : 76} />
