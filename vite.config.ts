@@ -14,11 +14,17 @@ const COMPRESSIBLE = /\.(js|css|svg|json|html)$/;
  * serves them by Accept-Encoding (preCompressed). Files under 1 KB gain nothing and are skipped.
  */
 function precompress(): Plugin {
+  // The folder this build writes to: OUT_DIR unless `--outDir` says otherwise (a size check into a
+  // temporary folder must not rewrite the served copies in dist/web while a server reads them).
+  let outDir = OUT_DIR;
   return {
     name: 'carepool-precompress',
     apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
     closeBundle() {
-      const assets = path.join(OUT_DIR, 'assets');
+      const assets = path.join(outDir, 'assets');
       for (const name of readdirSync(assets)) {
         if (!COMPRESSIBLE.test(name)) continue;
         const file = path.join(assets, name);
