@@ -137,6 +137,10 @@ describe.skipIf(!chromiumAvailable)('back office access in the browser', () => {
     await page.waitForURL('**/admin/dashboard');
     await page.goto(`${server.baseUrl}/admin/patients`);
     await page.getByRole('button', { name: /查\s*询/ }).waitFor();
+    // Let the list's first load settle before the click: once, on a loaded machine, the click on
+    // 查询 led nowhere within 15 s (PostgreSQL run; it passed on the rerun), likely a click while
+    // ProTable was still loading. The click must be what sends the revoked token.
+    await page.waitForLoadState('networkidle');
     const token = (await page.evaluate(() => localStorage.getItem('carepool.staff.token')))!;
     expect((await server.http.delete(`${STAFF}/token`, { json: { token } })).status).toBe(200);
 
