@@ -12,6 +12,7 @@ export type Doctor = PortalData<paths['/patient/doctors']['get']>[number];
 export type DoctorSessions = PortalData<paths['/patient/doctors/{id}/sessions']['get']>;
 export type Session = DoctorSessions['sessions'][number];
 export type Appointment = PortalData<paths['/patient/appointments']['get']>['upcoming'][number];
+export type VisitNote = PortalData<paths['/patient/visit-notes']['get']>['notes'][number];
 export type Period = Session['period'];
 
 /** Weekday of a clinic-calendar date (YYYY-MM-DD), independent of the browser's time zone. */

@@ -1,14 +1,11 @@
 import { FileTextOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { paths } from '../../api/schema';
-import { formatInstant } from '../format';
+import { formatInstant, type VisitNote } from '../format';
 import { PortalCard } from '../PortalCard';
 import { usePortalSession } from '../session';
 import { EmptyState, Loaded, useLoad } from '../states';
 
-type VisitNote =
-  paths['/patient/visit-notes']['get']['responses'][200]['content']['application/json']['data']['notes'][number];
 type Attachment = VisitNote['attachments'][number];
 
 /**
@@ -77,19 +74,22 @@ function NoteCard({ note }: { note: VisitNote }) {
   );
 }
 
-/** A file is served only with the patient's token, so it is fetched, then shown from memory. */
+/** A file is served only with the patient's token (the session's client adds it), so it is fetched, then shown from memory. */
 function AttachmentButton({ attachment, n }: { attachment: Attachment; n: number }) {
   const { t } = useTranslation('portal');
   const { message } = App.useApp();
-  const { token } = usePortalSession();
+  const { client } = usePortalSession();
   const kind = attachment.content_type === 'application/pdf' ? t('records.pdf') : t('records.image');
   const open = async () => {
     // Opened before the fetch, inside the click, so a phone's popup blocker lets it through.
     const opened = window.open('', '_blank');
     try {
-      const response = await fetch(attachment.url, { headers: { authorization: `Bearer ${token ?? ''}` } });
-      if (!response.ok) throw new Error(String(response.status));
-      const url = URL.createObjectURL(await response.blob());
+      const { data, response } = await client.GET('/patient/visit-note-attachments/{id}', {
+        params: { path: { id: attachment.id } },
+        parseAs: 'blob',
+      });
+      if (!response.ok || !data) throw new Error(String(response.status));
+      const url = URL.createObjectURL(data);
       if (opened) opened.location.href = url;
       else window.location.href = url;
     } catch {
