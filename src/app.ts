@@ -173,6 +173,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // The background jobs run while the app does: those that must precede the first request finish before it is ready.
   app.addHook('onReady', () => composition.jobs.start());
   app.addHook('onClose', () => composition.jobs.stop());
+  // Live streams never end on their own: end them first, or a graceful close would wait for them.
+  app.addHook('preClose', async () => composition.eventStreams.closeAll());
   registerHealthRoutes(app, database);
   registerAvatarFileRoute(app, composition.portal.avatars);
   await app.register(staffApi, { prefix: STAFF_PREFIX, ...composition.staff });

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from './db/database.js';
 import { AuditRepository } from './domain/audit.js';
 import { ClinicCalendar } from './domain/clinic-time/clinic-calendar.js';
 import { ClinicClock } from './domain/clinic-time/clinic-clock.js';
+import { PrivateFileStore } from './domain/private-files.js';
 import { VisiblePatients } from './domain/visible-patients.js';
 import { AuditQueryRepository, DeniedAccessRecorder } from './features/audit/index.js';
 import {
@@ -18,6 +19,14 @@ import {
 } from './features/booking/index.js';
 import { CatalogRepository, CatalogService, ReferenceRepository } from './features/catalogs/index.js';
 import { type ClinicInfo, clinicInfoOf } from './features/clinic-info/index.js';
+import {
+  ConsultationLive,
+  ConsultationRepository,
+  type ConsultationRouteDependencies,
+  ConsultationService,
+  PostgresNotifySignal,
+  SqlitePollSignal,
+} from './features/consultations/index.js';
 import { DashboardRepository } from './features/dashboard/index.js';
 import { DoctorDayRepository, type DoctorDeskServices } from './features/doctor-desk/index.js';
 import { FollowUpRepository, FollowUpService, FollowUpWorklistRepository } from './features/follow-ups/index.js';
@@ -88,6 +97,7 @@ import {
   VisitRepository,
 } from './features/visits/index.js';
 import type { WorklistServices } from './features/worklists/index.js';
+import { EventStreams } from './http/event-stream.js';
 import { type BackgroundJob, BackgroundJobs, periodicJob } from './jobs.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import { SessionRepository } from './security/session-repository.js';
@@ -96,6 +106,7 @@ import type { CoreServices } from './services.js';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
+const CONSULTATION_NOTICE_SCAN_MS = 15_000;
 
 /** The services every feature may use (the CLI's commands build them too, without the rest of the app). */
 export function createCoreServices(
@@ -138,6 +149,7 @@ export interface StaffComposition {
   deskAccounts: DeskAccountService;
   worklists: WorklistServices;
   doctorDesk: DoctorDeskServices;
+  consultations: ConsultationRouteDependencies & { calendar: ClinicCalendar };
   clinic: ClinicInfo;
 }
 
@@ -149,6 +161,7 @@ export interface PortalComposition {
   notificationSettings: NotificationSettingsService;
   avatars: AvatarDependencies;
   visitNotes: VisitNoteService;
+  consultations: ConsultationRouteDependencies;
   catalog: PortalCatalogRepository;
   booking: BookingServices;
   clinic: ClinicInfo;
@@ -163,6 +176,8 @@ export interface NotificationMachinery {
 
 export interface Composition {
   core: CoreServices;
+  /** Open Server-Sent Events streams: the app ends them before a graceful close waits for requests. */
+  eventStreams: EventStreams;
   staff: StaffComposition;
   portal: PortalComposition;
   notifications: NotificationMachinery;
@@ -221,6 +236,32 @@ export function compose(
     references,
     new NoteAttachmentStorage(config.dataDir),
   );
+
+  // 问诊: live delivery by LISTEN/NOTIFY on PostgreSQL; on SQLite by looking after commits and every second.
+  const consultationRepository = new ConsultationRepository(db);
+  const consultationLive = new ConsultationLive(
+    consultationRepository,
+    dialect === 'postgres'
+      ? new PostgresNotifySignal(config.databaseUrl, (error) =>
+          log.warn({ err: error }, 'consultation live feed: LISTEN connection lost; reconnecting'),
+        )
+      : new SqlitePollSignal(),
+    log,
+  );
+  const eventStreams = new EventStreams();
+  const consultationService = new ConsultationService(
+    core,
+    consultationRepository,
+    new PrivateFileStore(config.dataDir, 'consultations'),
+    consultationLive,
+    outbox,
+    config.consultations,
+  );
+  const consultations: ConsultationRouteDependencies = {
+    service: consultationService,
+    live: consultationLive,
+    streams: eventStreams,
+  };
 
   const scheduleRepository = new ScheduleRepository(db);
   const appointmentRepository = new AppointmentRepository(db);
@@ -317,6 +358,7 @@ export function compose(
       schedules: booking.schedules,
       calendar,
     },
+    consultations: { ...consultations, calendar },
     clinic: clinicInfoOf(config),
   };
 
@@ -335,6 +377,7 @@ export function compose(
     ),
     avatars: { core, files: avatarFiles, storage: avatarStorage, accounts: portalAccounts },
     visitNotes,
+    consultations,
     catalog: new PortalCatalogRepository(db),
     booking,
     clinic: clinicInfoOf(config),
@@ -353,6 +396,7 @@ export function compose(
           { name: 'staleThrottleRows', run: (now) => throttle.purgeStale(now) },
           { name: 'purgedAvatarFiles', run: () => avatarFiles.sweepPurged() },
           { name: 'purgedVisitNoteFiles', run: () => visitNotes.sweepOrphanedAttachments() },
+          { name: 'purgedConsultationImages', run: () => consultationService.sweepOrphanedImages() },
           { name: 'staleVerificationCodes', run: (now) => verificationCodes.purgeStale(now) },
           // The delivery log holds names and phones: settled messages go after NOTIFY_RETENTION_DAYS.
           {
@@ -366,9 +410,24 @@ export function compose(
         log,
       ),
       ...notificationJobs(),
+      { name: 'consultation-live', start: () => consultationLive.start(), stop: () => consultationLive.stop() },
+      ...consultationNoticeJobs(),
     ],
     log,
   );
+
+  // An answer left unread past CONSULTATION_NOTICE_AFTER_SECONDS becomes a message (0: never).
+  function consultationNoticeJobs(): BackgroundJob[] {
+    if (config.consultations.noticeAfterSeconds === 0) return [];
+    return [
+      periodicJob(
+        'consultation-notices',
+        CONSULTATION_NOTICE_SCAN_MS,
+        [{ name: 'unreadAnswers', run: (now) => consultationService.sendDueNotices(now) }],
+        log,
+      ),
+    ];
+  }
 
   // NOTIFY_WORKER=off: this instance queues messages but leaves sending (and reminders) to others.
   function notificationJobs(): BackgroundJob[] {
@@ -384,5 +443,12 @@ export function compose(
     ];
   }
 
-  return { core, staff, portal, notifications: { outbox, worker: deliveryWorker, reminders }, jobs };
+  return {
+    core,
+    eventStreams,
+    staff,
+    portal,
+    notifications: { outbox, worker: deliveryWorker, reminders },
+    jobs,
+  };
 }

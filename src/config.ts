@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, integer, optionalText, type VariableSpec } from './config-parsing.js';
+import { ConfigError, integer, oneOf, optionalText, type VariableSpec } from './config-parsing.js';
 import { loadMessagesConfig, type MessagesConfig, messagesVariables } from './messages-config.js';
 
 export { ConfigError };
@@ -40,6 +40,13 @@ export interface AppConfig {
   lateAfterMinutes: number;
   /** Days without a follow-up after which a consultant's patient returns to the shared pool (公海); 0 = never. */
   poolReturnDays: number;
+  /** 问诊 (docs/consultations.md): whom a patient may ask, and when an unread answer becomes a message to them. */
+  consultations: {
+    /** booked: doctors the patient has an appointment or a visit with; any: every doctor with a linked account. */
+    policy: 'booked' | 'any';
+    /** Seconds a doctor's answer may stay unread before the patient is told through the outbox; 0 = never. */
+    noticeAfterSeconds: number;
+  };
   /** What patients see of the clinic on the portal (GET /patient/clinic); unset parts are not shown. */
   clinic: {
     name: string | undefined;
@@ -221,6 +228,18 @@ export const configVariables = {
     sensitive: false,
     parse: integer('POOL_RETURN_DAYS', 0, 0, 3650),
   },
+  CONSULTATION_POLICY: {
+    description:
+      'Whom a patient may open an online consultation (问诊) with: booked (default) = doctors they have a live appointment or a visit with; any = every active doctor linked to a staff account',
+    sensitive: false,
+    parse: oneOf('CONSULTATION_POLICY', ['booked', 'any'] as const, 'booked'),
+  },
+  CONSULTATION_NOTICE_AFTER_SECONDS: {
+    description:
+      "Seconds a doctor's consultation answer may stay unread before the patient gets a message (SMS / email / WeChat, by their settings) through the outbox; 0 = never",
+    sensitive: false,
+    parse: integer('CONSULTATION_NOTICE_AFTER_SECONDS', 120, 0, 86_400),
+  },
   CLINIC_NAME: {
     description: "The clinic's name shown to patients on the portal (home page and footer); unset = the portal's title",
     sensitive: false,
@@ -288,6 +307,10 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     messages: loadMessagesConfig(env),
     lateAfterMinutes: v.LATE_AFTER_MINUTES.parse(env.LATE_AFTER_MINUTES),
     poolReturnDays: v.POOL_RETURN_DAYS.parse(env.POOL_RETURN_DAYS),
+    consultations: {
+      policy: v.CONSULTATION_POLICY.parse(env.CONSULTATION_POLICY),
+      noticeAfterSeconds: v.CONSULTATION_NOTICE_AFTER_SECONDS.parse(env.CONSULTATION_NOTICE_AFTER_SECONDS),
+    },
     clinic: {
       name: v.CLINIC_NAME.parse(env.CLINIC_NAME),
       address: v.CLINIC_ADDRESS.parse(env.CLINIC_ADDRESS),

@@ -1,6 +1,7 @@
 import type { PortalComposition } from './composition.js';
 import { registerPortalBookingRoutes } from './features/booking/index.js';
 import { registerPortalClinicRoute } from './features/clinic-info/index.js';
+import { registerPortalConsultationRoutes } from './features/consultations/index.js';
 import { registerNotificationPortalRoutes } from './features/notifications/index.js';
 import {
   registerAvatarUploadRoute,
@@ -40,4 +41,5 @@ export async function portalApi(app: TypedApp, portal: PortalComposition): Promi
     clinicName: portal.clinic.name,
   });
   registerPortalVisitNoteRoutes(app, portal.visitNotes);
+  await registerPortalConsultationRoutes(app, portal.consultations);
 }

@@ -4,6 +4,7 @@ import { registerAuditRoutes } from './features/audit/index.js';
 import { registerStaffBookingRoutes } from './features/booking/index.js';
 import { registerCatalogRoutes } from './features/catalogs/index.js';
 import { registerStaffClinicRoute } from './features/clinic-info/index.js';
+import { registerStaffConsultationRoutes } from './features/consultations/index.js';
 import { registerDashboardRoutes } from './features/dashboard/index.js';
 import { registerDoctorDeskRoutes } from './features/doctor-desk/index.js';
 import { registerFollowUpRoutes } from './features/follow-ups/index.js';
@@ -57,5 +58,6 @@ export async function staffApi(app: TypedApp, staff: StaffComposition): Promise<
   registerDeskAccountRoutes(app, staff.deskAccounts);
   registerWorklistRoutes(app, staff.worklists);
   registerDoctorDeskRoutes(app, staff.doctorDesk);
+  await registerStaffConsultationRoutes(app, staff.consultations);
   registerStaffClinicRoute(app, staff.clinic);
 }

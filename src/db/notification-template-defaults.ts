@@ -90,6 +90,26 @@ const APPOINTMENT_EVENTS: Record<string, { 'zh-CN': Texts; en: Texts }> = {
   },
 };
 
+/** A doctor's answer the patient has not read (问诊): all channels, by the patient's settings. */
+const CONSULTATION_EVENTS: Record<string, { 'zh-CN': Texts; en: Texts }> = {
+  consultation_reply: {
+    'zh-CN': {
+      sms: '{patient_name}您好，{doctor_name}医生回复了您的在线问诊，请登录患者端查看。',
+      subject: '{doctor_name}医生回复了您的问诊',
+      email:
+        '{patient_name}您好：\n\n{department_name} {doctor_name}医生回复了您的在线问诊，请登录患者端“在线问诊”查看。',
+      wechat: 'thing1: {doctor_name}（{department_name}）\nthing2: 医生回复了您的问诊',
+    },
+    en: {
+      sms: 'Dear {patient_name}, Dr {doctor_name} answered your online consultation. Sign in to the patient portal to read it.',
+      subject: 'Dr {doctor_name} answered your consultation',
+      email:
+        'Dear {patient_name},\n\nDr {doctor_name} ({department_name}) answered your online consultation. Sign in to the patient portal and open Consultations to read it.',
+      wechat: 'thing1: {doctor_name} ({department_name})\nthing2: Your doctor answered',
+    },
+  },
+};
+
 /** Security messages go by SMS only: they concern the phone itself. */
 const SECURITY_EVENTS: Record<string, { 'zh-CN': string; en: string }> = {
   verification_code: {
@@ -109,7 +129,7 @@ const SECURITY_EVENTS: Record<string, { 'zh-CN': string; en: string }> = {
 function build(): DefaultTemplate[] {
   const templates: DefaultTemplate[] = [];
   const base = { provider_template: null, sign_name: null };
-  for (const [event, languages] of Object.entries(APPOINTMENT_EVENTS)) {
+  for (const [event, languages] of Object.entries({ ...APPOINTMENT_EVENTS, ...CONSULTATION_EVENTS })) {
     for (const language of ['zh-CN', 'en'] as const) {
       const texts = languages[language];
       templates.push({ event, language, channel: 'sms', subject: null, body: texts.sms, ...base });

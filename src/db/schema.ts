@@ -40,6 +40,9 @@ export interface Database {
   visit_notes: VisitNotesTable;
   visit_note_versions: VisitNoteVersionsTable;
   visit_note_attachments: VisitNoteAttachmentsTable;
+  consultations: ConsultationsTable;
+  consultation_messages: ConsultationMessagesTable;
+  consultation_image_files: ConsultationImageFilesTable;
 }
 
 export interface RolesTable {
@@ -490,4 +493,45 @@ export interface VisitNoteAttachmentsTable {
   byte_size: number;
   uploaded_by: number;
   uploaded_at: number;
+}
+
+/** A consultation (问诊, 0027): one thread between a patient and a doctor; at most one open per pair. */
+export interface ConsultationsTable {
+  id: Generated<number>;
+  patient_id: number;
+  doctor_id: number;
+  status: 'open' | 'closed';
+  /** The doctor's messages the patient has not read, and the patient's the doctor has not. */
+  patient_unread: number;
+  doctor_unread: number;
+  /** A preview of the newest message, for lists. */
+  last_message: string | null;
+  last_message_at: number;
+  /** When the patient is told of an unread answer through the outbox; null = nothing to tell. */
+  notice_due_at: number | null;
+  created_at: number;
+  closed_at: number | null;
+  closed_by: number | null;
+}
+
+/** One message of a consultation, never changed: text, an image, or the system's "closed". */
+export interface ConsultationMessagesTable {
+  id: Generated<number>;
+  consultation_id: number;
+  sender: 'patient' | 'doctor' | 'system';
+  kind: 'text' | 'image' | 'closed';
+  /** The staff account that wrote a doctor's or system message. */
+  author_staff_id: number | null;
+  body: string | null;
+  image_file: string | null;
+  image_type: string | null;
+  image_bytes: number | null;
+  created_at: number;
+}
+
+/** Every consultation image file; consultation_id null once the patient is purged (the file awaits deletion). */
+export interface ConsultationImageFilesTable {
+  file_name: string;
+  consultation_id: number | null;
+  created_at: number;
 }

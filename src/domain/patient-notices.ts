@@ -26,6 +26,8 @@ export type PatientNotice =
   | ({ event: 'booking_cancelled'; reason: string | null } & AppointmentNotice)
   | ({ event: 'session_stopped'; reason: string | null } & AppointmentNotice)
   | ({ event: 'appointment_reminder' } & AppointmentNotice)
+  /** A doctor's consultation answer the patient left unread (问诊): by the patient's channels, like bookings. */
+  | { event: 'consultation_reply'; patientId: number; doctorId: number; consultationId: number }
   /** Security messages: to a phone, whatever the patient's settings say (they cannot be turned off). */
   | { event: 'verification_code'; phone: string; code: string; minutes: number; language: NotificationLanguage }
   | { event: 'password_changed'; phone: string; patientId: number | null; at: number }

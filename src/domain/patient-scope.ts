@@ -67,6 +67,11 @@ export function bookedWithDoctor(doctorId: number): RawBuilder<number> {
   return sql<number>`(select sa.patient_id from appointments sa where sa.doctor_id = ${doctorId} and sa.status <> 'cancelled' union select sv.patient_id from visits sv where sv.doctor_id = ${doctorId})`;
 }
 
+/** The same rule seen from the patient: the doctors a patient is booked with (a live appointment or a visit). */
+export function doctorsBookedBy(patientId: number): RawBuilder<number> {
+  return sql<number>`(select sa.doctor_id from appointments sa where sa.patient_id = ${patientId} and sa.status <> 'cancelled' union select sv.doctor_id from visits sv where sv.patient_id = ${patientId})`;
+}
+
 /**
  * The scope alone (null for 'all'), on any alias of the patients table: live or deleted is
  * the caller's to add (the recycle bin scopes deleted records the same way).

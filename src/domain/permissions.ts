@@ -64,6 +64,11 @@ export const permissionTree = [
     actions: [{ key: 'doctor:day', description: '查看本人当日接诊与排班，标记到诊、已诊' }],
   },
   {
+    key: 'consultations',
+    description: '在线问诊',
+    actions: [{ key: 'consultations:reply', description: '回复本人（关联医生）的在线问诊，发送图片，结束问诊' }],
+  },
+  {
     key: 'statistics',
     description: '数据中心',
     actions: [

@@ -15,6 +15,8 @@ let owner: Awaited<ReturnType<typeof registerAndLoginPatient>>;
 let intruder: Awaited<ReturnType<typeof registerAndLoginPatient>>;
 let ownerAppointmentId: number;
 let ownerAttachmentId: number;
+let ownerConsultationId: number;
+let ownerImageId: number;
 
 /** Which of the owner's resources each patient-only id route names. */
 const OWNED_ID_OF: Record<string, () => number> = {
@@ -23,8 +25,19 @@ const OWNED_ID_OF: Record<string, () => number> = {
   // The original client's registration is a CarePool appointment (issue 19).
   [`DELETE ${PORTAL_PREFIX}/registration/:id`]: () => ownerAppointmentId,
   [`GET ${PORTAL_PREFIX}/visit-note-attachments/:id`]: () => ownerAttachmentId,
+  // 问诊: the owner's consultation with their doctor, and an image in it.
+  [`GET ${PORTAL_PREFIX}/consultations/:id/messages`]: () => ownerConsultationId,
+  [`POST ${PORTAL_PREFIX}/consultations/:id/messages`]: () => ownerConsultationId,
+  [`POST ${PORTAL_PREFIX}/consultations/:id/read`]: () => ownerConsultationId,
+  [`POST ${PORTAL_PREFIX}/consultations/:id/images`]: () => ownerConsultationId,
+  [`GET ${PORTAL_PREFIX}/consultation-images/:id`]: () => ownerImageId,
+};
+/** Bodies that pass validation, so that only ownership can refuse the call. */
+const VALID_BODY_OF: Record<string, unknown> = {
+  [`POST ${PORTAL_PREFIX}/consultations/:id/messages`]: { text: '不是我的问诊' },
 };
 const NONEXISTENT_ID = 987654321;
+const PNG_BYTES = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00]);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -36,7 +49,45 @@ beforeAll(async () => {
   expect(booked.status, booked.text).toBe(201);
   ownerAppointmentId = booked.body.data.id as number;
   ownerAttachmentId = await releasedAttachmentOf(owner.patientId);
+  ({ consultationId: ownerConsultationId, imageId: ownerImageId } = await consultationOf(doctorId));
 });
+
+/** The owner asks their doctor (linked to a staff account) and sends an image. */
+async function consultationOf(doctorId: number): Promise<{ consultationId: number; imageId: number }> {
+  const admin = await staffLogin(server.http);
+  const role = await server.database.db
+    .selectFrom('roles')
+    .select('id')
+    .where('builtin_key', '=', 'doctor')
+    .executeTakeFirstOrThrow();
+  const account = await server.http.post(`${STAFF}/staff`, {
+    bearer: admin,
+    json: {
+      username: 'ownership_doc',
+      display_name: 'd',
+      password: 'doctor-password-1',
+      role_id: role.id,
+      doctor_id: doctorId,
+    },
+  });
+  expect(account.status, account.text).toBe(201);
+  const opened = await server.http.post(`${PORTAL_PREFIX}/consultations`, {
+    bearer: owner.token,
+    json: { doctor_id: doctorId, text: '请问' },
+  });
+  expect(opened.status, opened.text).toBe(200);
+  const consultationId = opened.body.data.consultation.id as number;
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(PNG_BYTES)], { type: 'image/png' }), 'a.png');
+  const sent = await fetch(new URL(`${PORTAL_PREFIX}/consultations/${consultationId}/images`, server.baseUrl), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${owner.token}` },
+    body: form,
+  });
+  const body = await sent.json();
+  expect(sent.status, JSON.stringify(body)).toBe(200);
+  return { consultationId, imageId: body.data.message.id as number };
+}
 
 /** A file on a visit note of the patient, released to them (so only ownership can refuse it). */
 async function releasedAttachmentOf(patientId: number): Promise<number> {
@@ -51,7 +102,7 @@ async function releasedAttachmentOf(patientId: number): Promise<number> {
   expect(note.status, note.text).toBe(201);
   const notePath = `${STAFF}/visit/${visitId}/notes/${note.body.note.id}`;
   const boundary = '----ownership';
-  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00]);
+  const png = PNG_BYTES;
   const uploaded = await server.http.post(`${notePath}/attachments`, {
     bearer: admin,
     contentType: `multipart/form-data; boundary=${boundary}`,
@@ -80,8 +131,9 @@ describe("another patient's ids answer like nonexistent ones", () => {
       const ownedId = OWNED_ID_OF[key];
       expect(ownedId, `${key} takes an id: add it to OWNED_ID_OF with the resource it names`).toBeDefined();
       const path = (id: number) => route.url.replace(':id', String(id));
-      const foreign = await server.http.request(route.method, path(ownedId!()), { bearer: intruder.token });
-      const missing = await server.http.request(route.method, path(NONEXISTENT_ID), { bearer: intruder.token });
+      const options = { bearer: intruder.token, json: VALID_BODY_OF[key] };
+      const foreign = await server.http.request(route.method, path(ownedId!()), options);
+      const missing = await server.http.request(route.method, path(NONEXISTENT_ID), options);
       expect(foreign.status, `${key}: ${foreign.text}`).toBe(404);
       expect(foreign.text, key).toBe(missing.text);
     }
@@ -95,5 +147,9 @@ describe("another patient's ids answer like nonexistent ones", () => {
       bearer: owner.token,
     });
     expect(file.status, file.text).toBe(200);
+    const consultation = await server.http.get(`${PORTAL_PREFIX}/consultations/${ownerConsultationId}/messages`, {
+      bearer: owner.token,
+    });
+    expect(consultation.body.data.messages.map((message: { kind: string }) => message.kind)).toEqual(['text', 'image']);
   });
 });

@@ -32,6 +32,7 @@ describe('GET menu/ (seed 004)', () => {
         { id: '25', title: '前台工作台', name: '24-1', url: 'front-desk' },
         { id: '26', title: '回访工作台', name: '24-2', url: 'follow-up-worklist' },
         { id: '29', title: '医生工作台', name: '24-3', url: 'doctor-desk' },
+        { id: '30', title: '在线问诊', name: '24-4', url: 'consultations' },
       ],
     });
     expect(patients).toMatchObject({ title: '客户池', name: '2', url: 'patients' });

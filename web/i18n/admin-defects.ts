@@ -66,6 +66,12 @@ export const adminDefectsZh = {
           attachment_upload: '上传病历附件',
           attachment_read: '查看病历附件',
         },
+        consultation: {
+          open: '患者发起问诊',
+          read: '查看问诊',
+          image_read: '查看问诊图片',
+          close: '结束问诊',
+        },
         appointment: { book: '预约', cancel: '取消预约', arrive: '预约到诊', miss: '爽约' },
         schedule: {
           weekly_set: '设置排班',
@@ -242,6 +248,12 @@ export const adminDefectsEn: typeof adminDefectsZh = {
           release: 'Visit note released to the patient',
           attachment_upload: 'Visit note attachment uploaded',
           attachment_read: 'Visit note attachment opened',
+        },
+        consultation: {
+          open: 'Consultation opened by the patient',
+          read: 'Consultation read',
+          image_read: 'Consultation image opened',
+          close: 'Consultation closed',
         },
         appointment: {
           book: 'Appointment booked',

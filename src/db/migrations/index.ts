@@ -25,6 +25,7 @@ import { handoverPoolMigration } from './0023_handover_pool.js';
 import { outboxRetentionMigration } from './0024_outbox_retention.js';
 import { doctorAccountsMigration } from './0025_doctor_accounts.js';
 import { visitNotesMigration } from './0026_visit_notes.js';
+import { consultationsMigration } from './0027_consultations.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -56,6 +57,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0024_outbox_retention': outboxRetentionMigration(),
     '0025_doctor_accounts': doctorAccountsMigration(),
     '0026_visit_notes': visitNotesMigration(dialect),
+    '0027_consultations': consultationsMigration(dialect),
   };
 }
 

@@ -1,3 +1,4 @@
+import { ageOn } from '../../domain/age.js';
 import {
   addDays,
   type ClinicCalendar,
@@ -45,14 +46,6 @@ function linkedDoctorOf(staff: StaffPrincipal): number {
 type State = 'booked' | 'arrived' | 'seen' | 'missed';
 const stateOf = (row: { status: string; seen_at: number | null }): State =>
   row.status === 'arrived' ? (row.seen_at === null ? 'arrived' : 'seen') : (row.status as 'booked' | 'missed');
-
-/** Age on the date: the record's, else from the birth date. */
-function ageOn(date: string, age: number | null, birthDate: string | null): number | null {
-  if (age !== null) return age;
-  if (!birthDate || !isCalendarDate(birthDate)) return null;
-  const years = Number(date.slice(0, 4)) - Number(birthDate.slice(0, 4));
-  return date.slice(5) < birthDate.slice(5) ? years - 1 : years;
-}
 
 /** 医生工作台: the linked doctor's day, their arrive / seen actions and their weekly schedule (read-only). */
 export function registerDoctorDeskRoutes(app: TypedApp, services: DoctorDeskServices): void {

@@ -55,6 +55,8 @@ export const menuTree: MenuBranch[] = [
       },
       // The linked doctor's day (issue 19): 医生 and any role granted doctor:day.
       { id: '29', title: '医生工作台', name: '24-3', url: 'doctor-desk', permission: 'doctor:day' },
+      // Patients' questions to the linked doctor (issue 19): 医生 and any role granted consultations:reply.
+      { id: '30', title: '在线问诊', name: '24-4', url: 'consultations', permission: 'consultations:reply' },
     ],
   },
   {

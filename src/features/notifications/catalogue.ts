@@ -25,6 +25,7 @@ export const NOTIFICATION_EVENTS = [
   'booking_cancelled',
   'session_stopped',
   'appointment_reminder',
+  'consultation_reply',
   'verification_code',
   'password_changed',
   'phone_changed',
@@ -77,6 +78,18 @@ export const EVENT_CATALOGUE: Record<NotificationEvent, EventSpec> = {
     channels: ALL_CHANNELS,
     placeholders: APPOINTMENT_PLACEHOLDERS,
     required: ['date'],
+  },
+  consultation_reply: {
+    event: 'consultation_reply',
+    description: '在线问诊：医生的回复患者在设定时间内未读（CONSULTATION_NOTICE_AFTER_SECONDS）；患者可随消息开关关闭',
+    security: false,
+    channels: ALL_CHANNELS,
+    placeholders: [
+      { name: 'patient_name', description: '患者姓名' },
+      { name: 'doctor_name', description: '医生姓名' },
+      { name: 'department_name', description: '科室' },
+    ],
+    required: ['doctor_name'],
   },
   verification_code: {
     event: 'verification_code',

@@ -16,7 +16,8 @@ import {
 import type { TemplateCache } from './template-cache.js';
 
 type AppointmentEventNotice = Extract<PatientNotice, AppointmentNotice>;
-type SecurityNotice = Exclude<PatientNotice, AppointmentNotice>;
+type ConsultationNotice = Extract<PatientNotice, { event: 'consultation_reply' }>;
+type SecurityNotice = Exclude<PatientNotice, AppointmentNotice | ConsultationNotice>;
 
 interface PlannedMessage {
   event: PatientNotice['event'];
@@ -29,6 +30,10 @@ interface PlannedMessage {
 }
 
 const isAppointmentNotice = (notice: PatientNotice): notice is AppointmentEventNotice => 'appointmentId' in notice;
+const isConsultationNotice = (notice: PatientNotice): notice is ConsultationNotice =>
+  notice.event === 'consultation_reply';
+const isSecurityNotice = (notice: PatientNotice): notice is SecurityNotice =>
+  !isAppointmentNotice(notice) && !isConsultationNotice(notice);
 
 const NO_REASON: Record<NotificationLanguage, string> = { 'zh-CN': '无', en: 'none' };
 const ENGLISH_PERIOD = { morning: 'morning', afternoon: 'afternoon' } as const;
@@ -51,10 +56,8 @@ export class NotificationOutbox implements PatientNotices {
     if (notices.length === 0) return;
     const planned = [
       ...(await this.planAppointmentNotices(trx, notices.filter(isAppointmentNotice))),
-      ...(await this.planSecurityNotices(
-        trx,
-        notices.filter((notice): notice is SecurityNotice => !isAppointmentNotice(notice)),
-      )),
+      ...(await this.planConsultationNotices(trx, notices.filter(isConsultationNotice))),
+      ...(await this.planSecurityNotices(trx, notices.filter(isSecurityNotice))),
     ];
     const now = Date.now();
     if (planned.length > 0) {
@@ -160,6 +163,49 @@ export class NotificationOutbox implements PatientNotices {
         });
     }
     return planned;
+  }
+
+  /** The patient's own channels and settings, as for bookings; the doctor's name says who answered. */
+  private async planConsultationNotices(
+    trx: Transaction<Database>,
+    notices: readonly ConsultationNotice[],
+  ): Promise<PlannedMessage[]> {
+    if (notices.length === 0) return [];
+    const recipients = new Map(
+      (
+        await this.recipients.recipientsOf(
+          notices.map((notice) => notice.patientId),
+          trx,
+        )
+      ).map((row) => [row.patient_id, row]),
+    );
+    const doctors = new Map(
+      (
+        await this.recipients.doctorsOf(
+          notices.map((notice) => notice.doctorId),
+          trx,
+        )
+      ).map((row) => [row.id, row]),
+    );
+    return notices.flatMap((notice) => {
+      const recipient = recipients.get(notice.patientId);
+      if (!recipient) return [];
+      const doctor = doctors.get(notice.doctorId);
+      const params = {
+        patient_name: recipient.name,
+        doctor_name: doctor?.name ?? '',
+        department_name: doctor?.department_name ?? '',
+      };
+      return addressesOf(recipient).map(([channel, address]) => ({
+        event: notice.event,
+        channel,
+        recipient: address,
+        language: recipient.language ?? DEFAULT_SETTINGS.language,
+        params,
+        patientId: notice.patientId,
+        appointmentId: null,
+      }));
+    });
   }
 
   private async planSecurityNotices(

@@ -2,7 +2,7 @@ import { portalOk } from '../../../http/envelopes.js';
 import { auditActorOf, patientOf } from '../../../http/request-context.js';
 import { portalSuccessSchema, withErrors } from '../../../http/schemas.js';
 import type { TypedApp } from '../../../http/typed-app.js';
-import { sendAttachment } from './routes.js';
+import { sendPrivateFile } from '../../../http/uploaded-files.js';
 import { PortalAttachmentParams, PortalNoteList } from './schemas.js';
 import type { VisitNoteService } from './service.js';
 import { toPortalNote } from './wire.js';
@@ -48,7 +48,7 @@ export function registerPortalVisitNoteRoutes(app: TypedApp, service: VisitNoteS
         request.params.id,
         auditActorOf(request),
       );
-      return sendAttachment(reply, file);
+      return sendPrivateFile(reply, file, 'attachment');
     },
   });
 }

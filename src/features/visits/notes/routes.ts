@@ -1,10 +1,9 @@
 import multipart from '@fastify/multipart';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../../http/errors.js';
 import { auditActorOf, nowSeconds, staffOf } from '../../../http/request-context.js';
 import { StaffTokenOnly, withErrors } from '../../../http/schemas.js';
 import type { TypedApp } from '../../../http/typed-app.js';
+import { readOneFile, sendPrivateFile } from '../../../http/uploaded-files.js';
 import { NOTE_ATTACHMENT_MAX_BYTES } from './attachment-storage.js';
 import {
   AmendNoteBody,
@@ -41,46 +40,6 @@ function contentOf(body: NoteInput): NoteInput {
     if (value !== undefined) (input as Record<string, unknown>)[key] = value === '' ? null : value;
   }
   return input;
-}
-
-/**
- * One uploaded file of a multipart body. Read after authentication: the token travels as Bearer or
- * in the query string, never in the multipart body.
- */
-async function readOneFile(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
-  if (!request.isMultipart())
-    throw new AppError('unsupported_media_type', '请以 multipart/form-data 上传文件（字段名 file）');
-  try {
-    const file = await request.file();
-    if (!file) throw new AppError('parameter_missing', '缺少参数: file（请选择文件）', { extra: { field: 'file' } });
-    const bytes = await file.toBuffer();
-    if (bytes.length === 0)
-      throw new AppError('parameter_missing', '缺少参数: file（文件为空）', { extra: { field: 'file' } });
-    return bytes;
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
-      throw new AppError('payload_too_large', `附件不能超过 ${maxBytes / 1024 / 1024} MB`);
-    throw new AppError('malformed_body', '上传内容格式错误（multipart/form-data）', { cause: error });
-  }
-}
-
-/**
- * Sends a stored attachment: its type as sniffed at upload, never guessed again; images inline under a
- * CSP that runs nothing, PDFs as downloads (never rendered within our origin); kept by no shared cache.
- */
-export function sendAttachment(reply: FastifyReply, file: { bytes: Buffer; contentType: string; id: number }) {
-  const isPdf = file.contentType === 'application/pdf';
-  return reply
-    .header('content-type', file.contentType)
-    .header('x-content-type-options', 'nosniff')
-    .header('cache-control', 'private, no-store')
-    .header('content-security-policy', "default-src 'none'; sandbox")
-    .header(
-      'content-disposition',
-      `${isPdf ? 'attachment' : 'inline'}; filename="attachment-${file.id}.${isPdf ? 'pdf' : file.contentType.split('/')[1]}"`,
-    )
-    .send(file.bytes);
 }
 
 export async function registerVisitNoteRoutes(app: TypedApp, service: VisitNoteService): Promise<void> {
@@ -213,7 +172,7 @@ export async function registerVisitNoteRoutes(app: TypedApp, service: VisitNoteS
     handler: async (request, reply) => {
       const { id, noteId, attachmentId } = request.params;
       const file = await service.readAttachment(staffOf(request), id, noteId, attachmentId, auditActorOf(request));
-      return sendAttachment(reply, file);
+      return sendPrivateFile(reply, file, 'attachment');
     },
   });
 

@@ -3,14 +3,11 @@ import type { Database } from '../../../db/schema.js';
 import type { AuditActor } from '../../../domain/audit.js';
 import { scopeOf } from '../../../domain/patient-scope.js';
 import type { StaffPrincipal } from '../../../domain/principals.js';
+import { detectFileType, PRIVATE_FILE_CONTENT_TYPES } from '../../../domain/private-files.js';
 import { AppError, invalidField } from '../../../http/errors.js';
 import type { CoreServices } from '../../../services.js';
 import type { ReferenceRepository } from '../../catalogs/index.js';
-import {
-  detectAttachmentType,
-  NOTE_ATTACHMENT_CONTENT_TYPES,
-  type NoteAttachmentStorage,
-} from './attachment-storage.js';
+import type { NoteAttachmentStorage } from './attachment-storage.js';
 import type { NoteContent, VisitNoteRepository } from './repository.js';
 
 /** What a write or an amendment gives: undefined = keep (amendment) or not set (write); null = clear. */
@@ -168,7 +165,7 @@ export class VisitNoteService {
    */
   async attach(staff: StaffPrincipal, visitId: number, noteId: number, bytes: Buffer, actor: AuditActor, now: number) {
     await this.visibleNote(staff, visitId, noteId);
-    const extension = detectAttachmentType(bytes);
+    const extension = detectFileType(bytes);
     if (!extension) throw invalidField('file', '仅支持 JPEG、PNG、WebP 图片或 PDF 文件');
     const fileName = await this.storage.save(bytes, extension);
     try {
@@ -178,7 +175,7 @@ export class VisitNoteService {
           {
             noteId,
             fileName,
-            contentType: NOTE_ATTACHMENT_CONTENT_TYPES[extension],
+            contentType: PRIVATE_FILE_CONTENT_TYPES[extension],
             byteSize: bytes.length,
             uploadedBy: staff.id,
             now,
