@@ -306,6 +306,17 @@ describe('doctor accounts (staff-users)', () => {
 
     const after = await server.http.get(`${STAFF}/doctor/day`, { query: { token: doctorToken, date: clinicToday() } });
     expect(after.body.sessions[1].appointments[0]).toMatchObject({ state: 'seen', actions: [] });
+    // The front desk sees it too: arrived, and seen by the doctor.
+    const desk = await server.http.get(`${STAFF}/worklists/front-desk`, {
+      bearer: admin,
+      query: { date: clinicToday(), doctor_id: doctorA },
+    });
+    expect(desk.status, desk.text).toBe(200);
+    const deskRow = desk.body.appointments.find(
+      (row: { appointmentId: string }) => row.appointmentId === String(mine.appointmentId),
+    );
+    expect(deskRow).toMatchObject({ state: 'arrived' });
+    expect(Number(deskRow.seenAt)).toBeGreaterThan(0);
     const tomorrow = await server.http.get(`${STAFF}/doctor/day`, {
       query: { token: doctorToken, date: after.body.nextDate },
     });

@@ -103,6 +103,7 @@ export function registerFrontDeskRoutes(
           state: row.state,
           source: row.source,
           arrivedAt: asText(row.visit_time === null ? null : Number(row.visit_time)),
+          seenAt: asText(row.seen_at === null ? null : Number(row.seen_at)),
           lateMinutes: row.state === 'late' ? Math.floor((now - Number(row.start_time)) / 60) : 0,
           actions: actionsOf(row, date, today, now, mayManage),
         })),

@@ -68,6 +68,9 @@ export const FrontDeskResponse = Type.Object({
       state: State,
       source: Type.String({ description: 'portal or staff: who booked' }),
       arrivedAt: Nullable(Type.String({ description: 'Unix seconds of the arrival (its visit)' })),
+      seenAt: Nullable(
+        Type.String({ description: 'Unix seconds the doctor marked the arrived patient seen (已诊) on 医生工作台' }),
+      ),
       lateMinutes: Type.Integer({ description: 'minutes since the session started, for a late row; else 0' }),
       actions: Type.Array(Action),
     }),

@@ -151,6 +151,11 @@ export default function FrontDeskPage() {
                     {t('fig.desk.arrivedAt', { time: clock(row.arrivedAt) })}
                   </Typography.Text>
                 )}
+                {row.seenAt && (
+                  <Typography.Text type="success" style={{ fontSize: 12 }}>
+                    {t('fig.desk.seenAt', { time: clock(row.seenAt) })}
+                  </Typography.Text>
+                )}
               </Space>
             ),
           },

@@ -103,6 +103,7 @@ export class FrontDeskRepository {
         'd.name as doctor_name',
         'dep.name as department_name',
         'v.visit_time',
+        'ap.seen_at',
         state.as('state'),
         // The page and the total in one pass (a day is hundreds of rows, not a scan).
         sql<number | string>`count(*) over ()`.as('total'),
