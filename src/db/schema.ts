@@ -326,6 +326,8 @@ export interface AppointmentsTable {
   visit_id: number | null;
   /** When the doctor marked the arrived patient seen (已诊, 医生工作台); null: not yet (0025). */
   seen_at: number | null;
+  /** 就诊原因 the booking gave (0028); null: none given. */
+  visit_reason: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -112,7 +112,12 @@ describe('booking rules', () => {
       .where('id', '=', patient.patientId)
       .executeTakeFirstOrThrow();
 
-    const response = await book(server, patient.token, { doctor_id: doctorId, date, period: 'morning' });
+    const response = await book(server, patient.token, {
+      doctor_id: doctorId,
+      date,
+      period: 'morning',
+      visit_reason: '  想咨询祛斑  ',
+    });
     expect(response.status).toBe(201);
     expect(response.body.code).toBe(1);
     expect(response.body.data).toMatchObject({
@@ -122,6 +127,8 @@ describe('booking rules', () => {
       status: 'booked',
       source: 'portal',
       cancellable: true,
+      // Kept for the doctor's day, trimmed.
+      visit_reason: '想咨询祛斑',
     });
 
     const after = await server.database.db
@@ -198,6 +205,17 @@ describe('booking rules', () => {
     });
     expect(notOffered.status).toBe(400);
     expect(notOffered.body.msg).toBe('医生该时段不出诊');
+    for (const visit_reason of ['x'.repeat(201), '第一行\n第二行', 42])
+      expect(
+        (
+          await book(server, patient.token, {
+            doctor_id: doctorId,
+            date: daysFromToday(4),
+            period: 'morning',
+            visit_reason,
+          })
+        ).status,
+      ).toBe(400);
     expect(
       (await book(server, patient.token, { doctor_id: 999999, date: daysFromToday(3), period: 'morning' })).status,
     ).toBe(404);

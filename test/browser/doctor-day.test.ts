@@ -63,7 +63,13 @@ describe.skipIf(!chromiumAvailable)('the doctor’s day in the browser', { timeo
     await addSession(server, admin, doctorId, daysFromToday(3), 'afternoon', 5);
     const booked = await server.http.post(`${STAFF}/appointment`, {
       bearer: admin,
-      json: { patient_id: patientId, doctor_id: doctorId, date: daysFromToday(3), period: 'afternoon' },
+      json: {
+        patient_id: patientId,
+        doctor_id: doctorId,
+        date: daysFromToday(3),
+        period: 'afternoon',
+        visit_reason: '术后复查',
+      },
     });
     expect(booked.status, booked.text).toBe(201);
     await moveSession(server, Number(booked.body.appointment.id), clinicToday(), 'afternoon');
@@ -105,6 +111,7 @@ describe.skipIf(!chromiumAvailable)('the doctor’s day in the browser', { timeo
     await eventually(() => row.innerText()).toContain('青霉素过敏');
     const text = await row.innerText();
     expect(text).toContain('怕打针');
+    expect(text).toContain('术后复查');
     expect(text).toContain('42 岁');
     expect(text).toContain('待到诊');
     expect(await page.getByTestId('doctor-session-morning').locator('tbody tr.ant-table-row').count()).toBe(0);

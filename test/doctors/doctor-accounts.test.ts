@@ -43,14 +43,20 @@ async function createPatient(name: string): Promise<number> {
 }
 
 /** Books the patient with the doctor through the staff API, then moves the session to today's morning. */
-async function bookToday(patientId: number, doctorId: number, period: 'morning' | 'afternoon'): Promise<number> {
+async function bookToday(
+  patientId: number,
+  doctorId: number,
+  period: 'morning' | 'afternoon',
+  visitReason?: string,
+): Promise<number> {
   const date = daysFromToday(3);
   await addSession(server, admin, doctorId, date, period, 5);
   const booked = await server.http.post(`${STAFF}/appointment`, {
     bearer: admin,
-    json: { patient_id: patientId, doctor_id: doctorId, date, period },
+    json: { patient_id: patientId, doctor_id: doctorId, date, period, visit_reason: visitReason },
   });
   expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+  expect(booked.body.appointment.visitReason).toBe(visitReason ?? null);
   const appointmentId = Number(booked.body.appointment.id);
   await moveSession(server, appointmentId, clinicToday(), period);
   return appointmentId;
@@ -80,7 +86,7 @@ beforeAll(async () => {
   expect(role.name).toBe('医生');
   doctorRoleId = role.id;
   const mineId = await createPatient('甲的患者');
-  mine = { id: mineId, appointmentId: await bookToday(mineId, doctorA, 'afternoon') };
+  mine = { id: mineId, appointmentId: await bookToday(mineId, doctorA, 'afternoon', '术后复查，伤口有点痒') };
   const otherId = await createPatient('乙的患者');
   other = { id: otherId, appointmentId: await bookToday(otherId, doctorB, 'morning') };
   unbooked = await createPatient('无预约患者');
@@ -270,7 +276,8 @@ describe('doctor accounts (staff-users)', () => {
         lastVisitTime: null,
       },
     });
-    expect(afternoon.appointments[0].patient.reason).toEqual(expect.any(String));
+    // The booking's 就诊原因 is the reason (without one, the disease on the record).
+    expect(afternoon.appointments[0].patient.reason).toBe('术后复查，伤口有点痒');
     expect(JSON.stringify(day.body)).not.toContain('营销');
 
     const other_ = await server.http.post(`${STAFF}/doctor/appointment/${other.appointmentId}/arrive`, {

@@ -26,6 +26,7 @@ import { outboxRetentionMigration } from './0024_outbox_retention.js';
 import { doctorAccountsMigration } from './0025_doctor_accounts.js';
 import { visitNotesMigration } from './0026_visit_notes.js';
 import { consultationsMigration } from './0027_consultations.js';
+import { visitReasonMigration } from './0028_visit_reason.js';
 
 /**
  * Migrations are listed in code (not read from a folder) so that they run the same from
@@ -58,6 +59,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0025_doctor_accounts': doctorAccountsMigration(),
     '0026_visit_notes': visitNotesMigration(dialect),
     '0027_consultations': consultationsMigration(dialect),
+    '0028_visit_reason': visitReasonMigration(),
   };
 }
 

@@ -29,6 +29,7 @@ export class DoctorDayRepository {
           'ap.status',
           'ap.visit_id',
           'ap.seen_at',
+          'ap.visit_reason',
           'p.id as patient_id',
           'p.name as patient_name',
           'p.sex',

@@ -68,7 +68,7 @@ export function registerDoctorDeskRoutes(app: TypedApp, services: DoctorDeskServ
       summary: "The linked doctor's appointments of one clinic date, by session, with each patient's details",
       description:
         `${NOT_LINKED} date: clinic date (CLINIC_TIMEZONE), default today. Cancelled appointments are left out. ` +
-        'Each row: the patient (age, sex, reason = the disease on the record, notes, allergies / medical history, ' +
+        'Each row: the patient (age, sex, reason = the booking’s 就诊原因, else the disease on the record, notes, allergies / medical history, ' +
         'visits before this date and the latest) and its actions: arrive from the session date on while booked, ' +
         'seen once arrived. Marketing fields never appear here. Two queries: the day, the history.',
       querystring: DoctorDayQuery,
@@ -100,7 +100,7 @@ export function registerDoctorDeskRoutes(app: TypedApp, services: DoctorDeskServ
             name: row.patient_name,
             sex: asText(row.sex),
             age: ageOn(date, row.age, row.birth_date),
-            reason: row.disease_name,
+            reason: row.visit_reason ?? row.disease_name,
             notes: row.remarks,
             medicalHistory: row.medical_history,
             previousVisits: seen?.count ?? 0,

@@ -27,7 +27,11 @@ const DayAppointment = Type.Object({
     name: Type.String(),
     sex: Nullable(Type.String({ description: '0 male, 1 female' })),
     age: Nullable(Type.Integer({ description: "the record's age, else from the birth date on this date" })),
-    reason: Nullable(Type.String({ description: 'reason for the visit: the disease (病种) on the record' })),
+    reason: Nullable(
+      Type.String({
+        description: "reason for the visit: the booking's 就诊原因, else the disease (病种) on the record",
+      }),
+    ),
     notes: Nullable(Type.String({ description: 'remarks (备注) on the record' })),
     medicalHistory: Nullable(Type.String({ description: 'allergies and medical history (既往史/过敏史)' })),
     previousVisits: Type.Integer({ minimum: 0, description: 'visits before this date' }),

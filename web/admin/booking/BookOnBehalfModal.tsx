@@ -1,4 +1,4 @@
-import { Alert, Form, Modal, Select, Spin } from 'antd';
+import { Alert, Form, Input, Modal, Select, Spin } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiPaths } from '../../api/client';
@@ -86,7 +86,7 @@ export function BookOnBehalfModal({
   onBooked: (date: string) => void;
 }) {
   const { t } = useTranslation('admin');
-  const [form] = Form.useForm<{ patientId: number; session: string }>();
+  const [form] = Form.useForm<{ patientId: number; session: string; visitReason?: string }>();
   const patients = usePatientSearch();
   // The server answers with the appointment, on the date that was asked for.
   const { saving, submit } = useSubmit((body: Booked) => onBooked(body.appointment.date), onClose);
@@ -123,7 +123,13 @@ export function BookOnBehalfModal({
       () =>
         call(() =>
           staffClient.POST('/back_end/api/v1/appointment', {
-            body: { patient_id: values.patientId, doctor_id: doctorId, date, period },
+            body: {
+              patient_id: values.patientId,
+              doctor_id: doctorId,
+              date,
+              period,
+              ...(values.visitReason?.trim() ? { visit_reason: values.visitReason.trim() } : {}),
+            },
           }),
         ),
       (body) => t('dayList.booked', { name: body.appointment.patientName, session: sessionLabel(t, date, period) }),
@@ -171,6 +177,9 @@ export function BookOnBehalfModal({
               label: t('dayList.sessionOption', { session: sessionLabel(t, s.date, s.period), remaining: s.remaining }),
             }))}
           />
+        </Form.Item>
+        <Form.Item name="visitReason" label={t('dayList.visitReason')}>
+          <Input maxLength={200} />
         </Form.Item>
         {sessions.error && <Alert type="error" showIcon message={sessions.error} />}
       </Form>

@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Flex, List, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Flex, Input, List, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
@@ -140,12 +140,17 @@ function SessionRow({ doctorId, doctorName, session, bookedByMe, onBooked }: Ses
     period: periodLabel(session.period, t),
   });
 
-  const book = async () => {
+  const book = async (visitReason: string) => {
     setBooking(true);
     try {
       await call(
         client.POST('/patient/appointments', {
-          body: { doctor_id: doctorId, date: session.date, period: session.period },
+          body: {
+            doctor_id: doctorId,
+            date: session.date,
+            period: session.period,
+            ...(visitReason.trim() ? { visit_reason: visitReason.trim() } : {}),
+          },
         }),
       );
       void message.success(t('sessions.booked'));
@@ -162,13 +167,28 @@ function SessionRow({ doctorId, doctorName, session, bookedByMe, onBooked }: Ses
       requireLogin();
       return;
     }
+    // The confirm dialog's content is rendered once: the reason is read from this variable on OK.
+    let visitReason = '';
     modal.confirm({
       title: t('sessions.confirmTitle'),
-      content: description,
+      content: (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <span>{description}</span>
+          <label htmlFor="visit-reason">{t('sessions.reasonLabel')}</label>
+          <Input
+            id="visit-reason"
+            maxLength={200}
+            placeholder={t('sessions.reasonPlaceholder')}
+            onChange={(event) => {
+              visitReason = event.target.value;
+            }}
+          />
+        </Space>
+      ),
       okText: t('sessions.confirmOk'),
       cancelText: tc('cancel'),
       onOk: () => {
-        void book();
+        void book(visitReason);
       },
     });
   };

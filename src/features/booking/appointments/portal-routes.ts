@@ -38,6 +38,7 @@ export function registerPortalAppointmentRoutes(app: TypedApp, service: Appointm
           period: request.body.period,
           source: 'portal',
           bookedBy: null,
+          visitReason: request.body.visit_reason ?? null,
         },
         auditActorOf(request),
         now,

@@ -18,6 +18,7 @@ const APPOINTMENT_COLUMNS = [
   'ap.cancel_reason',
   'ap.visit_id',
   'ap.seen_at',
+  'ap.visit_reason',
   'ap.created_at',
   'ap.updated_at',
   'd.name as doctor_name',
@@ -136,6 +137,7 @@ export class AppointmentRepository {
       startTime: number;
       source: AppointmentSource;
       bookedBy: number | null;
+      visitReason: string | null;
       now: number;
     },
     db: Executor,
@@ -151,6 +153,7 @@ export class AppointmentRepository {
         status: 'booked',
         source: appointment.source,
         booked_by: appointment.bookedBy,
+        visit_reason: appointment.visitReason,
         created_at: appointment.now,
         updated_at: appointment.now,
       })

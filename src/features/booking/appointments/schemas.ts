@@ -14,8 +14,17 @@ const Source = Type.Union([Type.Literal('portal'), Type.Literal('staff')], {
 
 /* ---------- portal ---------- */
 
+/** 就诊原因: one line for the doctor (no control characters); blank is none. */
+export const VisitReason = Type.Optional(
+  Type.String({
+    maxLength: 200,
+    pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+    description: '就诊原因 for the doctor (医生工作台), one line, at most 200 characters; optional',
+  }),
+);
+
 export const PortalBookBody = Type.Object(
-  { doctor_id: RecordId('doctor id'), date: SessionDate('session date'), period: Period },
+  { doctor_id: RecordId('doctor id'), date: SessionDate('session date'), period: Period, visit_reason: VisitReason },
   { additionalProperties: false },
 );
 
@@ -32,6 +41,7 @@ export const PortalAppointmentData = Type.Object({
   status: Status,
   source: Source,
   cancel_reason: Nullable(Type.String()),
+  visit_reason: Nullable(Type.String({ description: '就诊原因 given when booking' })),
   cancel_deadline: Type.Integer({
     description: 'Unix seconds: the patient may cancel until then (BOOKING_CANCEL_CUTOFF)',
   }),
@@ -65,6 +75,7 @@ export const StaffAppointmentSchema = Type.Object({
   source: Source,
   bookedBy: Nullable(Type.String()),
   cancelReason: Nullable(Type.String()),
+  visitReason: Nullable(Type.String({ description: '就诊原因 given when booking' })),
   cancelledBy: Nullable(Type.String({ description: 'patient or staff' })),
   visitId: Nullable(Type.String()),
   createdAt: Type.String(),
@@ -79,6 +90,7 @@ export const StaffBookBody = Type.Object({
   doctor_id: RecordId('doctor id'),
   date: SessionDate('session date'),
   period: Period,
+  visit_reason: VisitReason,
 });
 
 export const StaffCancelBody = Type.Object({

@@ -25,6 +25,8 @@ export interface BookingRequest {
   source: AppointmentSource;
   /** Staff user booking on the patient's behalf; null for the patient themself. */
   bookedBy: number | null;
+  /** 就诊原因, for the doctor; blank is none. */
+  visitReason?: string | null;
 }
 
 const LIST_LIMIT = 200;
@@ -79,7 +81,15 @@ export class AppointmentService {
         if (!(await this.schedules.takePlace(counter.id, offer.capacity, trx)))
           throw new AppError('conflict', '该时段号源已满，请选择其他时段');
         const { id } = await this.appointments.insert(
-          { ...slot, patientId: request.patientId, startTime, source: request.source, bookedBy: request.bookedBy, now },
+          {
+            ...slot,
+            patientId: request.patientId,
+            startTime,
+            source: request.source,
+            bookedBy: request.bookedBy,
+            visitReason: request.visitReason?.trim() || null,
+            now,
+          },
           trx,
         );
         await this.notices.enqueue(trx, [

@@ -121,6 +121,7 @@ export function registerStaffAppointmentRoutes(
           period: body.period,
           source: 'staff',
           bookedBy: staff.id,
+          visitReason: body.visit_reason ?? null,
         },
         auditActorOf(request),
         nowSeconds(),
