@@ -506,8 +506,10 @@ export interface ConsultationsTable {
   /** The doctor's messages the patient has not read, and the patient's the doctor has not. */
   patient_unread: number;
   doctor_unread: number;
-  /** A preview of the newest message, for lists. */
+  /** A preview of the newest message's text, for lists (null for an image or the close). */
   last_message: string | null;
+  /** What the newest message is: each screen labels an image or the close in its own language. */
+  last_message_kind: 'text' | 'image' | 'closed' | null;
   last_message_at: number;
   /** When the patient is told of an unread answer through the outbox; null = nothing to tell. */
   notice_due_at: number | null;

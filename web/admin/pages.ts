@@ -17,6 +17,7 @@ export const pagesByMenuUrl: Record<string, LazyExoticComponent<ComponentType>> 
   'marketing-costs': lazy(() => import('./pages/MarketingCostsPage')),
   'front-desk': lazy(() => import('./pages/FrontDeskPage')),
   'doctor-desk': lazy(() => import('./pages/DoctorDeskPage')),
+  consultations: lazy(() => import('./pages/ConsultationsPage')),
   'follow-up-worklist': lazy(() => import('./pages/FollowUpWorklistPage')),
   'shared-pool': lazy(() => import('./pages/SharedPoolPage')),
   departments: lazy(() => import('./pages/DepartmentsPage')),

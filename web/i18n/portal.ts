@@ -1,4 +1,5 @@
 import { portalClinicEn, portalClinicZh } from './portal-clinic';
+import { portalConsultationsEn, portalConsultationsZh } from './portal-consultations';
 import { portalIdentityEn, portalIdentityZh } from './portal-identity';
 import { portalNotesEn, portalNotesZh } from './portal-notes';
 
@@ -140,6 +141,7 @@ export const portalZh = {
   notFound: { title: '页面不存在', back: '返回首页' },
   ...portalClinicZh,
   ...portalNotesZh,
+  ...portalConsultationsZh,
 };
 
 export const portalEn: typeof portalZh = {
@@ -279,4 +281,5 @@ export const portalEn: typeof portalZh = {
   notFound: { title: 'Page not found', back: 'Home' },
   ...portalClinicEn,
   ...portalNotesEn,
+  ...portalConsultationsEn,
 };

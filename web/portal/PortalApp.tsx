@@ -26,6 +26,8 @@ const ProfilePage = page(portalPages.profile, 'ProfilePage');
 const PasswordPage = page(portalPages.password, 'PasswordPage');
 const NotificationSettingsPage = page(portalPages.notifications, 'NotificationSettingsPage');
 const VisitNotesPage = page(portalPages.records, 'VisitNotesPage');
+const ConsultationsPage = page(portalPages.consultations, 'ConsultationsPage');
+const ConsultationThreadPage = page(portalPages['consultation-thread'], 'ConsultationThreadPage');
 
 /**
  * The patient portal at / (mobile first). Page paths never start with /patient: that
@@ -93,6 +95,22 @@ export default function PortalApp() {
                   element={
                     <SignedIn>
                       <VisitNotesPage />
+                    </SignedIn>
+                  }
+                />
+                <Route
+                  path="consultations"
+                  element={
+                    <SignedIn>
+                      <ConsultationsPage />
+                    </SignedIn>
+                  }
+                />
+                <Route
+                  path="consultations/:id"
+                  element={
+                    <SignedIn>
+                      <ConsultationThreadPage />
                     </SignedIn>
                   }
                 />

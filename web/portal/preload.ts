@@ -22,7 +22,15 @@ export const portalPages = {
   password: () => import('./pages/PasswordPage') as unknown as PageModule,
   notifications: () => import('./pages/NotificationSettingsPage') as unknown as PageModule,
   records: () => import('./pages/VisitNotesPage') as unknown as PageModule,
+  consultations: () => import('./pages/ConsultationsPage') as unknown as PageModule,
+  'consultation-thread': () => import('./pages/ConsultationThreadPage') as unknown as PageModule,
 } as const;
+
+/** The pages at /<first segment>/<id>: one doctor's sessions, one consultation. */
+const DETAIL_PAGES = new Map<string | undefined, keyof typeof portalPages>([
+  ['doctors', 'doctor-sessions'],
+  ['consultations', 'consultation-thread'],
+]);
 
 export type ClinicInfo = paths['/patient/clinic']['get']['responses'][200]['content']['application/json']['data'];
 
@@ -41,7 +49,7 @@ export function requestClinic(): Promise<ClinicInfo | null> {
 export function preloadPortal(pathname: string): void {
   void import('./PortalApp');
   const segments = pathname.split('/').filter(Boolean);
-  const key = segments[0] === 'doctors' && segments.length > 1 ? 'doctor-sessions' : (segments[0] ?? '');
+  const key = (segments.length > 1 ? DETAIL_PAGES.get(segments[0]) : undefined) ?? segments[0] ?? '';
   if (key in portalPages) void portalPages[key as keyof typeof portalPages]().catch(() => undefined);
   void requestClinic();
 }

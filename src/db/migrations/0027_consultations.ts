@@ -35,6 +35,7 @@ export function consultationsMigration(dialect: DialectName): Migration {
         .addColumn('patient_unread', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('doctor_unread', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('last_message', 'text')
+        .addColumn('last_message_kind', 'text')
         .addColumn('last_message_at', 'bigint', (c) => c.notNull())
         .addColumn('notice_due_at', 'bigint')
         .addColumn('created_at', 'bigint', (c) => c.notNull())

@@ -42,6 +42,7 @@ export class ConsultationRepository {
         'c.patient_unread',
         'c.doctor_unread',
         'c.last_message',
+        'c.last_message_kind',
         'c.last_message_at',
         'c.created_at',
         'c.closed_at',
@@ -86,6 +87,7 @@ export class ConsultationRepository {
         patient_unread: 0,
         doctor_unread: 0,
         last_message: null,
+        last_message_kind: null,
         last_message_at: now,
         notice_due_at: null,
         created_at: now,
@@ -171,18 +173,18 @@ export class ConsultationRepository {
     trx: Transaction<Database>,
     id: number,
     from: Side,
-    preview: string,
+    last: { preview: string | null; kind: 'text' | 'image' },
     now: number,
     noticeDueAt: number | null,
   ): Promise<boolean> {
+    const newest = { last_message: last.preview, last_message_kind: last.kind, last_message_at: now };
     const result = await trx
       .updateTable('consultations')
       .set((eb) =>
         from === 'patient'
-          ? { last_message: preview, last_message_at: now, doctor_unread: eb('doctor_unread', '+', 1) }
+          ? { ...newest, doctor_unread: eb('doctor_unread', '+', 1) }
           : {
-              last_message: preview,
-              last_message_at: now,
+              ...newest,
               patient_unread: eb('patient_unread', '+', 1),
               notice_due_at: noticeDueAt === null ? null : eb.fn.coalesce('notice_due_at', eb.val(noticeDueAt)),
             },
@@ -194,14 +196,15 @@ export class ConsultationRepository {
   }
 
   /** The doctor closes: once (false when it was closed already). */
-  async close(trx: Transaction<Database>, id: number, staffId: number, preview: string, now: number) {
+  async close(trx: Transaction<Database>, id: number, staffId: number, now: number) {
     const result = await trx
       .updateTable('consultations')
       .set((eb) => ({
         status: 'closed',
         closed_at: now,
         closed_by: staffId,
-        last_message: preview,
+        last_message: null,
+        last_message_kind: 'closed',
         last_message_at: now,
         // The closing note is news to the patient; nothing is left for the doctor to read.
         patient_unread: eb('patient_unread', '+', 1),

@@ -15,6 +15,9 @@ const MessageText = Type.String({
   description: `the message, 1–${MESSAGE_TEXT_MAX} characters with at least one that is not a space`,
 });
 
+/** What the newest message is, so that each screen labels an image or the close in its own language. */
+const LastKind = Type.Union([Type.Literal('text'), Type.Literal('image'), Type.Literal('closed')]);
+
 export const ConsultationParams = Type.Object({ id: Id('consultation id') });
 export const ImageParams = Type.Object({ id: Id('image (message) id') });
 
@@ -63,7 +66,10 @@ export const PortalConsultation = Type.Object({
   department_name: Nullable(Type.String()),
   status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   unread: Type.Integer({ description: "the doctor's messages I have not read" }),
-  last_message: Nullable(Type.String({ description: 'a preview: the text, [图片] or [问诊已结束]' })),
+  last_message: Nullable(
+    Type.String({ description: "a preview of the newest message's text (null for an image or the close)" }),
+  ),
+  last_message_kind: Nullable(LastKind),
   last_message_at: Type.Integer(),
   created_at: Type.Integer(),
   closed_at: Nullable(Type.Integer()),
@@ -135,7 +141,10 @@ export const StaffConsultation = Type.Object({
   }),
   status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   unread: Type.Integer({ description: "the patient's messages the doctor has not read" }),
-  lastMessage: Nullable(Type.String()),
+  lastMessage: Nullable(
+    Type.String({ description: "a preview of the newest message's text (null for an image or the close)" }),
+  ),
+  lastMessageKind: Nullable(LastKind),
   lastMessageAt: Type.String(),
   createdAt: Type.String(),
   closedAt: Nullable(Type.String()),

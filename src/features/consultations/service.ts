@@ -180,8 +180,7 @@ export class ConsultationService {
     const consultation = await this.own(party, id);
     if (consultation.status === 'closed') throw new AppError('conflict', '问诊已结束');
     return this.write(async (trx) => {
-      if (!(await this.repository.close(trx, id, party.staffId, '[问诊已结束]', now)))
-        throw new AppError('conflict', '问诊已结束');
+      if (!(await this.repository.close(trx, id, party.staffId, now))) throw new AppError('conflict', '问诊已结束');
       const messageId = await this.repository.insertMessage(trx, {
         consultationId: id,
         sender: 'system',
@@ -277,14 +276,15 @@ export class ConsultationService {
       authorStaffId: party.side === 'doctor' ? party.staffId : null,
       ...content,
     });
-    const preview = content.kind === 'image' ? '[图片]' : previewOf(content.body ?? '');
+    const last =
+      content.kind === 'image'
+        ? { preview: null, kind: 'image' as const }
+        : { preview: previewOf(content.body ?? ''), kind: 'text' as const };
     const noticeDueAt =
       party.side === 'doctor' && this.settings.noticeAfterSeconds > 0
         ? content.now + this.settings.noticeAfterSeconds
         : null;
-    if (
-      !(await this.repository.recordMessage(trx, consultationId, party.side as Side, preview, content.now, noticeDueAt))
-    )
+    if (!(await this.repository.recordMessage(trx, consultationId, party.side as Side, last, content.now, noticeDueAt)))
       throw new AppError('conflict', '问诊已结束，不能再发送消息');
     await this.live.signal.announce(trx);
     return messageId;

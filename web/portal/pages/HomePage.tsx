@@ -1,4 +1,11 @@
-import { CalendarOutlined, FileTextOutlined, LockOutlined, MedicineBoxOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  CalendarOutlined,
+  FileTextOutlined,
+  LockOutlined,
+  MedicineBoxOutlined,
+  MessageOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import { Button, Col, Row, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -10,6 +17,7 @@ const SHORTCUTS = [
   { path: '/doctors', key: 'nav.doctors', icon: <MedicineBoxOutlined /> },
   { path: '/appointments', key: 'nav.appointments', icon: <CalendarOutlined /> },
   { path: '/records', key: 'records.nav', icon: <FileTextOutlined /> },
+  { path: '/consultations', key: 'consultations.nav', icon: <MessageOutlined /> },
   { path: '/profile', key: 'nav.profile', icon: <UserOutlined /> },
   { path: '/password', key: 'nav.password', icon: <LockOutlined /> },
 ] as const;
