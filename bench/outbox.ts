@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createCoreServices } from '../src/composition.js';
 import { loadConfig } from '../src/config.js';
-import { type DatabaseHandle, openDatabase } from '../src/db/database.js';
+import type { DatabaseHandle } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrations/index.js';
 import { addDays, ClinicCalendar } from '../src/domain/clinic-time/clinic-calendar.js';
 import { noPatientNotices, type PatientNotices } from '../src/domain/patient-notices.js';
@@ -18,6 +14,7 @@ import {
   RecipientsRepository,
   TemplateCache,
 } from '../src/features/notifications/index.js';
+import { freshDatabase } from './fresh-database.js';
 import type { Measurement } from './load.js';
 import { renderTable } from './report.js';
 
@@ -51,27 +48,6 @@ const silent = {
   child: () => silent,
   level: 'silent',
 } as never;
-
-async function freshDatabase(kind: string): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(path.join(tmpdir(), 'carepool-outbox-bench-'));
-    const handle = openDatabase(`sqlite:${path.join(dir, 'bench.db')}`);
-    return { handle, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `carepool_outbox_bench_${process.pid}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: args['pg-url'] });
-    await client.connect();
-    await client.query(statement);
-    await client.end();
-  };
-  await admin(`drop database if exists ${name} with (force)`);
-  await admin(`create database ${name}`);
-  const url = new URL(args['pg-url']!);
-  url.pathname = `/${name}`;
-  const handle = openDatabase(url.toString());
-  return { handle, drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
 
 const quantile = (samples: number[], q: number) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -234,7 +210,7 @@ async function main(): Promise<void> {
   const results: Measurement[] = [];
   for (const kind of databases) {
     if (kind !== 'sqlite' && kind !== 'postgres') throw new Error(`--db must be sqlite or postgres (got ${kind})`);
-    const { handle, drop } = await freshDatabase(kind);
+    const { handle, drop } = await freshDatabase(kind, 'outbox', args['pg-url']!);
     try {
       await migrateToLatest(handle.db, handle.dialect);
       results.push(...(await bookingCost(handle, kind)));

@@ -273,6 +273,24 @@ describe('messages between the two parties', () => {
     expect(after.body.data.messages).toHaveLength(1);
   });
 
+  it('delivers every one of many messages sent at once (ids commit out of order on PostgreSQL)', async () => {
+    const doctorStream = await live(server.baseUrl, `${STAFF}/consultation/events`, doctorAToken);
+    const texts = Array.from({ length: 40 }, (_, index) => `并发消息 ${index}`);
+    const sent = await Promise.all(texts.map((text) => send(p1, consultation, text)));
+    expect(sent.map((response) => response.status)).toEqual(texts.map(() => 200));
+    await expect
+      .poll(
+        () =>
+          new Set(
+            doctorStream.events
+              .filter((event) => event.event === 'message' && texts.includes(event.data.message.text))
+              .map((event) => event.data.message.text),
+          ).size,
+        { timeout: 15_000 },
+      )
+      .toBe(texts.length);
+  });
+
   it('keeps unread counts per side, and reading brings one side to zero', async () => {
     const mine = await server.http.get('/patient/consultations', { bearer: p1.token });
     expect(mine.body.data.unread).toBe(1);
@@ -435,5 +453,48 @@ describe('a second instance on the same database', () => {
     await second.database.close();
     await stream.ended;
     expect(stream.events.map((event) => event.event)).toEqual(['ready']);
+  });
+});
+
+describe('CONSULTATION_POLICY=any', () => {
+  it('lets a patient ask any doctor who answers online, booked or not; never one without an account', async () => {
+    const open = await startTestServer({ CONSULTATION_POLICY: 'any' });
+    try {
+      const adminToken = await staffLogin(open.http);
+      const answering = await createDoctor(open, '任意问诊医生');
+      const silent = await createDoctor(open, '无账号医生');
+      const role = await open.database.db
+        .selectFrom('roles')
+        .select('id')
+        .where('builtin_key', '=', 'doctor')
+        .executeTakeFirstOrThrow();
+      const account = await open.http.post(`${STAFF}/staff`, {
+        bearer: adminToken,
+        json: {
+          username: 'any_doc',
+          display_name: 'd',
+          password: 'doctor-password-1',
+          role_id: role.id,
+          doctor_id: answering,
+        },
+      });
+      expect(account.status, account.text).toBe(201);
+      const patient = await registerAndLoginPatient(open.http, uniquePhone(), '未预约也可问');
+      const listed = await open.http.get('/patient/consultation-doctors', { bearer: patient.token });
+      expect(listed.body.data.policy).toBe('any');
+      expect(listed.body.data.doctors.map((doctor: { id: number }) => doctor.id)).toEqual([answering]);
+      const asked = await open.http.post('/patient/consultations', {
+        bearer: patient.token,
+        json: { doctor_id: answering, text: '没有预约，可以先问问吗？' },
+      });
+      expect(asked.status, asked.text).toBe(200);
+      const refused = await open.http.post('/patient/consultations', {
+        bearer: patient.token,
+        json: { doctor_id: silent, text: '你好' },
+      });
+      expect(refused.status).toBe(404);
+    } finally {
+      await open.close();
+    }
   });
 });

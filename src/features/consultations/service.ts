@@ -25,6 +25,8 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 export type Party = { side: 'patient'; patientId: number } | { side: 'doctor'; doctorId: number; staffId: number };
 
 const partyIdOf = (party: Party) => (party.side === 'patient' ? party.patientId : party.doctorId);
+type Parties = { patient_id: number; doctor_id: number };
+const partiesOf = (row: Parties): Parties => ({ patient_id: row.patient_id, doctor_id: row.doctor_id });
 const notFound = () => new AppError('not_found', '问诊不存在');
 
 export interface ConsultationSettings {
@@ -82,7 +84,8 @@ export class ConsultationService {
     try {
       return await this.write(async (trx) => {
         const consultationId = await this.repository.insertConsultation(trx, patientId, doctorId, now);
-        const messageId = await this.insert(trx, { side: 'patient', patientId }, consultationId, {
+        const parties = { id: consultationId, patient_id: patientId, doctor_id: doctorId };
+        const messageId = await this.insert(trx, { side: 'patient', patientId }, parties, {
           kind: 'text',
           body,
           now,
@@ -140,23 +143,23 @@ export class ConsultationService {
 
   async sendText(party: Party, id: number, text: string, now: number) {
     const body = checkedText(text);
-    await this.own(party, id);
+    const consultation = await this.own(party, id);
     return this.write(async (trx) => ({
       consultationId: id,
-      messageId: await this.insert(trx, party, id, { kind: 'text', body, now }),
+      messageId: await this.insert(trx, party, consultation, { kind: 'text', body, now }),
     }));
   }
 
   /** JPEG, PNG or WebP by their first bytes, at most 5 MB; stored before the row, removed if the row is refused. */
   async sendImage(party: Party, id: number, bytes: Buffer, now: number) {
-    await this.own(party, id);
+    const consultation = await this.own(party, id);
     const type = detectFileType(bytes);
     if (type === null || type === 'pdf') throw invalidField('file', '只能发送 JPEG、PNG 或 WebP 图片');
     const file = await this.images.save(bytes, type);
     try {
       return await this.write(async (trx) => ({
         consultationId: id,
-        messageId: await this.insert(trx, party, id, {
+        messageId: await this.insert(trx, party, consultation, {
           kind: 'image',
           body: null,
           image: { file, type: PRIVATE_FILE_CONTENT_TYPES[type], bytes: bytes.length },
@@ -199,7 +202,7 @@ export class ConsultationService {
         },
         trx,
       );
-      await this.live.signal.announce(trx);
+      await this.live.signal.announce(trx, { id: messageId, ...partiesOf(consultation) });
       return { consultationId: id, messageId };
     });
   }
@@ -254,7 +257,7 @@ export class ConsultationService {
   /** Writes in one transaction, then reads back what the answer shows and tells the live feed. */
   private async write(work: (trx: Transaction<Database>) => Promise<{ consultationId: number; messageId: number }>) {
     const { consultationId, messageId } = await this.repository.transaction(work);
-    this.live.signal.committed();
+    this.live.signal.written();
     const [consultation, message] = await Promise.all([
       this.repository.findById(consultationId),
       this.repository.message(messageId),
@@ -267,9 +270,10 @@ export class ConsultationService {
   private async insert(
     trx: Transaction<Database>,
     party: Party,
-    consultationId: number,
+    consultation: Parties & { id: number },
     content: Pick<NewMessage, 'kind' | 'body' | 'image' | 'now'>,
   ): Promise<number> {
+    const consultationId = consultation.id;
     const messageId = await this.repository.insertMessage(trx, {
       consultationId,
       sender: party.side,
@@ -286,7 +290,7 @@ export class ConsultationService {
         : null;
     if (!(await this.repository.recordMessage(trx, consultationId, party.side as Side, last, content.now, noticeDueAt)))
       throw new AppError('conflict', '问诊已结束，不能再发送消息');
-    await this.live.signal.announce(trx);
+    await this.live.signal.announce(trx, { id: messageId, ...partiesOf(consultation) });
     return messageId;
   }
 }

@@ -9,27 +9,38 @@ export interface FeedItem {
   doctor_id: number;
 }
 
+/** What the live hub does with a signal. */
+export interface FeedHandlers {
+  /** Read what was stored after the hub's cursor (where ids follow commit order: SQLite). */
+  look(): void;
+  /** This message was committed (where the signal names it: PostgreSQL). */
+  committed(item: FeedItem): void;
+  /** Signals may have been missed: end the streams, whose clients reconnect and catch up by polling. */
+  lost(): void;
+}
+
 /**
- * How an instance learns that a message was stored, on any instance. The feed only says "look":
- * what is delivered is always read back from the database after the commit (ConsultationLive),
- * so a message is stored before anyone sees it, and a lost signal costs latency, never a message.
+ * How an instance learns that a message was stored, on any instance. The hub delivers what it
+ * reads back from the database after the commit, so a message is stored before anyone sees it.
  */
 export interface ConsultationSignal {
   /** In the message's transaction: the signal goes out only if it commits. */
-  announce(trx: Transaction<Database>): Promise<void>;
+  announce(trx: Transaction<Database>, item: FeedItem): Promise<void>;
   /** After the commit, on the writing instance. */
-  committed(): void;
-  start(look: () => void): Promise<void>;
+  written(): void;
+  start(handlers: FeedHandlers): Promise<void>;
   stop(): Promise<void>;
 }
 
 const CHANNEL = 'carepool_consultations';
 
 /**
- * PostgreSQL: NOTIFY in the transaction (PostgreSQL delivers it on commit, to every instance's
- * LISTEN connection, this one's too). The listening connection is a client of its own, outside
- * the request pool; when it drops, it reconnects, and the first look after it catches up on
- * what was stored meanwhile (the live feed reads from its cursor).
+ * PostgreSQL: NOTIFY in the transaction, delivered on commit, in commit order, to every
+ * instance's LISTEN connection (this one's too), naming the message and its two parties. Not a
+ * cursor: with concurrent writers ids are not committed in order, and a cursor would skip a
+ * message whose lower id commits late. The listening connection is a client of its own, outside
+ * the request pool; when it drops, notifications may have been missed, so the hub ends its
+ * streams (the clients reconnect and poll what they missed) and it reconnects in a second.
  */
 export class PostgresNotifySignal implements ConsultationSignal {
   private client: pg.Client | undefined;
@@ -41,32 +52,36 @@ export class PostgresNotifySignal implements ConsultationSignal {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  async announce(trx: Transaction<Database>): Promise<void> {
-    await trx.selectNoFrom((eb) => eb.fn('pg_notify', [eb.val(CHANNEL), eb.val('')]).as('sent')).execute();
+  async announce(trx: Transaction<Database>, item: FeedItem): Promise<void> {
+    const payload = `${item.id},${item.patient_id},${item.doctor_id}`;
+    await trx.selectNoFrom((eb) => eb.fn('pg_notify', [eb.val(CHANNEL), eb.val(payload)]).as('sent')).execute();
   }
 
-  committed(): void {}
+  written(): void {}
 
-  async start(look: () => void): Promise<void> {
+  async start(handlers: FeedHandlers): Promise<void> {
     this.stopped = false;
-    await this.connect(look);
+    await this.connect(handlers);
   }
 
-  private async connect(look: () => void): Promise<void> {
+  private async connect(handlers: FeedHandlers): Promise<void> {
     const client = new pg.Client({ connectionString: this.url, application_name: 'carepool-consultations' });
-    client.on('notification', () => look());
+    client.on('notification', (notification) => {
+      const [id, patientId, doctorId] = (notification.payload ?? '').split(',').map(Number);
+      if (id && patientId && doctorId) handlers.committed({ id, patient_id: patientId, doctor_id: doctorId });
+    });
     client.on('error', (error) => {
       this.onError(error);
-      this.lost(client, look);
+      this.lost(client, handlers);
     });
-    client.on('end', () => this.lost(client, look));
+    client.on('end', () => this.lost(client, handlers));
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
     } catch (error) {
       this.onError(error);
       client.end().catch(() => undefined);
-      if (!this.stopped) this.schedule(look);
+      if (!this.stopped) this.schedule(handlers);
       return;
     }
     if (this.stopped) {
@@ -74,21 +89,21 @@ export class PostgresNotifySignal implements ConsultationSignal {
       return;
     }
     this.client = client;
-    look();
   }
 
-  /** The listening connection dropped: once per connection, a new one in a second. */
-  private lost(client: pg.Client, look: () => void): void {
+  /** The listening connection dropped: once per connection, the streams end, a new one in a second. */
+  private lost(client: pg.Client, handlers: FeedHandlers): void {
     if (this.client !== client) return;
     this.client = undefined;
     client.end().catch(() => undefined);
-    if (!this.stopped) this.schedule(look);
+    handlers.lost();
+    if (!this.stopped) this.schedule(handlers);
   }
 
-  private schedule(look: () => void): void {
+  private schedule(handlers: FeedHandlers): void {
     this.retry = setTimeout(() => {
       this.retry = undefined;
-      if (!this.stopped) void this.connect(look);
+      if (!this.stopped) void this.connect(handlers);
     }, 1000);
     this.retry.unref();
   }
@@ -104,8 +119,9 @@ export class PostgresNotifySignal implements ConsultationSignal {
 }
 
 /**
- * SQLite: one file, so no server to carry a signal. The writing instance looks at once after its
- * commit; other processes on the same file find new messages by looking every second.
+ * SQLite: one file and one writer at a time, so ids are committed in order and a cursor misses
+ * nothing. The writing instance looks at once after its commit; other processes on the same
+ * file find new messages by looking every second.
  */
 export class SqlitePollSignal implements ConsultationSignal {
   private timer: NodeJS.Timeout | undefined;
@@ -115,13 +131,13 @@ export class SqlitePollSignal implements ConsultationSignal {
 
   async announce(): Promise<void> {}
 
-  committed(): void {
+  written(): void {
     this.look();
   }
 
-  async start(look: () => void): Promise<void> {
-    this.look = look;
-    this.timer = setInterval(look, this.everyMs);
+  async start(handlers: FeedHandlers): Promise<void> {
+    this.look = () => handlers.look();
+    this.timer = setInterval(this.look, this.everyMs);
     this.timer.unref();
   }
 

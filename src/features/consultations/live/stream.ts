@@ -15,7 +15,12 @@ export async function openLiveStream(
   toWire: (delivery: Delivery) => unknown,
 ): Promise<void> {
   try {
-    const stop = await live.listen(side, partyId, (delivery) => stream.send('message', toWire(delivery)));
+    const stop = await live.listen(
+      side,
+      partyId,
+      (delivery) => stream.send('message', toWire(delivery)),
+      () => stream.close(),
+    );
     stream.onClose(stop);
     stream.send('ready', {});
   } catch {
