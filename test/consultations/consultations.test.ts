@@ -1,6 +1,9 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { compose } from '../../src/composition.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
 import { createDoctor, daysFromToday } from '../appointments/helpers.js';
 import {
@@ -453,6 +456,38 @@ describe('a second instance on the same database', () => {
     await second.database.close();
     await stream.ended;
     expect(stream.events.map((event) => event.event)).toEqual(['ready']);
+  });
+});
+
+describe('purging the patient', () => {
+  it('removes the consultations and messages, and housekeeping deletes the image files', async () => {
+    const patient = await registerAndLoginPatient(server.http, uniquePhone(), '将被清除的问诊患者');
+    await bookWith(patient.patientId, doctorB);
+    const opened = await open(patient, { doctor_id: doctorB, text: '附一张照片' });
+    const id = opened.body.data.consultation.id as number;
+    const sent = await upload(server.baseUrl, `/patient/consultations/${id}/images`, patient.token, PNG);
+    expect(sent.status).toBe(200);
+    const folder = path.join(server.config.dataDir, 'private', 'consultations');
+    const filesBefore = await readdir(folder);
+
+    expect((await server.http.delete(`${STAFF}/patient/${patient.patientId}`, { bearer: admin })).status).toBe(200);
+    const purged = await server.http.delete(`${STAFF}/patient/${patient.patientId}/purge`, { bearer: admin });
+    expect(purged.status, purged.text).toBe(200);
+    const db = server.database.db;
+    expect(await db.selectFrom('consultations').select('id').where('id', '=', id).execute()).toEqual([]);
+    expect(
+      await db.selectFrom('consultation_messages').select('id').where('consultation_id', '=', id).execute(),
+    ).toEqual([]);
+    const composition = compose(server.config, server.database, TEST_JWT_SECRET, server.app.log);
+    expect(await composition.staff.consultations.service.sweepOrphanedImages()).toBe(1);
+    expect((await readdir(folder)).length).toBe(filesBefore.length - 1);
+    expect(
+      await db
+        .selectFrom('consultation_image_files')
+        .select('file_name')
+        .where('consultation_id', 'is', null)
+        .execute(),
+    ).toEqual([]);
   });
 });
 
