@@ -237,7 +237,7 @@ export function compose(
     new NoteAttachmentStorage(config.dataDir),
   );
 
-  // 问诊: live delivery by LISTEN/NOTIFY on PostgreSQL; on SQLite by looking after commits and every second.
+  // 问诊: live delivery by LISTEN/NOTIFY on PostgreSQL; on SQLite by looking after commits and every 250 ms.
   const consultationRepository = new ConsultationRepository(db);
   const consultationLive = new ConsultationLive(
     consultationRepository,

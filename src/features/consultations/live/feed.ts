@@ -121,13 +121,13 @@ export class PostgresNotifySignal implements ConsultationSignal {
 /**
  * SQLite: one file and one writer at a time, so ids are committed in order and a cursor misses
  * nothing. The writing instance looks at once after its commit; other processes on the same
- * file find new messages by looking every second.
+ * file find new messages by looking every 250 ms (an indexed read, and none while nobody listens).
  */
 export class SqlitePollSignal implements ConsultationSignal {
   private timer: NodeJS.Timeout | undefined;
   private look: () => void = () => {};
 
-  constructor(private readonly everyMs = 1000) {}
+  constructor(private readonly everyMs = 250) {}
 
   async announce(): Promise<void> {}
 
