@@ -47,3 +47,22 @@ export async function grantToDefaultRoles(
 export async function revokeFromAllRoles(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('role_permissions').where('permission_key', '=', key).execute();
 }
+
+/**
+ * Grants keys to a built-in role found by its builtin_key (0025's 医生 is 'doctor'), if the
+ * install has it; a key it holds already stays once. Bumps the role's version (stale caches).
+ */
+export async function grantToBuiltinRole(db: Kysely<Database>, builtinKey: string, keys: readonly string[]) {
+  const role = await db.selectFrom('roles').select('id').where('builtin_key', '=', builtinKey).executeTakeFirst();
+  if (!role) return;
+  await db
+    .insertInto('role_permissions')
+    .values(keys.map((permission_key) => ({ role_id: role.id, permission_key })))
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
+  await db
+    .updateTable('roles')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('id', '=', role.id)
+    .execute();
+}

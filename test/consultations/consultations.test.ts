@@ -390,6 +390,28 @@ describe('messages between the two parties', () => {
   });
 });
 
+describe('live streams', () => {
+  it('refuses a sixth stream of one patient with 429 in the portal envelope, and accepts one again after a close', async () => {
+    const five = await Promise.all(
+      Array.from({ length: 5 }, () => live(server.baseUrl, '/patient/consultation-events', p3.token)),
+    );
+    const sixth = await openEventStream(server.baseUrl, '/patient/consultation-events', p3.token);
+    expect(sixth.status).toBe(429);
+    await sixth.ended;
+    five[0]!.close();
+    await expect
+      .poll(async () => {
+        const again = await openEventStream(server.baseUrl, '/patient/consultation-events', p3.token);
+        streams.push(again);
+        return again.status;
+      })
+      .toBe(200);
+    const noToken = await fetch(new URL('/patient/consultation-events', server.baseUrl));
+    expect(noToken.status).toBe(401);
+    expect(await noToken.json()).toMatchObject({ code: 0, data: null });
+  });
+});
+
 describe('an answer left unread', () => {
   it('becomes one outbox message to the patient; an answer read in time becomes none', async () => {
     const unread = await registerAndLoginPatient(server.http, uniquePhone(), '未读患者');

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { DialectName } from '../database.js';
-import { grantToDefaultRoles, revokeFromAllRoles } from '../role-grants.js';
+import { grantToBuiltinRole, grantToDefaultRoles, revokeFromAllRoles } from '../role-grants.js';
 import { withIdColumn } from './columns.js';
 
 /*
@@ -83,23 +83,7 @@ export function visitNotesMigration(dialect: DialectName): Migration {
         .execute();
 
       for (const key of KEYS) await grantToDefaultRoles(db, key, []);
-      const doctorRole = await db
-        .selectFrom('roles')
-        .select('id')
-        .where('builtin_key', '=', 'doctor')
-        .executeTakeFirst();
-      if (doctorRole) {
-        await db
-          .insertInto('role_permissions')
-          .values(KEYS.map((permission_key) => ({ role_id: doctorRole.id, permission_key })))
-          .onConflict((conflict) => conflict.doNothing())
-          .execute();
-        await db
-          .updateTable('roles')
-          .set((eb) => ({ version: eb('version', '+', 1) }))
-          .where('id', '=', doctorRole.id)
-          .execute();
-      }
+      await grantToBuiltinRole(db, 'doctor', KEYS);
     },
     async down(db: Kysely<any>) {
       for (const key of KEYS) await revokeFromAllRoles(db, key);

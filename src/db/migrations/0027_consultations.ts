@@ -1,7 +1,7 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { DialectName } from '../database.js';
 import { DEFAULT_NOTIFICATION_TEMPLATES } from '../notification-template-defaults.js';
-import { grantToDefaultRoles, revokeFromAllRoles } from '../role-grants.js';
+import { grantToBuiltinRole, grantToDefaultRoles, revokeFromAllRoles } from '../role-grants.js';
 import { withIdColumn } from './columns.js';
 
 /*
@@ -106,23 +106,7 @@ export function consultationsMigration(dialect: DialectName): Migration {
         .execute();
 
       for (const key of KEYS) await grantToDefaultRoles(db, key, []);
-      const doctorRole = await db
-        .selectFrom('roles')
-        .select('id')
-        .where('builtin_key', '=', 'doctor')
-        .executeTakeFirst();
-      if (doctorRole) {
-        await db
-          .insertInto('role_permissions')
-          .values(KEYS.map((permission_key) => ({ role_id: doctorRole.id, permission_key })))
-          .onConflict((conflict) => conflict.doNothing())
-          .execute();
-        await db
-          .updateTable('roles')
-          .set((eb) => ({ version: eb('version', '+', 1) }))
-          .where('id', '=', doctorRole.id)
-          .execute();
-      }
+      await grantToBuiltinRole(db, 'doctor', KEYS);
     },
     async down(db: Kysely<any>) {
       for (const key of KEYS) await revokeFromAllRoles(db, key);

@@ -1,13 +1,12 @@
 import multipart from '@fastify/multipart';
 import { portalOk } from '../../http/envelopes.js';
-import { AppError } from '../../http/errors.js';
 import type { EventStreams } from '../../http/event-stream.js';
 import { auditActorOf, nowSeconds, patientOf } from '../../http/request-context.js';
 import { portalSuccessSchema, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { readOneFile, sendPrivateFile } from '../../http/uploaded-files.js';
 import { type ConsultationLive, MAX_STREAMS_PER_PARTY } from './live/live.js';
-import { openLiveStream } from './live/stream.js';
+import { serveLiveStream } from './live/stream.js';
 import {
   ConsultationParams,
   ImageParams,
@@ -180,15 +179,17 @@ export async function registerPortalConsultationRoutes(
       response: withErrors('portal', {}, [401, 429]),
     },
     config: { access: 'patient' },
-    handler: async (request, reply) => {
-      const patientId = patientOf(request).patientId;
-      if (live.streamsOf('patient', patientId) >= MAX_STREAMS_PER_PARTY)
-        throw new AppError('rate_limited', '打开的实时连接过多，请关闭其他页面后重试');
-      await openLiveStream(streams.start(request, reply), live, 'patient', patientId, ({ consultation, message }) => ({
-        consultation: toPortalConsultation(consultation),
-        message: toPortalMessage(message),
-      }));
-    },
+    handler: (request, reply) =>
+      serveLiveStream(
+        request,
+        reply,
+        { live, streams },
+        { side: 'patient', id: patientOf(request).patientId },
+        ({ consultation, message }) => ({
+          consultation: toPortalConsultation(consultation),
+          message: toPortalMessage(message),
+        }),
+      ),
   });
 
   // The image upload, in a scope of its own so that multipart parsing exists for this route only.

@@ -7,7 +7,7 @@ import { StaffTokenOnly, withErrors } from '../../http/schemas.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { readOneFile, sendPrivateFile } from '../../http/uploaded-files.js';
 import { MAX_STREAMS_PER_PARTY } from './live/live.js';
-import { openLiveStream } from './live/stream.js';
+import { serveLiveStream } from './live/stream.js';
 import type { ConsultationRouteDependencies } from './portal-routes.js';
 import {
   ConsultationParams,
@@ -156,15 +156,17 @@ export async function registerStaffConsultationRoutes(
       response: withErrors('staff', {}, [401, 403, 409, 429]),
     },
     config: { access: 'consultations:reply' },
-    handler: async (request, reply) => {
-      const { doctorId } = doctorOf(request);
-      if (live.streamsOf('doctor', doctorId) >= MAX_STREAMS_PER_PARTY)
-        throw new AppError('rate_limited', '打开的实时连接过多，请关闭其他页面后重试');
-      await openLiveStream(streams.start(request, reply), live, 'doctor', doctorId, ({ consultation, message }) => ({
-        consultation: toStaffConsultation(consultation, today()),
-        message: toStaffMessage(message),
-      }));
-    },
+    handler: (request, reply) =>
+      serveLiveStream(
+        request,
+        reply,
+        { live, streams },
+        { side: 'doctor', id: doctorOf(request).doctorId },
+        ({ consultation, message }) => ({
+          consultation: toStaffConsultation(consultation, today()),
+          message: toStaffMessage(message),
+        }),
+      ),
   });
 
   await app.register(async (scope: TypedApp) => {

@@ -116,22 +116,7 @@ export class NotificationOutbox implements PatientNotices {
     notices: readonly AppointmentEventNotice[],
   ): Promise<PlannedMessage[]> {
     if (notices.length === 0) return [];
-    const recipients = new Map(
-      (
-        await this.recipients.recipientsOf(
-          notices.map((notice) => notice.patientId),
-          trx,
-        )
-      ).map((row) => [row.patient_id, row]),
-    );
-    const doctors = new Map(
-      (
-        await this.recipients.doctorsOf(
-          notices.map((notice) => notice.doctorId),
-          trx,
-        )
-      ).map((row) => [row.id, row]),
-    );
+    const { recipients, doctors } = await this.peopleOf(trx, notices);
     const planned: PlannedMessage[] = [];
     for (const notice of notices) {
       const recipient = recipients.get(notice.patientId);
@@ -165,28 +150,29 @@ export class NotificationOutbox implements PatientNotices {
     return planned;
   }
 
+  /** The notices' patients (their addresses and settings) and doctors (names, departments), by id. */
+  private async peopleOf(trx: Transaction<Database>, notices: readonly { patientId: number; doctorId: number }[]) {
+    const recipients = await this.recipients.recipientsOf(
+      notices.map((notice) => notice.patientId),
+      trx,
+    );
+    const doctors = await this.recipients.doctorsOf(
+      notices.map((notice) => notice.doctorId),
+      trx,
+    );
+    return {
+      recipients: new Map(recipients.map((row) => [row.patient_id, row])),
+      doctors: new Map(doctors.map((row) => [row.id, row])),
+    };
+  }
+
   /** The patient's own channels and settings, as for bookings; the doctor's name says who answered. */
   private async planConsultationNotices(
     trx: Transaction<Database>,
     notices: readonly ConsultationNotice[],
   ): Promise<PlannedMessage[]> {
     if (notices.length === 0) return [];
-    const recipients = new Map(
-      (
-        await this.recipients.recipientsOf(
-          notices.map((notice) => notice.patientId),
-          trx,
-        )
-      ).map((row) => [row.patient_id, row]),
-    );
-    const doctors = new Map(
-      (
-        await this.recipients.doctorsOf(
-          notices.map((notice) => notice.doctorId),
-          trx,
-        )
-      ).map((row) => [row.id, row]),
-    );
+    const { recipients, doctors } = await this.peopleOf(trx, notices);
     return notices.flatMap((notice) => {
       const recipient = recipients.get(notice.patientId);
       if (!recipient) return [];
