@@ -41,9 +41,10 @@ function checkedText(text: string): string {
   return text;
 }
 
+/** The first 60 characters on one line; by code points, so an emoji is never cut in half. */
 const previewOf = (text: string) => {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH)}…` : line;
+  const characters = [...text.replace(/\s+/g, ' ').trim()];
+  return characters.length > PREVIEW_LENGTH ? `${characters.slice(0, PREVIEW_LENGTH).join('')}…` : characters.join('');
 };
 
 /**
