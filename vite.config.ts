@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, minify, type Plugin, runnerImport } from 'vite';
 
 const OUT_DIR = fileURLToPath(new URL('./dist/web', import.meta.url));
 const COMPRESSIBLE = /\.(js|css|svg|json|html)$/;
@@ -42,11 +42,34 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Puts web/first-screen/paint.ts into index.html as an inline script with the words of both languages, in
+ * place of the marker comment: the first screen is painted from the HTML, before any script downloads.
+ */
+function firstScreen(): Plugin {
+  return {
+    name: 'carepool-first-screen',
+    async transformIndexHtml(html) {
+      // Loaded through Vite's module runner: the web's TypeScript imports without file extensions.
+      const [{ module: paint }, { module: text }] = await Promise.all([
+        runnerImport<typeof import('./web/first-screen/paint')>('./web/first-screen/paint.ts'),
+        runnerImport<typeof import('./web/first-screen/text')>('./web/first-screen/text.ts'),
+      ]);
+      const source = `(${paint.paintFirstScreen.toString()})(${JSON.stringify(text.firstScreenTexts)})`;
+      const { code, errors } = await minify('first-screen.js', source, { compress: true, mangle: true });
+      if (errors.length > 0) throw new Error(`first screen: ${errors.map((error) => error.message).join('; ')}`);
+      const marker = '<!-- first-screen -->';
+      if (!html.includes(marker)) throw new Error(`index.html has no ${marker} marker`);
+      return html.replace(marker, `<script>${code.trim()}</script>`);
+    },
+  };
+}
+
 // The web UI (back office at /admin, patient portal at /) is built into dist/web and
 // served by the API server itself; `npm run dev:web` proxies the APIs to a running server.
 export default defineConfig({
   root: 'web',
-  plugins: [react(), precompress()],
+  plugins: [react(), firstScreen(), precompress()],
   build: {
     outDir: OUT_DIR,
     emptyOutDir: true,

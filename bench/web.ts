@@ -124,6 +124,8 @@ export interface WebMeasurement {
   kbBeforeInteractive: number;
   kbTotal: number;
   lcpMs: number;
+  /** The last LCP entry's element (tag, first words, area), for the log. */
+  lcpElement: string;
   cls: number;
   interactiveMs: number;
   target: string;
@@ -206,10 +208,15 @@ async function seed(base: string): Promise<Session> {
 
 /** Runs in the page before its own scripts: collects LCP and layout shifts as they happen. */
 function observePaint(): void {
-  const perf = { lcp: 0, cls: 0 };
+  const perf = { lcp: 0, cls: 0, lcpElement: '' };
   (window as unknown as { __benchPerf: typeof perf }).__benchPerf = perf;
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) perf.lcp = entry.startTime;
+    for (const entry of list.getEntries() as (PerformanceEntry & { element: Element | null; size: number })[]) {
+      perf.lcp = entry.startTime;
+      // Which element it was (the log line shows it): a tag, its first words and its area in px².
+      const text = (entry.element?.textContent ?? '').trim().slice(0, 16);
+      perf.lcpElement = `${entry.element?.tagName.toLowerCase() ?? 'removed'} "${text}" ${entry.size}`;
+    }
   }).observe({ type: 'largest-contentful-paint', buffered: true });
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[])
@@ -230,7 +237,7 @@ function controlReady(ready: Ready): number | false {
 
 /** After the control is there and the network went idle: what was loaded, and when. */
 function collect(controlAt: number) {
-  const perf = (window as unknown as { __benchPerf: { lcp: number; cls: number } }).__benchPerf;
+  const perf = (window as unknown as { __benchPerf: { lcp: number; cls: number; lcpElement: string } }).__benchPerf;
   const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
   const entries = [navigation, ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[])];
   // Interactive: the control is usable and nothing started before it is still loading.
@@ -246,6 +253,7 @@ function collect(controlAt: number) {
     bytesBefore: before.reduce((sum, entry) => sum + entry.transferSize, 0),
     bytesTotal: entries.reduce((sum, entry) => sum + entry.transferSize, 0),
     lcp: perf.lcp,
+    lcpElement: perf.lcpElement,
     cls: perf.cls,
     interactive,
   };
@@ -352,6 +360,7 @@ async function seriesFor(
     bytesBefore: median(samples.map((item) => item.bytesBefore)),
     bytesTotal: median(samples.map((item) => item.bytesTotal)),
     lcp: median(samples.map((item) => item.lcp)),
+    lcpElement: samples[samples.length - 1]!.lcpElement,
     cls: median(samples.map((item) => item.cls)),
     interactive: median(samples.map((item) => item.interactive)),
   };
@@ -369,6 +378,7 @@ async function seriesFor(
     kbBeforeInteractive: sample.bytesBefore / 1024,
     kbTotal: sample.bytesTotal / 1024,
     lcpMs: sample.lcp,
+    lcpElement: sample.lcpElement,
     cls: sample.cls,
     interactiveMs: sample.interactive,
     ...judge(sample, targets),
@@ -456,7 +466,7 @@ export async function runWebBench(options: {
         const row = await seriesFor(browser, server.url, spec, session, runs, network);
         log(
           `${row.page}, ${row.network}: ${row.requests} requests, ${row.kbBeforeInteractive.toFixed(0)} KB, ` +
-            `LCP ${Math.round(row.lcpMs)} ms, CLS ${row.cls.toFixed(3)}, interactive ${Math.round(row.interactiveMs)} ms`,
+            `LCP ${Math.round(row.lcpMs)} ms (${row.lcpElement}), CLS ${row.cls.toFixed(3)}, interactive ${Math.round(row.interactiveMs)} ms`,
         );
         rows.push(row);
       }

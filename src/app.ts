@@ -13,7 +13,7 @@ import { registerAvatarFileRoute } from './features/portal-account/index.js';
 import { isWebUiRequest, registerWebUi } from './features/web/index.js';
 import { answerClientError } from './http/client-errors.js';
 import { PORTAL_PREFIX, STAFF_PREFIX } from './http/envelopes.js';
-import { answerFrameworkError, installErrorHandling } from './http/error-handler.js';
+import { answerFrameworkError, installErrorHandling, type WebPage } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
 import { installRouteTable } from './http/route-table.js';
 import { errorTableMarkdown } from './http/schemas.js';
@@ -132,7 +132,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  let webPage: string | undefined;
+  let webPage: WebPage | undefined;
   installErrorHandling(app, { webPage: () => webPage, isWebPageRequest: isWebUiRequest });
   installRouteTable(app);
   // Before every other route, so its timing hook covers them all (nothing at all when METRICS_TOKEN is unset).

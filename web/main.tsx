@@ -2,6 +2,7 @@ import { Spin } from 'antd';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { removeFirstScreen } from './first-screen/remove';
 import './i18n';
 import { preloadPortal } from './portal/preload';
 import { AntdProvider } from './ui/AntdProvider';
@@ -17,7 +18,14 @@ const fallback = (
   </div>
 );
 
-createRoot(document.getElementById('root') as HTMLElement).render(
+// Should rendering fail, the picture of the first screen (web/first-screen/paint.ts) must not stay in front
+// of the app. (Also what keeps that module in the entry chunk rather than a request of its own.)
+createRoot(document.getElementById('root') as HTMLElement, {
+  onUncaughtError: (error) => {
+    removeFirstScreen();
+    console.error(error);
+  },
+}).render(
   <StrictMode>
     <AntdProvider>
       <BrowserRouter>

@@ -45,6 +45,14 @@ export function answerFrameworkError(_error: FastifyError, request: FastifyReque
   return send(reply, request, new AppError('invalid_value', '参数不合法: 路径参数过长或编码错误'));
 }
 
+/** The web UI's index page, sent for every page path: plain and compressed, with its own headers (its CSP). */
+export interface WebPage {
+  html: string;
+  brotli: Buffer;
+  gzip: Buffer;
+  headers: Record<string, string>;
+}
+
 /**
  * Installs the one error handler, the not-found handler, and the 405 answer for a known
  * path called with the wrong method (Fastify alone would say 404). Call before routes are
@@ -52,7 +60,7 @@ export function answerFrameworkError(_error: FastifyError, request: FastifyReque
  */
 export function installErrorHandling(
   app: FastifyInstance,
-  options: { webPage?: () => string | undefined; isWebPageRequest?: (request: FastifyRequest) => boolean } = {},
+  options: { webPage?: () => WebPage | undefined; isWebPageRequest?: (request: FastifyRequest) => boolean } = {},
 ): void {
   const knownRoutes = FindMyWay({ ignoreTrailingSlash: true });
   app.addHook('onRoute', (route) => {
@@ -79,7 +87,12 @@ export function installErrorHandling(
   app.setNotFoundHandler((request, reply) => {
     const page = options.webPage?.();
     if (page !== undefined && options.isWebPageRequest?.(request)) {
-      return reply.code(200).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
+      reply.code(200).headers(page.headers).header('cache-control', 'no-cache').header('vary', 'accept-encoding');
+      reply.type('text/html; charset=utf-8');
+      const accepted = request.headers['accept-encoding'] ?? '';
+      if (/\bbr\b/.test(accepted)) return reply.header('content-encoding', 'br').send(page.brotli);
+      if (/\bgzip\b/.test(accepted)) return reply.header('content-encoding', 'gzip').send(page.gzip);
+      return reply.send(page.html);
     }
     const path = request.url.split('?')[0] ?? '/';
     const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(

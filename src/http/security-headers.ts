@@ -59,3 +59,16 @@ export function installSecurityHeaders(app: FastifyInstance): void {
     done();
   });
 }
+
+/**
+ * The CSP above with these inline scripts allowed by their hash ('sha256-…'): the web UI's index page
+ * carries one small inline script (the first screen painted from the HTML, web/first-screen/paint.ts);
+ * any other inline script stays blocked.
+ */
+export function contentSecurityPolicyAllowing(scriptHashes: readonly string[]): string {
+  const policy = SECURITY_HEADERS['content-security-policy'] ?? '';
+  if (scriptHashes.length === 0) return policy;
+  const allowed = scriptHashes.map((hash) => `'${hash}'`).join(' ');
+  if (!/script-src 'self'/.test(policy)) throw new Error('the CSP has no script-src to extend');
+  return policy.replace(/script-src 'self'/, `script-src 'self' ${allowed}`);
+}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +66,28 @@ describe('the web UI sent compressed', () => {
   it('answers a missing asset 404, compressed form or not', async () => {
     const missing = await rawGet(`${server.baseUrl}/assets/no-such-file.js`, { 'accept-encoding': 'br' });
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('the index page', () => {
+  it('is sent compressed too, with a CSP that allows its inline first-screen script by hash and no other', async () => {
+    const plain = await rawGet(`${server.baseUrl}/login`, { accept: 'text/html' });
+    const html = plain.body.toString('utf8');
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
+    expect(inline).toHaveLength(1);
+    const hash = createHash('sha256').update(inline[0]!).digest('base64');
+    const policy = String(plain.headers['content-security-policy']);
+    expect(policy).toContain(`script-src 'self' 'sha256-${hash}'`);
+    expect(policy).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(plain.headers['cache-control']).toBe('no-cache');
+
+    const brotli = await rawGet(`${server.baseUrl}/login`, { accept: 'text/html', 'accept-encoding': 'gzip, br' });
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.headers.vary).toContain('accept-encoding');
+    expect(brotliDecompressSync(brotli.body).toString('utf8')).toBe(html);
+    expect(brotli.body.length).toBeLessThan(plain.body.length / 2);
+    const gzip = await rawGet(`${server.baseUrl}/login`, { accept: 'text/html', 'accept-encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).toString('utf8')).toBe(html);
   });
 });

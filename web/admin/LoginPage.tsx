@@ -1,9 +1,10 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import type { TFunction } from 'i18next';
-import { useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { removeFirstScreen } from '../first-screen/remove';
 import { LanguageSwitch } from '../ui/LanguageSwitch';
 import { ApiError, call, staffClient } from './api';
 import { startSession } from './session';
@@ -46,6 +47,8 @@ export default function LoginPage() {
   const navigate = useNavigate();
   const [error, setError] = useState<string>();
   const [submitting, setSubmitting] = useState(false);
+  // The sign-in form replaces the picture index.html painted, in the same frame (web/first-screen/paint.ts).
+  useLayoutEffect(removeFirstScreen, []);
 
   async function submit(values: Credentials) {
     setSubmitting(true);

@@ -80,6 +80,7 @@ export const portalZh = {
   },
   doctors: {
     title: '预约挂号',
+    intro: '按科室查看医生和近 4 周的号源，浏览无需登录，预约时再登录即可。',
     department: '科室',
     allDepartments: '全部科室',
     departmentsFailed: '科室加载失败',
@@ -220,6 +221,7 @@ export const portalEn: typeof portalZh = {
   },
   doctors: {
     title: 'Book a doctor',
+    intro: 'See the doctors by department and their places for the next 4 weeks. Browse freely; log in when you book.',
     department: 'Department',
     allDepartments: 'All departments',
     departmentsFailed: 'Could not load the departments',

@@ -1,8 +1,9 @@
 import { CalendarOutlined, HomeOutlined, LogoutOutlined, MedicineBoxOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Button, Grid, Layout, Space, Typography } from 'antd';
-import { lazy, type ReactNode, Suspense } from 'react';
+import { lazy, type ReactNode, Suspense, useLayoutEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
+import { removeFirstScreen } from '../first-screen/remove';
 import { ClinicFooter } from './ClinicDetails';
 import { PortalLanguageSelect } from './PortalLanguageSelect';
 import { usePortalSession } from './session';
@@ -36,6 +37,8 @@ export function PortalLayout({ children }: { children: ReactNode }) {
   const { token, patientName, client, call, signOut } = usePortalSession();
   const navigate = useNavigate();
   const active = activePath(useLocation().pathname);
+  // The real page replaces the picture index.html painted, in the same frame (web/first-screen/paint.ts).
+  useLayoutEffect(removeFirstScreen, []);
 
   const logout = async () => {
     try {

@@ -33,6 +33,8 @@ export function DoctorsPage() {
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t('doctors.title')}
       </Typography.Title>
+      {/* Also in the first screen painted from the HTML (web/first-screen/paint.ts): the page's largest text. */}
+      <Typography.Text type="secondary">{t('doctors.intro')}</Typography.Text>
       <Flex vertical gap={4}>
         <label htmlFor="department-filter">{t('doctors.department')}</label>
         <NativeSelect
