@@ -1,7 +1,9 @@
-/** 在线问诊: the patient's consultations with their doctors (docs/consultations.md). */
+/**
+ * 在线问诊: the patient's consultations with their doctors (docs/consultations.md). Registered by
+ * portal-consultations-bundle.ts when a consultation page loads; the home shortcut's label is in portal.ts.
+ */
 export const portalConsultationsZh = {
   consultations: {
-    nav: '在线问诊',
     title: '在线问诊',
     empty: '还没有问诊，可以向您的医生提问',
     ask: '向医生提问',
@@ -41,7 +43,6 @@ export const portalConsultationsZh = {
 
 export const portalConsultationsEn: typeof portalConsultationsZh = {
   consultations: {
-    nav: 'Ask a doctor',
     title: 'Online consultations',
     empty: 'No consultations yet: you can ask your doctor a question',
     ask: 'Ask a doctor',

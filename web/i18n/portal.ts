@@ -1,5 +1,4 @@
 import { portalClinicEn, portalClinicZh } from './portal-clinic';
-import { portalConsultationsEn, portalConsultationsZh } from './portal-consultations';
 import { portalIdentityEn, portalIdentityZh } from './portal-identity';
 import { portalNotesEn, portalNotesZh } from './portal-notes';
 
@@ -142,7 +141,8 @@ export const portalZh = {
   notFound: { title: '页面不存在', back: '返回首页' },
   ...portalClinicZh,
   ...portalNotesZh,
-  ...portalConsultationsZh,
+  // The home page's shortcut only; the pages' strings load with them (portal-consultations-bundle.ts).
+  consultations: { nav: '在线问诊' },
 };
 
 export const portalEn: typeof portalZh = {
@@ -283,5 +283,5 @@ export const portalEn: typeof portalZh = {
   notFound: { title: 'Page not found', back: 'Home' },
   ...portalClinicEn,
   ...portalNotesEn,
-  ...portalConsultationsEn,
+  consultations: { nav: 'Ask a doctor' },
 };

@@ -1,3 +1,4 @@
+import '../i18n/portal-consultations-bundle';
 import { errorMessage } from '../api/client';
 import { type StreamEvent, useEventStream } from '../api/event-stream';
 import type { paths } from '../api/schema';
