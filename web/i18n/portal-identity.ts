@@ -34,6 +34,7 @@ export const portalIdentityZh = {
   },
   verify: {
     unverified: '手机号未验证',
+    why: '为什么要验证？',
     unverifiedHint:
       '验证手机号后，如果您曾在本院就诊或咨询，账号会关联您在本院的资料和预约；在此之前，这里只显示您在患者端填写的资料。',
     start: '验证手机号',
@@ -105,6 +106,7 @@ export const portalIdentityEn: typeof portalIdentityZh = {
   },
   verify: {
     unverified: 'Phone not verified',
+    why: 'Why verify?',
     unverifiedHint:
       'Verify your phone: if you have been to this clinic before, your account is linked to your records and appointments here. Until then you only see what you entered in the portal.',
     start: 'Verify phone',

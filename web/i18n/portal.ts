@@ -74,7 +74,7 @@ export const portalZh = {
     avatarUploaded: '头像已更新',
     avatarFailed: '头像上传失败',
     avatarTooLarge: '图片不能超过 2 MB',
-    avatarHint: '支持 PNG、JPEG、WebP，最大 2 MB',
+    avatarHint: 'PNG、JPEG、WebP，≤ 2 MB',
     changePassword: '修改密码',
   },
   doctors: {

@@ -37,7 +37,11 @@ export function VerifyPhone({ phone, onVerified }: { phone: string; onVerified: 
       message={t('verify.unverified')}
       description={
         <Space direction="vertical" style={{ width: '100%' }}>
-          <span>{t('verify.unverifiedHint')}</span>
+          {/* The why, one tap away: on a phone the warning stays two lines above the profile. */}
+          <details>
+            <summary>{t('verify.why')}</summary>
+            {t('verify.unverifiedHint')}
+          </details>
           {open ? (
             <Form form={form} layout="vertical" onFinish={(values) => void submit(values)}>
               <CodeField
