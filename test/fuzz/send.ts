@@ -124,6 +124,10 @@ export function answerProblem(operation: Operation, request: FuzzRequest, respon
   if (response.status >= 500) return `server error ${got}`;
   const body = response.body;
   const failed = response.status >= 400;
+  // A live stream's success is the stream itself (its frames are tested in test/consultations); the guard still applies below.
+  const isStream = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+  if (isStream && failed) return `an event stream with an error status: ${got}`;
+  if (isStream) return guardProblem(operation, request, response);
   if (operation.family === 'staff') {
     if (failed && !(typeof body?.state_code === 'number' && typeof body?.msg === 'string'))
       return `not the staff error envelope: ${got}`;
@@ -139,6 +143,12 @@ export function answerProblem(operation: Operation, request: FuzzRequest, respon
   } else if (operation.family === 'portal' && !(body?.code === 1 && typeof body?.msg === 'string' && 'data' in body)) {
     return `not the portal success envelope: ${got}`;
   }
+  return guardProblem(operation, request, response);
+}
+
+/** A request without a valid token that reached the guard must have been refused there (401). */
+function guardProblem(operation: Operation, request: FuzzRequest, response: HttpResponse): string | undefined {
+  const got = `${response.status} ${response.text.slice(0, 200)}`;
   const guarded = operation.access !== undefined && operation.access !== 'public';
   // Parsers answer before the guard (415, 413, malformed JSON): only plainly encoded requests must meet it.
   // The JSON parser refuses __proto__ and constructor keys (prototype poisoning) before routing too.

@@ -57,25 +57,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-/** Live streams (Server-Sent Events) never end: an allowed caller's 200 is read as headers only. */
-const STREAMING = new Set([`GET ${PORTAL_PREFIX}/consultation-events`, `GET ${STAFF}/consultation/events`]);
-
-async function callStream(route: RouteTableEntry, caller: Caller): Promise<HttpResponse> {
-  const abort = new AbortController();
-  const response = await fetch(new URL(concretePath(route.url), server.baseUrl), {
-    headers: caller.kind === 'none' ? {} : { authorization: `Bearer ${caller.token}` },
-    signal: abort.signal,
-  });
-  if (response.status === 200) {
-    abort.abort();
-    return { status: 200, body: undefined, text: '', headers: response.headers };
-  }
-  const text = await response.text();
-  return { status: response.status, body: JSON.parse(text), text, headers: response.headers };
-}
-
 function call(route: RouteTableEntry, caller: Caller): Promise<HttpResponse> {
-  if (STREAMING.has(`${route.method} ${route.url}`)) return callStream(route, caller);
   const hasBody = route.method !== 'GET';
   return server.http.request(route.method, concretePath(route.url), {
     ...(caller.kind === 'none' ? {} : { bearer: caller.token }),

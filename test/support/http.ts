@@ -38,7 +38,13 @@ export class HttpClient {
     }
     if (options.contentType) headers['content-type'] = options.contentType;
     if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
-    const response = await fetch(url, { method, headers, body: body as BodyInit | undefined });
+    const abort = new AbortController();
+    const response = await fetch(url, { method, headers, body: body as BodyInit | undefined, signal: abort.signal });
+    // A live stream (Server-Sent Events) never ends: its answer is the status and the headers.
+    if ((response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+      abort.abort();
+      return { status: response.status, body: undefined as T, text: '', headers: response.headers };
+    }
     const text = await response.text();
     let parsed: unknown = text;
     try {
